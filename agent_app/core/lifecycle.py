@@ -1,0 +1,87 @@
+"""Ticket lifecycle: the one table of allowed transitions (DESIGN.md §2, 国办发〔2020〕53号 loop).
+
+Status changes happen only through `apply_action`; side events that do not change the status
+(extension requests, supervision, callbacks that were not reached, notes) are allowed only in
+the states listed in `EVENT_STATES`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from agent_app.core.enums import TicketStatus as S
+
+
+class Action(StrEnum):
+    REGISTER = "register"  # 受理: a draft becomes a ticket
+    ANSWER = "answer"  # 直接答复: consultation answered on the call, closes at once
+    DISPATCH = "dispatch"  # 派单/交办 to a unit
+    ACCEPT = "accept"  # 签收 by the unit
+    RETURN = "return"  # 退单: the unit says it is not theirs
+    REDISPATCH = "redispatch"  # 改派: lead approves a return and sends it to another unit
+    REJECT_RETURN = "reject_return"  # lead sends a returned ticket back to the same unit
+    REPLY = "reply"  # 答复/反馈 by the unit
+    CLOSE = "close"  # 办结 after a satisfied callback
+    REDO = "redo"  # 重办: dissatisfied callback or formulaic reply
+    MERGE = "merge"  # 并单 into another open ticket
+
+
+class SideEvent(StrEnum):
+    EXTENSION = "extension"  # 延期申请 and its decision
+    SUPERVISION = "supervision"  # 督办 ladder
+    CALLBACK_NOT_REACHED = "callback_not_reached"  # 回访未接通
+    NOTE = "note"
+
+
+TRANSITIONS: dict[tuple[S, Action], S] = {
+    (S.DRAFT, Action.REGISTER): S.REGISTERED,
+    (S.REGISTERED, Action.ANSWER): S.ANSWERED,
+    (S.REGISTERED, Action.DISPATCH): S.DISPATCHED,
+    (S.REGISTERED, Action.MERGE): S.MERGED,
+    (S.DISPATCHED, Action.ACCEPT): S.ACCEPTED,
+    (S.DISPATCHED, Action.RETURN): S.RETURNED,
+    (S.DISPATCHED, Action.MERGE): S.MERGED,
+    (S.ACCEPTED, Action.RETURN): S.RETURNED,
+    (S.ACCEPTED, Action.REPLY): S.REPLIED,
+    (S.ACCEPTED, Action.MERGE): S.MERGED,
+    (S.RETURNED, Action.REDISPATCH): S.DISPATCHED,
+    (S.RETURNED, Action.REJECT_RETURN): S.DISPATCHED,
+    (S.REPLIED, Action.CLOSE): S.CLOSED,
+    (S.REPLIED, Action.REDO): S.DISPATCHED,
+}
+
+EVENT_STATES: dict[SideEvent, frozenset[S]] = {
+    SideEvent.EXTENSION: frozenset({S.DISPATCHED, S.ACCEPTED}),
+    SideEvent.SUPERVISION: frozenset({S.DISPATCHED, S.ACCEPTED, S.RETURNED}),
+    SideEvent.CALLBACK_NOT_REACHED: frozenset({S.REPLIED}),
+    SideEvent.NOTE: frozenset(set(S) - {S.DRAFT}),
+}
+
+TERMINAL_STATES: frozenset[S] = frozenset({S.ANSWERED, S.CLOSED, S.MERGED})
+OPEN_STATES: frozenset[S] = frozenset(
+    {S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REPLIED}
+)
+
+
+class InvalidTransitionError(ValueError):
+    def __init__(self, status: S, action: StrEnum) -> None:
+        super().__init__(f"{action} is not allowed on a ticket in state {status}")
+        self.status = status
+        self.action = action
+
+
+def apply_action(status: S, action: Action) -> S:
+    """The state after `action`, or `InvalidTransitionError` when the table does not allow it."""
+    try:
+        return TRANSITIONS[(status, action)]
+    except KeyError:
+        raise InvalidTransitionError(status, action) from None
+
+
+def allowed_actions(status: S) -> list[Action]:
+    return [action for (source, action) in TRANSITIONS if source == status]
+
+
+def check_side_event(status: S, event: SideEvent) -> None:
+    if status not in EVENT_STATES[event]:
+        raise InvalidTransitionError(status, event)

@@ -1,0 +1,31 @@
+"""Masking of confidential callers (保密) and phone numbers in lists and logs."""
+
+from __future__ import annotations
+
+import re
+
+_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def mask_phone(phone: str) -> str:
+    """Keep enough digits to tell numbers apart on screen: 138****0000, 0375-***4567."""
+    digits = phone.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    if "-" in digits:
+        area, _, local = digits.partition("-")
+        return f"{area}-{'*' * max(len(local) - 4, 0)}{local[-4:]}"
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**; keeps the surname, which is how a centre refers to a caller (张先生)."""
+    name = name.strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phones_in_text(text: str) -> str:
+    """For log lines: every phone-looking number in free text is masked."""
+    return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
