@@ -1,0 +1,112 @@
+"""The JSON Lines interchange format of DESIGN.md §7, to and from domain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from agent_app.core.enums import (
+    AppealType,
+    Channel,
+    Gender,
+    SupervisionLevel,
+    TicketStatus,
+    Urgency,
+)
+from agent_app.core.models import Caller, CategoryPath, LocationPath, Ticket, TicketEvent
+
+_EVENT_BASE_KEYS = {"id", "at", "kind", "actor"}
+
+
+class InterchangeError(ValueError):
+    pass
+
+
+def parse_time(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise InterchangeError(f"time without offset: {value!r}")
+    return moment
+
+
+def ticket_from_dict(data: Mapping[str, Any]) -> Ticket:
+    try:
+        caller = data.get("caller") or {}
+        category = data.get("category")
+        location = data.get("location") or ["", "", ""]
+        supervision = data.get("supervision_level")
+        return Ticket(
+            id=str(data["id"]),
+            created_at=parse_time(data["created_at"]),
+            channel=Channel(data["channel"]),
+            appeal_type=AppealType(data["appeal_type"]),
+            urgency=Urgency(data.get("urgency", Urgency.NORMAL)),
+            status=TicketStatus(data["status"]),
+            caller=Caller(
+                name=caller.get("name", ""),
+                phone=caller.get("phone", ""),
+                gender=Gender(caller.get("gender", Gender.UNKNOWN)),
+                phone_withheld=bool(caller.get("phone_withheld", False)),
+            ),
+            category=CategoryPath(category[0], category[1]) if category else None,
+            location=LocationPath(*location),
+            address=data.get("address", ""),
+            content=data.get("content", ""),
+            demand=data.get("demand", ""),
+            confidential=bool(data.get("confidential", False)),
+            callback_permitted=bool(data.get("callback_permitted", True)),
+            unit=data.get("unit"),
+            deadline=parse_time(data["deadline"]) if data.get("deadline") else None,
+            redo_count=int(data.get("redo_count", 0)),
+            answer=data.get("answer"),
+            supervision_level=SupervisionLevel(supervision) if supervision else None,
+            events=[event_from_dict(e) for e in data.get("events", ())],
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InterchangeError(f"ticket {data.get('id', '?')}: {exc}") from exc
+
+
+def event_from_dict(data: Mapping[str, Any]) -> TicketEvent:
+    return TicketEvent(
+        id=str(data["id"]),
+        at=parse_time(data["at"]),
+        kind=str(data["kind"]),
+        actor=str(data.get("actor", "")),
+        data={k: v for k, v in data.items() if k not in _EVENT_BASE_KEYS},
+    )
+
+
+def event_to_dict(event: TicketEvent) -> dict[str, Any]:
+    return {"id": event.id, "at": event.at.isoformat(), "kind": event.kind,
+            "actor": event.actor, **event.data}
+
+
+def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "id": ticket.id,
+        "created_at": ticket.created_at.isoformat(),
+        "channel": ticket.channel.value,
+        "appeal_type": ticket.appeal_type.value,
+        "category": [ticket.category.level1, ticket.category.level2] if ticket.category else None,
+        "urgency": ticket.urgency.value,
+        "caller": {
+            "name": ticket.caller.name,
+            "phone": ticket.caller.phone,
+            "gender": ticket.caller.gender.value,
+            "phone_withheld": ticket.caller.phone_withheld,
+        },
+        "confidential": ticket.confidential,
+        "callback_permitted": ticket.callback_permitted,
+        "location": [ticket.location.district, ticket.location.street, ticket.location.community],
+        "address": ticket.address,
+        "content": ticket.content,
+        "demand": ticket.demand,
+        "unit": ticket.unit,
+        "status": ticket.status.value,
+        "deadline": ticket.deadline.isoformat() if ticket.deadline else None,
+        "redo_count": ticket.redo_count,
+        "answer": ticket.answer,
+        "supervision_level": ticket.supervision_level.value if ticket.supervision_level else None,
+        "events": [event_to_dict(e) for e in ticket.events],
+    }

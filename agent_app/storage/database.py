@@ -1,0 +1,166 @@
+"""Opening the local cache: integrity check, pragmas, migrations at start-up, one writer."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent_app.paths import migrations_dir
+from agent_app.storage.schema import MetaRow
+
+DB_FILENAME = "agent.db"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class CorruptDatabaseError(Exception):
+    """The file is not a usable SQLite database; the user decides whether to move it aside."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def check_file(path: Path) -> None:
+    """Refuse files that are not SQLite, or whose pages fail SQLite's own quick check."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise CorruptDatabaseError(path, f"cannot be read: {exc.strerror}") from exc
+    if header != SQLITE_HEADER:
+        raise CorruptDatabaseError(path, "is not an SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(path, str(exc)) from exc
+    if rows != [("ok",)]:
+        raise CorruptDatabaseError(path, "; ".join(str(r[0]) for r in rows[:3]))
+
+
+def move_aside(path: Path, now: datetime) -> Path:
+    """Rename a broken database (and its WAL files) so a fresh one can be made; never delete."""
+    target = path.with_name(f"{path.name}.broken-{now.strftime('%Y%m%d-%H%M%S')}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.rename(Path(f"{target}{suffix}"))
+    return target
+
+
+def _make_engine(path: Path, *, foreign_keys: bool) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def apply_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers go on while the DB worker writes; FULL makes a commit survive a
+        # power cut.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return engine
+
+
+def migrate(path: Path, revision: str = "head") -> None:
+    """Bring the file to `revision`. Foreign keys are off meanwhile: batch mode rebuilds a table
+    by copy-and-drop, and with them on, dropping `tickets` would cascade-delete its events."""
+    engine = _make_engine(path, foreign_keys=False)
+    try:
+        with engine.begin() as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise CorruptDatabaseError(path, f"foreign key violations: {problems[:3]}")
+    finally:
+        engine.dispose()
+
+
+class Database:
+    """One local cache file. Create with `open_database`; writes go through `unit_of_work`."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    def unit_of_work(self):  # type: ignore[no-untyped-def]  # circular import avoided
+        from agent_app.storage.uow import UnitOfWork
+
+        return UnitOfWork(self._sessions)
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def client_id(self) -> str:
+        with self.session() as session:
+            row = session.get(MetaRow, "client_id")
+            assert row is not None, "client_id is written when the database is opened"
+            return row.value
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path, *, migrate_to: str = "head") -> Database:
+    """Check, open and migrate the cache at `path`, creating it if needed.
+
+    Raises CorruptDatabaseError rather than touching a file SQLite cannot read.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    check_file(path)
+    try:
+        migrate(path, migrate_to)
+        database = Database(path, _make_engine(path, foreign_keys=True))
+        if migrate_to == "head":
+            _ensure_client_id(database)
+    except SADatabaseError as exc:
+        raise CorruptDatabaseError(path, str(exc.orig)) from exc
+    return database
+
+
+def _ensure_client_id(database: Database) -> None:
+    with database.session() as session, session.begin():
+        if session.scalar(select(MetaRow).where(MetaRow.key == "client_id")) is None:
+            session.add(MetaRow(key="client_id", value=str(uuid.uuid4())))

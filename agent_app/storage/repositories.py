@@ -1,0 +1,243 @@
+"""Repositories: the only code that maps domain objects to rows. They never commit."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from agent_app.core.enums import (
+    AppealType,
+    Channel,
+    Gender,
+    SupervisionLevel,
+    TicketStatus,
+    Urgency,
+)
+from agent_app.core.interchange import ticket_to_dict
+from agent_app.core.models import Caller, CategoryPath, LocationPath, Ticket, TicketEvent
+from agent_app.storage.schema import (
+    DraftRow,
+    KbArticleRow,
+    MetaRow,
+    OutboxRow,
+    OutboxState,
+    SyncState,
+    TicketEventRow,
+    TicketRow,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TicketRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, ticket: Ticket, *, sync_state: SyncState) -> None:
+        row = TicketRow(id=ticket.id, sync_state=sync_state.value, updated_at=_now(),
+                        events=[_event_row(ticket.id, e) for e in ticket.events])
+        _copy_to_row(ticket, row)
+        self._session.add(row)
+
+    def get(self, ticket_id: str) -> Ticket | None:
+        row = self._session.get(TicketRow, ticket_id)
+        if row is None:
+            return None
+        events = self._session.scalars(
+            select(TicketEventRow)
+            .where(TicketEventRow.ticket_id == ticket_id)
+            .order_by(TicketEventRow.at, TicketEventRow.id)
+        )
+        return _from_row(row, [_event_from_row(e) for e in events])
+
+    def sync_state(self, ticket_id: str) -> SyncState | None:
+        value = self._session.scalar(select(TicketRow.sync_state).where(TicketRow.id == ticket_id))
+        return SyncState(value) if value else None
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(TicketRow)) or 0
+
+    def count_by_status(self) -> dict[TicketStatus, int]:
+        rows = self._session.execute(
+            select(TicketRow.status, func.count()).group_by(TicketRow.status)
+        )
+        return {TicketStatus(status): count for status, count in rows}
+
+    def count_overdue(self, now: datetime) -> int:
+        open_states = [s.value for s in (TicketStatus.DISPATCHED, TicketStatus.ACCEPTED,
+                                         TicketStatus.RETURNED)]
+        stmt = select(func.count()).select_from(TicketRow).where(
+            TicketRow.status.in_(open_states), TicketRow.deadline < now)
+        return self._session.scalar(stmt) or 0
+
+
+class OutboxRepository:
+    """Mutations for the central API, written in the same transaction as the rows they describe."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, op: str, entity_id: str, args: Mapping[str, Any],
+            base_version: int | None = None) -> OutboxRow:
+        row = OutboxRow(
+            op=op,
+            entity_id=entity_id,
+            args=json.dumps(args, ensure_ascii=False, sort_keys=True),
+            base_version=base_version,
+            created_at=_now(),
+            state=OutboxState.PENDING.value,
+        )
+        self._session.add(row)
+        return row
+
+    def pending_count(self) -> int:
+        stmt = select(func.count()).select_from(OutboxRow).where(
+            OutboxRow.state == OutboxState.PENDING.value)
+        return self._session.scalar(stmt) or 0
+
+    def pending(self, limit: int) -> list[OutboxRow]:
+        return list(self._session.scalars(
+            select(OutboxRow).where(OutboxRow.state == OutboxState.PENDING.value)
+            .order_by(OutboxRow.mutation_id).limit(limit)))
+
+
+class DraftRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def save(self, draft_id: str, kind: str, payload: Mapping[str, Any]) -> None:
+        row = self._session.get(DraftRow, draft_id)
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        if row is None:
+            self._session.add(DraftRow(id=draft_id, kind=kind, payload=text, updated_at=_now()))
+        else:
+            row.payload, row.updated_at = text, _now()
+
+    def latest(self, kind: str) -> tuple[str, dict[str, Any]] | None:
+        row = self._session.scalars(
+            select(DraftRow).where(DraftRow.kind == kind).order_by(DraftRow.updated_at.desc())
+        ).first()
+        return (row.id, json.loads(row.payload)) if row else None
+
+    def discard(self, draft_id: str) -> None:
+        self._session.execute(delete(DraftRow).where(DraftRow.id == draft_id))
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(DraftRow)) or 0
+
+
+class MetaRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key: str) -> str | None:
+        row = self._session.get(MetaRow, key)
+        return row.value if row else None
+
+    def set(self, key: str, value: str) -> None:
+        row = self._session.get(MetaRow, key)
+        if row is None:
+            self._session.add(MetaRow(key=key, value=value))
+        else:
+            row.value = value
+
+
+class KbRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def upsert_many(self, articles: Iterable[Mapping[str, Any]]) -> int:
+        count = 0
+        for article in articles:
+            updated = article.get("updated_at")
+            self._session.merge(KbArticleRow(
+                id=str(article["id"]), title=article["title"], body=article["body"],
+                category=article.get("category"), unit=article.get("unit"),
+                updated_at=datetime.fromisoformat(updated) if updated else None))
+            count += 1
+        return count
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(KbArticleRow)) or 0
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def ticket_payload(ticket: Ticket) -> dict[str, Any]:
+    """What a `ticket.create` mutation carries: the interchange form of the ticket."""
+    return ticket_to_dict(ticket)
+
+
+def _copy_to_row(ticket: Ticket, row: TicketRow) -> None:
+    row.created_at = ticket.created_at
+    row.channel = ticket.channel.value
+    row.appeal_type = ticket.appeal_type.value
+    row.urgency = ticket.urgency.value
+    row.status = ticket.status.value
+    row.category_l1 = ticket.category.level1 if ticket.category else None
+    row.category_l2 = ticket.category.level2 if ticket.category else None
+    row.caller_name = ticket.caller.name
+    row.caller_phone = ticket.caller.phone
+    row.caller_gender = ticket.caller.gender.value
+    row.phone_withheld = ticket.caller.phone_withheld
+    row.confidential = ticket.confidential
+    row.callback_permitted = ticket.callback_permitted
+    row.district = ticket.location.district
+    row.street = ticket.location.street
+    row.community = ticket.location.community
+    row.address = ticket.address
+    row.content = ticket.content
+    row.demand = ticket.demand
+    row.unit = ticket.unit
+    row.deadline = ticket.deadline
+    row.redo_count = ticket.redo_count
+    row.answer = ticket.answer
+    row.supervision_level = ticket.supervision_level.value if ticket.supervision_level else None
+
+
+def _from_row(row: TicketRow, events: list[TicketEvent]) -> Ticket:
+    return Ticket(
+        id=row.id,
+        created_at=row.created_at,
+        channel=Channel(row.channel),
+        appeal_type=AppealType(row.appeal_type),
+        urgency=Urgency(row.urgency),
+        status=TicketStatus(row.status),
+        caller=Caller(row.caller_name, row.caller_phone, Gender(row.caller_gender),
+                      row.phone_withheld),
+        category=CategoryPath(row.category_l1, row.category_l2)
+        if row.category_l1 and row.category_l2 else None,
+        location=LocationPath(row.district, row.street, row.community),
+        address=row.address,
+        content=row.content,
+        demand=row.demand,
+        confidential=row.confidential,
+        callback_permitted=row.callback_permitted,
+        unit=row.unit,
+        deadline=row.deadline,
+        redo_count=row.redo_count,
+        answer=row.answer,
+        supervision_level=SupervisionLevel(row.supervision_level)
+        if row.supervision_level else None,
+        events=events,
+    )
+
+
+def _event_row(ticket_id: str, event: TicketEvent) -> TicketEventRow:
+    return TicketEventRow(id=event.id, ticket_id=ticket_id, at=event.at, kind=event.kind,
+                          actor=event.actor, data=json.dumps(event.data, ensure_ascii=False))
+
+
+def _event_from_row(row: TicketEventRow) -> TicketEvent:
+    return TicketEvent(id=row.id, at=row.at, kind=row.kind, actor=row.actor,
+                       data=json.loads(row.data))

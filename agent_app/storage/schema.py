@@ -1,0 +1,159 @@
+"""SQLAlchemy 2 models of the local cache. Alembic migrations in migrations/ create them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcIsoTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as fixed-width UTC ISO text, so text order is time order."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime cannot be stored")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class SyncState(StrEnum):
+    DRAFT = "draft"
+    UNSENT = "unsent"
+    SYNCED = "synced"
+    CONFLICT = "conflict"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TicketRow(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    channel: Mapped[str] = mapped_column(String(20))
+    appeal_type: Mapped[str] = mapped_column(String(20))
+    urgency: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16))
+    category_l1: Mapped[str | None] = mapped_column(String(40))
+    category_l2: Mapped[str | None] = mapped_column(String(40))
+    caller_name: Mapped[str] = mapped_column(String(40), default="")
+    caller_phone: Mapped[str] = mapped_column(String(20), default="")
+    caller_gender: Mapped[str] = mapped_column(String(8), default="unknown")
+    phone_withheld: Mapped[bool] = mapped_column(default=False)
+    confidential: Mapped[bool] = mapped_column(default=False)
+    callback_permitted: Mapped[bool] = mapped_column(default=True)
+    district: Mapped[str] = mapped_column(String(40), default="")
+    street: Mapped[str] = mapped_column(String(40), default="")
+    community: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    demand: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str | None] = mapped_column(String(80))
+    deadline: Mapped[datetime | None] = mapped_column(UtcIsoTime)
+    redo_count: Mapped[int] = mapped_column(Integer, default=0)
+    answer: Mapped[str | None] = mapped_column(Text)
+    supervision_level: Mapped[str | None] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    # Added by migration 0002: where this row stands with the central API.
+    sync_state: Mapped[str] = mapped_column(
+        String(10), default=SyncState.UNSENT, server_default=SyncState.UNSENT.value
+    )
+    server_version: Mapped[int | None] = mapped_column(Integer)
+
+    # Lets the ORM insert the ticket before its events in the same flush.
+    events: Mapped[list[TicketEventRow]] = relationship(
+        order_by="TicketEventRow.at", passive_deletes=True, lazy="raise_on_sql")
+
+    __table_args__ = (
+        Index("ix_tickets_status", "status"),
+        Index("ix_tickets_caller_phone", "caller_phone"),
+        Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_deadline", "deadline"),
+        Index("ix_tickets_sync_state", "sync_state"),
+    )
+
+
+class TicketEventRow(Base):
+    """Insert-only timeline; ids are made by the client so sync can never duplicate one."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    kind: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(80), default="")
+    data: Mapped[str] = mapped_column(Text, default="{}")
+
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "at"),)
+
+
+class OutboxRow(Base):
+    """Mutations waiting to be pushed; `mutation_id` is this client's gap-free sequence."""
+
+    __tablename__ = "outbox"
+
+    mutation_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    op: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    args: Mapped[str] = mapped_column(Text)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    state: Mapped[str] = mapped_column(String(10), default=OutboxState.PENDING)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+
+    # AUTOINCREMENT: an id is never reused after rows are deleted, so the server's
+    # last-applied-id bookkeeping stays valid.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+
+class MetaRow(Base):
+    """Small key/value facts about this database: client id, sync cursor, server epoch."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class DraftRow(Base):
+    """Autosaved unfinished forms, offered back after a crash or a closed window."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+
+
+class KbArticleRow(Base):
+    __tablename__ = "kb_articles"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(80))
+    unit: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[datetime | None] = mapped_column(UtcIsoTime)

@@ -1,0 +1,44 @@
+"""Unit of Work: one per user action; everything it writes commits together or not at all."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent_app.storage.repositories import (
+    DraftRepository,
+    KbRepository,
+    MetaRepository,
+    OutboxRepository,
+    TicketRepository,
+)
+
+
+class UnitOfWork:
+    """`with db.unit_of_work() as uow: ...; uow.commit()` — leaving without commit rolls back."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        self.tickets = TicketRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.drafts = DraftRepository(self.session)
+        self.meta = MetaRepository(self.session)
+        self.kb = KbRepository(self.session)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
