@@ -100,6 +100,10 @@ def migrate(path: Path, revision: str = "head") -> None:
     by copy-and-drop, and with them on, dropping `tickets` would cascade-delete its events."""
     engine = _make_engine(path, foreign_keys=False)
     try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current is not None and current != head_revision():
+            _backup(engine, path.with_name(f"{path.name}.pre-upgrade-{current}"))
         with engine.begin() as conn:
             config = alembic_config()
             config.attributes["connection"] = conn
@@ -158,6 +162,20 @@ def open_database(path: Path, *, migrate_to: str = "head") -> Database:
     except SADatabaseError as exc:
         raise CorruptDatabaseError(path, str(exc.orig)) from exc
     return database
+
+
+def _backup(engine: Engine, target: Path) -> None:
+    """A consistent copy before an upgrade: SQLite cannot roll back all DDL through pysqlite,
+    so an upgrade cut off by a power failure must have something to restore from."""
+    raw = engine.raw_connection()
+    try:
+        destination = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+        finally:
+            destination.close()
+    finally:
+        raw.close()
 
 
 def _ensure_client_id(database: Database) -> None:

@@ -1,0 +1,66 @@
+"""`agent-app`: the GUI by default, and the subcommands of DESIGN.md §7 that exist so far."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from agent_app import __version__
+from agent_app.logging_setup import configure_logging
+from agent_app.paths import default_data_dir
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agent-app",
+                                     description="12345 hotline agent desktop client")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", type=Path,
+                        help="where the local cache and settings live")
+    parser.add_argument("--server", dest="server_url", help="central API URL")
+    parser.add_argument("--demo", action="store_true",
+                        help="start an embedded central API with demo data, signed in")
+    parser.add_argument("--lang", dest="language", choices=["zh_CN", "en"],
+                        help="interface language (default: zh_CN)")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("selfcheck", help="open the database, migrate, load Qt, exit 0")
+    return parser
+
+
+def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:
+    if given is not None:
+        return given
+    # The demo never writes into a real operator's cache.
+    return default_data_dir() / "demo" if demo else default_data_dir()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    data_dir = resolve_data_dir(args.data_dir, demo=args.demo)
+    if args.command == "selfcheck":
+        from agent_app.selfcheck import run_selfcheck
+
+        return run_selfcheck(data_dir)
+    return launch_gui(data_dir, args)
+
+
+def launch_gui(data_dir: Path, args: argparse.Namespace) -> int:
+    from agent_app.qt_check import explain_import_error, missing_xcb_libraries, package_hint
+
+    missing = missing_xcb_libraries()
+    if missing:
+        for library in missing:
+            print(package_hint(library), file=sys.stderr)
+        return 3
+    try:
+        from agent_app.ui.app import GuiOptions, run_gui
+    except ImportError as exc:
+        print(explain_import_error(exc), file=sys.stderr)
+        return 3
+    return run_gui(GuiOptions(data_dir=data_dir, server_url=args.server_url, demo=args.demo,
+                              language=args.language))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

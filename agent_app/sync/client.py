@@ -1,0 +1,130 @@
+"""HTTP client of the central API: timeouts on every call, TLS verified, plain-data results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from agent_app.core.enums import Role
+
+# (connect, read) seconds: an operator should learn within seconds that the network is down.
+DEFAULT_TIMEOUT = (3.05, 10.0)
+API_PREFIX = "/api/v1"
+
+
+class ApiError(Exception):
+    """The server answered, and said no."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class ServerUnreachableError(Exception):
+    """No usable answer: DNS, refused, timed out, TLS failure, or garbage."""
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    username: str
+    display_name: str
+    role: Role
+    unit_code: str | None
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    expires_at: datetime
+    user: UserProfile
+
+
+class CentralClient:
+    def __init__(self, base_url: str, *, ca_bundle: str | None = None,
+                 token: str | None = None,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self._session = requests.Session()
+        # Verification is always on; a centre with its own CA points us at its bundle.
+        self._session.verify = ca_bundle or True
+        self.token = token
+
+    def health(self) -> dict[str, Any]:
+        return self._request("GET", "/health")
+
+    def login(self, username: str, password: str) -> LoginResult:
+        data = self._request("POST", "/auth/login",
+                             json={"username": username, "password": password})
+        return LoginResult(
+            token=data["token"],
+            expires_at=datetime.fromisoformat(data["expires_at"]),
+            user=_profile(data["user"]),
+        )
+
+    def me(self) -> UserProfile:
+        return _profile(self._request("GET", "/auth/me"))
+
+    def logout(self) -> None:
+        self._request("POST", "/auth/logout")
+
+    def get(self, path: str) -> Any:
+        return self._request("GET", path)
+
+    def close(self) -> None:
+        self._session.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}",
+                                             headers=headers, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise ServerUnreachableError(_describe(exc)) from exc
+        if response.status_code >= 400:
+            raise ApiError(response.status_code, _error_message(response))
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ServerUnreachableError("the server sent a reply that is not JSON") from exc
+
+
+def _profile(data: dict[str, Any]) -> UserProfile:
+    return UserProfile(username=data["username"], display_name=data["display_name"],
+                       role=Role(data["role"]), unit_code=data.get("unit_code"))
+
+
+def _error_message(response: requests.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = None
+    if isinstance(detail, str):
+        return detail
+    return f"HTTP {response.status_code}"
+
+
+def _describe(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "the server's certificate could not be verified"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "the server did not answer in time"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "cannot connect to the server"
+    return str(exc)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who is using the app, against which server; `offline` when not verified this start."""
+
+    server_url: str
+    user: UserProfile
+    token: str | None
+    offline: bool = False

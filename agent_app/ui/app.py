@@ -1,0 +1,129 @@
+"""GUI start-up: checks, database, sign-in, main window. Nothing here runs before `main` asks."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from agent_app.demo.runtime import DEMO_PASSWORD, DEMO_USER, DemoEnvironment
+from agent_app.settings import Settings, load_settings, save_settings
+from agent_app.storage.database import (
+    DB_FILENAME,
+    CorruptDatabaseError,
+    Database,
+    move_aside,
+    open_database,
+)
+from agent_app.sync.client import CentralClient, SignedIn
+from agent_app.sync.credentials import TokenStore
+from agent_app.tasks import TaskRunner
+from agent_app.ui.fonts import has_cjk_font, missing_font_message
+from agent_app.ui.i18n import install_translator
+from agent_app.ui.login.dialog import LoginDialog
+from agent_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GuiOptions:
+    data_dir: Path
+    server_url: str | None = None
+    demo: bool = False
+    language: str | None = None
+
+
+def ensure_application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("hotline-agent")
+    app.setOrganizationName("hotline12345")
+    return app
+
+
+def open_database_or_ask(path: Path) -> Database | None:
+    """Open the cache; if it is broken, let the user move it aside (never delete) or quit."""
+    try:
+        return open_database(path)
+    except CorruptDatabaseError as exc:
+        box = QMessageBox(QMessageBox.Icon.Critical,
+                          QApplication.translate("Startup", "Local database damaged"),
+                          QApplication.translate(
+                              "Startup",
+                              "The local database cannot be used:\n%1\n\n%2\n\n"
+                              "Move it aside and start with an empty local cache? The file "
+                              "is kept, not deleted; data from the server is downloaded "
+                              "again at the next sync.")
+                          .replace("%1", str(exc.path)).replace("%2", exc.reason))
+        move = box.addButton(QApplication.translate("Startup", "Move aside and resync"),
+                             QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QApplication.translate("Startup", "Quit"),
+                      QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not move:
+            return None
+        kept = move_aside(path, datetime.now())
+        log.warning("damaged database moved to %s", kept)
+        return open_database(path)
+
+
+def sign_in(tasks: TaskRunner, settings: Settings, tokens: TokenStore) -> SignedIn | None:
+    dialog = LoginDialog(tasks, settings, tokens,
+                         lambda url: CentralClient(url, ca_bundle=settings.ca_bundle or None))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.signed_in
+
+
+def demo_sign_in(demo: DemoEnvironment, tokens: TokenStore) -> SignedIn:
+    # Loopback server started a moment ago and no window exists yet, so a blocking call is fine.
+    result = CentralClient(demo.url).login(DEMO_USER, DEMO_PASSWORD)
+    tokens.save(demo.url, result.user.username, result.token)
+    return SignedIn(demo.url, result.user, result.token)
+
+
+def run_gui(options: GuiOptions) -> int:
+    app = ensure_application()
+    settings = load_settings(options.data_dir)
+    if options.server_url:
+        settings.server_url = options.server_url
+    install_translator(app, options.language or settings.language)
+    if not has_cjk_font():
+        QMessageBox.warning(None, "Chinese font missing", missing_font_message())
+
+    db = open_database_or_ask(options.data_dir / DB_FILENAME)
+    if db is None:
+        return 1
+    tasks = TaskRunner(db)
+    tokens = TokenStore()
+    demo: DemoEnvironment | None = None
+    try:
+        if options.demo:
+            from agent_app.demo.runtime import seed_local_cache, start_demo_server
+
+            demo = start_demo_server(options.data_dir)
+            seed_local_cache(db)
+            session: SignedIn | None = demo_sign_in(demo, tokens)
+        else:
+            session = sign_in(tasks, settings, tokens)
+            if session is None:
+                return 0
+            save_settings(options.data_dir, settings)
+        assert session is not None
+        client = CentralClient(session.server_url, ca_bundle=settings.ca_bundle or None,
+                               token=session.token)
+        window = MainWindow(tasks, session, client,
+                            health_check_ms=settings.health_check_seconds * 1000)
+        window.show()
+        return app.exec()
+    finally:
+        tasks.shutdown()
+        db.close()
+        if demo is not None:
+            demo.stop()

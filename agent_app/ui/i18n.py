@@ -1,0 +1,34 @@
+"""Loading the shipped translation and translating core's marked strings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from agent_app.core.enums import LABEL_CONTEXT, label
+from agent_app.paths import resources_dir
+
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+def translation_file(language: str) -> str:
+    return str(resources_dir() / "translations" / f"agent_app_{language}.qm")
+
+
+def install_translator(app: QCoreApplication, language: str = DEFAULT_LANGUAGE) -> QTranslator:
+    """The app ships in Simplified Chinese; English source strings show for language "en"."""
+    translator = QTranslator(app)
+    if language != "en" and translator.load(translation_file(language)):
+        app.installTranslator(translator)
+    QLocale.setDefault(QLocale(language if language != "en" else "en_US"))
+    return translator
+
+
+def tr_label(value: StrEnum) -> str:
+    return QCoreApplication.translate(LABEL_CONTEXT, label(value))
+
+
+def tr_core(context: str, text: str) -> str:
+    """Translate a message the core marked with QT_TRANSLATE_NOOP(context, text)."""
+    return QCoreApplication.translate(context, text)
