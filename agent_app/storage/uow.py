@@ -32,10 +32,9 @@ class UnitOfWork:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # close() rolls back anything uncommitted without expiring loaded objects, so plain
+        # values read inside the unit of work stay readable after it.
+        self.session.close()
 
     def commit(self) -> None:
         self.session.commit()
