@@ -75,7 +75,6 @@ class LoginDialog(QDialog):
         self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.offline_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.disconnect()
         self.sign_in_button.clicked.connect(self.submit)
         self.offline_button.clicked.connect(self._work_offline)
         self.buttons.rejected.connect(self.reject)

@@ -1,0 +1,399 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Completeness</name>
+    <message>
+        <source>Enter the caller&apos;s phone number or mark it as withheld.</source>
+        <translation>请输入来电人电话，或勾选“未显示号码”。</translation>
+    </message>
+    <message>
+        <source>Not a valid number: use an 11-digit mobile or a landline with area code.</source>
+        <translation>号码无效：请输入11位手机号或带区号的固定电话。</translation>
+    </message>
+    <message>
+        <source>Enter how the caller wants to be addressed, e.g. 张先生.</source>
+        <translation>请输入来电人称呼，如“张先生”。</translation>
+    </message>
+    <message>
+        <source>The time of the appeal is missing.</source>
+        <translation>缺少诉求时间。</translation>
+    </message>
+    <message>
+        <source>Choose the district, street and community.</source>
+        <translation>请选择区县、街道（乡镇）和社区（村）。</translation>
+    </message>
+    <message>
+        <source>Enter the address so the unit can find the place.</source>
+        <translation>请输入详细地址，便于承办单位找到现场。</translation>
+    </message>
+    <message>
+        <source>Describe what happened (at least 5 characters).</source>
+        <translation>请描述诉求内容（至少5个字）。</translation>
+    </message>
+    <message>
+        <source>The description is too long (at most 2000 characters).</source>
+        <translation>诉求内容过长（最多2000字）。</translation>
+    </message>
+    <message>
+        <source>Enter what the caller asks for.</source>
+        <translation>请输入来电人的具体诉求。</translation>
+    </message>
+    <message>
+        <source>The demand is too long (at most 500 characters).</source>
+        <translation>诉求过长（最多500字）。</translation>
+    </message>
+</context>
+<context>
+    <name>Domain</name>
+    <message>
+        <source>12345 hotline</source>
+        <translation>12345热线</translation>
+    </message>
+    <message>
+        <source>12315 hotline</source>
+        <translation>12315热线</translation>
+    </message>
+    <message>
+        <source>12328 hotline</source>
+        <translation>12328热线</translation>
+    </message>
+    <message>
+        <source>12333 hotline</source>
+        <translation>12333热线</translation>
+    </message>
+    <message>
+        <source>12348 hotline</source>
+        <translation>12348热线</translation>
+    </message>
+    <message>
+        <source>Mayor&apos;s mailbox</source>
+        <translation>市长信箱</translation>
+    </message>
+    <message>
+        <source>Web message</source>
+        <translation>网络留言</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信公众号</translation>
+    </message>
+    <message>
+        <source>Mobile app</source>
+        <translation>手机客户端</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>咨询</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>求助</translation>
+    </message>
+    <message>
+        <source>Complaint</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>举报</translation>
+    </message>
+    <message>
+        <source>Suggestion</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Praise</source>
+        <translation>表扬</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>特急</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <source>Answered directly</source>
+        <translation>直接答复</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派单</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退单</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>已答复</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>已并单</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Basically satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <source>Dissatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>提醒督办</translation>
+    </message>
+    <message>
+        <source>Phone supervision</source>
+        <translation>电话督办</translation>
+    </message>
+    <message>
+        <source>Written supervision</source>
+        <translation>书面督办</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>话务员</translation>
+    </message>
+    <message>
+        <source>Team lead</source>
+        <translation>班长</translation>
+    </message>
+    <message>
+        <source>Handling unit</source>
+        <translation>承办单位</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Sign in — 12345 Hotline Agent</source>
+        <translation>登录 — 12345热线坐席</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Work offline</source>
+        <translation>离线工作</translation>
+    </message>
+    <message>
+        <source>Enter the server address, starting with https://</source>
+        <translation>请输入服务器地址，以 https:// 开头</translation>
+    </message>
+    <message>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server: %1</source>
+        <translation>无法连接服务器：%1</translation>
+    </message>
+    <message>
+        <source>Sign-in failed: %1</source>
+        <translation>登录失败：%1</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>12345 Hotline Agent</source>
+        <translation>12345热线坐席</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>12345 Hotline Agent, version %1</source>
+        <translation>12345热线坐席，版本 %1</translation>
+    </message>
+    <message>
+        <source>● Connecting…</source>
+        <translation>● 正在连接…</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● 在线</translation>
+    </message>
+    <message>
+        <source>● Offline — changes are kept and sent later</source>
+        <translation>● 离线 — 数据已保存，联网后自动发送</translation>
+    </message>
+    <message>
+        <source>Unsent changes: %1</source>
+        <translation>待发送：%1</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewScreen</name>
+    <message>
+        <source>Local cache at a glance</source>
+        <translation>本地数据概览</translation>
+    </message>
+    <message>
+        <source>Tickets: %1</source>
+        <translation>工单：%1</translation>
+    </message>
+    <message>
+        <source>Unsent: %1</source>
+        <translation>待发送：%1</translation>
+    </message>
+    <message>
+        <source>Drafts: %1</source>
+        <translation>草稿：%1</translation>
+    </message>
+    <message>
+        <source>Overdue: %1</source>
+        <translation>超期：%1</translation>
+    </message>
+    <message>
+        <source>KB articles: %1</source>
+        <translation>知识库条目：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>Local database damaged</source>
+        <translation>本地数据库已损坏</translation>
+    </message>
+    <message>
+        <source>The local database cannot be used:
+%1
+
+%2
+
+Move it aside and start with an empty local cache? The file is kept, not deleted; data from the server is downloaded again at the next sync.</source>
+        <translation>本地数据库无法使用：
+%1
+
+%2
+
+是否将其移到一旁并以空的本地缓存启动？原文件会保留，不会删除；服务器上的数据将在下次同步时重新下载。</translation>
+    </message>
+    <message>
+        <source>Move aside and resync</source>
+        <translation>移到一旁并重新同步</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>StatusCountsModel</name>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>工单数</translation>
+    </message>
+</context>
+</TS>

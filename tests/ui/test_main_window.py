@@ -1,0 +1,73 @@
+import pytest
+from PySide6.QtTest import QAbstractItemModelTester
+
+from agent_app.core.enums import Role, TicketStatus
+from agent_app.storage import ops
+from agent_app.sync.client import CentralClient, SignedIn, UserProfile
+from agent_app.tasks import Topic
+from agent_app.ui.i18n import install_translator
+from agent_app.ui.main_window import MainWindow
+from agent_app.ui.overview.screen import StatusCountsModel
+from tests.factories import make_ticket
+
+LEAD = UserProfile("lead01", "班长", Role.LEAD, None)
+
+
+@pytest.fixture
+def chinese(qapp):
+    translator = install_translator(qapp, "zh_CN")
+    yield
+    qapp.removeTranslator(translator)
+
+
+def make_window(qtbot, tasks, url, *, offline=False):
+    window = MainWindow(tasks, SignedIn(url, LEAD, "token", offline=offline),
+                        CentralClient(url, timeout=(2, 5)), health_check_ms=60_000)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_status_bar_shows_online_unsent_count_and_role(qtbot, tasks, api_server, chinese):
+    window = make_window(qtbot, tasks, api_server.url)
+    qtbot.waitUntil(lambda: window.online is True, timeout=10_000)
+    assert "在线" in window.connectivity_label.text()
+    assert "班长" in window.user_label.text()
+    qtbot.waitUntil(lambda: window.unsent_label.text().endswith("0"), timeout=5000)
+
+    tasks.run_db(lambda db: ops.register_ticket(db, make_ticket()),
+                 changes=frozenset({Topic.TICKETS, Topic.OUTBOX}))
+    qtbot.waitUntil(lambda: window.unsent_label.text().endswith("1"), timeout=5000)
+
+
+def test_an_unreachable_server_shows_offline(qtbot, tasks, dead_url, chinese):
+    window = make_window(qtbot, tasks, dead_url, offline=True)
+    qtbot.waitUntil(lambda: window.online is False, timeout=10_000)
+    assert "离线" in window.connectivity_label.text()
+
+
+def test_overview_counts_follow_the_cache(qtbot, tasks, dead_url):
+    window = make_window(qtbot, tasks, dead_url)
+    screen = window.screens[0].widget
+    tasks.run_db(lambda db: ops.register_ticket(db, make_ticket("T-1")),
+                 changes=frozenset({Topic.TICKETS, Topic.OUTBOX}))
+    qtbot.waitUntil(lambda: screen.overview is not None and screen.overview.tickets == 1,
+                    timeout=5000)
+    model = screen.model
+    registered_row = [model.index(r, 0).data() for r in range(model.rowCount())].index(
+        "Registered")
+    assert model.index(registered_row, 1).data() == "1"
+
+
+def test_navigation_and_shortcut_help(qtbot, tasks, dead_url):
+    window = make_window(qtbot, tasks, dead_url)
+    help_entries = dict(window.shortcut_help())
+    assert help_entries["Ctrl+1"] == window.screens[0].title
+    assert "F1" in help_entries
+
+
+def test_status_counts_model_passes_the_qt_model_tester(qapp):
+    model = StatusCountsModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_counts({TicketStatus.CLOSED: 3})
+    assert model.rowCount() == len(TicketStatus) - 1

@@ -1,0 +1,60 @@
+import threading
+
+import pytest
+
+from agent_app.storage import ops
+from agent_app.tasks import Changes, Topic
+from tests.factories import make_ticket
+
+
+def test_db_work_runs_off_the_gui_thread_and_results_come_back_on_it(qtbot, tasks):
+    seen: dict[str, object] = {}
+
+    def job(db):
+        seen["worker"] = threading.current_thread().name
+        return ops.register_ticket(db, make_ticket())
+
+    def done(result):
+        seen["result"] = result
+        seen["delivered_on"] = threading.current_thread()
+
+    with qtbot.waitSignal(tasks.changes, timeout=5000) as blocker:
+        tasks.run_db(job, on_done=done, changes=frozenset({Topic.TICKETS, Topic.OUTBOX}))
+    assert seen["worker"].startswith("db-worker")
+    assert seen["delivered_on"] is threading.main_thread()
+    assert seen["result"] == 1
+    changes: Changes = blocker.args[0]
+    assert changes.touches(Topic.OUTBOX) and not changes.touches(Topic.KB)
+
+
+def test_errors_reach_the_error_handler_on_the_gui_thread(qtbot, tasks):
+    errors: list[BaseException] = []
+
+    def boom(_db):
+        raise RuntimeError("disk full")
+
+    tasks.run_db(boom, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert str(errors[0]) == "disk full"
+
+
+def test_unhandled_errors_are_announced_not_swallowed(qtbot, tasks):
+    with qtbot.waitSignal(tasks.failed, timeout=5000) as blocker:
+        tasks.run_net(lambda: 1 / 0)
+    assert "division" in blocker.args[0]
+
+
+def test_db_tasks_run_in_submission_order(qtbot, tasks):
+    order: list[int] = []
+    for n in range(20):
+        tasks.run_db(lambda _db, n=n: n, on_done=order.append)
+    qtbot.waitUntil(lambda: len(order) == 20, timeout=5000)
+    assert order == list(range(20))
+
+
+def test_nothing_is_delivered_after_shutdown(qtbot, tasks):
+    delivered: list[int] = []
+    tasks.shutdown()
+    with pytest.raises(RuntimeError):
+        tasks.run_db(lambda _db: 1, on_done=delivered.append)
+    assert delivered == []
