@@ -9,16 +9,18 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+import re
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.paths import migrations_dir
 from agent_app.storage.schema import MetaRow
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DB_FILENAME = "agent.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -33,16 +35,51 @@ class CorruptDatabaseError(Exception):
         self.reason = reason
 
 
+_REVISION_RE = re.compile(r"^revision\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_RE = re.compile(r"^down_revision\s*=\s*(?:[\"']([^\"']+)[\"']|None)", re.MULTILINE)
+
+
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     return config
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest migration, read from the scripts' own headers.
+
+    Importing Alembic costs about a fifth of a second; at start-up the database is almost
+    always current, so the check that decides whether Alembic is needed must not import it.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in migrations_dir().joinpath("versions").glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        revision, down = _REVISION_RE.search(text), _DOWN_RE.search(text)
+        if revision is None or down is None:
+            raise RuntimeError(f"{script.name} has no revision header")
+        revisions.add(revision.group(1))
+        if down.group(1):
+            parents.add(down.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have exactly one head, found {sorted(heads)}")
+    return heads.pop()
+
+
+def stored_revision(path: Path) -> str | None:
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None  # no alembic_version table yet
+    finally:
+        conn.close()
+    return row[0] if row else None
 
 
 def check_file(path: Path) -> None:
@@ -98,11 +135,15 @@ def _make_engine(path: Path, *, foreign_keys: bool) -> Engine:
 def migrate(path: Path, revision: str = "head") -> None:
     """Bring the file to `revision`. Foreign keys are off meanwhile: batch mode rebuilds a table
     by copy-and-drop, and with them on, dropping `tickets` would cascade-delete its events."""
+    current = stored_revision(path)
+    target = head_revision() if revision == "head" else revision
+    if current == target:
+        return
+    from alembic import command
+
     engine = _make_engine(path, foreign_keys=False)
     try:
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-        if current is not None and current != head_revision():
+        if current is not None:
             _backup(engine, path.with_name(f"{path.name}.pre-upgrade-{current}"))
         with engine.begin() as conn:
             config = alembic_config()
@@ -134,8 +175,7 @@ class Database:
         return UnitOfWork(self._sessions)
 
     def current_revision(self) -> str | None:
-        with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        return stored_revision(self.path)
 
     def client_id(self) -> str:
         with self.session() as session:
@@ -161,6 +201,8 @@ def open_database(path: Path, *, migrate_to: str = "head") -> Database:
             _ensure_client_id(database)
     except SADatabaseError as exc:
         raise CorruptDatabaseError(path, str(exc.orig)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(path, str(exc)) from exc
     return database
 
 

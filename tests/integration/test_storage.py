@@ -39,6 +39,14 @@ def test_the_migrations_build_exactly_the_models(db):
     assert diffs == []
 
 
+def test_the_cheap_head_lookup_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from agent_app.storage.database import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def test_client_id_is_made_once_and_kept(tmp_path):
     first = open_database(tmp_path / "agent.db")
     client_id = first.client_id()

@@ -1,0 +1,140 @@
+"""Start-up and save budgets of DESIGN.md §8.
+
+- cold start: from process launch to the first paint of the main window (offline session,
+  the real start-up path: translator, database open + migrate, tasks runner, main window),
+  in a fresh interpreter each run. Target ≤ 1.0 s.
+- save: p95 of registering a ticket (ticket row + events + outbox mutation, one Unit of Work,
+  synchronous=FULL) on a cache already holding 100k tickets. Target p95 ≤ 20 ms.
+
+    python benchmarks/startup.py [--runs 5] [--tickets 100000] [--saves 500]
+
+Prints figures; the last line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PROBE = """
+import sys, time
+started = float(sys.argv[1])
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from agent_app.core.enums import Role
+from agent_app.sync.client import CentralClient, SignedIn, UserProfile
+from agent_app.tasks import TaskRunner
+from agent_app.ui.app import ensure_application, open_database_or_ask
+from agent_app.ui.i18n import install_translator
+from agent_app.ui.main_window import MainWindow
+from agent_app.storage.database import DB_FILENAME
+
+app = ensure_application()
+install_translator(app, "zh_CN")
+db = open_database_or_ask(Path(sys.argv[2]) / DB_FILENAME)
+tasks = TaskRunner(db)
+session = SignedIn("http://127.0.0.1:9", UserProfile("op01", "话务员", Role.OPERATOR, None),
+                   None, offline=True)
+window = MainWindow(tasks, session, CentralClient("http://127.0.0.1:9", timeout=(0.2, 0.2)))
+window.show()
+
+def painted():
+    print(f"{time.time() - started:.4f}")
+    app.quit()
+
+QTimer.singleShot(0, painted)
+app.exec()
+tasks.shutdown(wait=False)
+"""
+
+
+def cold_start(runs: int) -> list[float]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    timings = []
+    with tempfile.TemporaryDirectory() as data_dir:
+        for _ in range(runs):
+            started = time.time()
+            out = subprocess.run([sys.executable, "-c", PROBE, repr(started), data_dir],
+                                 capture_output=True, text=True, cwd=ROOT, env=env,
+                                 timeout=60, check=True)
+            timings.append(float(out.stdout.strip().splitlines()[-1]))
+    return timings
+
+
+def save_latencies(tickets: int, saves: int) -> tuple[list[float], float]:
+    from agent_app.storage import ops
+    from agent_app.storage.database import open_database
+    from agent_app.storage.repositories import ticket_payload
+    from tests.factories import make_ticket
+
+    base = make_ticket()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_database(Path(tmp) / "agent.db")
+        fill_started = time.perf_counter()
+        batch = 10_000
+        for start in range(0, tickets, batch):
+            records = []
+            for n in range(start, min(start + batch, tickets)):
+                ticket = replace(base, id=f"BULK-{n:07d}", caller=replace(
+                    base.caller, phone=f"139{n:08d}"),
+                    created_at=base.created_at - timedelta(minutes=n),
+                    events=[replace(base.events[0], id=str(uuid.UUID(int=n)))])
+                records.append(ticket_payload(ticket))
+            ops.import_synced_tickets(db, records)
+        fill_seconds = time.perf_counter() - fill_started
+        latencies = []
+        for n in range(saves):
+            ticket = replace(base, id=f"NEW-{n:05d}",
+                             events=[replace(base.events[0], id=str(uuid.uuid4()))])
+            began = time.perf_counter()
+            ops.register_ticket(db, ticket)
+            latencies.append((time.perf_counter() - began) * 1000)
+        db.close()
+    return latencies, fill_seconds
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--saves", type=int, default=500)
+    args = parser.parse_args()
+
+    starts = cold_start(args.runs)
+    print(f"cold start to first paint: median {statistics.median(starts):.3f} s, "
+          f"max {max(starts):.3f} s over {len(starts)} runs (target ≤ 1.0 s)")
+    latencies, fill = save_latencies(args.tickets, args.saves)
+    p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
+    print(f"filled {args.tickets} tickets in {fill:.1f} s")
+    print(f"save ticket+outbox: p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {max(latencies):.2f} ms "
+          f"over {len(latencies)} saves with {args.tickets} tickets cached (target p95 ≤ 20 ms)")
+    print(json.dumps({
+        "cold_start_median_s": round(statistics.median(starts), 3),
+        "cold_start_max_s": round(max(starts), 3),
+        "save_p50_ms": round(p50, 2),
+        "save_p95_ms": round(p95, 2),
+        "save_max_ms": round(max(latencies), 2),
+        "tickets_cached": args.tickets,
+    }))
+
+
+if __name__ == "__main__":
+    main()
