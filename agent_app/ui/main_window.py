@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(180)
+        self.nav.setStyleSheet("QListWidget#navigation::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
         central = QWidget()
         layout = QHBoxLayout(central)
