@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-
-import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, select
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.paths import migrations_dir
 from agent_app.storage.schema import MetaRow
+from agent_app.storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -169,9 +169,7 @@ class Database:
         with self._sessions() as session:
             yield session
 
-    def unit_of_work(self):  # type: ignore[no-untyped-def]  # circular import avoided
-        from agent_app.storage.uow import UnitOfWork
-
+    def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
 
     def current_revision(self) -> str | None:

@@ -125,7 +125,7 @@ class OutboxRow(Base):
 
     # AUTOINCREMENT: an id is never reused after rows are deleted, so the server's
     # last-applied-id bookkeeping stays valid.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class MetaRow(Base):

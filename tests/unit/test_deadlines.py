@@ -10,7 +10,7 @@ from agent_app.core.deadlines import (
     compute_deadline,
 )
 from agent_app.core.enums import AppealType as A
-from agent_app.core.enums import Urgency as U
+from agent_app.core.enums import Urgency as U  # noqa: N817
 
 # The defaults of DESIGN.md §2, written out here independently of resources/.
 POLICY = DeadlinePolicy.from_dict({
