@@ -1,0 +1,297 @@
+"""The central API (foundation endpoints): health, sign-in, catalogues, calendar, policy, users.
+
+Every endpoint but /health and /auth/login names its allowed roles in ENDPOINT_ROLES, and the
+one dependency `require_roles` enforces them; the authorisation matrix test walks that table.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent_app import __version__
+from agent_app.core.enums import Role
+from agent_app.paths import resources_dir
+from central_api import db as database
+from central_api.models import AuthToken, CalendarOverrideRow, ServerMeta, User
+from central_api.security import hash_password, new_token, token_digest, verify_password
+
+API = "/api/v1"
+MAX_BODY_BYTES = 1024 * 1024
+ALL_ROLES = frozenset(Role)
+ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
+    ("POST", "/auth/logout"): ALL_ROLES,
+    ("GET", "/auth/me"): ALL_ROLES,
+    ("GET", "/catalogues"): ALL_ROLES,
+    ("GET", "/calendar/overrides"): ALL_ROLES,
+    ("PUT", "/calendar/overrides"): frozenset({Role.ADMIN}),
+    ("GET", "/deadline-policy"): ALL_ROLES,
+    ("GET", "/users"): frozenset({Role.LEAD, Role.ADMIN}),
+    ("POST", "/users"): frozenset({Role.ADMIN}),
+}
+DEMO_USERS = (
+    ("op01", "话务员一号", Role.OPERATOR, None),
+    ("op02", "话务员二号", Role.OPERATOR, None),
+    ("lead01", "值班班长", Role.LEAD, None),
+    ("unit-cgj", "市城市管理局", Role.UNIT, "pds-cgj"),
+    ("admin", "系统管理员", Role.ADMIN, None),
+)
+DEMO_PASSWORD = "demo"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class UserOut(Strict):
+    username: str
+    display_name: str
+    role: Role
+    unit_code: str | None
+
+
+class LoginResponse(Strict):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class NewUser(Strict):
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    display_name: str = Field(min_length=1, max_length=64)
+    role: Role
+    unit_code: str | None = Field(default=None, max_length=40)
+    password: str = Field(min_length=8, max_length=256)
+
+
+class CalendarOverride(Strict):
+    date: date
+    workday: bool
+    note: str = Field(default="", max_length=200)
+
+
+class Health(Strict):
+    status: str
+    version: str
+    server_epoch: str
+    time: datetime
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(username=user.username, display_name=user.display_name,
+                   role=Role(user.role), unit_code=user.unit_code)
+
+
+def _read_catalogue(name: str) -> Any:
+    return json.loads((resources_dir() / "catalogues" / name).read_text(encoding="utf-8"))
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthorized("missing bearer token")
+    return token
+
+
+TokenDep = Annotated[str, Depends(bearer_token)]
+
+
+def require_roles(method: str, path: str) -> Any:
+    """The one role check: `Depends(require_roles(...))` on every protected endpoint."""
+    allowed = ENDPOINT_ROLES[(method, path)]
+
+    def current_user(s: SessionDep, token: TokenDep) -> User:
+        row = s.get(AuthToken, token_digest(token))
+        if row is None or row.revoked or _aware(row.expires_at) <= datetime.now(UTC):
+            raise _unauthorized("invalid or expired token")
+        user = s.get(User, row.user_id)
+        if user is None or not user.active:
+            raise _unauthorized("invalid or expired token")
+        if Role(user.role) not in allowed:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+        return user
+
+    return Depends(current_user)
+
+
+router = APIRouter(prefix=API)
+
+
+@router.get("/health", response_model=Health)
+def health(request: Request) -> Health:
+    return Health(status="ok", version=__version__, server_epoch=request.app.state.epoch,
+                  time=datetime.now(UTC))
+
+
+@router.post("/auth/login", response_model=LoginResponse)
+def login(body: LoginRequest, s: SessionDep, request: Request) -> LoginResponse:
+    user = s.scalar(select(User).where(User.username == body.username))
+    # Same answer for an unknown user and a wrong password: no user enumeration.
+    if user is None or not user.active or not verify_password(body.password, user.password_hash):
+        raise _unauthorized("invalid username or password")
+    token = new_token()
+    now = datetime.now(UTC)
+    expires = now + request.app.state.token_ttl
+    s.add(AuthToken(token_hash=token_digest(token), user_id=user.id, issued_at=now,
+                    expires_at=expires, revoked=False))
+    s.commit()
+    return LoginResponse(token=token, expires_at=expires, user=_user_out(user))
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(s: SessionDep, token: TokenDep,
+           _user: User = require_roles("POST", "/auth/logout")) -> None:
+    row = s.get(AuthToken, token_digest(token))
+    if row is not None:
+        row.revoked = True
+        s.commit()
+
+
+@router.get("/auth/me", response_model=UserOut)
+def me(user: User = require_roles("GET", "/auth/me")) -> UserOut:
+    return _user_out(user)
+
+
+@router.get("/catalogues")
+def catalogues(_user: User = require_roles("GET", "/catalogues")) -> dict[str, Any]:
+    return {
+        "appeal_types": _read_catalogue("appeal_types.json"),
+        "channels": _read_catalogue("channels.json"),
+        "categories": _read_catalogue("categories.json"),
+        "units": _read_catalogue("units.json"),
+        "locations": _read_catalogue("locations.json"),
+    }
+
+
+@router.get("/calendar/overrides", response_model=list[CalendarOverride])
+def get_overrides(s: SessionDep, _user: User = require_roles("GET", "/calendar/overrides")
+                  ) -> list[CalendarOverride]:
+    rows = s.scalars(select(CalendarOverrideRow).order_by(CalendarOverrideRow.day))
+    return [CalendarOverride(date=r.day, workday=r.workday, note=r.note) for r in rows]
+
+
+@router.put("/calendar/overrides", response_model=list[CalendarOverride])
+def put_overrides(body: list[CalendarOverride], s: SessionDep,
+                  _user: User = require_roles("PUT", "/calendar/overrides")
+                  ) -> list[CalendarOverride]:
+    s.execute(delete(CalendarOverrideRow))
+    s.add_all(CalendarOverrideRow(day=o.date, workday=o.workday, note=o.note) for o in body)
+    s.commit()
+    return sorted(body, key=lambda o: o.date)
+
+
+@router.get("/deadline-policy")
+def deadline_policy(_user: User = require_roles("GET", "/deadline-policy")) -> dict[str, Any]:
+    return _read_catalogue("deadline_policy.json")
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(s: SessionDep, _user: User = require_roles("GET", "/users")) -> list[UserOut]:
+    return [_user_out(u) for u in s.scalars(select(User).order_by(User.username))]
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def create_user(body: NewUser, s: SessionDep,
+                _user: User = require_roles("POST", "/users")) -> UserOut:
+    user = User(username=body.username, display_name=body.display_name, role=body.role.value,
+                unit_code=body.unit_code, password_hash=hash_password(body.password),
+                active=True, created_at=datetime.now(UTC))
+    s.add(user)
+    try:
+        s.commit()
+    except IntegrityError:
+        s.rollback()
+        raise HTTPException(status.HTTP_409_CONFLICT, "username already exists") from None
+    return _user_out(user)
+
+
+async def limit_body(request: Request, call_next: Callable[..., Any]) -> Response:
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        return JSONResponse({"detail": "request body too large (limit 1 MiB)"},
+                            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    return await call_next(request)
+
+
+def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
+               seed_demo_users: bool = False) -> FastAPI:
+    engine = database.make_engine(db_url)
+    database.upgrade(engine)
+    sessions = database.session_factory(engine)
+    app = FastAPI(title="12345 hotline central API", version=__version__)
+    app.state.sessions = sessions
+    app.state.token_ttl = token_ttl
+    app.state.epoch = _ensure_epoch(sessions)
+    _seed_calendar(sessions)
+    if seed_demo_users:
+        _seed_users(sessions)
+    app.middleware("http")(limit_body)
+    app.include_router(router)
+    return app
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail,
+                         headers={"WWW-Authenticate": "Bearer"})
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone=True columns; they were stored as UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _ensure_epoch(sessions: sessionmaker[Session]) -> str:
+    with sessions() as s:
+        row = s.get(ServerMeta, "server_epoch")
+        if row is None:
+            row = ServerMeta(key="server_epoch", value=str(uuid.uuid4()))
+            s.add(row)
+            s.commit()
+        return row.value
+
+
+def _seed_calendar(sessions: sessionmaker[Session]) -> None:
+    path = resources_dir() / "catalogues" / "calendar_overrides.json"
+    if not path.exists():
+        return
+    with sessions() as s:
+        if s.scalar(select(CalendarOverrideRow).limit(1)) is not None:
+            return
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            s.add(CalendarOverrideRow(day=date.fromisoformat(item["date"]),
+                                      workday=bool(item["workday"]), note=item.get("note", "")))
+        s.commit()
+
+
+def _seed_users(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s:
+        existing = set(s.scalars(select(User.username)))
+        for username, display_name, role, unit_code in DEMO_USERS:
+            if username not in existing:
+                s.add(User(username=username, display_name=display_name, role=role.value,
+                           unit_code=unit_code, password_hash=hash_password(DEMO_PASSWORD),
+                           active=True, created_at=datetime.now(UTC)))
+        s.commit()

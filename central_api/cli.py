@@ -1,0 +1,51 @@
+"""`agent-api`: run or migrate the central API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+
+def default_db_url() -> str:
+    folder = Path(platformdirs.user_data_dir("hotline-central-api", "hotline12345"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'central.db'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agent-api", description="12345 hotline central API")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate the database, then serve")
+    serve.add_argument("--db", default=None, help="SQLAlchemy URL (default: a local SQLite file)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8345)
+    serve.add_argument("--demo-users", action="store_true",
+                       help="create the demo users (password 'demo')")
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--db", default=None)
+    args = parser.parse_args(argv)
+    url = args.db or default_db_url()
+    try:
+        if args.command == "migrate":
+            from central_api import db
+
+            db.upgrade(db.make_engine(url))
+            return 0
+        import uvicorn
+
+        from central_api.app import create_app
+
+        app = create_app(url, seed_demo_users=args.demo_users)
+    except (ArgumentError, OperationalError, ModuleNotFoundError) as exc:
+        print(f"agent-api: cannot use database {url!r}: {exc}", file=sys.stderr)
+        return 2
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The central API in a background thread: for `agent-app --demo` and for tests."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import uvicorn
+
+from central_api.app import create_app
+
+
+@dataclass
+class EmbeddedServer:
+    server: uvicorn.Server
+    thread: threading.Thread
+    url: str
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
+                   seed_demo_users: bool = False, startup_timeout: float = 20.0
+                   ) -> EmbeddedServer:
+    app = create_app(db_url, seed_demo_users=seed_demo_users)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    # Signal handlers belong to the main thread, which is the GUI's (or pytest's).
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.run, name="central-api", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError("the embedded central API did not start")
+        time.sleep(0.01)
+    bound_port = server.servers[0].sockets[0].getsockname()[1]
+    return EmbeddedServer(server, thread, f"http://{host}:{bound_port}")
