@@ -232,7 +232,7 @@ async def limit_body(request: Request, call_next: Callable[..., Any]) -> Respons
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
         return JSONResponse({"detail": "request body too large (limit 1 MiB)"},
-                            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+                            status_code=413)
     return await call_next(request)
 
 
