@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from agent_app.core.enums import LABEL_CONTEXT, label
 from agent_app.paths import resources_dir
@@ -17,9 +17,17 @@ def translation_file(language: str) -> str:
 
 
 def install_translator(app: QCoreApplication, language: str = DEFAULT_LANGUAGE) -> QTranslator:
-    """The app ships in Simplified Chinese; English source strings show for language "en"."""
+    """The app ships in Simplified Chinese; English source strings show for language "en".
+
+    Qt's own strings (Cancel, OK, context menus) come from Qt's translation catalogue, which
+    is installed alongside so standard buttons speak the same language as ours.
+    """
     translator = QTranslator(app)
     if language != "en" and translator.load(translation_file(language)):
+        qt_translator = QTranslator(translator)
+        if qt_translator.load(f"qt_{language}",
+                              QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt_translator)
         app.installTranslator(translator)
     QLocale.setDefault(QLocale(language if language != "en" else "en_US"))
     return translator
@@ -32,3 +40,10 @@ def tr_label(value: StrEnum) -> str:
 def tr_core(context: str, text: str) -> str:
     """Translate a message the core marked with QT_TRANSLATE_NOOP(context, text)."""
     return QCoreApplication.translate(context, text)
+
+
+def remove_translator(app: QCoreApplication, translator: QTranslator) -> None:
+    """Undo `install_translator` (used when switching language, and by tests)."""
+    for child in translator.findChildren(QTranslator):
+        app.removeTranslator(child)
+    app.removeTranslator(translator)

@@ -5,7 +5,7 @@ from agent_app.core.enums import Role, TicketStatus
 from agent_app.storage import ops
 from agent_app.sync.client import CentralClient, SignedIn, UserProfile
 from agent_app.tasks import Topic
-from agent_app.ui.i18n import install_translator
+from agent_app.ui.i18n import install_translator, remove_translator
 from agent_app.ui.main_window import MainWindow
 from agent_app.ui.overview.screen import StatusCountsModel
 from tests.factories import make_ticket
@@ -17,7 +17,7 @@ LEAD = UserProfile("lead01", "班长", Role.LEAD, None)
 def chinese(qapp):
     translator = install_translator(qapp, "zh_CN")
     yield
-    qapp.removeTranslator(translator)
+    remove_translator(qapp, translator)
 
 
 def make_window(qtbot, tasks, url, *, offline=False):

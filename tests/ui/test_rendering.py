@@ -9,7 +9,7 @@ from agent_app.core.enums import Role
 from agent_app.storage import ops
 from agent_app.sync.client import CentralClient, SignedIn, UserProfile
 from agent_app.ui.fonts import has_cjk_font
-from agent_app.ui.i18n import install_translator
+from agent_app.ui.i18n import install_translator, remove_translator
 from agent_app.ui.main_window import MainWindow
 from tests.factories import make_ticket
 
@@ -65,4 +65,4 @@ def test_main_window_chinese_labels_render_as_distinct_glyphs(qapp, qtbot, tasks
         assert not shot.isNull()
         assert shot.save(str(ARTIFACTS / "main_window.png"))
     finally:
-        qapp.removeTranslator(translator)
+        remove_translator(qapp, translator)

@@ -4,7 +4,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 
 from agent_app.core.enums import AppealType
-from agent_app.ui.i18n import install_translator, tr_label
+from agent_app.ui.i18n import install_translator, remove_translator, tr_label
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "update_translations.py"
 
@@ -27,7 +27,7 @@ def test_the_app_starts_in_chinese(qapp):
         assert QCoreApplication.translate("MainWindow", "Overview") == "概览"
         assert tr_label(AppealType.CONSULTATION) == "咨询"
     finally:
-        qapp.removeTranslator(translator)
+        remove_translator(qapp, translator)
 
 
 def test_english_shows_the_source_strings(qapp):
@@ -35,4 +35,4 @@ def test_english_shows_the_source_strings(qapp):
     try:
         assert QCoreApplication.translate("MainWindow", "Overview") == "Overview"
     finally:
-        qapp.removeTranslator(translator)
+        remove_translator(qapp, translator)

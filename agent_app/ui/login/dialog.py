@@ -71,10 +71,10 @@ class LoginDialog(QDialog):
         self.sign_in_button = QPushButton(self.tr("Sign in"))
         self.sign_in_button.setDefault(True)
         self.offline_button = QPushButton(self.tr("Work offline"))
-        self.offline_button.hide()
         self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.offline_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.offline_button.hide()  # after addButton, which shows it
         self.sign_in_button.clicked.connect(self.submit)
         self.offline_button.clicked.connect(self._work_offline)
         self.buttons.rejected.connect(self.reject)
