@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from agent_app.core.enums import Role
+
+if TYPE_CHECKING:
+    import requests
 
 # (connect, read) seconds: an operator should learn within seconds that the network is down.
 DEFAULT_TIMEOUT = (3.05, 10.0)
@@ -49,10 +51,24 @@ class CentralClient:
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self._session = requests.Session()
-        # Verification is always on; a centre with its own CA points us at its bundle.
-        self._session.verify = ca_bundle or True
+        self.ca_bundle = ca_bundle
         self.token = token
+        self._session: requests.Session | None = None
+        self._session_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        # Made on first use, on a network thread: importing requests costs the GUI's start-up
+        # a tenth of a second it does not need before the first request.
+        with self._session_lock:
+            if self._session is None:
+                import requests
+
+                session = requests.Session()
+                # Verification is always on; a centre with its own CA points us at its bundle.
+                session.verify = self.ca_bundle or True
+                self._session = session
+            return self._session
 
     def health(self) -> dict[str, Any]:
         return self._request("GET", "/health")
@@ -76,12 +92,15 @@ class CentralClient:
         return self._request("GET", path)
 
     def close(self) -> None:
-        self._session.close()
+        if self._session is not None:
+            self._session.close()
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        import requests
+
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
-            response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}",
+            response = self.session.request(method, f"{self.base_url}{API_PREFIX}{path}",
                                              headers=headers, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:
             raise ServerUnreachableError(_describe(exc)) from exc
@@ -111,6 +130,8 @@ def _error_message(response: requests.Response) -> str:
 
 
 def _describe(exc: requests.RequestException) -> str:
+    import requests
+
     if isinstance(exc, requests.exceptions.SSLError):
         return "the server's certificate could not be verified"
     if isinstance(exc, requests.exceptions.Timeout):
