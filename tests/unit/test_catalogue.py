@@ -29,3 +29,20 @@ def test_locations_go_down_to_community_level():
     assert CATALOGUE.has_location(paths[0])
     assert CATALOGUE.has_location(LocationPath("平舆县"))
     assert not CATALOGUE.has_location(LocationPath("新华区", "不存在的街道"))
+
+
+def test_demo_kb_articles_are_valid_and_point_into_the_catalogue():
+    import json
+    from datetime import datetime
+
+    lines = (resources_dir() / "kb" / "demo_articles.jsonl").read_text(
+        encoding="utf-8").splitlines()
+    articles = [json.loads(line) for line in lines if line.strip()]
+    assert len(articles) >= 60
+    assert len({a["id"] for a in articles}) == len(articles)
+    for article in articles:
+        level1, level2 = article["category"].split("/")
+        assert CATALOGUE.category(CategoryPath(level1, level2)), article["category"]
+        assert CATALOGUE.unit(article["unit"]), article["unit"]
+        assert datetime.fromisoformat(article["updated_at"]).tzinfo is not None
+        assert 80 <= len(article["body"]) <= 600 and article["title"]
