@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,17 @@ def demo_articles() -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def seed_local_cache(db: Database) -> int:
-    """Fill an empty cache with the deterministic demo tickets and KB; returns tickets added."""
+def seed_local_cache(db: Database, now: datetime) -> int:
+    """Fill an empty cache with the deterministic demo tickets and KB; returns tickets added.
+
+    The tickets are laid out relative to `now`, so the demo's deadlines are as current on the
+    day it is shown as on the day it was written.
+    """
     from agent_app.demo.generate import generate_demo_tickets
 
     with db.unit_of_work() as uow:
         if uow.tickets.count() > 0:
             return 0
-    added = import_synced_tickets(db, generate_demo_tickets())
+    added = import_synced_tickets(db, generate_demo_tickets(now=now))
     import_kb_articles(db, demo_articles())
     return added

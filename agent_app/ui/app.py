@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from agent_app.core.calendar import CHINA_TZ
 from agent_app.demo.runtime import DEMO_PASSWORD, DEMO_USER, DemoEnvironment
 from agent_app.settings import Settings, load_settings, save_settings
 from agent_app.storage.database import (
@@ -108,7 +109,7 @@ def run_gui(options: GuiOptions) -> int:
             from agent_app.demo.runtime import seed_local_cache, start_demo_server
 
             demo = start_demo_server(options.data_dir)
-            seed_local_cache(db)
+            seed_local_cache(db, datetime.now(CHINA_TZ))
             session: SignedIn | None = demo_sign_in(demo, tokens)
         else:
             session = sign_in(tasks, settings, tokens)

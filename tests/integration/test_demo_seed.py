@@ -11,8 +11,8 @@ from agent_app.storage.schema import SyncState
 def test_the_demo_cache_holds_every_ticket_and_article_once(tmp_path):
     db = open_database(tmp_path / "agent.db")
     expected = generate_demo_tickets()
-    assert seed_local_cache(db) == len(expected)
-    assert seed_local_cache(db) == 0  # a second start does not duplicate anything
+    assert seed_local_cache(db, DEMO_NOW) == len(expected)
+    assert seed_local_cache(db, DEMO_NOW) == 0  # a second start does not duplicate anything
     overview = ops.load_overview(db, DEMO_NOW)
     assert overview.tickets == len(expected)
     assert overview.unsent == 0 and overview.kb_articles == len(demo_articles())
