@@ -52,6 +52,9 @@ def open_database_or_ask(path: Path) -> Database | None:
     """Open the cache; if it is broken, let the user move it aside (never delete) or quit."""
     try:
         return open_database(path)
+    except OSError as exc:
+        _cannot_write(path, exc)
+        return None
     except CorruptDatabaseError as exc:
         box = QMessageBox(QMessageBox.Icon.Critical,
                           QApplication.translate("Startup", "Local database damaged"),
@@ -69,9 +72,19 @@ def open_database_or_ask(path: Path) -> Database | None:
         box.exec()
         if box.clickedButton() is not move:
             return None
-        kept = move_aside(path, datetime.now())
-        log.warning("damaged database moved to %s", kept)
-        return open_database(path)
+        try:
+            kept = move_aside(path, datetime.now())
+            log.warning("damaged database moved to %s", kept)
+            return open_database(path)
+        except (OSError, CorruptDatabaseError) as again:
+            _cannot_write(path, again)
+            return None
+
+
+def _cannot_write(path: Path, exc: BaseException) -> None:
+    message = QApplication.translate("Startup", "Cannot use the folder %1:\n%2")
+    QMessageBox.critical(None, QApplication.translate("Startup", "Local database"),
+                         message.replace("%1", str(path.parent)).replace("%2", str(exc)))
 
 
 def sign_in(tasks: TaskRunner, settings: Settings, tokens: TokenStore) -> SignedIn | None:
@@ -82,10 +95,10 @@ def sign_in(tasks: TaskRunner, settings: Settings, tokens: TokenStore) -> Signed
     return dialog.signed_in
 
 
-def demo_sign_in(demo: DemoEnvironment, tokens: TokenStore) -> SignedIn:
-    # Loopback server started a moment ago and no window exists yet, so a blocking call is fine.
+def demo_sign_in(demo: DemoEnvironment) -> SignedIn:
+    # The loopback server started a moment ago and no window exists yet, so a blocking call is
+    # fine. The token stays in memory: a demo on a random port must not litter the keyring.
     result = CentralClient(demo.url).login(DEMO_USER, DEMO_PASSWORD)
-    tokens.save(demo.url, result.user.username, result.token)
     return SignedIn(demo.url, result.user, result.token)
 
 
@@ -102,21 +115,20 @@ def run_gui(options: GuiOptions) -> int:
     if db is None:
         return 1
     tasks = TaskRunner(db)
-    tokens = TokenStore()
     demo: DemoEnvironment | None = None
     try:
+        session: SignedIn | None
         if options.demo:
             from agent_app.demo.runtime import seed_local_cache, start_demo_server
 
             demo = start_demo_server(options.data_dir)
             seed_local_cache(db, datetime.now(CHINA_TZ))
-            session: SignedIn | None = demo_sign_in(demo, tokens)
+            session = demo_sign_in(demo)
         else:
-            session = sign_in(tasks, settings, tokens)
+            session = sign_in(tasks, settings, TokenStore())
             if session is None:
                 return 0
             save_settings(options.data_dir, settings)
-        assert session is not None
         client = CentralClient(session.server_url, ca_bundle=settings.ca_bundle or None,
                                token=session.token)
         window = MainWindow(tasks, session, client,

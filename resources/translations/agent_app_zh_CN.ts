@@ -384,6 +384,16 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <source>Quit</source>
         <translation>退出</translation>
     </message>
+    <message>
+        <source>Cannot use the folder %1:
+%2</source>
+        <translation>无法使用文件夹 %1：
+%2</translation>
+    </message>
+    <message>
+        <source>Local database</source>
+        <translation>本地数据库</translation>
+    </message>
 </context>
 <context>
     <name>StatusCountsModel</name>
