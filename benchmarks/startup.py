@@ -2,7 +2,8 @@
 
 - cold start: from process launch to the first paint of the main window (offline session,
   the real start-up path: translator, database open + migrate, tasks runner, main window),
-  in a fresh interpreter each run. Target ≤ 1.0 s.
+  in a fresh interpreter each run. Target ≤ 1.0 s. The very first start, which creates and
+  migrates the database, is reported on its own.
 - save: p95 of registering a ticket (ticket row + events + outbox mutation, one Unit of Work,
   synchronous=FULL) on a cache already holding 100k tickets. Target p95 ≤ 20 ms.
 
@@ -118,7 +119,8 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=500)
     args = parser.parse_args()
 
-    starts = cold_start(args.runs)
+    first, *starts = cold_start(args.runs + 1)
+    print(f"first start (creates and migrates the cache): {first:.3f} s")
     print(f"cold start to first paint: median {statistics.median(starts):.3f} s, "
           f"max {max(starts):.3f} s over {len(starts)} runs (target ≤ 1.0 s)")
     latencies, fill = save_latencies(args.tickets, args.saves)
@@ -127,6 +129,7 @@ def main() -> None:
     print(f"save ticket+outbox: p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {max(latencies):.2f} ms "
           f"over {len(latencies)} saves with {args.tickets} tickets cached (target p95 ≤ 20 ms)")
     print(json.dumps({
+        "first_start_s": round(first, 3),
         "cold_start_median_s": round(statistics.median(starts), 3),
         "cold_start_max_s": round(max(starts), 3),
         "save_p50_ms": round(p50, 2),
