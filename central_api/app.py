@@ -1,18 +1,14 @@
-"""The central API (foundation endpoints): health, sign-in, catalogues, calendar, policy, users.
-
-Every endpoint but /health and /auth/login names its allowed roles in ENDPOINT_ROLES, and the
-one dependency `require_roles` enforces them; the authorisation matrix test walks that table.
-"""
+"""The central API: health, sign-in, catalogues, calendar, policy, users; sync in sync.py."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response, status
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
@@ -23,22 +19,22 @@ from agent_app import __version__
 from agent_app.core.enums import Role
 from agent_app.paths import resources_dir
 from central_api import db as database
+from central_api import sync
+from central_api.deps import (
+    ALL_ROLES,
+    API,
+    ENDPOINT_ROLES,
+    MAX_BODY_BYTES,
+    SessionDep,
+    TokenDep,
+    require_roles,
+    unauthorized,
+)
 from central_api.models import AuthToken, CalendarOverrideRow, ServerMeta, User
 from central_api.security import hash_password, new_token, token_digest, verify_password
 
-API = "/api/v1"
-MAX_BODY_BYTES = 1024 * 1024
-ALL_ROLES = frozenset(Role)
-ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
-    ("POST", "/auth/logout"): ALL_ROLES,
-    ("GET", "/auth/me"): ALL_ROLES,
-    ("GET", "/catalogues"): ALL_ROLES,
-    ("GET", "/calendar/overrides"): ALL_ROLES,
-    ("PUT", "/calendar/overrides"): frozenset({Role.ADMIN}),
-    ("GET", "/deadline-policy"): ALL_ROLES,
-    ("GET", "/users"): frozenset({Role.LEAD, Role.ADMIN}),
-    ("POST", "/users"): frozenset({Role.ADMIN}),
-}
+__all__ = ["ALL_ROLES", "API", "DEMO_PASSWORD", "ENDPOINT_ROLES", "create_app"]
+
 DEMO_USERS = (
     ("op01", "话务员一号", Role.OPERATOR, None),
     ("op02", "话务员二号", Role.OPERATOR, None),
@@ -101,42 +97,6 @@ def _read_catalogue(name: str) -> Any:
     return json.loads((resources_dir() / "catalogues" / name).read_text(encoding="utf-8"))
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-
-
-def bearer_token(request: Request) -> str:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise _unauthorized("missing bearer token")
-    return token
-
-
-TokenDep = Annotated[str, Depends(bearer_token)]
-
-
-def require_roles(method: str, path: str) -> Any:
-    """The one role check: `Depends(require_roles(...))` on every protected endpoint."""
-    allowed = ENDPOINT_ROLES[(method, path)]
-
-    def current_user(s: SessionDep, token: TokenDep) -> User:
-        row = s.get(AuthToken, token_digest(token))
-        if row is None or row.revoked or _aware(row.expires_at) <= datetime.now(UTC):
-            raise _unauthorized("invalid or expired token")
-        user = s.get(User, row.user_id)
-        if user is None or not user.active:
-            raise _unauthorized("invalid or expired token")
-        if Role(user.role) not in allowed:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
-        return user
-
-    return Depends(current_user)
-
-
 router = APIRouter(prefix=API)
 
 
@@ -151,7 +111,7 @@ def login(body: LoginRequest, s: SessionDep, request: Request) -> LoginResponse:
     user = s.scalar(select(User).where(User.username == body.username))
     # Same answer for an unknown user and a wrong password: no user enumeration.
     if user is None or not user.active or not verify_password(body.password, user.password_hash):
-        raise _unauthorized("invalid username or password")
+        raise unauthorized("invalid username or password")
     token = new_token()
     now = datetime.now(UTC)
     expires = now + request.app.state.token_ttl
@@ -250,17 +210,8 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
         _seed_users(sessions)
     app.middleware("http")(limit_body)
     app.include_router(router)
+    app.include_router(sync.router)
     return app
-
-
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail,
-                         headers={"WWW-Authenticate": "Bearer"})
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes even for timezone=True columns; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _ensure_epoch(sessions: sessionmaker[Session]) -> str:

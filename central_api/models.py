@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -48,3 +48,39 @@ class CalendarOverrideRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     workday: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class VersionCounter(Base):
+    """One row. Taking the next version updates it, which locks the row until commit: writers
+    serialise on it, so versions become visible in the order they were given out, and a pull
+    cursor can never skip a change that committed late (PostgreSQL commits out of start order
+    otherwise)."""
+
+    __tablename__ = "version_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class TicketRecord(Base):
+    """The server's copy of a ticket, in the interchange form, stamped with its last version."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncClient(Base):
+    """Per client installation: the last mutation applied, so replays are recognised."""
+
+    __tablename__ = "sync_clients"
+
+    client_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    last_mutation_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -20,6 +20,7 @@ BODIES = {
     ("PUT", "/calendar/overrides"): [{"date": "2027-01-04", "workday": False, "note": "test"}],
     ("POST", "/users"): {"username": "matrix-user", "display_name": "矩阵", "role": "operator",
                          "password": "a-long-password"},
+    ("POST", "/sync/push"): {"client_id": "matrix-client", "mutations": []},
 }
 
 

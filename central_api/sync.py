@@ -1,0 +1,185 @@
+"""Push and pull (DESIGN.md §5).
+
+Push applies each mutation in its own transaction together with the client's
+`last_mutation_id`, so a replay is recognised and acknowledged without being applied twice, and
+a gap (a mutation id the client skipped) stops the batch. A mutation the server cannot apply is
+acknowledged as rejected with a reason and never blocks the ones after it.
+
+Pull hands out changes after a `version` cursor. Versions come from one counter row that each
+writer updates inside its transaction; the row lock orders the writers, so versions commit in
+the order they are given out and a cursor never skips a late commit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from agent_app.core.interchange import InterchangeError, ticket_from_dict
+from central_api.deps import API, SessionDep, require_roles
+from central_api.models import SyncClient, TicketRecord, User, VersionCounter
+
+MAX_BATCH = 500
+MAX_PAGE = 1000
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Mutation(Strict):
+    mutation_id: int = Field(ge=1)
+    op: str = Field(min_length=1, max_length=40)
+    entity_id: str = Field(min_length=1, max_length=40)
+    args: dict[str, Any]
+    base_version: int | None = None
+
+
+class PushRequest(Strict):
+    client_id: str = Field(min_length=8, max_length=36)
+    mutations: list[Mutation] = Field(max_length=MAX_BATCH)
+
+
+class Ack(Strict):
+    mutation_id: int
+    status: Literal["applied", "duplicate", "rejected"]
+    reason: str | None = None
+    version: int | None = None
+
+
+class PushResponse(Strict):
+    acks: list[Ack]
+    last_mutation_id: int
+    gap_at: int | None = None  # the first mutation id not applied because an earlier one is missing
+
+
+class Change(Strict):
+    version: int
+    id: str
+    deleted: bool
+    ticket: dict[str, Any] | None
+
+
+class PullResponse(Strict):
+    server_epoch: str
+    changes: list[Change]
+    cursor: int
+    more: bool
+
+
+class RejectedError(Exception):
+    """The mutation is well-formed but cannot be applied; the client is told why."""
+
+
+router = APIRouter(prefix=API)
+
+
+def next_version(session: Session) -> int:
+    stmt = (update(VersionCounter).where(VersionCounter.id == 1)
+            .values(value=VersionCounter.value + 1).returning(VersionCounter.value))
+    return int(session.execute(stmt).scalar_one())
+
+
+def _create_ticket(session: Session, mutation: Mutation, _user: User) -> int:
+    try:
+        ticket = ticket_from_dict(mutation.args)
+    except InterchangeError as exc:
+        raise RejectedError(f"invalid ticket: {exc}") from exc
+    if ticket.id != mutation.entity_id:
+        raise RejectedError("entity_id does not match the ticket id")
+    if session.get(TicketRecord, ticket.id) is not None:
+        raise RejectedError(f"ticket {ticket.id} already exists")
+    version = next_version(session)
+    session.add(TicketRecord(id=ticket.id, data=json.dumps(mutation.args, ensure_ascii=False),
+                             status=ticket.status.value, unit=ticket.unit, version=version,
+                             deleted=False, updated_at=datetime.now(UTC)))
+    return version
+
+
+# One entry per operation clients may push; later issues add the rest of the workflow here.
+OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
+    "ticket.create": _create_ticket,
+}
+
+
+@router.post("/sync/push", response_model=PushResponse)
+def push(body: PushRequest, s: SessionDep,
+         user: User = require_roles("POST", "/sync/push")) -> PushResponse:
+    acks: list[Ack] = []
+    last = 0
+    for mutation in body.mutations:
+        last = _locked_last_mutation_id(s, body.client_id, user)
+        if mutation.mutation_id <= last:
+            s.rollback()
+            acks.append(Ack(mutation_id=mutation.mutation_id, status="duplicate"))
+            continue
+        if mutation.mutation_id != last + 1:
+            s.rollback()
+            return PushResponse(acks=acks, last_mutation_id=last, gap_at=mutation.mutation_id)
+        acks.append(_apply(s, body.client_id, mutation, user))
+        last = mutation.mutation_id
+    if not body.mutations:
+        last = _locked_last_mutation_id(s, body.client_id, user)
+        s.rollback()
+    return PushResponse(acks=acks, last_mutation_id=last)
+
+
+def _locked_last_mutation_id(s: Session, client_id: str, user: User) -> int:
+    # FOR UPDATE: a retried push racing the original waits here instead of applying twice.
+    client = s.scalar(select(SyncClient).where(SyncClient.client_id == client_id)
+                      .with_for_update())
+    if client is None:
+        return 0
+    if client.user_id != user.id:
+        # A client id is one installation signed in by one user at a time; pushes from a
+        # different user are refused rather than interleaved into its sequence.
+        s.rollback()
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this client id belongs to another user")
+    return client.last_mutation_id
+
+
+def _apply(s: Session, client_id: str, mutation: Mutation, user: User) -> Ack:
+    operation = OPERATIONS.get(mutation.op)
+    try:
+        if operation is None:
+            raise RejectedError(f"unknown operation {mutation.op!r}")
+        version = operation(s, mutation, user)
+        ack = Ack(mutation_id=mutation.mutation_id, status="applied", version=version)
+    except RejectedError as exc:
+        s.rollback()  # nothing of a rejected mutation stays, only the bookkeeping below
+        ack = Ack(mutation_id=mutation.mutation_id, status="rejected", reason=str(exc))
+    # The bookkeeping commits with the change itself (or with the rejection): never one alone.
+    client = s.get(SyncClient, client_id)
+    if client is None:
+        s.add(SyncClient(client_id=client_id, last_mutation_id=mutation.mutation_id,
+                         user_id=user.id))
+    else:
+        client.last_mutation_id = mutation.mutation_id
+    s.commit()
+    return ack
+
+
+@router.get("/sync/pull", response_model=PullResponse)
+def pull(request: Request, s: SessionDep,
+         since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=MAX_PAGE),
+         epoch: str | None = Query(None, max_length=36),
+         _user: User = require_roles("GET", "/sync/pull")) -> PullResponse:
+    server_epoch = request.app.state.epoch
+    if epoch is not None and epoch != server_epoch:
+        # Restored from a backup (or a different server): the client's cursor means nothing here.
+        raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
+    rows = list(s.scalars(select(TicketRecord).where(TicketRecord.version > since)
+                          .order_by(TicketRecord.version).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    changes = [Change(version=r.version, id=r.id, deleted=r.deleted,
+                      ticket=None if r.deleted else json.loads(r.data)) for r in rows]
+    return PullResponse(server_epoch=server_epoch, changes=changes,
+                        cursor=rows[-1].version if rows else since, more=more)
