@@ -22,6 +22,7 @@ from agent_app.core.enums import (
 from agent_app.core.interchange import ticket_to_dict
 from agent_app.core.models import Caller, CategoryPath, LocationPath, Ticket, TicketEvent
 from agent_app.storage.schema import (
+    ConflictRow,
     DraftRow,
     KbArticleRow,
     MetaRow,
@@ -57,6 +58,45 @@ class TicketRepository:
             .order_by(TicketEventRow.at, TicketEventRow.id)
         )
         return _from_row(row, [_event_from_row(e) for e in events])
+
+    def store_from_server(self, ticket: Ticket, version: int) -> None:
+        """Server wins for scalar fields; events are insert-only, so local ones are kept."""
+        row = self._session.get(TicketRow, ticket.id)
+        if row is None:
+            self.add(ticket, sync_state=SyncState.SYNCED)
+            row = self._session.get(TicketRow, ticket.id)
+            assert row is not None
+        else:
+            _copy_to_row(ticket, row)
+            known = set(self._session.scalars(
+                select(TicketEventRow.id).where(TicketEventRow.ticket_id == ticket.id)))
+            self._session.add_all(_event_row(ticket.id, e) for e in ticket.events
+                                  if e.id not in known)
+            row.sync_state = SyncState.SYNCED.value
+            row.updated_at = _now()
+        row.server_version = version
+
+    def delete(self, ticket_id: str) -> None:
+        self._session.execute(delete(TicketEventRow).where(TicketEventRow.ticket_id == ticket_id))
+        self._session.execute(delete(TicketRow).where(TicketRow.id == ticket_id))
+
+    def delete_synced(self) -> int:
+        """For a full resync: drop what the server will send again, keep unsent local work."""
+        ids = list(self._session.scalars(
+            select(TicketRow.id).where(TicketRow.sync_state == SyncState.SYNCED.value)))
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            self._session.execute(delete(TicketEventRow).where(TicketEventRow.ticket_id.in_(part)))
+            self._session.execute(delete(TicketRow).where(TicketRow.id.in_(part)))
+        return len(ids)
+
+    def set_sync_state(self, ticket_id: str, state: SyncState, version: int | None = None
+                       ) -> None:
+        row = self._session.get(TicketRow, ticket_id)
+        if row is not None:
+            row.sync_state = state.value
+            if version is not None:
+                row.server_version = version
 
     def sync_state(self, ticket_id: str) -> SyncState | None:
         value = self._session.scalar(select(TicketRow.sync_state).where(TicketRow.id == ticket_id))
@@ -107,6 +147,44 @@ class OutboxRepository:
         return list(self._session.scalars(
             select(OutboxRow).where(OutboxRow.state == OutboxState.PENDING.value)
             .order_by(OutboxRow.mutation_id).limit(limit)))
+
+    def pending_for(self, entity_id: str) -> int:
+        stmt = select(func.count()).select_from(OutboxRow).where(
+            OutboxRow.entity_id == entity_id, OutboxRow.state == OutboxState.PENDING.value)
+        return self._session.scalar(stmt) or 0
+
+    def get(self, mutation_id: int) -> OutboxRow | None:
+        return self._session.get(OutboxRow, mutation_id)
+
+    def acknowledge(self, mutation_id: int) -> None:
+        """The server holds it: the mutation leaves the outbox."""
+        self._session.execute(delete(OutboxRow).where(OutboxRow.mutation_id == mutation_id))
+
+    def reject(self, mutation_id: int, reason: str) -> None:
+        """Kept, with the server's reason, for the user to see; never sent again."""
+        row = self._session.get(OutboxRow, mutation_id)
+        if row is not None:
+            row.state, row.reject_reason = OutboxState.REJECTED.value, reason
+
+    def rejected_count(self) -> int:
+        stmt = select(func.count()).select_from(OutboxRow).where(
+            OutboxRow.state == OutboxState.REJECTED.value)
+        return self._session.scalar(stmt) or 0
+
+
+class ConflictRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, ticket_id: str, local: Mapping[str, Any], server: Mapping[str, Any]) -> None:
+        self._session.add(ConflictRow(
+            ticket_id=ticket_id, detected_at=_now(), resolved=False,
+            local=json.dumps(local, ensure_ascii=False), server=json.dumps(server,
+                                                                           ensure_ascii=False)))
+
+    def open_count(self) -> int:
+        stmt = select(func.count()).select_from(ConflictRow).where(ConflictRow.resolved.is_(False))
+        return self._session.scalar(stmt) or 0
 
 
 class DraftRepository:

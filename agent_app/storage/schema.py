@@ -157,3 +157,18 @@ class KbArticleRow(Base):
     category: Mapped[str | None] = mapped_column(String(80))
     unit: Mapped[str | None] = mapped_column(String(80))
     updated_at: Mapped[datetime | None] = mapped_column(UtcIsoTime)
+
+
+class ConflictRow(Base):
+    """The server's state won over an unsent local change; what was overruled stays here."""
+
+    __tablename__ = "conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(String(40))
+    detected_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    local: Mapped[str] = mapped_column(Text)
+    server: Mapped[str] = mapped_column(Text)
+    resolved: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (Index("ix_conflicts_ticket", "ticket_id"),)

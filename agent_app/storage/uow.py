@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.storage.repositories import (
+    ConflictRepository,
     DraftRepository,
     KbRepository,
     MetaRepository,
@@ -28,6 +29,7 @@ class UnitOfWork:
         self.drafts = DraftRepository(self.session)
         self.meta = MetaRepository(self.session)
         self.kb = KbRepository(self.session)
+        self.conflicts = ConflictRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

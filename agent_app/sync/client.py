@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -48,11 +51,17 @@ class LoginResult:
 class CentralClient:
     def __init__(self, base_url: str, *, ca_bundle: str | None = None,
                  token: str | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, retries: int = 3,
+                 backoff: float = 0.5, backoff_cap: float = 8.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.ca_bundle = ca_bundle
         self.token = token
+        self.retries = retries
+        self.backoff = backoff
+        self.backoff_cap = backoff_cap
+        self._sleep = sleep
         self._session: requests.Session | None = None
         self._session_lock = threading.Lock()
 
@@ -90,6 +99,31 @@ class CentralClient:
 
     def get(self, path: str) -> Any:
         return self._request("GET", path)
+
+    def push(self, client_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
+        # Safe to retry: the server recognises mutation ids it has already applied.
+        return self._with_retries(lambda: self._request(
+            "POST", "/sync/push", json={"client_id": client_id, "mutations": mutations}))
+
+    def pull(self, since: int, *, limit: int, epoch: str | None) -> dict[str, Any]:
+        params: dict[str, Any] = {"since": since, "limit": limit}
+        if epoch:
+            params["epoch"] = epoch
+        return self._with_retries(lambda: self._request("GET", "/sync/pull", params=params))
+
+    def _with_retries(self, call: Callable[[], Any]) -> Any:
+        """Exponential backoff with full jitter, for idempotent calls only; 4xx never retried."""
+        for attempt in range(self.retries + 1):
+            try:
+                return call()
+            except ServerUnreachableError:
+                if attempt == self.retries:
+                    raise
+            except ApiError as exc:
+                if exc.status < 500 or attempt == self.retries:
+                    raise
+            self._sleep(random.uniform(0, min(self.backoff_cap, self.backoff * 2 ** attempt)))
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         if self._session is not None:

@@ -1,0 +1,190 @@
+"""The sync engine (DESIGN.md §5): push the outbox in batches, then pull pages of changes.
+
+Every page is applied in one transaction together with the cursor, so an interrupted sync
+resumes where it stopped and never applies a page twice. No Qt: the tasks runner (or
+`agent-app sync --once`) calls `sync_once` off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
+from agent_app.storage.database import Database
+from agent_app.storage.schema import SyncState
+from agent_app.sync.client import ApiError, CentralClient
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "sync_cursor"
+EPOCH_KEY = "server_epoch"
+LAST_SYNC_KEY = "last_sync_at"
+
+
+class SyncCancelledError(Exception):
+    pass
+
+
+class SyncGapError(Exception):
+    """The server is missing mutations this client believes it sent: needs IT, not retries."""
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: str  # "push" or "pull"
+    done: int
+    total: int | None
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    pulled: int = 0
+    conflicts: int = 0
+    resynced: bool = False
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+def _never() -> bool:
+    return False
+
+
+class SyncEngine:
+    def __init__(self, db: Database, client: CentralClient, *, push_batch: int = 200,
+                 page_size: int = 500) -> None:
+        self.db = db
+        self.client = client
+        self.push_batch = push_batch
+        self.page_size = page_size
+
+    def sync_once(self, progress: ProgressCallback | None = None,
+                  cancel: Callable[[], bool] = _never) -> SyncReport:
+        report = SyncReport()
+        self._push(report, progress or (lambda _p: None), cancel)
+        self._pull(report, progress or (lambda _p: None), cancel)
+        with self.db.unit_of_work() as uow:
+            uow.meta.set(LAST_SYNC_KEY, datetime.now(UTC).isoformat())
+            uow.commit()
+        return report
+
+    # Push -----------------------------------------------------------------------------------
+    def _push(self, report: SyncReport, progress: ProgressCallback,
+              cancel: Callable[[], bool]) -> None:
+        client_id = self.db.client_id()
+        with self.db.unit_of_work() as uow:
+            total = uow.outbox.pending_count()
+        done = 0
+        while True:
+            if cancel():
+                raise SyncCancelledError
+            with self.db.unit_of_work() as uow:
+                batch = [{"mutation_id": row.mutation_id, "op": row.op,
+                          "entity_id": row.entity_id, "args": json.loads(row.args),
+                          "base_version": row.base_version}
+                         for row in uow.outbox.pending(self.push_batch)]
+            if not batch:
+                return
+            reply = self.client.push(client_id, batch)
+            self._record_acks(reply["acks"], report)
+            done += len(reply["acks"])
+            progress(SyncProgress("push", done, total))
+            if reply.get("gap_at") is not None:
+                raise SyncGapError(
+                    f"the server has applied mutations up to {reply['last_mutation_id']} "
+                    f"but this client's next one is {reply['gap_at']}")
+            if not reply["acks"]:
+                return
+
+    def _record_acks(self, acks: list[dict[str, Any]], report: SyncReport) -> None:
+        with self.db.unit_of_work() as uow:
+            for ack in acks:
+                row = uow.outbox.get(ack["mutation_id"])
+                if row is None:
+                    continue
+                entity_id = row.entity_id
+                if ack["status"] == "rejected":
+                    reason = ack.get("reason") or "rejected"
+                    uow.outbox.reject(ack["mutation_id"], reason)
+                    uow.tickets.set_sync_state(entity_id, SyncState.CONFLICT)
+                    report.rejected.append((ack["mutation_id"], reason))
+                    continue
+                uow.outbox.acknowledge(ack["mutation_id"])
+                if ack["status"] == "duplicate":
+                    report.duplicates += 1
+                else:
+                    report.pushed += 1
+                uow.session.flush()
+                if uow.outbox.pending_for(entity_id) == 0:
+                    uow.tickets.set_sync_state(entity_id, SyncState.SYNCED, ack.get("version"))
+            uow.commit()
+
+    # Pull -----------------------------------------------------------------------------------
+    def _pull(self, report: SyncReport, progress: ProgressCallback,
+              cancel: Callable[[], bool]) -> None:
+        while True:
+            if cancel():
+                raise SyncCancelledError
+            with self.db.unit_of_work() as uow:
+                cursor = int(uow.meta.get(CURSOR_KEY) or 0)
+                epoch = uow.meta.get(EPOCH_KEY)
+            try:
+                page = self.client.pull(cursor, limit=self.page_size, epoch=epoch)
+            except ApiError as exc:
+                if exc.status != 410:
+                    raise
+                self._start_over(report)
+                continue
+            self._apply_page(page, report)
+            progress(SyncProgress("pull", report.pulled, None))
+            if not page["more"]:
+                return
+
+    def _start_over(self, report: SyncReport) -> None:
+        """The server was restored or replaced: forget what it sent, keep what it never had."""
+        with self.db.unit_of_work() as uow:
+            dropped = uow.tickets.delete_synced()
+            uow.meta.set(CURSOR_KEY, "0")
+            uow.meta.set(EPOCH_KEY, "")
+            uow.commit()
+        log.warning("server epoch changed: dropped %d synced tickets, pulling again", dropped)
+        report.resynced = True
+
+    def _apply_page(self, page: dict[str, Any], report: SyncReport) -> None:
+        with self.db.unit_of_work() as uow:
+            for change in page["changes"]:
+                if change["deleted"]:
+                    uow.tickets.delete(change["id"])
+                    continue
+                try:
+                    server_ticket = ticket_from_dict(change["ticket"])
+                except InterchangeError as exc:
+                    log.error("skipping malformed ticket %s from the server: %s",
+                              change["id"], exc)
+                    continue
+                unsent = uow.outbox.pending_for(server_ticket.id) or (
+                    uow.tickets.sync_state(server_ticket.id) is SyncState.CONFLICT)
+                if unsent:
+                    local = uow.tickets.get(server_ticket.id)
+                    # Events are insert-only and merge by id; only scalar fields can conflict.
+                    if local is not None and replace(local, events=[]) != replace(
+                            server_ticket, events=[]):
+                        uow.conflicts.add(server_ticket.id, ticket_to_dict(local),
+                                          change["ticket"])
+                        report.conflicts += 1
+                uow.tickets.store_from_server(server_ticket, change["version"])
+                if uow.outbox.pending_for(server_ticket.id):
+                    # Our unsent change still goes out; the row says so until it is acked.
+                    uow.tickets.set_sync_state(server_ticket.id, SyncState.UNSENT)
+                report.pulled += 1
+            uow.meta.set(CURSOR_KEY, str(page["cursor"]))
+            uow.meta.set(EPOCH_KEY, page["server_epoch"])
+            uow.commit()
