@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="interface language (default: zh_CN)")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("selfcheck", help="open the database, migrate, load Qt, exit 0")
+    sync = commands.add_parser("sync", help="push local changes and pull the server's, headless")
+    sync.add_argument("--once", action="store_true", help="one round, then exit")
     return parser
 
 
@@ -42,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         from agent_app.selfcheck import run_selfcheck
 
         return run_selfcheck(data_dir)
+    if args.command == "sync":
+        from agent_app.sync.headless import run_sync
+
+        return run_sync(data_dir, args.server_url, once=args.once)
     return launch_gui(data_dir, args)
 
 
