@@ -33,6 +33,7 @@ class Topic(StrEnum):
     KB = "kb"
     SESSION = "session"
     CONNECTIVITY = "connectivity"
+    SYNC = "sync"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ class TaskRunner(QObject):
         self._db_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-worker")
         self._net_pool = ThreadPoolExecutor(max_workers=network_workers,
                                             thread_name_prefix="net")
+        # Sync talks to the network and writes pages to the cache; it gets a thread of its own
+        # so a slow server never holds up the DB worker (SQLite's busy timeout orders the two
+        # writers, whose transactions are short).
+        self._sync_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
         self._closed = False
         self._finished.connect(self._deliver)
 
@@ -79,6 +84,13 @@ class TaskRunner(QObject):
         """Run a network call on the pool; it must set its own timeouts."""
         return self._submit(self._net_pool, job, on_done, on_error, changes)
 
+    def run_sync(self, job: Callable[[Database], T], *,
+                 on_done: Callable[[T], None] | None = None,
+                 on_error: Callable[[BaseException], None] | None = None,
+                 changes: frozenset[Topic] = frozenset()) -> Future[T]:
+        """Run `job(db)` on the sync thread: one sync at a time, off the DB worker."""
+        return self._submit(self._sync_pool, lambda: job(self.db), on_done, on_error, changes)
+
     def notify(self, *topics: Topic) -> None:
         """For changes that did not come from a task (e.g. the signed-in user)."""
         self.changes.emit(Changes(frozenset(topics)))
@@ -86,6 +98,7 @@ class TaskRunner(QObject):
     def shutdown(self, *, wait: bool = True) -> None:
         self._closed = True
         self._net_pool.shutdown(wait=False, cancel_futures=True)
+        self._sync_pool.shutdown(wait=wait, cancel_futures=True)
         self._db_pool.shutdown(wait=wait, cancel_futures=False)
 
     def _submit(self, pool: ThreadPoolExecutor, call: Callable[[], T],

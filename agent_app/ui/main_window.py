@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,16 +20,31 @@ from PySide6.QtWidgets import (
 
 from agent_app import __version__
 from agent_app.storage.database import Database
-from agent_app.sync.client import CentralClient, SignedIn
+from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError, SignedIn
+from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.overview.screen import OverviewScreen
 from agent_app.ui.widgets import plain_label
 
 
-def _pending_mutations(db: Database) -> int:
+@dataclass(frozen=True)
+class SyncStatus:
+    unsent: int
+    conflicts: int
+    rejected: int
+    last_sync_at: datetime | None
+
+
+def _sync_status(db: Database) -> SyncStatus:
     with db.unit_of_work() as uow:
-        return uow.outbox.pending_count()
+        last = uow.meta.get(LAST_SYNC_KEY)
+        return SyncStatus(
+            unsent=uow.outbox.pending_count(),
+            conflicts=uow.conflicts.open_count(),
+            rejected=uow.outbox.rejected_count(),
+            last_sync_at=datetime.fromisoformat(last) if last else None,
+        )
 
 
 @dataclass
@@ -40,12 +56,17 @@ class Screen:
 
 class MainWindow(QMainWindow):
     def __init__(self, tasks: TaskRunner, session: SignedIn, client: CentralClient,
-                 *, health_check_ms: int = 15_000, parent: QWidget | None = None) -> None:
+                 *, health_check_ms: int = 15_000, sync_ms: int = 30_000,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self._client = client
+        self._engine = SyncEngine(tasks.db, client)
         self.session = session
         self.online: bool | None = None
+        self.syncing = False
+        self.last_report: SyncReport | None = None
+        self._closing = False
         self.setWindowTitle(self.tr("12345 Hotline Agent"))
         self.resize(1100, 700)
 
@@ -70,13 +91,23 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         tasks.changes.connect(self._on_changes)
         tasks.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
-        self._refresh_unsent()
+        self._refresh_sync_status()
 
         self._health_timer = QTimer(self)
         self._health_timer.setInterval(health_check_ms)
         self._health_timer.timeout.connect(self.check_connectivity)
         self._health_timer.start()
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(sync_ms)
+        self._sync_timer.timeout.connect(self.sync_now)
+        self._sync_timer.start()
+        # A local change is sent a moment after it is made, not at the next tick.
+        self._sync_soon = QTimer(self)
+        self._sync_soon.setSingleShot(True)
+        self._sync_soon.setInterval(1500)
+        self._sync_soon.timeout.connect(self.sync_now)
         self.check_connectivity()
+        self.sync_now()
 
     def add_screen(self, screen: Screen) -> None:
         self.screens.append(screen)
@@ -93,6 +124,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        sync_action = file_menu.addAction(self.tr("&Sync now"))
+        sync_action.setShortcut(QKeySequence("F5"))
+        sync_action.triggered.connect(self.sync_now)
         quit_action = file_menu.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -112,13 +146,21 @@ class MainWindow(QMainWindow):
         self.user_label = plain_label(f"{user.display_name or user.username} · "
                                       f"{tr_label(user.role)}")
         self.user_label.setObjectName("signed_in_user")
-        for widget in (self.connectivity_label, self.unsent_label, self.user_label):
+        self.last_sync_label = plain_label()
+        self.last_sync_label.setObjectName("last_sync")
+        self.conflicts_label = plain_label()
+        self.conflicts_label.setObjectName("conflicts")
+        self.conflicts_label.setStyleSheet("color: #d35400;")
+        self.conflicts_label.hide()
+        for widget in (self.connectivity_label, self.unsent_label, self.last_sync_label,
+                       self.conflicts_label, self.user_label):
             self.statusBar().addPermanentWidget(widget)
         self._show_connectivity(False if self.session.offline else None)
 
     def shortcut_help(self) -> list[tuple[str, str]]:
         entries = [(f"Ctrl+{i + 1}", screen.title) for i, screen in enumerate(self.screens[:9])]
-        entries += [("F1", self.tr("Keyboard shortcuts")), ("Ctrl+Q", self.tr("Quit"))]
+        entries += [("F5", self.tr("Sync now")), ("F1", self.tr("Keyboard shortcuts")),
+                    ("Ctrl+Q", self.tr("Quit"))]
         return entries
 
     def show_shortcuts(self) -> None:
@@ -154,16 +196,67 @@ class MainWindow(QMainWindow):
         if changed and online is not None:
             self._tasks.notify(Topic.CONNECTIVITY)
 
-    def _refresh_unsent(self) -> None:
-        self._tasks.run_db(_pending_mutations, on_done=self._show_unsent)
+    def sync_now(self) -> None:
+        """Push and pull in the background; a sync already running is not started twice."""
+        if self.syncing or self._closing or not self.session.token:
+            return
+        self.syncing = True
+        self.last_sync_label.setText(self.tr("Syncing…"))
+        self._tasks.run_sync(lambda _db: self._engine.sync_once(cancel=lambda: self._closing),
+                             on_done=self._sync_done, on_error=self._sync_failed,
+                             changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.SYNC}))
 
-    def _show_unsent(self, count: int) -> None:
-        self.unsent_label.setText(self.tr("Unsent changes: %1").replace("%1", str(count)))
+    def _sync_done(self, report: SyncReport) -> None:
+        self.syncing = False
+        self.last_report = report
+        self._show_connectivity(True)
+        if report.rejected:
+            self.statusBar().showMessage(
+                self.tr("%1 change(s) refused by the server: %2")
+                .replace("%1", str(len(report.rejected))).replace("%2", report.rejected[0][1]),
+                15_000)
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self.syncing = False
+        self._refresh_sync_status()
+        if isinstance(exc, ServerUnreachableError):
+            self._show_connectivity(False)
+        elif isinstance(exc, ApiError) and exc.status == 401:
+            self.statusBar().showMessage(
+                self.tr("Your sign-in has expired: changes are kept; sign in again to send "
+                        "them."))
+        elif isinstance(exc, SyncGapError):
+            self.statusBar().showMessage(
+                self.tr("The server is missing earlier changes from this PC. Nothing was "
+                        "deleted; please contact IT."))
+        else:
+            self.statusBar().showMessage(self.tr("Sync failed: %1").replace("%1", str(exc)),
+                                         15_000)
+
+    def _refresh_sync_status(self) -> None:
+        self._tasks.run_db(_sync_status, on_done=self._show_sync_status)
+
+    def _show_sync_status(self, status: SyncStatus) -> None:
+        self.unsent_label.setText(self.tr("Unsent changes: %1").replace("%1", str(status.unsent)))
+        if status.last_sync_at is None:
+            self.last_sync_label.setText(self.tr("Never synced"))
+        elif not self.syncing:
+            local = status.last_sync_at.astimezone()
+            self.last_sync_label.setText(
+                self.tr("Last sync: %1").replace("%1", local.strftime("%H:%M:%S")))
+        problems = status.conflicts + status.rejected
+        self.conflicts_label.setText(self.tr("Conflicts: %1").replace("%1", str(problems)))
+        self.conflicts_label.setVisible(problems > 0)
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.touches(Topic.OUTBOX, Topic.TICKETS):
-            self._refresh_unsent()
+        if changes.touches(Topic.OUTBOX, Topic.TICKETS, Topic.SYNC):
+            self._refresh_sync_status()
+        if changes.touches(Topic.OUTBOX) and not changes.touches(Topic.SYNC):
+            self._sync_soon.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._closing = True  # a running sync stops at its next page
         self._health_timer.stop()
+        self._sync_timer.stop()
+        self._sync_soon.stop()
         super().closeEvent(event)

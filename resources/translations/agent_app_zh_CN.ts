@@ -281,6 +281,10 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>&amp;Sync now</source>
+        <translation>立即同步(&amp;S)</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -299,6 +303,10 @@
     <message>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -325,8 +333,40 @@
         <translation>● 离线 — 数据已保存，联网后自动发送</translation>
     </message>
     <message>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>%1 change(s) refused by the server: %2</source>
+        <translation>服务器拒绝了 %1 项更改：%2</translation>
+    </message>
+    <message>
+        <source>Your sign-in has expired: changes are kept; sign in again to send them.</source>
+        <translation>登录已过期：更改已保存，重新登录后发送。</translation>
+    </message>
+    <message>
+        <source>The server is missing earlier changes from this PC. Nothing was deleted; please contact IT.</source>
+        <translation>服务器缺少本机之前提交的更改。本地数据未删除，请联系信息技术人员。</translation>
+    </message>
+    <message>
+        <source>Sync failed: %1</source>
+        <translation>同步失败：%1</translation>
+    </message>
+    <message>
         <source>Unsent changes: %1</source>
         <translation>待发送：%1</translation>
+    </message>
+    <message>
+        <source>Never synced</source>
+        <translation>尚未同步</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
+    </message>
+    <message>
+        <source>Conflicts: %1</source>
+        <translation>冲突：%1</translation>
     </message>
 </context>
 <context>

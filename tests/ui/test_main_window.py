@@ -71,3 +71,24 @@ def test_status_counts_model_passes_the_qt_model_tester(qapp):
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     model.set_counts({TicketStatus.CLOSED: 3})
     assert model.rowCount() == len(TicketStatus) - 1
+
+
+def test_a_saved_ticket_is_synced_in_the_background_and_the_status_bar_says_so(
+        qtbot, tasks, api_server, chinese):
+    client = CentralClient(api_server.url, timeout=(2, 5))
+    login = client.login("op02", "demo")
+    client.token = login.token
+    window = MainWindow(tasks, SignedIn(api_server.url, login.user, login.token), client,
+                        health_check_ms=60_000, sync_ms=60_000)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.last_report is not None, timeout=10_000)
+
+    tasks.run_db(lambda db: ops.register_ticket(db, make_ticket("UI-SYNC-1")),
+                 changes=frozenset({Topic.TICKETS, Topic.OUTBOX}))
+    qtbot.waitUntil(lambda: window.last_report is not None and window.last_report.pushed == 1,
+                    timeout=15_000)
+    qtbot.waitUntil(lambda: window.unsent_label.text().endswith("0"), timeout=5000)
+    assert window.last_sync_label.text().startswith("上次同步")
+    assert window.online is True and not window.conflicts_label.isVisible()
+    window.close()
