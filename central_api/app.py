@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -197,7 +197,8 @@ async def limit_body(request: Request, call_next: Callable[..., Any]) -> Respons
 
 
 def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
-               seed_demo_users: bool = False) -> FastAPI:
+               seed_demo_users: bool = False,
+               demo_tickets: Sequence[Mapping[str, Any]] = ()) -> FastAPI:
     engine = database.make_engine(db_url)
     database.upgrade(engine)
     sessions = database.session_factory(engine)
@@ -208,6 +209,9 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     _seed_calendar(sessions)
     if seed_demo_users:
         _seed_users(sessions)
+    if demo_tickets:
+        with sessions() as session:
+            sync.seed_tickets(session, demo_tickets)
     app.middleware("http")(limit_body)
     app.include_router(router)
     app.include_router(sync.router)

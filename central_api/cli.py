@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -23,8 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--db", default=None, help="SQLAlchemy URL (default: a local SQLite file)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8345)
-    serve.add_argument("--demo-users", action="store_true",
-                       help="create the demo users (password 'demo')")
+    serve.add_argument("--demo", action="store_true",
+                       help="create the demo users (password 'demo') and demo tickets")
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--db", default=None)
     args = parser.parse_args(argv)
@@ -39,7 +40,15 @@ def main(argv: list[str] | None = None) -> int:
 
         from central_api.app import create_app
 
-        app = create_app(url, seed_demo_users=args.demo_users)
+        demo_tickets: list[dict[str, Any]] = []
+        if args.demo:
+            from datetime import datetime
+
+            from agent_app.core.calendar import CHINA_TZ
+            from agent_app.demo.generate import generate_demo_tickets
+
+            demo_tickets = generate_demo_tickets(now=datetime.now(CHINA_TZ))
+        app = create_app(url, seed_demo_users=args.demo, demo_tickets=demo_tickets)
     except (ArgumentError, OperationalError, ModuleNotFoundError) as exc:
         print(f"agent-api: cannot use database {url!r}: {exc}", file=sys.stderr)
         return 2

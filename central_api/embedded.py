@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
@@ -23,9 +25,10 @@ class EmbeddedServer:
 
 
 def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
-                   seed_demo_users: bool = False, startup_timeout: float = 20.0
-                   ) -> EmbeddedServer:
-    app = create_app(db_url, seed_demo_users=seed_demo_users)
+                   seed_demo_users: bool = False,
+                   demo_tickets: Sequence[Mapping[str, Any]] = (),
+                   startup_timeout: float = 20.0) -> EmbeddedServer:
+    app = create_app(db_url, seed_demo_users=seed_demo_users, demo_tickets=demo_tickets)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     # Signal handlers belong to the main thread, which is the GUI's (or pytest's).

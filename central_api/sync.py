@@ -13,7 +13,7 @@ the order they are given out and a cursor never skips a late commit.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -107,6 +107,20 @@ def _create_ticket(session: Session, mutation: Mutation, _user: User) -> int:
 OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
     "ticket.create": _create_ticket,
 }
+
+
+def seed_tickets(session: Session, tickets: Sequence[Mapping[str, Any]]) -> int:
+    """Load tickets as if they had been pushed (the demo's data); no-op on a non-empty server."""
+    if session.scalar(select(TicketRecord.id).limit(1)) is not None:
+        return 0
+    for record in tickets:
+        ticket = ticket_from_dict(record)
+        session.add(TicketRecord(id=ticket.id, data=json.dumps(record, ensure_ascii=False),
+                                 status=ticket.status.value, unit=ticket.unit,
+                                 version=next_version(session), deleted=False,
+                                 updated_at=datetime.now(UTC)))
+    session.commit()
+    return len(tickets)
 
 
 @router.post("/sync/push", response_model=PushResponse)

@@ -10,7 +10,7 @@ from typing import Any
 
 from agent_app.paths import resources_dir
 from agent_app.storage.database import Database
-from agent_app.storage.ops import import_kb_articles, import_synced_tickets
+from agent_app.storage.ops import import_kb_articles
 
 DEMO_USER = "lead01"
 DEMO_PASSWORD = "demo"
@@ -25,11 +25,16 @@ class DemoEnvironment:
         self._server.stop()
 
 
-def start_demo_server(data_dir: Path) -> DemoEnvironment:
+def start_demo_server(data_dir: Path, now: datetime) -> DemoEnvironment:
+    """The embedded server holds the demo tickets; the client receives them by syncing, as it
+    would from a real centre. Tickets are laid out relative to `now`, so deadlines are as
+    current on the day the demo is shown as on the day it was written."""
     # Imported here: FastAPI and uvicorn cost start-up time that only the demo should pay.
+    from agent_app.demo.generate import generate_demo_tickets
     from central_api.embedded import start_embedded
 
-    server = start_embedded(f"sqlite:///{data_dir / 'central-demo.db'}", seed_demo_users=True)
+    server = start_embedded(f"sqlite:///{data_dir / 'central-demo.db'}", seed_demo_users=True,
+                            demo_tickets=generate_demo_tickets(now=now))
     return DemoEnvironment(url=server.url, _server=server)
 
 
@@ -39,17 +44,9 @@ def demo_articles() -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def seed_local_cache(db: Database, now: datetime) -> int:
-    """Fill an empty cache with the deterministic demo tickets and KB; returns tickets added.
-
-    The tickets are laid out relative to `now`, so the demo's deadlines are as current on the
-    day it is shown as on the day it was written.
-    """
-    from agent_app.demo.generate import generate_demo_tickets
-
+def seed_local_kb(db: Database) -> int:
+    """Knowledge-base articles for the demo (they do not come through sync yet)."""
     with db.unit_of_work() as uow:
-        if uow.tickets.count() > 0:
+        if uow.kb.count() > 0:
             return 0
-    added = import_synced_tickets(db, generate_demo_tickets(now=now))
-    import_kb_articles(db, demo_articles())
-    return added
+    return import_kb_articles(db, demo_articles())

@@ -2,25 +2,49 @@ from collections import Counter
 
 from agent_app.core.enums import TicketStatus
 from agent_app.demo.generate import DEMO_NOW, generate_demo_tickets
-from agent_app.demo.runtime import demo_articles, seed_local_cache
+from agent_app.demo.runtime import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    demo_articles,
+    seed_local_kb,
+    start_demo_server,
+)
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.storage.schema import SyncState
+from agent_app.sync.client import CentralClient
+from agent_app.sync.engine import SyncEngine
 
 
-def test_the_demo_cache_holds_every_ticket_and_article_once(tmp_path):
+def test_the_demo_reaches_the_client_through_sync_once(tmp_path):
+    demo = start_demo_server(tmp_path, DEMO_NOW)
     db = open_database(tmp_path / "agent.db")
-    expected = generate_demo_tickets()
-    assert seed_local_cache(db, DEMO_NOW) == len(expected)
-    assert seed_local_cache(db, DEMO_NOW) == 0  # a second start does not duplicate anything
-    overview = ops.load_overview(db, DEMO_NOW)
-    assert overview.tickets == len(expected)
-    assert overview.unsent == 0 and overview.kb_articles == len(demo_articles())
-    assert dict(overview.by_status) == {
-        TicketStatus(s): n for s, n in Counter(t["status"] for t in expected).items()}
-    with db.unit_of_work() as uow:
-        sample = expected[123]
-        ticket = uow.tickets.get(sample["id"])
-        assert ticket is not None and len(ticket.events) == len(sample["events"])
-        assert uow.tickets.sync_state(sample["id"]) is SyncState.SYNCED
-    db.close()
+    try:
+        client = CentralClient(demo.url)
+        client.token = client.login(DEMO_USER, DEMO_PASSWORD).token
+        expected = generate_demo_tickets(now=DEMO_NOW)
+        report = SyncEngine(db, client).sync_once()
+        assert report.pulled == len(expected)
+        assert seed_local_kb(db) == len(demo_articles())
+        assert seed_local_kb(db) == 0  # a second start does not duplicate anything
+        overview = ops.load_overview(db, DEMO_NOW)
+        assert overview.tickets == len(expected) and overview.unsent == 0
+        assert dict(overview.by_status) == {
+            TicketStatus(s): n for s, n in Counter(t["status"] for t in expected).items()}
+        with db.unit_of_work() as uow:
+            sample = expected[123]
+            ticket = uow.tickets.get(sample["id"])
+            assert ticket is not None and len(ticket.events) == len(sample["events"])
+            assert uow.tickets.sync_state(sample["id"]) is SyncState.SYNCED
+    finally:
+        db.close()
+        demo.stop()
+
+    restarted = start_demo_server(tmp_path, DEMO_NOW)  # same server file: no second copy
+    try:
+        client = CentralClient(restarted.url)
+        client.token = client.login(DEMO_USER, DEMO_PASSWORD).token
+        page = client.pull(0, limit=1000, epoch=None)
+        assert len(page["changes"]) == len(expected)
+    finally:
+        restarted.stop()
