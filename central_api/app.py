@@ -203,6 +203,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     database.upgrade(engine)
     sessions = database.session_factory(engine)
     app = FastAPI(title="12345 hotline central API", version=__version__)
+    app.state.engine = engine
     app.state.sessions = sessions
     app.state.token_ttl = token_ttl
     app.state.epoch = _ensure_epoch(sessions)
