@@ -18,6 +18,9 @@ debs=(fonts-noto-cjk fontconfig libegl1 libgl1 libopengl0 libxkbcommon0 libxkbco
       libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0
       libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
       libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
+if [ "$mode" = test ]; then
+  debs+=(postgresql)  # the server tests run against SQLite and a throwaway PostgreSQL cluster
+fi
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 if ! "$python" -c 'import ensurepip' 2>/dev/null; then
   debs+=(python3-venv)

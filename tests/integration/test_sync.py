@@ -17,8 +17,8 @@ from tests.factories import make_ticket
 
 
 @pytest.fixture
-def server(tmp_path):
-    embedded = start_embedded(f"sqlite:///{tmp_path / 'central.db'}", seed_demo_users=True)
+def server(server_db_url):
+    embedded = start_embedded(server_db_url, seed_demo_users=True)
     yield embedded
     embedded.stop()
 
