@@ -1,9 +1,9 @@
 """Push and pull (DESIGN.md §5).
 
-Push applies each mutation in its own transaction together with the client's
-`last_mutation_id`, so a replay is recognised and acknowledged without being applied twice, and
-a gap (a mutation id the client skipped) stops the batch. A mutation the server cannot apply is
-acknowledged as rejected with a reason and never blocks the ones after it.
+Push applies a batch in one transaction together with the client's `last_mutation_id`, so a
+replay is recognised and acknowledged without being applied twice, and a gap (a mutation id the
+client skipped) stops the batch. A mutation the server cannot apply is acknowledged as rejected
+with a reason and never blocks the ones after it.
 
 Pull hands out changes after a `version` cursor. Versions come from one counter row that each
 writer updates inside its transaction; the row lock orders the writers, so versions commit in
@@ -126,58 +126,50 @@ def seed_tickets(session: Session, tickets: Sequence[Mapping[str, Any]]) -> int:
 @router.post("/sync/push", response_model=PushResponse)
 def push(body: PushRequest, s: SessionDep,
          user: User = require_roles("POST", "/sync/push")) -> PushResponse:
+    """The whole batch is one transaction, with the client's bookkeeping: one commit (one
+    fsync) per batch instead of per mutation, and all of it or none of it on a crash."""
+    client = _locked_client(s, body.client_id, user)
+    last = client.last_mutation_id
     acks: list[Ack] = []
-    last = 0
+    gap_at: int | None = None
     for mutation in body.mutations:
-        last = _locked_last_mutation_id(s, body.client_id, user)
         if mutation.mutation_id <= last:
-            s.rollback()
             acks.append(Ack(mutation_id=mutation.mutation_id, status="duplicate"))
             continue
         if mutation.mutation_id != last + 1:
-            s.rollback()
-            return PushResponse(acks=acks, last_mutation_id=last, gap_at=mutation.mutation_id)
-        acks.append(_apply(s, body.client_id, mutation, user))
+            gap_at = mutation.mutation_id
+            break
+        acks.append(_apply(s, mutation, user))
         last = mutation.mutation_id
-    if not body.mutations:
-        last = _locked_last_mutation_id(s, body.client_id, user)
-        s.rollback()
-    return PushResponse(acks=acks, last_mutation_id=last)
+    client.last_mutation_id = last
+    s.commit()
+    return PushResponse(acks=acks, last_mutation_id=last, gap_at=gap_at)
 
 
-def _locked_last_mutation_id(s: Session, client_id: str, user: User) -> int:
+def _locked_client(s: Session, client_id: str, user: User) -> SyncClient:
     # FOR UPDATE: a retried push racing the original waits here instead of applying twice.
     client = s.scalar(select(SyncClient).where(SyncClient.client_id == client_id)
                       .with_for_update())
     if client is None:
-        return 0
-    if client.user_id != user.id:
+        client = SyncClient(client_id=client_id, last_mutation_id=0, user_id=user.id)
+        s.add(client)
+    elif client.user_id != user.id:
         # A client id is one installation signed in by one user at a time; pushes from a
         # different user are refused rather than interleaved into its sequence.
-        s.rollback()
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this client id belongs to another user")
-    return client.last_mutation_id
+    return client
 
 
-def _apply(s: Session, client_id: str, mutation: Mutation, user: User) -> Ack:
+def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
+    """Operations check everything before they write, so a rejection leaves nothing behind."""
     operation = OPERATIONS.get(mutation.op)
     try:
         if operation is None:
             raise RejectedError(f"unknown operation {mutation.op!r}")
         version = operation(s, mutation, user)
-        ack = Ack(mutation_id=mutation.mutation_id, status="applied", version=version)
     except RejectedError as exc:
-        s.rollback()  # nothing of a rejected mutation stays, only the bookkeeping below
-        ack = Ack(mutation_id=mutation.mutation_id, status="rejected", reason=str(exc))
-    # The bookkeeping commits with the change itself (or with the rejection): never one alone.
-    client = s.get(SyncClient, client_id)
-    if client is None:
-        s.add(SyncClient(client_id=client_id, last_mutation_id=mutation.mutation_id,
-                         user_id=user.id))
-    else:
-        client.last_mutation_id = mutation.mutation_id
-    s.commit()
-    return ack
+        return Ack(mutation_id=mutation.mutation_id, status="rejected", reason=str(exc))
+    return Ack(mutation_id=mutation.mutation_id, status="applied", version=version)
 
 
 @router.get("/sync/pull", response_model=PullResponse)

@@ -42,8 +42,10 @@ class TicketRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, ticket: Ticket, *, sync_state: SyncState) -> None:
+    def add(self, ticket: Ticket, *, sync_state: SyncState,
+            server_version: int | None = None) -> None:
         row = TicketRow(id=ticket.id, sync_state=sync_state.value, updated_at=_now(),
+                        server_version=server_version,
                         events=[_event_row(ticket.id, e) for e in ticket.events])
         _copy_to_row(ticket, row)
         self._session.add(row)
@@ -63,18 +65,21 @@ class TicketRepository:
         """Server wins for scalar fields; events are insert-only, so local ones are kept."""
         row = self._session.get(TicketRow, ticket.id)
         if row is None:
-            self.add(ticket, sync_state=SyncState.SYNCED)
-            row = self._session.get(TicketRow, ticket.id)
-            assert row is not None
-        else:
-            _copy_to_row(ticket, row)
-            known = set(self._session.scalars(
-                select(TicketEventRow.id).where(TicketEventRow.ticket_id == ticket.id)))
-            self._session.add_all(_event_row(ticket.id, e) for e in ticket.events
-                                  if e.id not in known)
-            row.sync_state = SyncState.SYNCED.value
-            row.updated_at = _now()
+            self.add(ticket, sync_state=SyncState.SYNCED, server_version=version)
+            return
+        _copy_to_row(ticket, row)
+        known = set(self._session.scalars(
+            select(TicketEventRow.id).where(TicketEventRow.ticket_id == ticket.id)))
+        self._session.add_all(_event_row(ticket.id, e) for e in ticket.events
+                              if e.id not in known)
+        row.sync_state = SyncState.SYNCED.value
+        row.updated_at = _now()
         row.server_version = version
+
+    def sync_states(self, ticket_ids: list[str]) -> dict[str, SyncState]:
+        rows = self._session.execute(
+            select(TicketRow.id, TicketRow.sync_state).where(TicketRow.id.in_(ticket_ids)))
+        return {ticket_id: SyncState(state) for ticket_id, state in rows}
 
     def delete(self, ticket_id: str) -> None:
         self._session.execute(delete(TicketEventRow).where(TicketEventRow.ticket_id == ticket_id))
@@ -148,6 +153,12 @@ class OutboxRepository:
             select(OutboxRow).where(OutboxRow.state == OutboxState.PENDING.value)
             .order_by(OutboxRow.mutation_id).limit(limit)))
 
+    def pending_entities(self, entity_ids: list[str]) -> set[str]:
+        """Which of these entities still have mutations waiting to be pushed."""
+        return set(self._session.scalars(
+            select(OutboxRow.entity_id).where(OutboxRow.entity_id.in_(entity_ids),
+                                              OutboxRow.state == OutboxState.PENDING.value)))
+
     def pending_for(self, entity_id: str) -> int:
         stmt = select(func.count()).select_from(OutboxRow).where(
             OutboxRow.entity_id == entity_id, OutboxRow.state == OutboxState.PENDING.value)
@@ -156,9 +167,14 @@ class OutboxRepository:
     def get(self, mutation_id: int) -> OutboxRow | None:
         return self._session.get(OutboxRow, mutation_id)
 
-    def acknowledge(self, mutation_id: int) -> None:
-        """The server holds it: the mutation leaves the outbox."""
-        self._session.execute(delete(OutboxRow).where(OutboxRow.mutation_id == mutation_id))
+    def entities_of(self, mutation_ids: list[int]) -> dict[int, str]:
+        rows = self._session.execute(select(OutboxRow.mutation_id, OutboxRow.entity_id)
+                                     .where(OutboxRow.mutation_id.in_(mutation_ids)))
+        return {mutation_id: entity_id for mutation_id, entity_id in rows}
+
+    def acknowledge(self, mutation_ids: list[int]) -> None:
+        """The server holds them: the mutations leave the outbox."""
+        self._session.execute(delete(OutboxRow).where(OutboxRow.mutation_id.in_(mutation_ids)))
 
     def reject(self, mutation_id: int, reason: str) -> None:
         """Kept, with the server's reason, for the user to see; never sent again."""

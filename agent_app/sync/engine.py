@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
+from agent_app.core.models import Ticket
 from agent_app.storage.database import Database
 from agent_app.storage.schema import SyncState
+from agent_app.storage.uow import UnitOfWork
 from agent_app.sync.client import ApiError, CentralClient
 
 log = logging.getLogger(__name__)
@@ -69,16 +71,16 @@ class SyncEngine:
     def sync_once(self, progress: ProgressCallback | None = None,
                   cancel: Callable[[], bool] = _never) -> SyncReport:
         report = SyncReport()
-        self._push(report, progress or (lambda _p: None), cancel)
-        self._pull(report, progress or (lambda _p: None), cancel)
+        self.push(report, progress or (lambda _p: None), cancel)
+        self.pull(report, progress or (lambda _p: None), cancel)
         with self.db.unit_of_work() as uow:
             uow.meta.set(LAST_SYNC_KEY, datetime.now(UTC).isoformat())
             uow.commit()
         return report
 
     # Push -----------------------------------------------------------------------------------
-    def _push(self, report: SyncReport, progress: ProgressCallback,
-              cancel: Callable[[], bool]) -> None:
+    def push(self, report: SyncReport, progress: ProgressCallback,
+             cancel: Callable[[], bool] = _never) -> None:
         client_id = self.db.client_id()
         with self.db.unit_of_work() as uow:
             total = uow.outbox.pending_count()
@@ -106,30 +108,35 @@ class SyncEngine:
 
     def _record_acks(self, acks: list[dict[str, Any]], report: SyncReport) -> None:
         with self.db.unit_of_work() as uow:
+            entity_of = uow.outbox.entities_of([ack["mutation_id"] for ack in acks])
+            accepted: list[int] = []
+            versions: dict[str, int | None] = {}
             for ack in acks:
-                row = uow.outbox.get(ack["mutation_id"])
-                if row is None:
-                    continue
-                entity_id = row.entity_id
+                entity_id = entity_of.get(ack["mutation_id"])
+                if entity_id is None:
+                    continue  # acknowledged by an earlier, interrupted round
                 if ack["status"] == "rejected":
                     reason = ack.get("reason") or "rejected"
                     uow.outbox.reject(ack["mutation_id"], reason)
                     uow.tickets.set_sync_state(entity_id, SyncState.CONFLICT)
                     report.rejected.append((ack["mutation_id"], reason))
                     continue
-                uow.outbox.acknowledge(ack["mutation_id"])
+                accepted.append(ack["mutation_id"])
+                versions[entity_id] = ack.get("version")
                 if ack["status"] == "duplicate":
                     report.duplicates += 1
                 else:
                     report.pushed += 1
-                uow.session.flush()
-                if uow.outbox.pending_for(entity_id) == 0:
-                    uow.tickets.set_sync_state(entity_id, SyncState.SYNCED, ack.get("version"))
+            uow.outbox.acknowledge(accepted)
+            still_unsent = uow.outbox.pending_entities(list(versions))
+            for entity_id, version in versions.items():
+                if entity_id not in still_unsent:
+                    uow.tickets.set_sync_state(entity_id, SyncState.SYNCED, version)
             uow.commit()
 
     # Pull -----------------------------------------------------------------------------------
-    def _pull(self, report: SyncReport, progress: ProgressCallback,
-              cancel: Callable[[], bool]) -> None:
+    def pull(self, report: SyncReport, progress: ProgressCallback,
+             cancel: Callable[[], bool] = _never) -> None:
         while True:
             if cancel():
                 raise SyncCancelledError
@@ -159,32 +166,42 @@ class SyncEngine:
         report.resynced = True
 
     def _apply_page(self, page: dict[str, Any], report: SyncReport) -> None:
+        changes = page["changes"]
+        ids = [change["id"] for change in changes]
         with self.db.unit_of_work() as uow:
-            for change in page["changes"]:
+            # Three queries per page, not per change: pages are the unit of work.
+            unsent = uow.outbox.pending_entities(ids)
+            known = uow.tickets.sync_states(ids)
+            for change in changes:
+                ticket_id = change["id"]
                 if change["deleted"]:
-                    uow.tickets.delete(change["id"])
+                    uow.tickets.delete(ticket_id)
                     continue
                 try:
                     server_ticket = ticket_from_dict(change["ticket"])
                 except InterchangeError as exc:
-                    log.error("skipping malformed ticket %s from the server: %s",
-                              change["id"], exc)
+                    log.error("skipping malformed ticket %s from the server: %s", ticket_id, exc)
                     continue
-                unsent = uow.outbox.pending_for(server_ticket.id) or (
-                    uow.tickets.sync_state(server_ticket.id) is SyncState.CONFLICT)
-                if unsent:
-                    local = uow.tickets.get(server_ticket.id)
-                    # Events are insert-only and merge by id; only scalar fields can conflict.
-                    if local is not None and replace(local, events=[]) != replace(
-                            server_ticket, events=[]):
-                        uow.conflicts.add(server_ticket.id, ticket_to_dict(local),
-                                          change["ticket"])
-                        report.conflicts += 1
-                uow.tickets.store_from_server(server_ticket, change["version"])
-                if uow.outbox.pending_for(server_ticket.id):
+                if ticket_id in unsent or known.get(ticket_id) is SyncState.CONFLICT:
+                    self._keep_overruled_local(uow, server_ticket, change["ticket"], report)
+                if ticket_id in known:
+                    uow.tickets.store_from_server(server_ticket, change["version"])
+                else:
+                    uow.tickets.add(server_ticket, sync_state=SyncState.SYNCED,
+                                    server_version=change["version"])
+                if ticket_id in unsent:
                     # Our unsent change still goes out; the row says so until it is acked.
-                    uow.tickets.set_sync_state(server_ticket.id, SyncState.UNSENT)
+                    uow.tickets.set_sync_state(ticket_id, SyncState.UNSENT)
                 report.pulled += 1
             uow.meta.set(CURSOR_KEY, str(page["cursor"]))
             uow.meta.set(EPOCH_KEY, page["server_epoch"])
             uow.commit()
+
+    @staticmethod
+    def _keep_overruled_local(uow: UnitOfWork, server_ticket: Ticket,
+                              server_data: dict[str, Any], report: SyncReport) -> None:
+        local = uow.tickets.get(server_ticket.id)
+        # Events are insert-only and merge by id; only scalar fields can conflict.
+        if local is not None and replace(local, events=[]) != replace(server_ticket, events=[]):
+            uow.conflicts.add(server_ticket.id, ticket_to_dict(local), server_data)
+            report.conflicts += 1
