@@ -172,6 +172,7 @@ class SyncEngine:
             # Three queries per page, not per change: pages are the unit of work.
             unsent = uow.outbox.pending_entities(ids)
             known = uow.tickets.sync_states(ids)
+            new: list[tuple[Ticket, int]] = []
             for change in changes:
                 ticket_id = change["id"]
                 if change["deleted"]:
@@ -187,12 +188,12 @@ class SyncEngine:
                 if ticket_id in known:
                     uow.tickets.store_from_server(server_ticket, change["version"])
                 else:
-                    uow.tickets.add(server_ticket, sync_state=SyncState.SYNCED,
-                                    server_version=change["version"])
+                    new.append((server_ticket, change["version"]))
                 if ticket_id in unsent:
                     # Our unsent change still goes out; the row says so until it is acked.
                     uow.tickets.set_sync_state(ticket_id, SyncState.UNSENT)
                 report.pulled += 1
+            uow.tickets.insert_many_from_server(new)
             uow.meta.set(CURSOR_KEY, str(page["cursor"]))
             uow.meta.set(EPOCH_KEY, page["server_epoch"])
             uow.commit()

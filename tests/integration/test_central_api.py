@@ -94,6 +94,8 @@ def test_authorisation_matrix(server, tokens, method, path, role):
     body = BODIES.get((method, path))
     if (method, path) == ("POST", "/users") and role is not None:
         body = {**body, "username": f"matrix-{role}"}
+    if (method, path) == ("POST", "/sync/push") and role is not None:
+        body = {**body, "client_id": f"matrix-client-{role}"}  # one installation per user
     token = tokens[role] if role else None
     if (method, path) == ("POST", "/auth/logout") and role is not None:
         token = login(server, USER_OF_ROLE[role]).json()["token"]  # keep the shared ones valid

@@ -10,7 +10,7 @@ import pytest
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.storage.schema import OutboxRow, SyncState
-from agent_app.sync.client import CentralClient
+from agent_app.sync.client import ApiError, CentralClient
 from agent_app.sync.engine import SyncCancelledError, SyncEngine, SyncGapError
 from central_api.embedded import start_embedded
 from tests.factories import make_ticket
@@ -173,3 +173,11 @@ def pending_mutations(engine: SyncEngine) -> list[dict]:
         return [{"mutation_id": r.mutation_id, "op": r.op, "entity_id": r.entity_id,
                  "args": json.loads(r.args), "base_version": r.base_version}
                 for r in uow.outbox.pending(1000)]
+
+
+def test_a_client_id_cannot_be_borrowed_by_another_user(server):
+    owner, other = signed_in_client(server.url, "op01"), signed_in_client(server.url, "op02")
+    owner.push("install-0001", [])
+    with pytest.raises(ApiError) as info:
+        other.push("install-0001", [])
+    assert info.value.status == 403
