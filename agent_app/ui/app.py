@@ -144,7 +144,9 @@ def run_gui(options: GuiOptions) -> int:
         client = CentralClient(session.server_url, ca_bundle=settings.ca_bundle or None,
                                token=session.token)
         window = MainWindow(tasks, session, client,
-                            health_check_ms=settings.health_check_seconds * 1000)
+                            health_check_ms=settings.health_check_seconds * 1000,
+                            reauthenticate=None if options.demo else
+                            lambda: sign_in(tasks, settings, TokenStore()))
         window.show()
         freeze_startup_objects()
         return app.exec()

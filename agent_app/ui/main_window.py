@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,8 +58,11 @@ class Screen:
 class MainWindow(QMainWindow):
     def __init__(self, tasks: TaskRunner, session: SignedIn, client: CentralClient,
                  *, health_check_ms: int = 15_000, sync_ms: int = 30_000,
+                 reauthenticate: Callable[[], SignedIn | None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._reauthenticate = reauthenticate
+        self._reauthenticating = False
         self._tasks = tasks
         self._client = client
         self._engine = SyncEngine(tasks.db, client)
@@ -225,6 +229,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("Your sign-in has expired: changes are kept; sign in again to send "
                         "them."))
+            self.sign_in_again()
         elif isinstance(exc, SyncGapError):
             self.statusBar().showMessage(
                 self.tr("The server is missing earlier changes from this PC. Nothing was "
@@ -232,6 +237,22 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("Sync failed: %1").replace("%1", str(exc)),
                                          15_000)
+
+    def sign_in_again(self) -> None:
+        """A dialog over the window: whatever is being typed on the screens stays as it is."""
+        if self._reauthenticate is None or self._reauthenticating or self._closing:
+            return
+        self._reauthenticating = True
+        try:
+            renewed = self._reauthenticate()
+        finally:
+            self._reauthenticating = False
+        if renewed is None:
+            return
+        self.session = renewed
+        self._client.token = renewed.token
+        self.statusBar().clearMessage()
+        self.sync_now()
 
     def _refresh_sync_status(self) -> None:
         self._tasks.run_db(_sync_status, on_done=self._show_sync_status)

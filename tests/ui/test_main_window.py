@@ -92,3 +92,24 @@ def test_a_saved_ticket_is_synced_in_the_background_and_the_status_bar_says_so(
     assert window.last_sync_label.text().startswith("上次同步")
     assert window.online is True and not window.conflicts_label.isVisible()
     window.close()
+
+
+def test_an_expired_sign_in_asks_again_and_then_syncs(qtbot, tasks, api_server):
+    client = CentralClient(api_server.url, timeout=(2, 5))
+    login = client.login("op01", "demo")
+    asked: list[bool] = []
+
+    def reauthenticate():
+        asked.append(True)
+        fresh = client.login("op01", "demo")
+        return SignedIn(api_server.url, fresh.user, fresh.token)
+
+    client.token = "expired-token"
+    window = MainWindow(tasks, SignedIn(api_server.url, login.user, "expired-token"), client,
+                        health_check_ms=60_000, sync_ms=60_000, reauthenticate=reauthenticate)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.last_report is not None, timeout=15_000)
+    assert asked == [True]
+    assert window.session.token == client.token != "expired-token"
+    window.close()
