@@ -19,7 +19,7 @@ from agent_app import __version__
 from agent_app.core.enums import Role
 from agent_app.paths import resources_dir
 from central_api import db as database
-from central_api import sync
+from central_api import sync, workflow
 from central_api.deps import (
     ALL_ROLES,
     API,
@@ -39,7 +39,7 @@ DEMO_USERS = (
     ("op01", "话务员一号", Role.OPERATOR, None),
     ("op02", "话务员二号", Role.OPERATOR, None),
     ("lead01", "值班班长", Role.LEAD, None),
-    ("unit-cgj", "市城市管理局", Role.UNIT, "pds-cgj"),
+    ("unit-cgj", "市城市管理局", Role.UNIT, "pds-csglj"),
     ("admin", "系统管理员", Role.ADMIN, None),
 )
 DEMO_PASSWORD = "demo"
@@ -216,6 +216,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.middleware("http")(limit_body)
     app.include_router(router)
     app.include_router(sync.router)
+    app.include_router(workflow.router)
     return app
 
 

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8345)
     serve.add_argument("--demo", action="store_true",
-                       help="create the demo users (password 'demo') and demo tickets")
+                       help="demo users (password 'demo'), demo tickets and simulated units")
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--db", default=None)
     args = parser.parse_args(argv)
@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
 
             demo_tickets = generate_demo_tickets(now=datetime.now(CHINA_TZ))
         app = create_app(url, seed_demo_users=args.demo, demo_tickets=demo_tickets)
+        if args.demo:
+            from central_api.simulator import UnitSimulator
+
+            UnitSimulator(app.state.sessions).start()
     except (ArgumentError, OperationalError, ModuleNotFoundError) as exc:
         print(f"agent-api: cannot use database {url!r}: {exc}", file=sys.stderr)
         return 2

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
@@ -30,11 +25,10 @@ def make_engine(url: str) -> Engine:
 
 
 def upgrade(engine: Engine) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    """Kept for callers holding an engine; the migration logic lives in migrate.py."""
+    from central_api import migrate  # migrate imports this module
+
+    migrate.upgrade(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
@@ -32,7 +33,36 @@ ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     # Units get their own endpoints (their tickets only) with the unit workflow.
     ("POST", "/sync/push"): frozenset({Role.OPERATOR, Role.LEAD}),
     ("GET", "/sync/pull"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
+    ("GET", "/unit/tickets"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/accept"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/reply"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/return"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/extension"): frozenset({Role.UNIT}),
 }
+
+
+class Strict(BaseModel):
+    """Base of every request and response body: unknown fields are an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: refuse it here (422) rather than fail in the DB (500).
+        if _has_nul(value):
+            raise ValueError("text must not contain NUL characters")
+        return value
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -69,7 +99,6 @@ def require_roles(method: str, path: str) -> Any:
         return user
 
     return Depends(current_user)
-
 
 
 def unauthorized(detail: str) -> HTTPException:

@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from central_api.app import create_app
+from central_api.simulator import UnitSimulator
 
 
 @dataclass
@@ -18,15 +19,20 @@ class EmbeddedServer:
     server: uvicorn.Server
     thread: threading.Thread
     url: str
+    simulator: UnitSimulator | None = None
 
     def stop(self) -> None:
+        if self.simulator is not None:
+            self.simulator.stop()
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.server.config.app.state.engine.dispose()
 
 
 def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                    seed_demo_users: bool = False,
                    demo_tickets: Sequence[Mapping[str, Any]] = (),
+                   simulate_units: bool = False,
                    startup_timeout: float = 20.0) -> EmbeddedServer:
     app = create_app(db_url, seed_demo_users=seed_demo_users, demo_tickets=demo_tickets)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
@@ -42,4 +48,7 @@ def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
             raise RuntimeError("the embedded central API did not start")
         time.sleep(0.01)
     bound_port = server.servers[0].sockets[0].getsockname()[1]
-    return EmbeddedServer(server, thread, f"http://{host}:{bound_port}")
+    simulator = UnitSimulator(app.state.sessions) if simulate_units else None
+    if simulator is not None:
+        simulator.start()
+    return EmbeddedServer(server, thread, f"http://{host}:{bound_port}", simulator)

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 DEFAULT_ITERATIONS = 200_000
 ALGORITHM = "pbkdf2_sha256"
@@ -28,6 +29,13 @@ def verify_password(password: str, stored: str) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(actual, expected)
+
+
+@cache
+def dummy_hash() -> str:
+    """Checked when the username is unknown, so that answer takes as long as a wrong password
+    (no user enumeration by timing)."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def new_token() -> str:

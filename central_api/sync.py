@@ -18,20 +18,16 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from agent_app.core.interchange import InterchangeError, ticket_from_dict
-from central_api.deps import API, SessionDep, require_roles
+from central_api.deps import API, SessionDep, Strict, require_roles
 from central_api.models import SyncClient, TicketRecord, User, VersionCounter
 
 MAX_BATCH = 500
 MAX_PAGE = 1000
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Mutation(Strict):

@@ -26,15 +26,16 @@ class DemoEnvironment:
 
 
 def start_demo_server(data_dir: Path, now: datetime) -> DemoEnvironment:
-    """The embedded server holds the demo tickets; the client receives them by syncing, as it
-    would from a real centre. Tickets are laid out relative to `now`, so deadlines are as
-    current on the day the demo is shown as on the day it was written."""
+    """The embedded server holds the demo tickets, and simulated units work on them; the client
+    receives both by syncing, as it would from a real centre. Tickets are laid out relative to
+    `now`, so deadlines are as current on the day the demo is shown as on the day it was
+    written."""
     # Imported here: FastAPI and uvicorn cost start-up time that only the demo should pay.
     from agent_app.demo.generate import generate_demo_tickets
     from central_api.embedded import start_embedded
 
     server = start_embedded(f"sqlite:///{data_dir / 'central-demo.db'}", seed_demo_users=True,
-                            demo_tickets=generate_demo_tickets(now=now))
+                            demo_tickets=generate_demo_tickets(now=now), simulate_units=True)
     return DemoEnvironment(url=server.url, _server=server)
 
 

@@ -100,6 +100,10 @@ class CentralClient:
     def get(self, path: str) -> Any:
         return self._request("GET", path)
 
+    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Not retried: only push and pull are known to be safe to repeat."""
+        return self._request("POST", path, json=body)
+
     def push(self, client_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
         # Safe to retry: the server recognises mutation ids it has already applied.
         return self._with_retries(lambda: self._request(

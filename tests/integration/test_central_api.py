@@ -104,7 +104,11 @@ def test_authorisation_matrix(server, tokens, method, path, role):
     if role is None:
         assert reply.status_code == 401
     elif role in ENDPOINT_ROLES[(method, path)]:
-        assert reply.status_code < 300, reply.text
+        # Allowed through authorisation; the workflow endpoints may then say 404/409/422
+        # about the (placeholder) ticket, which their own tests cover.
+        assert reply.status_code not in (401, 403), reply.text
+        if "{ticket_id}" not in path:
+            assert reply.status_code < 300, reply.text
     else:
         assert reply.status_code == 403
 

@@ -20,7 +20,7 @@ def server(tmp_path_factory):
 def test_login_me_and_logout(server):
     client = CentralClient(server.url)
     result = client.login("unit-cgj", "demo")
-    assert result.user.role is Role.UNIT and result.user.unit_code == "pds-cgj"
+    assert result.user.role is Role.UNIT and result.user.unit_code == "pds-csglj"
     client.token = result.token
     assert client.me().username == "unit-cgj"
     client.logout()
