@@ -4,34 +4,44 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request, Response, status
+from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, model_validator
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_app import __version__
 from agent_app.core.enums import Role
 from agent_app.paths import resources_dir
 from central_api import db as database
-from central_api import sync, workflow
+from central_api import migrate, sync, workflow
 from central_api.deps import (
     ALL_ROLES,
     API,
     ENDPOINT_ROLES,
     MAX_BODY_BYTES,
+    RequestBody,
     SessionDep,
+    Strict,
     TokenDep,
     require_roles,
     unauthorized,
 )
 from central_api.models import AuthToken, CalendarOverrideRow, ServerMeta, User
-from central_api.security import hash_password, new_token, token_digest, verify_password
+from central_api.security import (
+    dummy_hash,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
 
 __all__ = ["ALL_ROLES", "API", "DEMO_PASSWORD", "ENDPOINT_ROLES", "create_app"]
 
@@ -43,13 +53,10 @@ DEMO_USERS = (
     ("admin", "系统管理员", Role.ADMIN, None),
 )
 DEMO_PASSWORD = "demo"
+TOO_LARGE = "request body too large (limit 1 MiB)"
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LoginRequest(Strict):
+class LoginRequest(RequestBody):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 
@@ -67,15 +74,22 @@ class LoginResponse(Strict):
     user: UserOut
 
 
-class NewUser(Strict):
+class NewUser(RequestBody):
     username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     display_name: str = Field(min_length=1, max_length=64)
     role: Role
     unit_code: str | None = Field(default=None, max_length=40)
     password: str = Field(min_length=8, max_length=256)
 
+    @model_validator(mode="after")
+    def _unit_accounts_name_their_unit(self) -> Self:
+        # Units see only their own tickets; an account without a unit would see nothing.
+        if self.role is Role.UNIT and not self.unit_code:
+            raise ValueError("a unit account needs a unit_code")
+        return self
 
-class CalendarOverride(Strict):
+
+class CalendarOverride(RequestBody):
     date: date
     workday: bool
     note: str = Field(default="", max_length=200)
@@ -109,8 +123,11 @@ def health(request: Request) -> Health:
 @router.post("/auth/login", response_model=LoginResponse)
 def login(body: LoginRequest, s: SessionDep, request: Request) -> LoginResponse:
     user = s.scalar(select(User).where(User.username == body.username))
-    # Same answer for an unknown user and a wrong password: no user enumeration.
-    if user is None or not user.active or not verify_password(body.password, user.password_hash):
+    # Same answer, after the same work, for an unknown user and a wrong password: no user
+    # enumeration by message or by timing.
+    password_ok = verify_password(body.password,
+                                  user.password_hash if user is not None else dummy_hash())
+    if user is None or not user.active or not password_ok:
         raise unauthorized("invalid username or password")
     token = new_token()
     now = datetime.now(UTC)
@@ -157,6 +174,9 @@ def get_overrides(s: SessionDep, _user: User = require_roles("GET", "/calendar/o
 def put_overrides(body: list[CalendarOverride], s: SessionDep,
                   _user: User = require_roles("PUT", "/calendar/overrides")
                   ) -> list[CalendarOverride]:
+    days = [o.date for o in body]
+    if len(set(days)) != len(days):
+        raise HTTPException(422, "each date may appear only once")
     s.execute(delete(CalendarOverrideRow))
     s.add_all(CalendarOverrideRow(day=o.date, workday=o.workday, note=o.note) for o in body)
     s.commit()
@@ -188,59 +208,86 @@ def create_user(body: NewUser, s: SessionDep,
     return _user_out(user)
 
 
-async def limit_body(request: Request, call_next: Callable[..., Any]) -> Response:
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-        return JSONResponse({"detail": "request body too large (limit 1 MiB)"},
-                            status_code=413)
-    return await call_next(request)
+class RequestGuard:
+    """Refusals before any endpoint runs: a body over the limit, whether announced by
+    Content-Length or streamed in chunks (413), and NUL in the address (422), which PostgreSQL
+    text cannot hold. NUL in bodies is refused by the `Strict` models."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            await JSONResponse({"detail": TOO_LARGE}, 413)(scope, receive, send)
+            return
+        if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
+            await JSONResponse({"detail": "the address must not contain NUL characters"},
+                               422)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY_BYTES:
+                # Raised while FastAPI reads the body, which passes it on as the answer.
+                raise HTTPException(413, TOO_LARGE)
+            return message
+
+        await self.app(scope, limited_receive, send)
 
 
 def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
                seed_demo_users: bool = False,
                demo_tickets: Sequence[Mapping[str, Any]] = ()) -> FastAPI:
     engine = database.make_engine(db_url)
-    database.upgrade(engine)
+    migrate.upgrade(engine)
     sessions = database.session_factory(engine)
     app = FastAPI(title="12345 hotline central API", version=__version__)
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.token_ttl = token_ttl
-    app.state.epoch = _ensure_epoch(sessions)
-    _seed_calendar(sessions)
+    app.state.epoch = _first_start(sessions)
     if seed_demo_users:
         _seed_users(sessions)
     if demo_tickets:
         with sessions() as session:
             sync.seed_tickets(session, demo_tickets)
-    app.middleware("http")(limit_body)
+    app.add_middleware(RequestGuard)
     app.include_router(router)
     app.include_router(sync.router)
     app.include_router(workflow.router)
     return app
 
 
-def _ensure_epoch(sessions: sessionmaker[Session]) -> str:
+def _first_start(sessions: sessionmaker[Session]) -> str:
+    """The server epoch; a new database gets one, and the shipped calendar overrides, in one
+    transaction. Seeding only then keeps an admin's later edits (even an empty list) across
+    restarts."""
     with sessions() as s:
         row = s.get(ServerMeta, "server_epoch")
-        if row is None:
-            row = ServerMeta(key="server_epoch", value=str(uuid.uuid4()))
-            s.add(row)
-            s.commit()
-        return row.value
+        if row is not None:
+            return row.value
+        epoch = str(uuid.uuid4())
+        s.add(ServerMeta(key="server_epoch", value=epoch))
+        s.add_all(CalendarOverrideRow(day=o.date, workday=o.workday, note=o.note)
+                  for o in _shipped_overrides())
+        s.commit()
+        return epoch
 
 
-def _seed_calendar(sessions: sessionmaker[Session]) -> None:
+def _shipped_overrides() -> list[CalendarOverride]:
     path = resources_dir() / "catalogues" / "calendar_overrides.json"
     if not path.exists():
-        return
-    with sessions() as s:
-        if s.scalar(select(CalendarOverrideRow).limit(1)) is not None:
-            return
-        for item in json.loads(path.read_text(encoding="utf-8")):
-            s.add(CalendarOverrideRow(day=date.fromisoformat(item["date"]),
-                                      workday=bool(item["workday"]), note=item.get("note", "")))
-        s.commit()
+        return []
+    fields = set(CalendarOverride.model_fields)
+    return [CalendarOverride.model_validate({k: v for k, v in item.items() if k in fields})
+            for item in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def _seed_users(sessions: sessionmaker[Session]) -> None:

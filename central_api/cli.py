@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from central_api.migrate import MigrationError
 
 
 def default_db_url() -> str:
@@ -24,17 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--db", default=None, help="SQLAlchemy URL (default: a local SQLite file)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8345)
+    serve.add_argument("--demo-users", action="store_true",
+                       help="create the demo users (password 'demo')")
     serve.add_argument("--demo", action="store_true",
                        help="demo users (password 'demo'), demo tickets and simulated units")
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--db", default=None)
     args = parser.parse_args(argv)
-    url = args.db or default_db_url()
+    url = args.db or ""
     try:
+        url = url or default_db_url()
         if args.command == "migrate":
-            from central_api import db
+            from central_api.migrate import upgrade
 
-            db.upgrade(db.make_engine(url))
+            upgrade(url)
             return 0
         import uvicorn
 
@@ -48,16 +54,31 @@ def main(argv: list[str] | None = None) -> int:
             from agent_app.demo.generate import generate_demo_tickets
 
             demo_tickets = generate_demo_tickets(now=datetime.now(CHINA_TZ))
-        app = create_app(url, seed_demo_users=args.demo, demo_tickets=demo_tickets)
+        app = create_app(url, seed_demo_users=args.demo or args.demo_users,
+                         demo_tickets=demo_tickets)
         if args.demo:
             from central_api.simulator import UnitSimulator
 
             UnitSimulator(app.state.sessions).start()
-    except (ArgumentError, OperationalError, ModuleNotFoundError) as exc:
-        print(f"agent-api: cannot use database {url!r}: {exc}", file=sys.stderr)
+    except (SQLAlchemyError, MigrationError, ModuleNotFoundError, OSError) as exc:
+        print(f"agent-api: cannot use database {_shown(url)}: {_one_line(exc)}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
+
+
+def _shown(url: str) -> str:
+    try:
+        return repr(make_url(url).render_as_string(hide_password=True))
+    except ArgumentError:
+        return repr(url)
+
+
+def _one_line(exc: BaseException) -> str:
+    # SQLAlchemy appends the SQL and a link on further lines; the driver's first line says why.
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return lines[0] if lines else type(cause).__name__
 
 
 if __name__ == "__main__":

@@ -23,14 +23,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from agent_app.core.interchange import InterchangeError, ticket_from_dict
-from central_api.deps import API, SessionDep, Strict, require_roles
+from central_api.deps import API, RequestBody, SessionDep, Strict, require_roles
 from central_api.models import SyncClient, TicketRecord, User, VersionCounter
 
 MAX_BATCH = 500
 MAX_PAGE = 1000
 
 
-class Mutation(Strict):
+class Mutation(RequestBody):
     mutation_id: int = Field(ge=1)
     op: str = Field(min_length=1, max_length=40)
     entity_id: str = Field(min_length=1, max_length=40)
@@ -38,7 +38,7 @@ class Mutation(Strict):
     base_version: int | None = None
 
 
-class PushRequest(Strict):
+class PushRequest(RequestBody):
     client_id: str = Field(min_length=8, max_length=36)
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
 
