@@ -34,6 +34,7 @@ class Topic(StrEnum):
     SESSION = "session"
     CONNECTIVITY = "connectivity"
     SYNC = "sync"
+    REFERENCE = "reference"  # catalogues, routing, deadline policy, calendar
 
 
 @dataclass(frozen=True)

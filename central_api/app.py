@@ -160,6 +160,7 @@ def catalogues(_user: User = require_roles("GET", "/catalogues")) -> dict[str, A
         "categories": _read_catalogue("categories.json"),
         "units": _read_catalogue("units.json"),
         "locations": _read_catalogue("locations.json"),
+        "routing": _read_catalogue("routing.json"),
     }
 
 

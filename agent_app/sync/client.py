@@ -104,6 +104,9 @@ class CentralClient:
         """Not retried: only push and pull are known to be safe to repeat."""
         return self._request("POST", path, json=body)
 
+    def put(self, path: str, body: Any) -> Any:
+        return self._request("PUT", path, json=body)
+
     def push(self, client_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
         # Safe to retry: the server recognises mutation ids it has already applied.
         return self._with_retries(lambda: self._request(

@@ -20,6 +20,7 @@ from agent_app.storage.database import Database
 from agent_app.storage.schema import SyncState
 from agent_app.storage.uow import UnitOfWork
 from agent_app.sync.client import ApiError, CentralClient
+from agent_app.sync.reference import refresh_reference
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class SyncReport:
     pulled: int = 0
     conflicts: int = 0
     resynced: bool = False
+    reference_updated: bool = False
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -73,6 +75,7 @@ class SyncEngine:
         report = SyncReport()
         self.push(report, progress or (lambda _p: None), cancel)
         self.pull(report, progress or (lambda _p: None), cancel)
+        report.reference_updated = refresh_reference(self.db, self.client)
         with self.db.unit_of_work() as uow:
             uow.meta.set(LAST_SYNC_KEY, datetime.now(UTC).isoformat())
             uow.commit()

@@ -214,6 +214,8 @@ class MainWindow(QMainWindow):
         self.syncing = False
         self.last_report = report
         self._show_connectivity(True)
+        if report.reference_updated:
+            self._tasks.notify(Topic.REFERENCE)
         if report.rejected:
             self.statusBar().showMessage(
                 self.tr("%1 change(s) refused by the server: %2")
