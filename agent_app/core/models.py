@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -49,6 +50,12 @@ class LocationPath:
 
     def __str__(self) -> str:
         return " › ".join(part for part in (self.district, self.street, self.community) if part)
+
+
+def new_event_id() -> str:
+    """Events are insert-only and named by the client that made them, so a replayed sync can
+    never record one twice."""
+    return str(uuid.uuid4())
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +19,13 @@ from agent_app.core.enums import (
     Urgency,
 )
 from agent_app.core.interchange import ticket_to_dict
-from agent_app.core.models import Caller, CategoryPath, LocationPath, Ticket, TicketEvent
+from agent_app.core.models import (
+    Caller,
+    CategoryPath,
+    LocationPath,
+    Ticket,
+    TicketEvent,
+)
 from agent_app.storage.schema import (
     ConflictRow,
     DraftRow,
@@ -275,10 +280,6 @@ class KbRepository:
 
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(KbArticleRow)) or 0
-
-
-def new_event_id() -> str:
-    return str(uuid.uuid4())
 
 
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:
