@@ -59,6 +59,12 @@ def autosave_draft(db: Database, draft_id: str, kind: str, payload: Mapping[str,
         uow.commit()
 
 
+def discard_draft(db: Database, draft_id: str) -> None:
+    with db.unit_of_work() as uow:
+        uow.drafts.discard(draft_id)
+        uow.commit()
+
+
 def latest_draft(db: Database, kind: str) -> tuple[str, dict[str, Any]] | None:
     with db.unit_of_work() as uow:
         return uow.drafts.latest(kind)
