@@ -25,6 +25,7 @@ from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableErro
 from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.i18n import tr_label
+from agent_app.ui.intake.screen import IntakeScreen
 from agent_app.ui.overview.screen import OverviewScreen
 from agent_app.ui.widgets import plain_label
 
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
 
         # Each later screen (intake, KB, queue, review, callbacks, reports) registers here.
         self.screens: list[Screen] = []
+        self.intake = IntakeScreen(tasks, actor=session.user.username)
+        self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
         self.add_screen(Screen("overview", self.tr("Overview"), OverviewScreen(tasks)))
         self.nav.setCurrentRow(0)
 
@@ -161,8 +164,25 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(widget)
         self._show_connectivity(False if self.session.offline else None)
 
+    def show_screen(self, key: str) -> None:
+        row = next(i for i, screen in enumerate(self.screens) if screen.key == key)
+        self.nav.setCurrentRow(row)
+
+    def start_call(self, phone: str) -> None:
+        """Screen pop from the telephony system: to the front, a new form for this number."""
+        self.show_screen("intake")
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.intake.start_call(phone)
+
     def shortcut_help(self) -> list[tuple[str, str]]:
         entries = [(f"Ctrl+{i + 1}", screen.title) for i, screen in enumerate(self.screens[:9])]
+        current = self.screens[self.stack.currentIndex()].widget
+        # The screen on show adds its own keys (the intake form's F-keys).
+        screen_keys = getattr(current, "shortcut_help", None)
+        if callable(screen_keys):
+            entries += screen_keys()
         entries += [("F5", self.tr("Sync now")), ("F1", self.tr("Keyboard shortcuts")),
                     ("Ctrl+Q", self.tr("Quit"))]
         return entries

@@ -1,0 +1,346 @@
+"""The intake screen: the form, the caller's history beside it, drafts saved every second, and
+a submit that never waits on the network (one Unit of Work: ticket + outbox mutation)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.core.calendar import CHINA_TZ
+from agent_app.core.category_search import CategoryIndex
+from agent_app.core.completeness import Outcome
+from agent_app.core.intake import IntakeState, build_ticket, check
+from agent_app.core.reference import ReferenceData
+from agent_app.storage import ops
+from agent_app.storage.callers import caller_history, repeat_candidates
+from agent_app.storage.database import Database
+from agent_app.storage.reference import load_reference
+from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.intake.form import IntakeForm
+from agent_app.ui.intake.history import CallerHistoryPanel
+from agent_app.ui.widgets import plain_label
+
+DRAFT_KIND = "intake"
+AUTOSAVE_MS = 1000
+LOOKUP_DELAY_MS = 250
+
+
+def _now() -> datetime:
+    return datetime.now(CHINA_TZ)
+
+
+class IntakeScreen(QWidget):
+    submitted = Signal(str)  # ticket id, once it is safely in the local database
+
+    def __init__(self, tasks: TaskRunner, actor: str, *, side_panel: QWidget | None = None,
+                 now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._actor = actor
+        self._now = now
+        self._reference: ReferenceData | None = None
+        self._draft_id = str(uuid.uuid4())
+        self._dirty = False
+        self._lookup_generation = 0
+
+        self.form = IntakeForm()
+        self.history = CallerHistoryPanel()
+        self.restore_box = self._build_restore_box()
+        self.status = plain_label()
+        self.status.setObjectName("intake_status")
+        self.answer_button = QPushButton(self.tr("Answer directly (F9)"))
+        self.answer_button.setObjectName("submit_answer")
+        self.dispatch_button = QPushButton(self.tr("Dispatch (F10)"))
+        self.dispatch_button.setObjectName("submit_dispatch")
+        self.clear_button = QPushButton(self.tr("Clear (Esc)"))
+        self.clear_button.setObjectName("clear_form")
+        for button in (self.answer_button, self.dispatch_button, self.clear_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays inside the fields
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.form)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.restore_box)
+        left_layout.addWidget(scroll, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for button in (self.clear_button, self.answer_button, self.dispatch_button):
+            buttons.addWidget(button)
+        left_layout.addLayout(buttons)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.history)
+        if side_panel is not None:
+            right.addWidget(side_panel)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._autosave = QTimer(self)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_draft)
+        self._autosave.start()
+        self._lookup = QTimer(self)
+        self._lookup.setSingleShot(True)
+        self._lookup.setInterval(LOOKUP_DELAY_MS)
+        self._lookup.timeout.connect(self.look_up_caller)
+
+        self.form.edited.connect(self._mark_dirty)
+        self.form.lookup_changed.connect(self._lookup.start)
+        self.answer_button.clicked.connect(lambda: self.submit(Outcome.ANSWER))
+        self.dispatch_button.clicked.connect(lambda: self.submit(Outcome.DISPATCH))
+        self.clear_button.clicked.connect(self.confirm_clear)
+        self.history.merge_requested.connect(self.merge_into)
+        self.history.follow_up_requested.connect(self.add_follow_up)
+        self._install_shortcuts()
+        tasks.changes.connect(self._on_changes)
+
+        self.form.start_new(self._now())
+        self._load_reference()
+        tasks.run_db(lambda db: ops.latest_draft(db, DRAFT_KIND), on_done=self._offer_draft)
+
+    # Keyboard ---------------------------------------------------------------------------------
+    def shortcut_help(self) -> list[tuple[str, str]]:
+        return [
+            ("Ctrl+Enter", self.tr("Submit with the chosen handling")),
+            ("F9", self.tr("Answer directly and close")),
+            ("F10", self.tr("Dispatch to the chosen unit")),
+            ("Esc", self.tr("Clear the form (asks first)")),
+            ("F2", self.tr("Caller phone")),
+            ("F3", self.tr("Category (type name, code or pinyin initials)")),
+            ("F4", self.tr("Location")),
+            ("F7", self.tr("Content")),
+            ("F8", self.tr("Caller history")),
+        ]
+
+    def _install_shortcuts(self) -> None:
+        bindings: list[tuple[str, Callable[[], object]]] = [
+            ("Ctrl+Return", lambda: self.submit(self.form.outcome())),
+            ("Ctrl+Enter", lambda: self.submit(self.form.outcome())),
+            ("F9", lambda: self.submit(Outcome.ANSWER)),
+            ("F10", lambda: self.submit(Outcome.DISPATCH)),
+            ("Esc", self.confirm_clear),
+            ("F2", lambda: self.form.focus_field("caller_phone")),
+            ("F3", lambda: self.form.focus_field("category")),
+            ("F4", lambda: self.form.focus_field("location")),
+            ("F7", lambda: self.form.focus_field("content")),
+            ("F8", lambda: self.history.table.setFocus()),
+        ]
+        for keys, slot in bindings:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    # Reference data ---------------------------------------------------------------------------
+    def _load_reference(self) -> None:
+        self._tasks.run_db(load_reference, on_done=self._set_reference)
+
+    def _set_reference(self, reference: ReferenceData) -> None:
+        self._reference = reference
+        self.form.set_reference(reference)
+        # pypinyin takes a moment to load: build the category index off the GUI thread.
+        self._tasks.run_net(lambda: CategoryIndex.build(reference.catalogue),
+                            on_done=self.form.category.set_index)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(Topic.REFERENCE):
+            self._load_reference()
+
+    # Calls ------------------------------------------------------------------------------------
+    def start_call(self, phone: str) -> None:
+        """Screen pop: a new form for this number. What was being typed stays a draft."""
+        if not self.form.state().is_blank():
+            self.save_draft(force=True)
+        self._draft_id = str(uuid.uuid4())
+        self._dirty = False
+        self.form.start_new(self._now(), phone=phone)
+        self.status.setText(self.tr("Incoming call from %1").replace("%1", phone))
+        self.form.focus_field("caller_name")
+        self.look_up_caller()
+
+    def look_up_caller(self) -> None:
+        state = self.form.state()
+        self._lookup_generation += 1
+        generation = self._lookup_generation
+        now = self._now()
+
+        def job(db: Database) -> tuple[list[Any], list[Any]]:
+            phone = "" if state.phone_withheld else state.caller.phone
+            return caller_history(db, phone), repeat_candidates(db, state, now)
+
+        def show(result: tuple[list[Any], list[Any]]) -> None:
+            if generation != self._lookup_generation:
+                return  # the operator typed on: an older answer must not overwrite a newer one
+            history, repeats = result
+            self.history.show_history(history)
+            self.history.show_repeat(repeats[0] if repeats else None)
+
+        self._tasks.run_db(job, on_done=show)
+
+    # Submit -----------------------------------------------------------------------------------
+    def submit(self, outcome: Outcome) -> None:
+        if self._reference is None:
+            return
+        self.form.set_outcome(outcome)
+        state = self.form.state()
+        issues = check(state, outcome)
+        if issues:
+            self.form.show_issues(issues)
+            self.status.setText(self.tr("Not saved: %1 field(s) need attention.")
+                                .replace("%1", str(len(issues))))
+            return
+        ticket = build_ticket(state, outcome, self._reference, actor=self._actor,
+                              now=self._now())
+        draft_id = self._draft_id
+        # The form is ready for the next call at once; the save runs on the DB worker and,
+        # should it fail, the typed state comes back.
+        self._reset(received_at=self._now())
+
+        def failed(exc: BaseException) -> None:
+            self.form.set_state(state, outcome)
+            self._draft_id = draft_id
+            self._dirty = True
+            self.status.setText(self.tr("Could not save: %1").replace("%1", str(exc)))
+
+        def saved(_mutation_id: int) -> None:
+            self.status.setText(self.tr("Saved %1.").replace("%1", ticket.id))
+            self.submitted.emit(ticket.id)
+
+        self._tasks.run_db(lambda db: ops.register_ticket(db, ticket, draft_id=draft_id),
+                           on_done=saved, on_error=failed,
+                           changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS}))
+
+    def merge_into(self, target_id: str) -> None:
+        self._link_to(target_id, ops.merge_call_into, self.tr("Merged into %1."))
+
+    def add_follow_up(self, target_id: str) -> None:
+        self._link_to(target_id, ops.add_call_as_follow_up, self.tr("Added to %1 as a follow-up."))
+
+    def _link_to(self, target_id: str, operation: Callable[..., Any], done_text: str) -> None:
+        state = self.form.state()
+        draft_id = self._draft_id
+        self._reset(received_at=self._now())
+
+        def failed(exc: BaseException) -> None:
+            self.form.set_state(state)
+            self._draft_id = draft_id
+            self._dirty = True
+            self.status.setText(self.tr("Could not save: %1").replace("%1", str(exc)))
+
+        self._tasks.run_db(
+            lambda db: operation(db, state, target_id, actor=self._actor, now=self._now(),
+                                 draft_id=draft_id),
+            on_done=lambda _r: self.status.setText(done_text.replace("%1", target_id)),
+            on_error=failed, changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS}))
+
+    # Clearing and drafts ----------------------------------------------------------------------
+    def confirm_clear(self) -> None:
+        if self.form.state().is_blank():
+            self._reset(received_at=self._now())
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Clear the form"),
+            self.tr("Discard everything typed in this form?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Discard:
+            draft_id = self._draft_id
+            self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id),
+                               changes=frozenset({Topic.DRAFTS}))
+            self._reset(received_at=self._now())
+
+    def _reset(self, received_at: datetime) -> None:
+        self._draft_id = str(uuid.uuid4())
+        self._dirty = False
+        self.form.start_new(received_at)
+        self.history.show_history([])
+        self.history.show_repeat(None)
+        self.form.focus_field("caller_phone")
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    def save_draft(self, *, force: bool = False) -> None:
+        if not (self._dirty or force):
+            return
+        state = self.form.state()
+        if state.is_blank():
+            return
+        self._dirty = False
+        draft_id, payload = self._draft_id, state.to_dict()
+        self._tasks.run_db(
+            lambda db: ops.autosave_draft(db, draft_id, DRAFT_KIND, payload))
+
+    def _build_restore_box(self) -> QFrame:
+        box = QFrame()
+        box.setObjectName("restore_draft")
+        box.setStyleSheet("QFrame#restore_draft { background: #eaf2fb; "
+                          "border: 1px solid #5dade2; }")
+        self.restore_text = plain_label()
+        restore = QPushButton(self.tr("Restore"))
+        restore.setObjectName("restore_button")
+        discard = QPushButton(self.tr("Discard"))
+        discard.setObjectName("discard_button")
+        layout = QHBoxLayout(box)
+        layout.addWidget(self.restore_text, 1)
+        layout.addWidget(restore)
+        layout.addWidget(discard)
+        restore.clicked.connect(self.restore_draft)
+        discard.clicked.connect(self.discard_offered_draft)
+        box.hide()
+        self._offered: tuple[str, dict[str, Any]] | None = None
+        return box
+
+    def _offer_draft(self, draft: tuple[str, dict[str, Any]] | None) -> None:
+        if draft is None or draft[0] == self._draft_id:
+            return
+        self._offered = draft
+        state = IntakeState.from_dict(draft[1])
+        who = state.caller_phone or state.caller_name or self.tr("unknown caller")
+        self.restore_text.setText(self.tr("An unfinished appeal (%1) was not submitted. "
+                                          "Restore it?").replace("%1", who))
+        self.restore_box.show()
+
+    def restore_draft(self) -> None:
+        if self._offered is None:
+            return
+        draft_id, payload = self._offered
+        self._offered = None
+        self.restore_box.hide()
+        self._draft_id = draft_id
+        self.form.set_state(IntakeState.from_dict(payload))
+        self._dirty = False
+        self.look_up_caller()
+
+    def discard_offered_draft(self) -> None:
+        if self._offered is None:
+            return
+        draft_id = self._offered[0]
+        self._offered = None
+        self.restore_box.hide()
+        self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id),
+                           changes=frozenset({Topic.DRAFTS}))
+        # An older draft may be waiting behind this one.
+        self._tasks.run_db(lambda db: ops.latest_draft(db, DRAFT_KIND), on_done=self._offer_draft)
