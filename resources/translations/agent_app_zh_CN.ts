@@ -2,6 +2,55 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CallerHistoryModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>诉求内容</translation>
+    </message>
+</context>
+<context>
+    <name>CallerHistoryPanel</name>
+    <message>
+        <source>Caller history</source>
+        <translation>来电历史</translation>
+    </message>
+    <message>
+        <source>No earlier tickets from this number.</source>
+        <translation>该号码没有历史工单。</translation>
+    </message>
+    <message>
+        <source>Merge into it (并单)</source>
+        <translation>并单到该工单</translation>
+    </message>
+    <message>
+        <source>Add as follow-up</source>
+        <translation>追加为补充诉求</translation>
+    </message>
+    <message>
+        <source>Possible repeat appeal: open ticket %1 (%2, %3) has the same category and caller or address.</source>
+        <translation>疑似重复诉求：在办工单 %1（%2，%3）分类相同，来电人或地址相同。</translation>
+    </message>
+</context>
+<context>
+    <name>CategoryPicker</name>
+    <message>
+        <source>Type a name, code or pinyin initials</source>
+        <translation>输入名称、编码或拼音首字母</translation>
+    </message>
+</context>
+<context>
     <name>Completeness</name>
     <message>
         <source>Enter the caller&apos;s phone number or mark it as withheld.</source>
@@ -42,6 +91,22 @@
     <message>
         <source>The demand is too long (at most 500 characters).</source>
         <translation>诉求过长（最多500字）。</translation>
+    </message>
+    <message>
+        <source>Choose a category.</source>
+        <translation>请选择诉求分类。</translation>
+    </message>
+    <message>
+        <source>Enter the answer given to the caller.</source>
+        <translation>请输入给来电人的答复内容。</translation>
+    </message>
+    <message>
+        <source>The answer is too long (at most 2000 characters).</source>
+        <translation>答复内容过长（最多2000字）。</translation>
+    </message>
+    <message>
+        <source>Choose the unit to dispatch to.</source>
+        <translation>请选择承办单位。</translation>
     </message>
 </context>
 <context>
@@ -212,6 +277,255 @@
     </message>
 </context>
 <context>
+    <name>IntakeForm</name>
+    <message>
+        <source>Who</source>
+        <translation>何人</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>何时</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>何地</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>何事</translation>
+    </message>
+    <message>
+        <source>Demand</source>
+        <translation>诉求</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Mobile, or landline with area code</source>
+        <translation>手机号，或带区号的固定电话</translation>
+    </message>
+    <message>
+        <source>Number withheld</source>
+        <translation>未显示号码</translation>
+    </message>
+    <message>
+        <source>Caller phone</source>
+        <translation>来电号码</translation>
+    </message>
+    <message>
+        <source>e.g. 张先生</source>
+        <translation>如：张先生</translation>
+    </message>
+    <message>
+        <source>Caller name</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <source>Callback permitted</source>
+        <translation>同意回访</translation>
+    </message>
+    <message>
+        <source>Confidential (保密)</source>
+        <translation>保密</translation>
+    </message>
+    <message>
+        <source>Appeal type</source>
+        <translation>诉求类型</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>详细地址</translation>
+    </message>
+    <message>
+        <source>What happened, where and since when</source>
+        <translation>发生了什么、在哪里、从何时开始</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>诉求内容</translation>
+    </message>
+    <message>
+        <source>Answer directly (F9)</source>
+        <translation>直接答复 (F9)</translation>
+    </message>
+    <message>
+        <source>Dispatch to a unit (F10)</source>
+        <translation>派单到承办单位 (F10)</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>办理方式</translation>
+    </message>
+    <message>
+        <source>The answer given on the call (from the KB)</source>
+        <translation>电话中给出的答复（可取自知识库）</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>答复内容</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>承办单位</translation>
+    </message>
+    <message>
+        <source>Too long: %1 characters, at most %2. The text was not changed.</source>
+        <translation>内容过长：%1 字，最多 %2 字。未作修改。</translation>
+    </message>
+    <message>
+        <source>responsible department</source>
+        <translation>主管部门</translation>
+    </message>
+    <message>
+        <source>street/town of the place</source>
+        <translation>属地街道（乡镇）</translation>
+    </message>
+    <message>
+        <source>district of the place</source>
+        <translation>属地区县</translation>
+    </message>
+    <message>
+        <source>— choose a unit —</source>
+        <translation>— 选择承办单位 —</translation>
+    </message>
+    <message>
+        <source>Deadline %1</source>
+        <translation>办理时限 %1</translation>
+    </message>
+    <message>
+        <source>Five elements: </source>
+        <translation>五要素：</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeScreen</name>
+    <message>
+        <source>Answer directly (F9)</source>
+        <translation>直接答复 (F9)</translation>
+    </message>
+    <message>
+        <source>Dispatch (F10)</source>
+        <translation>派单 (F10)</translation>
+    </message>
+    <message>
+        <source>Clear (Esc)</source>
+        <translation>清空 (Esc)</translation>
+    </message>
+    <message>
+        <source>Submit with the chosen handling</source>
+        <translation>按所选办理方式提交</translation>
+    </message>
+    <message>
+        <source>Answer directly and close</source>
+        <translation>直接答复并办结</translation>
+    </message>
+    <message>
+        <source>Dispatch to the chosen unit</source>
+        <translation>派单到所选单位</translation>
+    </message>
+    <message>
+        <source>Clear the form (asks first)</source>
+        <translation>清空表单（先确认）</translation>
+    </message>
+    <message>
+        <source>Caller phone</source>
+        <translation>来电号码</translation>
+    </message>
+    <message>
+        <source>Category (type name, code or pinyin initials)</source>
+        <translation>诉求分类（输入名称、编码或拼音首字母）</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>诉求内容</translation>
+    </message>
+    <message>
+        <source>Caller history</source>
+        <translation>来电历史</translation>
+    </message>
+    <message>
+        <source>Incoming call from %1</source>
+        <translation>来电：%1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1 field(s) need attention.</source>
+        <translation>未保存：%1 处需要补充或修改。</translation>
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation>保存失败：%1</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Merged into %1.</source>
+        <translation>已并单到 %1。</translation>
+    </message>
+    <message>
+        <source>Added to %1 as a follow-up.</source>
+        <translation>已作为补充诉求追加到 %1。</translation>
+    </message>
+    <message>
+        <source>Clear the form</source>
+        <translation>清空表单</translation>
+    </message>
+    <message>
+        <source>Discard everything typed in this form?</source>
+        <translation>放弃本表单中已填写的全部内容？</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>unknown caller</source>
+        <translation>未知来电人</translation>
+    </message>
+    <message>
+        <source>An unfinished appeal (%1) was not submitted. Restore it?</source>
+        <translation>有一条未提交的诉求（%1），是否恢复？</translation>
+    </message>
+</context>
+<context>
+    <name>LocationCascade</name>
+    <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Street / town</source>
+        <translation>街道（乡镇）</translation>
+    </message>
+    <message>
+        <source>Community / village</source>
+        <translation>社区（村）</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Sign in — 12345 Hotline Agent</source>
@@ -271,6 +585,10 @@
     <message>
         <source>12345 Hotline Agent</source>
         <translation>12345热线坐席</translation>
+    </message>
+    <message>
+        <source>Take a call</source>
+        <translation>受理来电</translation>
     </message>
     <message>
         <source>Overview</source>

@@ -48,7 +48,7 @@ def test_an_unreachable_server_shows_offline(qtbot, tasks, dead_url, chinese):
 
 def test_overview_counts_follow_the_cache(qtbot, tasks, dead_url):
     window = make_window(qtbot, tasks, dead_url)
-    screen = window.screens[0].widget
+    screen = next(s.widget for s in window.screens if s.key == "overview")
     tasks.run_db(lambda db: ops.register_ticket(db, make_ticket("T-1")),
                  changes=frozenset({Topic.TICKETS, Topic.OUTBOX}))
     qtbot.waitUntil(lambda: screen.overview is not None and screen.overview.tickets == 1,
