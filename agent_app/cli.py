@@ -24,9 +24,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="interface language (default: zh_CN)")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("selfcheck", help="open the database, migrate, load Qt, exit 0")
+    call = commands.add_parser(
+        "call", help="screen pop: a new intake form for this caller in the running instance")
+    call.add_argument("--number", required=True, type=_incoming_number,
+                      help="the caller's number as the telephony system passes it")
     sync = commands.add_parser("sync", help="push local changes and pull the server's, headless")
     sync.add_argument("--once", action="store_true", help="one round, then exit")
     return parser
+
+
+def _incoming_number(text: str) -> str:
+    from agent_app.core.intake import is_phone_like
+
+    if not is_phone_like(text):
+        raise argparse.ArgumentTypeError(f"not a phone number: {text!r}")
+    return text
 
 
 def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:
@@ -65,7 +77,8 @@ def launch_gui(data_dir: Path, args: argparse.Namespace) -> int:
         print(explain_import_error(exc), file=sys.stderr)
         return 3
     return run_gui(GuiOptions(data_dir=data_dir, server_url=args.server_url, demo=args.demo,
-                              language=args.language))
+                              language=args.language,
+                              call_number=args.number if args.command == "call" else None))
 
 
 if __name__ == "__main__":

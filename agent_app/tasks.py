@@ -106,6 +106,11 @@ class TaskRunner(QObject):
                 on_done: Callable[[T], None] | None,
                 on_error: Callable[[BaseException], None] | None,
                 topics: frozenset[Topic]) -> Future[T]:
+        if self._closed:
+            # A timer firing while the app quits: nothing to run, nothing to report.
+            cancelled: Future[T] = Future()
+            cancelled.cancel()
+            return cancelled
         future = pool.submit(call)
 
         def finished(done: Future[T]) -> None:

@@ -178,6 +178,12 @@ def is_repeat_of(state: IntakeState, earlier: Ticket, now: datetime) -> bool:
     return same_phone or same_address
 
 
+def is_phone_like(text: str) -> bool:
+    """What a telephony system may pass for a screen pop: digits and dashes, a sane length.
+    Not validated as a number: a withheld or odd caller still gets a form."""
+    return 3 <= len(text) <= 20 and all(ch.isdigit() or ch == "-" for ch in text)
+
+
 def new_ticket_id(now: datetime) -> str:
     # Made offline on many PCs at once: a date for people, random hex for uniqueness.
     return f"T{now:%Y%m%d}-{uuid.uuid4().hex[:10].upper()}"

@@ -8,10 +8,12 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from agent_app.core.calendar import CHINA_TZ
+from agent_app.core.intake import is_phone_like
 from agent_app.demo.runtime import DEMO_PASSWORD, DEMO_USER, DemoEnvironment
 from agent_app.settings import Settings, load_settings, save_settings
 from agent_app.storage.database import (
@@ -28,6 +30,7 @@ from agent_app.ui.fonts import has_cjk_font, missing_font_message
 from agent_app.ui.i18n import install_translator
 from agent_app.ui.login.dialog import LoginDialog
 from agent_app.ui.main_window import MainWindow
+from agent_app.ui.single_instance import InstanceServer, hand_over, server_name
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ class GuiOptions:
     server_url: str | None = None
     demo: bool = False
     language: str | None = None
+    call_number: str | None = None  # screen pop: open a new intake form for this caller
 
 
 def freeze_startup_objects() -> None:
@@ -114,12 +118,27 @@ def demo_sign_in(demo: DemoEnvironment) -> SignedIn:
     return SignedIn(demo.url, result.user, result.token)
 
 
+def handle_request(window: MainWindow, request: dict[str, Any]) -> None:
+    """What a second launch asked for: a screen pop for a number, or just the window."""
+    number = request.get("call")
+    if isinstance(number, str) and is_phone_like(number):
+        window.start_call(number)
+    else:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+
 def run_gui(options: GuiOptions) -> int:
     app = ensure_application()
     settings = load_settings(options.data_dir)
     if options.server_url:
         settings.server_url = options.server_url
     install_translator(app, options.language or settings.language)
+    instance_name = server_name(options.data_dir)
+    if hand_over(instance_name, {"call": options.call_number} if options.call_number
+                 else {"activate": True}):
+        return 0  # the running instance took it
     if not has_cjk_font():
         QMessageBox.warning(None, "Chinese font missing", missing_font_message())
 
@@ -148,6 +167,10 @@ def run_gui(options: GuiOptions) -> int:
                             reauthenticate=None if options.demo else
                             lambda: sign_in(tasks, settings, TokenStore()))
         window.show()
+        instance = InstanceServer(instance_name, window)
+        instance.request.connect(lambda request: handle_request(window, request))
+        if options.call_number:
+            window.start_call(options.call_number)
         freeze_startup_objects()
         return app.exec()
     finally:

@@ -113,3 +113,12 @@ def test_an_expired_sign_in_asks_again_and_then_syncs(qtbot, tasks, api_server):
     assert asked == [True]
     assert window.session.token == client.token != "expired-token"
     window.close()
+
+
+def test_screen_pop_brings_the_intake_form_with_the_number(qtbot, tasks, dead_url):
+    window = make_window(qtbot, tasks, dead_url, offline=True)
+    window.show_screen("overview")
+    window.start_call("13800138000")
+    assert window.stack.currentWidget() is window.intake
+    assert window.intake.form.caller_phone.text() == "13800138000"
+    assert window.intake.focusWidget() is window.intake.form.caller_name
