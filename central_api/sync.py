@@ -22,12 +22,15 @@ from pydantic import Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from agent_app.core.interchange import InterchangeError, ticket_from_dict
+from agent_app.core.enums import TicketStatus
+from agent_app.core.interchange import InterchangeError, event_from_dict, ticket_from_dict
+from agent_app.core.lifecycle import InvalidTransitionError, SideEvent, check_side_event
 from central_api.deps import API, RequestBody, SessionDep, Strict, require_roles
 from central_api.models import SyncClient, TicketRecord, User, VersionCounter
 
 MAX_BATCH = 500
 MAX_PAGE = 1000
+MAX_NOTE_CHARS = 2500
 
 
 class Mutation(RequestBody):
@@ -99,9 +102,41 @@ def _create_ticket(session: Session, mutation: Mutation, _user: User) -> int:
     return version
 
 
-# One entry per operation clients may push; later issues add the rest of the workflow here.
+def _add_note(session: Session, mutation: Mutation, user: User) -> int:
+    """Insert-only: a note already on the ticket (a replay from another path) changes nothing."""
+    event = mutation.args.get("event")
+    if not isinstance(event, dict) or event.get("kind") != "note":
+        raise RejectedError("a note needs an event of kind 'note'")
+    try:
+        note = event_from_dict(event)
+    except (InterchangeError, KeyError, TypeError, ValueError) as exc:
+        raise RejectedError(f"invalid note: {exc}") from exc
+    text = note.data.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_NOTE_CHARS:
+        raise RejectedError(f"a note needs a text of 1 to {MAX_NOTE_CHARS} characters")
+    record = session.scalar(select(TicketRecord).where(TicketRecord.id == mutation.entity_id)
+                            .with_for_update())
+    if record is None or record.deleted:
+        raise RejectedError(f"no ticket {mutation.entity_id}")
+    data = json.loads(record.data)
+    try:
+        check_side_event(TicketStatus(data["status"]), SideEvent.NOTE)
+    except InvalidTransitionError as exc:
+        raise RejectedError(str(exc)) from exc
+    if any(e.get("id") == note.id for e in data.get("events", ())):
+        return record.version
+    # Who wrote it is the signed-in user, whatever the client claims.
+    data.setdefault("events", []).append({**event, "actor": user.username})
+    record.data = json.dumps(data, ensure_ascii=False)
+    record.version = next_version(session)
+    record.updated_at = datetime.now(UTC)
+    return record.version
+
+
+# One entry per operation clients may push.
 OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
     "ticket.create": _create_ticket,
+    "ticket.note": _add_note,
 }
 
 

@@ -159,6 +159,44 @@ def build_ticket(state: IntakeState, outcome: Outcome, reference: ReferenceData,
     return ticket
 
 
+def check_linked_call(state: IntakeState) -> list[FieldIssue]:
+    """A call merged into, or added to, an open ticket still needs who, when and what; the
+    place, the handling and the unit are the open ticket's."""
+    linked_fields = {"caller_phone", "caller_name", "received_at", "content"}
+    return [issue for issue in check(state, Outcome.ANSWER) if issue.field in linked_fields]
+
+
+def merged_ticket(state: IntakeState, target_id: str, *, actor: str, now: datetime) -> Ticket:
+    """并单: the call is registered as its own ticket, closed as merged into the open one, so
+    both histories stay and reports count the contact."""
+    if check_linked_call(state):
+        raise ValueError("incomplete call")
+    received = _parse(state.received_at) or now
+    return Ticket(
+        id=new_ticket_id(now), created_at=received, channel=Channel(state.channel),
+        appeal_type=AppealType(state.appeal_type), urgency=Urgency(state.urgency),
+        status=TicketStatus.MERGED, caller=state.caller, category=state.category_path,
+        location=state.location_path, address=state.address.strip(),
+        content=state.content.strip(), demand=state.demand.strip(),
+        confidential=state.confidential, callback_permitted=state.callback_permitted,
+        events=[TicketEvent(new_event_id(), received, "registered", actor),
+                TicketEvent(new_event_id(), now, "merged", actor, {"into": target_id})])
+
+
+def follow_up_note(state: IntakeState, merged_id: str | None, *, actor: str,
+                   now: datetime) -> TicketEvent:
+    """The note the open ticket gets about a repeat call: what the caller added, and the merged
+    ticket when there is one."""
+    text = state.content.strip()
+    if state.demand.strip():
+        text += "\n" + state.demand.strip()
+    # No caller identity in the note: units read the timeline, and callers may be confidential.
+    data: dict[str, Any] = {"text": text, "source": "call"}
+    if merged_id is not None:
+        data["merged_from"] = merged_id
+    return TicketEvent(new_event_id(), now, "note", actor, data)
+
+
 def dispatch_deadline(state: IntakeState, reference: ReferenceData, now: datetime) -> datetime:
     return compute_deadline(now, AppealType(state.appeal_type), Urgency(state.urgency),
                             reference.policy, reference.calendar)

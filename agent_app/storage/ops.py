@@ -12,13 +12,22 @@ from datetime import datetime
 from typing import Any
 
 from agent_app.core.enums import TicketStatus
-from agent_app.core.interchange import ticket_from_dict
-from agent_app.core.models import Ticket
+from agent_app.core.intake import (
+    IntakeState,
+    check_linked_call,
+    follow_up_note,
+    merged_ticket,
+)
+from agent_app.core.interchange import event_to_dict, ticket_from_dict
+from agent_app.core.lifecycle import OPEN_STATES, InvalidTransitionError, SideEvent
+from agent_app.core.models import Ticket, TicketEvent
 from agent_app.storage.database import Database
 from agent_app.storage.repositories import ticket_payload
 from agent_app.storage.schema import SyncState
+from agent_app.storage.uow import UnitOfWork
 
 OP_TICKET_CREATE = "ticket.create"
+OP_TICKET_NOTE = "ticket.note"
 
 
 def register_ticket(db: Database, ticket: Ticket, *, draft_id: str | None = None) -> int:
@@ -33,6 +42,45 @@ def register_ticket(db: Database, ticket: Ticket, *, draft_id: str | None = None
             uow.drafts.discard(draft_id)
         uow.commit()
         return mutation.mutation_id
+
+
+def add_call_as_follow_up(db: Database, state: IntakeState, target_id: str, *, actor: str,
+                          now: datetime, draft_id: str | None = None) -> str:
+    """A repeat call added to the open ticket as a note. Returns the ticket's id."""
+    if check_linked_call(state):
+        raise ValueError("incomplete call")
+    with db.unit_of_work() as uow:
+        _add_note(uow, target_id, follow_up_note(state, None, actor=actor, now=now))
+        if draft_id is not None:
+            uow.drafts.discard(draft_id)
+        uow.commit()
+    return target_id
+
+
+def merge_call_into(db: Database, state: IntakeState, target_id: str, *, actor: str,
+                    now: datetime, draft_id: str | None = None) -> str:
+    """并单: the call becomes a ticket closed as merged, and the open ticket notes it; both
+    mutations in one transaction. Returns the merged ticket's id."""
+    merged = merged_ticket(state, target_id, actor=actor, now=now)
+    with db.unit_of_work() as uow:
+        uow.tickets.add(merged, sync_state=SyncState.UNSENT)
+        uow.outbox.add(OP_TICKET_CREATE, merged.id, ticket_payload(merged))
+        _add_note(uow, target_id, follow_up_note(state, merged.id, actor=actor, now=now))
+        if draft_id is not None:
+            uow.drafts.discard(draft_id)
+        uow.commit()
+    return merged.id
+
+
+def _add_note(uow: UnitOfWork, ticket_id: str, note: TicketEvent) -> None:
+    ticket = uow.tickets.get(ticket_id)
+    if ticket is None:
+        raise LookupError(f"no ticket {ticket_id} in the local cache")
+    if ticket.status not in OPEN_STATES:
+        # The repeat check ran a moment ago; the ticket may have closed since (a sync).
+        raise InvalidTransitionError(ticket.status, SideEvent.NOTE)
+    uow.tickets.add_event(ticket_id, note)
+    uow.outbox.add(OP_TICKET_NOTE, ticket_id, {"event": event_to_dict(note)})
 
 
 def import_synced_tickets(db: Database, records: Iterable[Mapping[str, Any]]) -> int:

@@ -95,6 +95,11 @@ class TicketRepository:
         row.updated_at = _now()
         row.server_version = version
 
+    def add_event(self, ticket_id: str, event: TicketEvent) -> None:
+        """Insert-only, like the server's timeline; the ticket waits to be sent again."""
+        self._session.add(_event_row(ticket_id, event))
+        self.set_sync_state(ticket_id, SyncState.UNSENT)
+
     def sync_states(self, ticket_ids: list[str]) -> dict[str, SyncState]:
         rows = self._session.execute(
             select(TicketRow.id, TicketRow.sync_state).where(TicketRow.id.in_(ticket_ids)))

@@ -201,3 +201,22 @@ def test_screen_pop_keeps_the_form_being_typed_as_a_draft(qtbot, screen, db):
     assert screen.form.content.text() == ""
     qtbot.waitUntil(lambda: ops.latest_draft(db, "intake") is not None, timeout=5000)
     assert ops.latest_draft(db, "intake")[1]["content"] == "第一通电话的内容"
+
+
+def test_merging_a_repeat_call_registers_it_and_notes_the_open_ticket(qtbot, screen, db):
+    earlier = make_ticket("T-EARLIER", status=TicketStatus.DISPATCHED, phone="13800138000")
+    earlier.category = CategoryPath("城市管理", "噪音扰民")
+    earlier.created_at = screen._now() - timedelta(days=3)
+    ops.register_ticket(db, earlier)
+    fill_dispatchable(screen)
+    qtbot.waitUntil(lambda: screen.history.repeat_box.isVisible(), timeout=5000)
+    screen.history.merge_button.click()
+    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 3, timeout=5000)  # earlier + merged + note
+    assert [r.op for r in outbox_rows(db)] == ["ticket.create", "ticket.create", "ticket.note"]
+    with db.unit_of_work() as uow:
+        target = uow.tickets.get("T-EARLIER")
+        merged = uow.tickets.get(outbox_rows(db)[1].entity_id)
+    assert merged.status is TicketStatus.MERGED
+    assert target.events[-1].data["merged_from"] == merged.id
+    assert screen.form.state().is_blank()
+    assert "T-EARLIER" in screen.status.text()
