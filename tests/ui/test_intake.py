@@ -219,4 +219,4 @@ def test_merging_a_repeat_call_registers_it_and_notes_the_open_ticket(qtbot, scr
     assert merged.status is TicketStatus.MERGED
     assert target.events[-1].data["merged_from"] == merged.id
     assert screen.form.state().is_blank()
-    assert "T-EARLIER" in screen.status.text()
+    qtbot.waitUntil(lambda: "T-EARLIER" in screen.status.text(), timeout=5000)
