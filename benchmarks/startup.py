@@ -24,11 +24,12 @@ import tempfile
 import time
 import uuid
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import fill_cache, percentile  # noqa: E402
 
 PROBE = """
 import sys, time
@@ -78,24 +79,12 @@ def cold_start(runs: int) -> list[float]:
 def save_latencies(tickets: int, saves: int) -> tuple[list[float], float]:
     from agent_app.storage import ops
     from agent_app.storage.database import open_database
-    from agent_app.storage.repositories import ticket_payload
     from tests.factories import make_ticket
 
     base = make_ticket()
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "agent.db")
-        fill_started = time.perf_counter()
-        batch = 10_000
-        for start in range(0, tickets, batch):
-            records = []
-            for n in range(start, min(start + batch, tickets)):
-                ticket = replace(base, id=f"BULK-{n:07d}", caller=replace(
-                    base.caller, phone=f"139{n:08d}"),
-                    created_at=base.created_at - timedelta(minutes=n),
-                    events=[replace(base.events[0], id=str(uuid.UUID(int=n)))])
-                records.append(ticket_payload(ticket))
-            ops.import_synced_tickets(db, records)
-        fill_seconds = time.perf_counter() - fill_started
+        fill_seconds = fill_cache(db, tickets)
         latencies = []
         for n in range(saves):
             ticket = replace(base, id=f"NEW-{n:05d}",
@@ -105,11 +94,6 @@ def save_latencies(tickets: int, saves: int) -> tuple[list[float], float]:
             latencies.append((time.perf_counter() - began) * 1000)
         db.close()
     return latencies, fill_seconds
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from agent_app.core.enums import TicketStatus
 from agent_app.core.intake import REPEAT_WINDOW, IntakeState, is_repeat_of
@@ -53,19 +53,24 @@ def repeat_candidates(db: Database, state: IntakeState, now: datetime) -> list[T
     phone, address = state.caller.phone, state.address.strip()
     if category is None or not (phone or address):
         return []
-    same_place = [TicketRow.address == address] if address else []
-    same_caller = [TicketRow.caller_phone == phone] if phone and not state.phone_withheld else []
-    if not (same_place or same_caller):
+    window = (TicketRow.created_at >= now - REPEAT_WINDOW,
+              TicketRow.category_l1 == category.level1,
+              TicketRow.category_l2 == category.level2,
+              TicketRow.status.in_([s.value for s in OPEN_STATES]))
+    # One query per key, each on its own index (an OR would make SQLite scan the month).
+    keys = []
+    if phone and not state.phone_withheld:
+        keys.append(TicketRow.caller_phone == phone)
+    if address:
+        keys.append(TicketRow.address == address)
+    if not keys:
         return []
     with db.unit_of_work() as uow:
-        ids = uow.session.scalars(
-            select(TicketRow.id)
-            .where(TicketRow.created_at >= now - REPEAT_WINDOW,
-                   TicketRow.category_l1 == category.level1,
-                   TicketRow.category_l2 == category.level2,
-                   TicketRow.status.in_([s.value for s in OPEN_STATES]),
-                   or_(*same_caller, *same_place))
-            .order_by(TicketRow.created_at.desc()).limit(5)).all()
+        ids: set[str] = set()
+        for key in keys:
+            ids.update(uow.session.scalars(select(TicketRow.id).where(key, *window)
+                                           .order_by(TicketRow.created_at.desc()).limit(5)))
         tickets = [t for t in (uow.tickets.get(i) for i in ids) if t is not None]
+    tickets.sort(key=lambda t: t.created_at, reverse=True)
     # The SQL narrows; the core rule decides, so the two can never disagree.
     return [t for t in tickets if is_repeat_of(state, t, now)]

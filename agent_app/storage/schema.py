@@ -88,6 +88,7 @@ class TicketRow(Base):
     __table_args__ = (
         Index("ix_tickets_status", "status"),
         Index("ix_tickets_caller_phone", "caller_phone"),
+        Index("ix_tickets_address", "address"),
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_deadline", "deadline"),
         Index("ix_tickets_sync_state", "sync_state"),
