@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
                        help="demo users (password 'demo'), demo tickets and simulated units")
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--db", default=None)
+    compact = commands.add_parser(
+        "compact", help="remove old deletion tombstones; older cursors then resync")
+    compact.add_argument("--db", default=None)
+    compact.add_argument("--older-than-days", type=int, default=90)
     args = parser.parse_args(argv)
     url = args.db or ""
     try:
@@ -42,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
 
             upgrade(url)
             return 0
+        if args.command == "compact":
+            return _compact(url, args.older_than_days)
         import uvicorn
 
         from central_api.app import create_app
@@ -64,6 +70,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"agent-api: cannot use database {_shown(url)}: {_one_line(exc)}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _compact(url: str, days: int) -> int:
+    from datetime import timedelta
+
+    from central_api import db
+    from central_api.migrate import upgrade
+    from central_api.tickets import compact_tombstones
+
+    engine = db.make_engine(url)
+    upgrade(engine)
+    try:
+        with db.session_factory(engine)() as session:
+            removed, floor = compact_tombstones(session, timedelta(days=days))
+    finally:
+        engine.dispose()
+    print(f"removed {removed} tombstone(s); cursors below {floor} will resync")
     return 0
 
 

@@ -33,6 +33,8 @@ ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     # Units get their own endpoints (their tickets only) with the unit workflow.
     ("POST", "/sync/push"): frozenset({Role.OPERATOR, Role.LEAD}),
     ("GET", "/sync/pull"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
+    ("GET", "/tickets/{ticket_id}"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
+    ("DELETE", "/tickets/{ticket_id}"): frozenset({Role.ADMIN}),
     ("GET", "/unit/tickets"): frozenset({Role.UNIT}),
     ("POST", "/unit/tickets/{ticket_id}/accept"): frozenset({Role.UNIT}),
     ("POST", "/unit/tickets/{ticket_id}/reply"): frozenset({Role.UNIT}),

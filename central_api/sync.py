@@ -26,7 +26,7 @@ from agent_app.core.enums import TicketStatus
 from agent_app.core.interchange import InterchangeError, event_from_dict, ticket_from_dict
 from agent_app.core.lifecycle import InvalidTransitionError, SideEvent, check_side_event
 from central_api.deps import API, RequestBody, SessionDep, Strict, require_roles
-from central_api.models import SyncClient, TicketRecord, User, VersionCounter
+from central_api.models import ServerMeta, SyncClient, TicketRecord, User, VersionCounter
 
 MAX_BATCH = 500
 MAX_PAGE = 1000
@@ -71,6 +71,15 @@ class PullResponse(Strict):
     changes: list[Change]
     cursor: int
     more: bool
+
+
+PULL_FLOOR_KEY = "pull_floor"
+
+
+def pull_floor(session: Session) -> int:
+    """The oldest cursor still served; raised when old tombstones are compacted away."""
+    row = session.get(ServerMeta, PULL_FLOOR_KEY)
+    return int(row.value) if row is not None else 0
 
 
 class RejectedError(Exception):
@@ -212,6 +221,9 @@ def pull(request: Request, s: SessionDep,
     if epoch is not None and epoch != server_epoch:
         # Restored from a backup (or a different server): the client's cursor means nothing here.
         raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
+    if 0 < since < pull_floor(s):
+        # Tombstones after this cursor were compacted away: deletions could be missed.
+        raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")
     rows = list(s.scalars(select(TicketRecord).where(TicketRecord.version > since)
                           .order_by(TicketRecord.version).limit(limit + 1)))
     more = len(rows) > limit

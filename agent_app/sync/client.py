@@ -107,6 +107,9 @@ class CentralClient:
     def put(self, path: str, body: Any) -> Any:
         return self._request("PUT", path, json=body)
 
+    def delete(self, path: str) -> Any:
+        return self._request("DELETE", path)
+
     def push(self, client_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
         # Safe to retry: the server recognises mutation ids it has already applied.
         return self._with_retries(lambda: self._request(

@@ -1,0 +1,62 @@
+"""One ticket by id for the hotline's own staff; deletion by an admin (a test or spam ticket),
+which leaves a tombstone so every client drops it; and compaction of old tombstones, after
+which a cursor older than the last one compacted can no longer be served (410)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from central_api.deps import API, SessionDep, require_roles
+from central_api.models import ServerMeta, TicketRecord, User
+from central_api.sync import PULL_FLOOR_KEY, next_version, pull_floor
+
+router = APIRouter(prefix=API)
+
+
+@router.get("/tickets/{ticket_id}")
+def get_ticket(ticket_id: str, s: SessionDep,
+               _user: User = require_roles("GET", "/tickets/{ticket_id}")) -> dict[str, Any]:
+    record = s.get(TicketRecord, ticket_id)
+    if record is None or record.deleted:
+        raise HTTPException(404, f"no ticket {ticket_id}")
+    return {"version": record.version, "ticket": json.loads(record.data)}
+
+
+@router.delete("/tickets/{ticket_id}", status_code=204)
+def delete_ticket(ticket_id: str, s: SessionDep,
+                  _user: User = require_roles("DELETE", "/tickets/{ticket_id}")) -> None:
+    record = s.scalar(select(TicketRecord).where(TicketRecord.id == ticket_id)
+                      .with_for_update())
+    if record is None or record.deleted:
+        raise HTTPException(404, f"no ticket {ticket_id}")
+    record.deleted = True
+    record.data = "{}"  # the tombstone keeps no citizen's data
+    record.version = next_version(s)
+    record.updated_at = datetime.now(UTC)
+    s.commit()
+
+
+def compact_tombstones(session: Session, older_than: timedelta) -> tuple[int, int]:
+    """Remove tombstones older than `older_than`; returns (removed, the new pull floor).
+    A client whose cursor is below the floor may have missed a deletion, so it resyncs."""
+    cutoff = datetime.now(UTC) - older_than
+    old = (TicketRecord.deleted.is_(True), TicketRecord.updated_at < cutoff)
+    newest = session.scalar(select(func.max(TicketRecord.version)).where(*old))
+    if newest is None:
+        return 0, pull_floor(session)
+    removed = session.execute(delete(TicketRecord).where(*old,
+                                                         TicketRecord.version <= newest))
+    floor = max(newest, pull_floor(session))
+    row = session.get(ServerMeta, PULL_FLOOR_KEY)
+    if row is None:
+        session.add(ServerMeta(key=PULL_FLOOR_KEY, value=str(floor)))
+    else:
+        row.value = str(floor)
+    session.commit()
+    return int(removed.rowcount or 0), floor
