@@ -21,7 +21,7 @@ from agent_app import __version__
 from agent_app.core.enums import Role
 from agent_app.paths import resources_dir
 from central_api import db as database
-from central_api import migrate, sync, tickets, workflow
+from central_api import kb, migrate, sync, tickets, workflow
 from central_api.deps import (
     ALL_ROLES,
     API,
@@ -245,7 +245,8 @@ class RequestGuard:
 
 def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
                seed_demo_users: bool = False,
-               demo_tickets: Sequence[Mapping[str, Any]] = ()) -> FastAPI:
+               demo_tickets: Sequence[Mapping[str, Any]] = (),
+               demo_articles: Sequence[Mapping[str, Any]] = ()) -> FastAPI:
     engine = database.make_engine(db_url)
     migrate.upgrade(engine)
     sessions = database.session_factory(engine)
@@ -259,11 +260,15 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     if demo_tickets:
         with sessions() as session:
             sync.seed_tickets(session, demo_tickets)
+    if demo_articles:
+        with sessions() as session:
+            kb.seed_articles(session, demo_articles)
     app.add_middleware(RequestGuard)
     app.include_router(router)
     app.include_router(sync.router)
     app.include_router(workflow.router)
     app.include_router(tickets.router)
+    app.include_router(kb.router)
     return app
 
 

@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--demo-users", action="store_true",
                        help="create the demo users (password 'demo')")
     serve.add_argument("--demo", action="store_true",
-                       help="demo users (password 'demo'), demo tickets and simulated units")
+                       help="demo users (password 'demo'), demo tickets and KB articles, "
+                            "simulated units")
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--db", default=None)
     compact = commands.add_parser(
@@ -53,15 +54,18 @@ def main(argv: list[str] | None = None) -> int:
         from central_api.app import create_app
 
         demo_tickets: list[dict[str, Any]] = []
+        demo_articles: list[dict[str, Any]] = []
         if args.demo:
             from datetime import datetime
 
             from agent_app.core.calendar import CHINA_TZ
             from agent_app.demo.generate import generate_demo_tickets
+            from agent_app.demo.runtime import demo_articles as shipped_articles
 
             demo_tickets = generate_demo_tickets(now=datetime.now(CHINA_TZ))
+            demo_articles = shipped_articles()
         app = create_app(url, seed_demo_users=args.demo or args.demo_users,
-                         demo_tickets=demo_tickets)
+                         demo_tickets=demo_tickets, demo_articles=demo_articles)
         if args.demo:
             from central_api.simulator import UnitSimulator
 

@@ -40,6 +40,12 @@ ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/unit/tickets/{ticket_id}/reply"): frozenset({Role.UNIT}),
     ("POST", "/unit/tickets/{ticket_id}/return"): frozenset({Role.UNIT}),
     ("POST", "/unit/tickets/{ticket_id}/extension"): frozenset({Role.UNIT}),
+    # The KB is public guidance: every role reads it, units to check their own 知识点. Units
+    # write their own unit's articles (kb.py checks which), an admin any.
+    ("GET", "/kb/articles"): ALL_ROLES,
+    ("PUT", "/kb/articles/{article_id}"): frozenset({Role.UNIT, Role.ADMIN}),
+    ("DELETE", "/kb/articles/{article_id}"): frozenset({Role.UNIT, Role.ADMIN}),
+    ("GET", "/unit/kb-feedback"): frozenset({Role.UNIT}),
 }
 
 

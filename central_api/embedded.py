@@ -32,9 +32,11 @@ class EmbeddedServer:
 def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                    seed_demo_users: bool = False,
                    demo_tickets: Sequence[Mapping[str, Any]] = (),
+                   demo_articles: Sequence[Mapping[str, Any]] = (),
                    simulate_units: bool = False,
                    startup_timeout: float = 20.0) -> EmbeddedServer:
-    app = create_app(db_url, seed_demo_users=seed_demo_users, demo_tickets=demo_tickets)
+    app = create_app(db_url, seed_demo_users=seed_demo_users, demo_tickets=demo_tickets,
+                     demo_articles=demo_articles)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     # Signal handlers belong to the main thread, which is the GUI's (or pytest's).

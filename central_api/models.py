@@ -84,3 +84,34 @@ class SyncClient(Base):
     client_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     last_mutation_id: Mapped[int] = mapped_column(BigInteger)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class KbArticle(Base):
+    """A published knowledge-base article, stamped with its last version like tickets; a
+    deleted one stays as a tombstone (no text) so every client drops it."""
+
+    __tablename__ = "kb_articles"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(80))
+    unit: Mapped[str | None] = mapped_column(String(80), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class KbFeedback(Base):
+    """反馈纠错: a report that an article is wrong, for the unit that owns it. The unit is
+    copied from the article when reported, so the report stays with that unit even if the
+    article is later deleted."""
+
+    __tablename__ = "kb_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(40), index=True)
+    unit: Mapped[str | None] = mapped_column(String(80), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

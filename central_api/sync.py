@@ -26,11 +26,20 @@ from agent_app.core.enums import TicketStatus
 from agent_app.core.interchange import InterchangeError, event_from_dict, ticket_from_dict
 from agent_app.core.lifecycle import InvalidTransitionError, SideEvent, check_side_event
 from central_api.deps import API, RequestBody, SessionDep, Strict, require_roles
-from central_api.models import ServerMeta, SyncClient, TicketRecord, User, VersionCounter
+from central_api.models import (
+    KbArticle,
+    KbFeedback,
+    ServerMeta,
+    SyncClient,
+    TicketRecord,
+    User,
+    VersionCounter,
+)
 
 MAX_BATCH = 500
 MAX_PAGE = 1000
 MAX_NOTE_CHARS = 2500
+MAX_FEEDBACK_CHARS = 1000
 
 
 class Mutation(RequestBody):
@@ -142,10 +151,28 @@ def _add_note(session: Session, mutation: Mutation, user: User) -> int:
     return record.version
 
 
+def _kb_feedback(session: Session, mutation: Mutation, user: User) -> int:
+    """反馈纠错: kept for the unit that owns the article. Insert-only; a replay is caught by
+    the push bookkeeping before it gets here. Changes nothing clients pull, so the article's
+    version is the answer."""
+    article_id, text = mutation.args.get("article_id"), mutation.args.get("text")
+    if article_id != mutation.entity_id:
+        raise RejectedError("entity_id does not match the article id")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_FEEDBACK_CHARS:
+        raise RejectedError(f"feedback needs a text of 1 to {MAX_FEEDBACK_CHARS} characters")
+    article = session.get(KbArticle, article_id)
+    if article is None or article.deleted:
+        raise RejectedError(f"no article {article_id}")
+    session.add(KbFeedback(article_id=article.id, unit=article.unit, text=text.strip(),
+                           reporter_id=user.id, created_at=datetime.now(UTC)))
+    return article.version
+
+
 # One entry per operation clients may push.
 OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
     "ticket.create": _create_ticket,
     "ticket.note": _add_note,
+    "kb.feedback": _kb_feedback,
 }
 
 
