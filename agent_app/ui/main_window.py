@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +27,7 @@ from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.intake.screen import IntakeScreen
 from agent_app.ui.overview.screen import OverviewScreen
+from agent_app.ui.sync_problems import SyncProblemsDialog
 from agent_app.ui.widgets import plain_label
 
 
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
         sync_action = file_menu.addAction(self.tr("&Sync now"))
         sync_action.setShortcut(QKeySequence("F5"))
         sync_action.triggered.connect(self.sync_now)
+        problems_action = file_menu.addAction(self.tr("Sync &conflicts and refused changes…"))
+        problems_action.triggered.connect(self.show_sync_problems)
         quit_action = file_menu.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -157,7 +160,10 @@ class MainWindow(QMainWindow):
         self.last_sync_label.setObjectName("last_sync")
         self.conflicts_label = plain_label()
         self.conflicts_label.setObjectName("conflicts")
-        self.conflicts_label.setStyleSheet("color: #d35400;")
+        self.conflicts_label.setStyleSheet("color: #d35400; text-decoration: underline;")
+        self.conflicts_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.conflicts_label.setToolTip(self.tr("Open the conflicts and refused changes"))
+        self.conflicts_label.installEventFilter(self)
         self.conflicts_label.hide()
         for widget in (self.connectivity_label, self.unsent_label, self.last_sync_label,
                        self.conflicts_label, self.user_label):
@@ -200,6 +206,15 @@ class MainWindow(QMainWindow):
                           parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.conflicts_label and event.type() == QEvent.Type.MouseButtonRelease:
+            self.show_sync_problems()
+            return True
+        return super().eventFilter(watched, event)
+
+    def show_sync_problems(self) -> None:
+        SyncProblemsDialog(self._tasks, self).exec()
 
     def check_connectivity(self) -> None:
         self._tasks.run_net(self._client.health,

@@ -2,6 +2,57 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ArticleReader</name>
+    <message>
+        <source>⚠ Not updated for a long time: check with the unit before reading it out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open an article with Enter to read it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use as the answer (Ctrl+I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report an error in this article…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is wrong or out of date? The unit that owns the article receives this.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This article has been withdrawn from the knowledge base.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report kept; it is sent to %1 with the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report kept; it is sent with the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say what is wrong first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CallerHistoryModel</name>
     <message>
         <source>Time</source>
@@ -511,6 +562,50 @@
     </message>
 </context>
 <context>
+    <name>KbPanel</name>
+    <message>
+        <source>Search the KB: words, pinyin or initials (gjj)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KB: from the search to the results, open an article</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KB: use the article as the answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type to search the knowledge base, or type the call&apos;s content.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No article found for “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n article(s) found</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Suggested for what the caller says</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KbScreen</name>
+    <message>
+        <source>Copy the answer (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LocationCascade</name>
     <message>
         <source>District</source>
@@ -603,6 +698,10 @@
         <translation>立即同步(&amp;S)</translation>
     </message>
     <message>
+        <source>Sync &amp;conflicts and refused changes…</source>
+        <translation>同步冲突和被拒更改(&amp;C)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -617,6 +716,10 @@
     <message>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Open the conflicts and refused changes</source>
+        <translation>查看同步冲突和被拒更改</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
@@ -715,6 +818,33 @@
     </message>
 </context>
 <context>
+    <name>ProblemsModel</name>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Overruled by the server</source>
+        <translation>以服务器为准</translation>
+    </message>
+    <message>
+        <source>Refused by the server</source>
+        <translation>服务器拒绝</translation>
+    </message>
+</context>
+<context>
     <name>Startup</name>
     <message>
         <source>Local database damaged</source>
@@ -762,6 +892,33 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Tickets</source>
         <translation>工单数</translation>
+    </message>
+</context>
+<context>
+    <name>SyncProblemsDialog</name>
+    <message>
+        <source>Sync conflicts and refused changes</source>
+        <translation>同步冲突和被拒更改</translation>
+    </message>
+    <message>
+        <source>Nothing to look at: every change was accepted.</source>
+        <translation>没有需要处理的问题：所有更改均已被接受。</translation>
+    </message>
+    <message>
+        <source>Mark as seen</source>
+        <translation>标记为已查看</translation>
+    </message>
+    <message>
+        <source>Ticket %1: the server&apos;s version was kept. Your version:</source>
+        <translation>工单 %1：已保留服务器版本。本机版本：</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Change %1 (%2) to %3 was refused:</source>
+        <translation>更改 %1（%2，对象 %3）被拒绝：</translation>
     </message>
 </context>
 </TS>

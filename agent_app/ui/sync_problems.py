@@ -1,0 +1,163 @@
+"""The conflicts and refused changes behind the status bar's count, opened by clicking it or
+from the File menu: what the server kept, what this PC had, and why a change was refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.storage.problems import (
+    Conflict,
+    Rejection,
+    SyncProblems,
+    dismiss_rejection,
+    load_problems,
+    resolve_conflict,
+)
+from agent_app.tasks import TaskRunner, Topic
+from agent_app.ui.widgets import plain_label
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    problem: Conflict | Rejection
+
+    @property
+    def is_conflict(self) -> bool:
+        return isinstance(self.problem, Conflict)
+
+
+class ProblemsModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ProblemRow] = []
+        self._headers = [self.tr("Kind"), self.tr("Ticket"), self.tr("When"),
+                         self.tr("What")]
+
+    def set_problems(self, problems: SyncProblems) -> None:
+        self.beginResetModel()
+        self._rows = [ProblemRow(p) for p in (*problems.conflicts, *problems.rejections)]
+        self.endResetModel()
+
+    def row(self, index: int) -> ProblemRow:
+        return self._rows[index]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() \
+                or not 0 <= index.row() < len(self._rows):
+            return None
+        problem = self._rows[index.row()].problem
+        if isinstance(problem, Conflict):
+            values = (self.tr("Overruled by the server"), problem.ticket_id,
+                      problem.detected_at, ", ".join(d.field for d in problem.differences))
+        else:
+            values = (self.tr("Refused by the server"), problem.entity_id,
+                      problem.created_at, problem.reason)
+        column = index.column()
+        if column == 2:
+            return values[2].astimezone().strftime("%Y-%m-%d %H:%M")
+        return str(values[column])
+
+
+class SyncProblemsDialog(QDialog):
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self.setWindowTitle(self.tr("Sync conflicts and refused changes"))
+        self.resize(760, 480)
+        self.model = ProblemsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("sync_problems")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = QPlainTextEdit()  # plain text: it quotes ticket data and server messages
+        self.detail.setObjectName("problem_detail")
+        self.detail.setReadOnly(True)
+        self.empty = plain_label(self.tr("Nothing to look at: every change was accepted."))
+        self.settle_button = QPushButton(self.tr("Mark as seen"))
+        self.settle_button.setObjectName("settle_problem")
+        self.settle_button.setEnabled(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.settle_button)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.detail, 1)
+        layout.addLayout(row)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.settle_button.clicked.connect(self.settle_current)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._tasks.run_db(load_problems, on_done=self._show)
+
+    def _show(self, problems: SyncProblems) -> None:
+        self.model.set_problems(problems)
+        self.empty.setVisible(self.model.rowCount() == 0)
+        self.detail.clear()
+        self.settle_button.setEnabled(False)
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        problem = self.model.row(current.row()).problem
+        self.settle_button.setEnabled(True)
+        if isinstance(problem, Conflict):
+            lines = [self.tr("Ticket %1: the server's version was kept. Your version:")
+                     .replace("%1", problem.ticket_id)]
+            server = self.tr("server")
+            lines += [f"  {d.field}: {d.local}  →  {server}: {d.server}"
+                      for d in problem.differences]
+        else:
+            lines = [self.tr("Change %1 (%2) to %3 was refused:")
+                     .replace("%1", str(problem.mutation_id)).replace("%2", problem.op)
+                     .replace("%3", problem.entity_id), problem.reason]
+        self.detail.setPlainText("\n".join(lines))
+
+    def settle_current(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        problem = self.model.row(index.row()).problem
+        if isinstance(problem, Conflict):
+            self._tasks.run_db(lambda db: resolve_conflict(db, problem.id),
+                               on_done=lambda _r: self.refresh(),
+                               changes=frozenset({Topic.SYNC}))
+        else:
+            self._tasks.run_db(lambda db: dismiss_rejection(db, problem.mutation_id),
+                               on_done=lambda _r: self.refresh(),
+                               changes=frozenset({Topic.OUTBOX}))
