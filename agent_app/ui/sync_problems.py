@@ -3,10 +3,9 @@ from the File menu: what the server kept, what this PC had, and why a change was
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,59 +26,27 @@ from agent_app.storage.problems import (
     resolve_conflict,
 )
 from agent_app.tasks import TaskRunner, Topic
+from agent_app.ui.table_model import RowsTableModel
 from agent_app.ui.widgets import plain_label
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-@dataclass(frozen=True)
-class ProblemRow:
-    problem: Conflict | Rejection
-
-    @property
-    def is_conflict(self) -> bool:
-        return isinstance(self.problem, Conflict)
-
-
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(RowsTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ProblemRow] = []
-        self._headers = [self.tr("Kind"), self.tr("Ticket"), self.tr("When"),
-                         self.tr("What")]
+        super().__init__([self.tr("Kind"), self.tr("Ticket"), self.tr("When"),
+                          self.tr("What")], parent)
 
     def set_problems(self, problems: SyncProblems) -> None:
-        self.beginResetModel()
-        self._rows = [ProblemRow(p) for p in (*problems.conflicts, *problems.rejections)]
-        self.endResetModel()
+        self.set_rows([*problems.conflicts, *problems.rejections])
 
-    def row(self, index: int) -> ProblemRow:
-        return self._rows[index]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() \
-                or not 0 <= index.row() < len(self._rows):
+    def cell(self, problem: Conflict | Rejection, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        problem = self._rows[index.row()].problem
         if isinstance(problem, Conflict):
             values = (self.tr("Overruled by the server"), problem.ticket_id,
                       problem.detected_at, ", ".join(d.field for d in problem.differences))
         else:
             values = (self.tr("Refused by the server"), problem.entity_id,
                       problem.created_at, problem.reason)
-        column = index.column()
         if column == 2:
             return values[2].astimezone().strftime("%Y-%m-%d %H:%M")
         return str(values[column])
@@ -134,7 +101,7 @@ class SyncProblemsDialog(QDialog):
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        problem = self.model.row(current.row()).problem
+        problem = self.model.row(current.row())
         self.settle_button.setEnabled(True)
         if isinstance(problem, Conflict):
             lines = [self.tr("Ticket %1: the server's version was kept. Your version:")
@@ -152,7 +119,7 @@ class SyncProblemsDialog(QDialog):
         index = self.table.currentIndex()
         if not index.isValid():
             return
-        problem = self.model.row(index.row()).problem
+        problem = self.model.row(index.row())
         if isinstance(problem, Conflict):
             self._tasks.run_db(lambda db: resolve_conflict(db, problem.id),
                                on_done=lambda _r: self.refresh(),

@@ -8,9 +8,9 @@ import pytest
 
 from agent_app.storage.database import open_database
 from agent_app.storage.reference import load_reference
-from agent_app.sync.client import CentralClient
 from agent_app.sync.reference import refresh_reference
 from central_api.embedded import start_embedded
+from tests.clients import signed_in
 
 
 @pytest.fixture
@@ -19,11 +19,6 @@ def server(tmp_path):
     yield embedded
     embedded.stop()
 
-
-def signed_in(url: str, username: str) -> CentralClient:
-    client = CentralClient(url, retries=1, backoff=0.01)
-    client.token = client.login(username, "demo").token
-    return client
 
 
 def test_an_admins_calendar_change_reaches_the_client_and_moves_deadlines(tmp_path, server):

@@ -13,9 +13,9 @@ from agent_app.core.intake import IntakeState
 from agent_app.core.lifecycle import InvalidTransitionError
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
-from agent_app.sync.client import CentralClient
 from agent_app.sync.engine import SyncEngine
 from central_api.embedded import start_embedded
+from tests.clients import signed_in
 from tests.factories import make_ticket
 
 CALL = IntakeState(caller_phone="13800138000", caller_name="张先生",
@@ -33,9 +33,7 @@ def server(tmp_path):
 @pytest.fixture
 def engine(tmp_path, server):
     db = open_database(tmp_path / "client.db")
-    client = CentralClient(server.url, retries=1, backoff=0.01)
-    client.token = client.login("op01", "demo").token
-    yield SyncEngine(db, client)
+    yield SyncEngine(db, signed_in(server.url))
     db.close()
 
 

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.storage.schema import TicketRow
-from agent_app.sync.client import ApiError, CentralClient
+from agent_app.sync.client import ApiError
 from agent_app.sync.engine import SyncEngine
 from central_api.embedded import start_embedded
 from central_api.tickets import compact_tombstones
+from tests.clients import signed_in
 from tests.factories import make_ticket
 
 
@@ -26,11 +27,6 @@ def server(server_db_url):
     yield embedded
     embedded.stop()
 
-
-def signed_in(url: str, username: str) -> CentralClient:
-    client = CentralClient(url, retries=1, backoff=0.01)
-    client.token = client.login(username, "demo").token
-    return client
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtTest import QTest
+from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from agent_app.core.enums import TicketStatus
@@ -173,11 +173,17 @@ def test_pasted_rich_text_arrives_as_plain_text(screen):
     assert "<" not in content.text()
 
 
-def test_a_repeat_appeal_is_offered_with_the_callers_history(qtbot, screen, db):
+def seed_open_noise_ticket(screen: IntakeScreen, db) -> None:
     earlier = make_ticket("T-EARLIER", status=TicketStatus.DISPATCHED, phone="13800138000")
     earlier.category = CategoryPath("城市管理", "噪音扰民")
     earlier.created_at = screen._now() - timedelta(days=3)
     ops.register_ticket(db, earlier)
+
+
+def test_a_repeat_appeal_is_offered_with_the_callers_history(qtbot, screen, db):
+    QAbstractItemModelTester(screen.history.model,
+                             QAbstractItemModelTester.FailureReportingMode.Fatal, screen)
+    seed_open_noise_ticket(screen, db)
     fill_dispatchable(screen)
     qtbot.waitUntil(lambda: screen.history.repeat_box.isVisible(), timeout=5000)
     assert screen.history.repeat is not None and screen.history.repeat.id == "T-EARLIER"
@@ -204,10 +210,7 @@ def test_screen_pop_keeps_the_form_being_typed_as_a_draft(qtbot, screen, db):
 
 
 def test_merging_a_repeat_call_registers_it_and_notes_the_open_ticket(qtbot, screen, db):
-    earlier = make_ticket("T-EARLIER", status=TicketStatus.DISPATCHED, phone="13800138000")
-    earlier.category = CategoryPath("城市管理", "噪音扰民")
-    earlier.created_at = screen._now() - timedelta(days=3)
-    ops.register_ticket(db, earlier)
+    seed_open_noise_ticket(screen, db)
     fill_dispatchable(screen)
     qtbot.waitUntil(lambda: screen.history.repeat_box.isVisible(), timeout=5000)
     screen.history.merge_button.click()

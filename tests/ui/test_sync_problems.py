@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtTest import QAbstractItemModelTester
+
 from agent_app.core.enums import TicketStatus
 from agent_app.core.interchange import ticket_to_dict
 from agent_app.storage import ops
@@ -33,6 +35,8 @@ def test_the_dialog_shows_both_kinds_and_settles_them(qtbot, tasks, db):
     seed_problems(db)
     dialog = SyncProblemsDialog(tasks)
     qtbot.addWidget(dialog)
+    QAbstractItemModelTester(dialog.model,
+                             QAbstractItemModelTester.FailureReportingMode.Fatal, dialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=5000)
     assert "T-LOCAL" in dialog.detail.toPlainText()
     assert "市城市管理局" in dialog.detail.toPlainText()

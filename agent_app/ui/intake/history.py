@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,54 +19,27 @@ from PySide6.QtWidgets import (
 from agent_app.core.models import Ticket
 from agent_app.storage.callers import CallerTicket
 from agent_app.ui.i18n import tr_label
+from agent_app.ui.table_model import RowsTableModel
 from agent_app.ui.widgets import plain_label
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class CallerHistoryModel(QAbstractTableModel):
+class CallerHistoryModel(RowsTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[CallerTicket] = []
-        self._headers = [self.tr("Time"), self.tr("Status"), self.tr("Category"),
-                         self.tr("Content")]
+        super().__init__([self.tr("Time"), self.tr("Status"), self.tr("Category"),
+                          self.tr("Content")], parent)
 
-    def set_rows(self, rows: list[CallerTicket]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def ticket_id(self, row: int) -> str:
-        return self._rows[row].id
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        ticket = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
-            if column == 0:
-                return ticket.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            if column == 1:
-                return tr_label(ticket.status)
-            if column == 2:
-                return str(ticket.category) if ticket.category else ""
-            return " ".join(ticket.content.split())[:60]
+    def cell(self, ticket: CallerTicket, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             return ticket.id
-        return None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return ticket.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if column == 1:
+            return tr_label(ticket.status)
+        if column == 2:
+            return str(ticket.category) if ticket.category else ""
+        return " ".join(ticket.content.split())[:60]
 
 
 class CallerHistoryPanel(QWidget):
