@@ -140,3 +140,21 @@ def load_overview(db: Database, now: datetime) -> Overview:
             overdue=uow.tickets.count_overdue(now),
             kb_articles=uow.kb.count(),
         )
+
+
+OP_KB_FEEDBACK = "kb.feedback"
+KB_FEEDBACK_MAX_CHARS = 1000  # the server refuses longer reports
+
+
+def report_kb_error(db: Database, article_id: str, text: str) -> int:
+    """反馈纠错: tell the unit owning the article what is wrong with it. Only the outbox holds
+    it (nothing local changes), so it reaches the server with the next sync, even after a
+    restart offline. Returns the mutation id."""
+    text = text.strip()
+    if not text or len(text) > KB_FEEDBACK_MAX_CHARS:
+        raise ValueError(f"feedback needs 1 to {KB_FEEDBACK_MAX_CHARS} characters")
+    with db.unit_of_work() as uow:
+        mutation = uow.outbox.add(OP_KB_FEEDBACK, article_id,
+                                  {"article_id": article_id, "text": text})
+        uow.commit()
+        return mutation.mutation_id

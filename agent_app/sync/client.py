@@ -116,10 +116,18 @@ class CentralClient:
             "POST", "/sync/push", json={"client_id": client_id, "mutations": mutations}))
 
     def pull(self, since: int, *, limit: int, epoch: str | None) -> dict[str, Any]:
+        return self._pull_page("/sync/pull", since, limit, epoch)
+
+    def pull_kb(self, since: int, *, limit: int, epoch: str | None) -> dict[str, Any]:
+        """KB article changes after `since`; same paging, tombstones and 410 as tickets."""
+        return self._pull_page("/kb/articles", since, limit, epoch)
+
+    def _pull_page(self, path: str, since: int, limit: int, epoch: str | None
+                   ) -> dict[str, Any]:
         params: dict[str, Any] = {"since": since, "limit": limit}
         if epoch:
             params["epoch"] = epoch
-        return self._with_retries(lambda: self._request("GET", "/sync/pull", params=params))
+        return self._with_retries(lambda: self._request("GET", path, params=params))
 
     def _with_retries(self, call: Callable[[], Any]) -> Any:
         """Exponential backoff with full jitter, for idempotent calls only; 4xx never retried."""
