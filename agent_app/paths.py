@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import platformdirs
 
 APP_NAME = "hotline-agent"
 APP_AUTHOR = "hotline12345"
+# Tests and unusual installs point the machine-wide config file elsewhere.
+SYSTEM_CONFIG_ENV = "AGENT_APP_SYSTEM_CONFIG"
 
 
 def project_root() -> Path:
@@ -29,3 +32,21 @@ def migrations_dir() -> Path:
 
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+
+
+def system_config_file() -> Path:
+    """The machine-wide config IT installs (server URL, CA bundle); user settings override it.
+
+    Linux: /etc/agent-app/config.toml (a conffile of the Debian package); Windows:
+    %ProgramData%\\hotline12345\\hotline-agent\\config.toml (written by the installer).
+    """
+    override = os.environ.get(SYSTEM_CONFIG_ENV)
+    if override:
+        return Path(override)
+    if sys.platform.startswith("linux"):
+        return Path("/etc/agent-app/config.toml")
+    return Path(platformdirs.site_config_dir(APP_NAME, APP_AUTHOR)) / "config.toml"

@@ -1,18 +1,29 @@
-"""Typed settings: one registry with defaults and upgrade steps. Secrets never go here."""
+"""Typed settings: one registry with defaults and upgrade steps. Secrets never go here.
+
+Three layers, each over the one before: the defaults below, the machine-wide config file IT
+installs (`paths.system_config_file()`, TOML), and the user's settings.json. The user's file
+keeps only what differs from the layers under it, so a server URL IT changes later reaches
+every user who did not choose another one.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from agent_app.paths import system_config_file
 
 log = logging.getLogger(__name__)
 
 SETTINGS_FILENAME = "settings.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Who signed in last is a fact about one user, not something a machine-wide file may set.
+USER_ONLY = frozenset({"last_username", "last_display_name", "last_role"})
 
 
 @dataclass
@@ -30,36 +41,66 @@ class Settings:
 
 # UPGRADES[n] turns a version-n document into version n+1; add one whenever a key is renamed
 # or its meaning changes, and bump SCHEMA_VERSION.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+# Version 1 wrote every key, so its defaults would hide the machine-wide file for good.
+_V1_DEFAULTS = {"server_url": "https://12345.example.gov.cn", "ca_bundle": "",
+                "language": "zh_CN", "last_username": "", "last_display_name": "",
+                "last_role": "", "stale_article_days": 365, "health_check_seconds": 15}
 
 
-def load_settings(data_dir: Path) -> Settings:
+def _drop_v1_defaults(raw: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in raw.items()
+            if key not in _V1_DEFAULTS or value != _V1_DEFAULTS[key]}
+
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _drop_v1_defaults}
+
+
+def _overlay(base: Settings, raw: Mapping[str, Any]) -> Settings:
+    """`base` with the known keys of `raw` laid over it; unknown keys (from a newer release)
+    and values of the wrong type keep the value underneath."""
+    known = {f.name for f in fields(Settings)}
+    values = {key: value for key, value in raw.items()
+              if key in known and type(value) is type(getattr(base, key))}
+    return replace(base, **values)
+
+
+def system_settings(path: Path | None = None) -> Settings:
+    """The defaults with the machine-wide config file laid over them."""
+    path = path or system_config_file()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        log.warning("system config %s unreadable, ignored: %s", path, exc)
+        return Settings()
+    return _overlay(Settings(), {k: v for k, v in raw.items() if k not in USER_ONLY})
+
+
+def load_settings(data_dir: Path, system_config: Path | None = None) -> Settings:
+    base = system_settings(system_config)
     path = data_dir / SETTINGS_FILENAME
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return Settings()
+        return base
     except (OSError, json.JSONDecodeError) as exc:
         log.warning("settings unreadable, using defaults: %s", exc)
-        return Settings()
+        return base
     version = int(raw.pop("schema_version", 1))
     while version < SCHEMA_VERSION:
         raw = UPGRADES[version](raw)
         version += 1
-    # Unknown keys (from a newer release) and values of the wrong type fall back to defaults.
-    known = {f.name: f for f in fields(Settings)}
-    values: dict[str, Any] = {}
-    defaults = Settings()
-    for key, value in raw.items():
-        if key in known and isinstance(value, type(getattr(defaults, key))):
-            values[key] = value
-    return Settings(**values)
+    return _overlay(base, raw)
 
 
-def save_settings(data_dir: Path, settings: Settings) -> None:
+def save_settings(data_dir: Path, settings: Settings, system_config: Path | None = None) -> None:
+    """Writes what differs from the defaults and the machine-wide file."""
+    base = asdict(system_settings(system_config))
+    own = {key: value for key, value in asdict(settings).items() if value != base[key]}
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / SETTINGS_FILENAME
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION, **asdict(settings)},
+    tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION, **own},
                               ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)

@@ -10,6 +10,8 @@ import pytest
 
 # Before any test imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A machine-wide config of the machine running the tests must not leak into them.
+os.environ["AGENT_APP_SYSTEM_CONFIG"] = os.devnull
 
 
 @pytest.fixture(scope="session")
