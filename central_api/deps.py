@@ -31,7 +31,8 @@ ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/users"): frozenset({Role.LEAD, Role.ADMIN}),
     ("POST", "/users"): frozenset({Role.ADMIN}),
     # Units get their own endpoints (their tickets only) with the unit workflow.
-    ("POST", "/sync/push"): frozenset({Role.OPERATOR, Role.LEAD}),
+    # Admins push too: they may act as a team lead (review, supervision).
+    ("POST", "/sync/push"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
     ("GET", "/sync/pull"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
     ("GET", "/tickets/{ticket_id}"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
     ("DELETE", "/tickets/{ticket_id}"): frozenset({Role.ADMIN}),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.core.enums import TicketStatus
+from agent_app.core.lifecycle import Action
 from central_api.models import TicketRecord
 from central_api.workflow import WorkflowError, perform
 
@@ -25,8 +26,9 @@ REPLIES = (
 
 class UnitSimulator:
     def __init__(self, sessions: sessionmaker[Session], *, interval: float = 4.0,
-                 seed: int = 7) -> None:
+                 seed: int = 7, return_rate: float = 0.1) -> None:
         self._sessions = sessions
+        self._return_rate = return_rate
         self._interval = interval
         self._rng = random.Random(seed)
         self._stop = threading.Event()
@@ -51,13 +53,14 @@ class UnitSimulator:
             if record is None or record.unit is None:
                 return None
             ticket_id, unit = record.id, record.unit
+            kind: Action
             if record.status == TicketStatus.DISPATCHED.value:
-                kind, extra = ("returned", {"reason": "经核实，该事项不属于本单位职责范围"}) \
-                    if self._rng.random() < 0.1 else ("accepted", {})
+                kind, data = (Action.RETURN, {"reason": "经核实，该事项不属于本单位职责范围"}) \
+                    if self._rng.random() < self._return_rate else (Action.ACCEPT, {})
             else:
-                kind, extra = "replied", {"text": self._rng.choice(REPLIES)}
+                kind, data = Action.REPLY, {"text": self._rng.choice(REPLIES)}
             try:
-                perform(session, ticket_id, unit, kind, **extra)
+                perform(session, ticket_id, unit, kind, data)
             except WorkflowError as exc:
                 session.rollback()
                 log.warning("simulated unit could not act on %s: %s", ticket_id, exc)

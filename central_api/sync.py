@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import Field
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent_app.core.enums import TicketStatus
+from agent_app.core.actions import CommandRefusedError, TicketCommand
+from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import InterchangeError, event_from_dict, ticket_from_dict
 from agent_app.core.lifecycle import InvalidTransitionError, SideEvent, check_side_event
+from central_api.commands import UnknownTicketError, locked_ticket, run_command
 from central_api.deps import API, RequestBody, SessionDep, Strict, require_roles
 from central_api.models import (
     KbArticle,
@@ -33,8 +36,8 @@ from central_api.models import (
     SyncClient,
     TicketRecord,
     User,
-    VersionCounter,
 )
+from central_api.versions import next_version
 
 MAX_BATCH = 500
 MAX_PAGE = 1000
@@ -96,12 +99,6 @@ class RejectedError(Exception):
 
 
 router = APIRouter(prefix=API)
-
-
-def next_version(session: Session) -> int:
-    stmt = (update(VersionCounter).where(VersionCounter.id == 1)
-            .values(value=VersionCounter.value + 1).returning(VersionCounter.value))
-    return int(session.execute(stmt).scalar_one())
 
 
 def _create_ticket(session: Session, mutation: Mutation, _user: User) -> int:
@@ -168,10 +165,31 @@ def _kb_feedback(session: Session, mutation: Mutation, user: User) -> int:
     return article.version
 
 
+def _ticket_action(session: Session, mutation: Mutation, user: User) -> int:
+    """A ticket command (agent_app/core/actions.py), re-checked here with the signed-in
+    user's role; the event is recorded in that user's name, whatever the client claims."""
+    try:
+        command = TicketCommand.from_dict(mutation.args)
+    except CommandRefusedError as exc:
+        raise RejectedError(exc.reason) from exc
+    if command.ticket_id != mutation.entity_id:
+        raise RejectedError("entity_id does not match the ticket id")
+    try:
+        record, ticket = locked_ticket(session, command.ticket_id)
+        run_command(session, record, ticket, replace(command, actor=user.username),
+                    Role(user.role))
+    except UnknownTicketError:
+        raise RejectedError(f"no ticket {command.ticket_id}") from None
+    except CommandRefusedError as exc:
+        raise RejectedError(exc.reason) from exc
+    return record.version
+
+
 # One entry per operation clients may push.
 OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
     "ticket.create": _create_ticket,
     "ticket.note": _add_note,
+    "ticket.action": _ticket_action,
     "kb.feedback": _kb_feedback,
 }
 

@@ -1,11 +1,11 @@
 """What a handling unit does with a dispatched ticket: accept 签收, reply 答复, return 退单,
 ask for an extension 延期. Endpoints for unit users, and the demo's unit simulator, both call
-these; the lifecycle table of the core decides what is allowed."""
+these; they are ticket commands (agent_app/core/actions.py), checked like every other."""
 
 from __future__ import annotations
 
 import json
-import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -15,19 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agent_app.core.actions import CommandKind, CommandRefusedError, TicketCommand
 from agent_app.core.catalogue import Catalogue
-from agent_app.core.enums import TicketStatus
-from agent_app.core.lifecycle import (
-    Action,
-    InvalidTransitionError,
-    SideEvent,
-    apply_action,
-    check_side_event,
-)
+from agent_app.core.enums import Role, TicketStatus
+from agent_app.core.interchange import ticket_to_dict
+from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.paths import resources_dir
+from central_api.commands import UnknownTicketError, locked_ticket, run_command
 from central_api.deps import API, SessionDep, require_roles
 from central_api.models import TicketRecord, User
-from central_api.sync import next_version
 
 
 class WorkflowError(Exception):
@@ -48,47 +44,24 @@ def unit_name(unit_code: str | None) -> str:
     return unit.name
 
 
-def _load(session: Session, ticket_id: str, unit: str) -> tuple[TicketRecord, dict[str, Any]]:
-    record = session.scalar(select(TicketRecord).where(TicketRecord.id == ticket_id)
-                            .with_for_update())
-    if record is None or record.deleted:
-        raise WorkflowError(404, f"no ticket {ticket_id}")
-    data = json.loads(record.data)
-    if data.get("unit") != unit:
+def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
+            data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Apply one unit action through the shared ticket commands and commit; raises
+    WorkflowError with an HTTP status."""
+    try:
+        record, ticket = locked_ticket(session, ticket_id)
+    except UnknownTicketError:
+        raise WorkflowError(404, f"no ticket {ticket_id}") from None
+    if ticket.unit != unit:
         # Units see and act on their own tickets only; another unit's is as if absent.
         raise WorkflowError(404, f"no ticket {ticket_id}")
-    return record, data
-
-
-def _record(session: Session, record: TicketRecord, data: dict[str, Any], kind: str,
-            actor: str, **extra: Any) -> dict[str, Any]:
-    data["events"].append({"id": str(uuid.uuid4()), "at": datetime.now(UTC).isoformat(),
-                           "kind": kind, "actor": actor, **extra})
-    record.data = json.dumps(data, ensure_ascii=False)
-    record.status = data["status"]
-    record.version = next_version(session)
-    record.updated_at = datetime.now(UTC)
-    return data
-
-
-def perform(session: Session, ticket_id: str, unit: str, kind: str, **extra: Any
-            ) -> dict[str, Any]:
-    """Apply one unit action and commit; raises WorkflowError with an HTTP status."""
-    record, data = _load(session, ticket_id, unit)
-    current = TicketStatus(data["status"])
+    command = TicketCommand(ticket_id, kind, datetime.now(UTC), unit, dict(data or {}))
     try:
-        if kind == "extension":
-            check_side_event(current, SideEvent.EXTENSION)
-            extra["decision"] = "pending"
-        else:
-            action = {"accepted": Action.ACCEPT, "replied": Action.REPLY,
-                      "returned": Action.RETURN}[kind]
-            data["status"] = apply_action(current, action).value
-    except InvalidTransitionError as exc:
-        raise WorkflowError(409, str(exc)) from exc
-    result = _record(session, record, data, kind, unit, unit=unit, **extra)
+        result = run_command(session, record, ticket, command, Role.UNIT)
+    except CommandRefusedError as exc:
+        raise WorkflowError(409, exc.reason) from exc
     session.commit()
-    return result
+    return ticket_to_dict(result)
 
 
 class ReplyBody(BaseModel):
@@ -110,10 +83,10 @@ class ExtensionBody(BaseModel):
 router = APIRouter(prefix=API)
 
 
-def _run(session: Session, user: User, ticket_id: str, kind: str, **extra: Any
-         ) -> dict[str, Any]:
+def _run(session: Session, user: User, ticket_id: str, kind: CommandKind,
+         data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     try:
-        return perform(session, ticket_id, unit_name(user.unit_code), kind, **extra)
+        return perform(session, ticket_id, unit_name(user.unit_code), kind, data)
     except WorkflowError as exc:
         session.rollback()
         raise HTTPException(exc.status_code, str(exc)) from None
@@ -138,21 +111,21 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
 def accept(ticket_id: str, s: SessionDep,
            user: User = require_roles("POST", "/unit/tickets/{ticket_id}/accept"),
            ) -> dict[str, Any]:
-    return _run(s, user, ticket_id, "accepted")
+    return _run(s, user, ticket_id, Action.ACCEPT)
 
 
 @router.post("/unit/tickets/{ticket_id}/reply")
 def reply(ticket_id: str, body: ReplyBody, s: SessionDep,
           user: User = require_roles("POST", "/unit/tickets/{ticket_id}/reply"),
           ) -> dict[str, Any]:
-    return _run(s, user, ticket_id, "replied", text=body.text)
+    return _run(s, user, ticket_id, Action.REPLY, {"text": body.text})
 
 
 @router.post("/unit/tickets/{ticket_id}/return")
 def return_ticket(ticket_id: str, body: ReturnBody, s: SessionDep,
                   user: User = require_roles("POST", "/unit/tickets/{ticket_id}/return"),
                   ) -> dict[str, Any]:
-    return _run(s, user, ticket_id, "returned", reason=body.reason)
+    return _run(s, user, ticket_id, Action.RETURN, {"reason": body.reason})
 
 
 @router.post("/unit/tickets/{ticket_id}/extension")
@@ -162,5 +135,6 @@ def extension(ticket_id: str, body: ExtensionBody, s: SessionDep,
     if body.requested_deadline.tzinfo is None:
         raise HTTPException(422,
                             "requested_deadline needs a time zone offset")
-    return _run(s, user, ticket_id, "extension",
-                requested_deadline=body.requested_deadline.isoformat(), reason=body.reason)
+    return _run(s, user, ticket_id, SideEvent.EXTENSION,
+                {"requested_deadline": body.requested_deadline.isoformat(),
+                 "reason": body.reason})

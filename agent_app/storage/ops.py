@@ -6,11 +6,18 @@ to the GUI thread without any session crossing threads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from agent_app.core.actions import (
+    FollowUp,
+    TicketCommand,
+    apply_command,
+    check_merge_target,
+    split_off,
+)
 from agent_app.core.enums import TicketStatus
 from agent_app.core.intake import (
     IntakeState,
@@ -19,9 +26,11 @@ from agent_app.core.intake import (
     merged_ticket,
 )
 from agent_app.core.interchange import event_to_dict, ticket_from_dict
-from agent_app.core.lifecycle import OPEN_STATES, InvalidTransitionError, SideEvent
+from agent_app.core.lifecycle import OPEN_STATES, Action, InvalidTransitionError, SideEvent
 from agent_app.core.models import Ticket, TicketEvent
+from agent_app.core.reference import ReferenceData
 from agent_app.storage.database import Database
+from agent_app.storage.reference import load_reference
 from agent_app.storage.repositories import ticket_payload
 from agent_app.storage.schema import SyncState
 from agent_app.storage.uow import UnitOfWork
@@ -158,3 +167,64 @@ def report_kb_error(db: Database, article_id: str, text: str) -> int:
                                   {"article_id": article_id, "text": text})
         uow.commit()
         return mutation.mutation_id
+
+
+OP_TICKET_ACTION = "ticket.action"
+
+
+def perform_ticket_command(db: Database, command: TicketCommand, *,
+                           reference: ReferenceData | None = None) -> int | None:
+    """One user action on a ticket, offline first: the command is applied to the cached
+    ticket (which waits to be sent) and queued as a `ticket.action` mutation, in one Unit of
+    Work. Returns the mutation id, or None when the command was already applied (a replay).
+    Raises CommandRefusedError with the reason when the ticket does not allow it."""
+    return perform_ticket_commands(db, [command], reference=reference)[0]
+
+
+def perform_ticket_commands(db: Database, commands: Sequence[TicketCommand], *,
+                            reference: ReferenceData | None = None) -> list[int | None]:
+    """Several commands that belong together (并单: the merge and the open ticket's note),
+    all or none."""
+    reference = reference or load_reference(db)
+    with db.unit_of_work() as uow:
+        ids = [_queue_command(uow, command, reference) for command in commands]
+        uow.commit()
+        return ids
+
+
+def split_ticket(db: Database, source_id: str, *, new_id: str, content: str, demand: str,
+                 reason: str, actor: str, now: datetime,
+                 reference: ReferenceData | None = None) -> str:
+    """拆单: a new registered ticket for part of the appeal, and the source's `split` event
+    naming it; both mutations in one transaction. Returns the new ticket's id."""
+    reference = reference or load_reference(db)
+    with db.unit_of_work() as uow:
+        source = uow.tickets.get(source_id)
+        if source is None:
+            raise LookupError(f"no ticket {source_id} in the local cache")
+        part = split_off(source, new_id=new_id, content=content, demand=demand, at=now,
+                         actor=actor)
+        uow.tickets.add(part, sync_state=SyncState.UNSENT)
+        uow.outbox.add(OP_TICKET_CREATE, part.id, ticket_payload(part))
+        _queue_command(uow, TicketCommand(source_id, FollowUp.SPLIT, now, actor,
+                                          {"to": part.id, "reason": reason}), reference)
+        uow.commit()
+        return part.id
+
+
+def _queue_command(uow: UnitOfWork, command: TicketCommand, reference: ReferenceData
+                   ) -> int | None:
+    ticket = uow.tickets.get(command.ticket_id)
+    if ticket is None:
+        raise LookupError(f"no ticket {command.ticket_id} in the local cache")
+    if command.kind is Action.MERGE:
+        check_merge_target(ticket, uow.tickets.get(str(command.data.get("into", ""))))
+    result = apply_command(ticket, command, policy=reference.policy,
+                           calendar=reference.calendar)
+    if len(result.events) == len(ticket.events):
+        return None
+    uow.tickets.update(result, sync_state=SyncState.UNSENT)
+    mutation = uow.outbox.add(OP_TICKET_ACTION, ticket.id, command.to_dict(),
+                              base_version=uow.tickets.server_version(ticket.id))
+    uow.session.flush()  # the mutation id is the database's
+    return mutation.mutation_id

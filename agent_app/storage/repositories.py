@@ -82,18 +82,35 @@ class TicketRepository:
 
     def store_from_server(self, ticket: Ticket, version: int) -> None:
         """Server wins for scalar fields; events are insert-only, so local ones are kept."""
-        row = self._session.get(TicketRow, ticket.id)
-        if row is None:
+        if self._session.get(TicketRow, ticket.id) is None:
             self.add(ticket, sync_state=SyncState.SYNCED, server_version=version)
             return
+        self.update(ticket, sync_state=SyncState.SYNCED, server_version=version)
+
+    def update(self, ticket: Ticket, *, sync_state: SyncState,
+               server_version: int | None = None) -> None:
+        """An existing ticket's fields replaced, and those of its events not stored yet added
+        (events are insert-only)."""
+        row = self._session.get(TicketRow, ticket.id)
+        if row is None:
+            raise LookupError(f"no ticket {ticket.id} in the local cache")
         _copy_to_row(ticket, row)
         known = set(self._session.scalars(
             select(TicketEventRow.id).where(TicketEventRow.ticket_id == ticket.id)))
         self._session.add_all(_event_row(ticket.id, e) for e in ticket.events
                               if e.id not in known)
-        row.sync_state = SyncState.SYNCED.value
+        row.sync_state = sync_state.value
         row.updated_at = _now()
-        row.server_version = version
+        if server_version is not None:
+            row.server_version = server_version
+
+    def server_version(self, ticket_id: str) -> int | None:
+        return self._session.scalar(select(TicketRow.server_version)
+                                    .where(TicketRow.id == ticket_id))
+
+    def delete_events(self, event_ids: list[str]) -> None:
+        """Only for events the server refused: they never happened."""
+        self._session.execute(delete(TicketEventRow).where(TicketEventRow.id.in_(event_ids)))
 
     def add_event(self, ticket_id: str, event: TicketEvent) -> None:
         """Insert-only, like the server's timeline; the ticket waits to be sent again."""
@@ -182,6 +199,13 @@ class OutboxRepository:
         return set(self._session.scalars(
             select(OutboxRow.entity_id).where(OutboxRow.entity_id.in_(entity_ids),
                                               OutboxRow.state == OutboxState.PENDING.value)))
+
+    def pending_args(self, entity_id: str, op: str) -> list[dict[str, Any]]:
+        """The arguments of this entity's waiting mutations of one kind, oldest first."""
+        return [json.loads(args) for args in self._session.scalars(
+            select(OutboxRow.args).where(OutboxRow.entity_id == entity_id, OutboxRow.op == op,
+                                         OutboxRow.state == OutboxState.PENDING.value)
+            .order_by(OutboxRow.mutation_id))]
 
     def pending_for(self, entity_id: str) -> int:
         stmt = select(func.count()).select_from(OutboxRow).where(

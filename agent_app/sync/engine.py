@@ -14,9 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from agent_app.core.actions import CommandRefusedError, TicketCommand, apply_command
 from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
 from agent_app.core.models import Ticket
+from agent_app.core.reference import ReferenceData
 from agent_app.storage.database import Database
+from agent_app.storage.ops import OP_TICKET_ACTION
+from agent_app.storage.reference import load_reference
 from agent_app.storage.schema import SyncState
 from agent_app.storage.uow import UnitOfWork
 from agent_app.sync.client import ApiError, CentralClient
@@ -69,10 +73,13 @@ class SyncEngine:
         self.client = client
         self.push_batch = push_batch
         self.page_size = page_size
+        self._refetch: set[str] = set()  # tickets whose command the server refused
+        self._reference: ReferenceData | None = None  # loaded when a rebase needs it
 
     def sync_once(self, progress: ProgressCallback | None = None,
                   cancel: Callable[[], bool] = _never) -> SyncReport:
         report = SyncReport()
+        self._reference = None  # reference data may have changed since the last sync
         self.push(report, progress or (lambda _p: None), cancel)
         self.pull(report, progress or (lambda _p: None), cancel)
         report.reference_updated = refresh_reference(self.db, self.client)
@@ -97,6 +104,7 @@ class SyncEngine:
                           "base_version": row.base_version}
                          for row in uow.outbox.pending(self.push_batch)]
             if not batch:
+                self._restore_refused()
                 return
             reply = self.client.push(client_id, batch)
             self._record_acks(reply["acks"], report)
@@ -107,7 +115,31 @@ class SyncEngine:
                     f"the server has applied mutations up to {reply['last_mutation_id']} "
                     f"but this client's next one is {reply['gap_at']}")
             if not reply["acks"]:
+                self._restore_refused()
                 return
+
+    def _restore_refused(self) -> None:
+        """Tickets whose command the server refused get the server's copy back, with any
+        commands still waiting replayed on it."""
+        while self._refetch:
+            ticket_id = self._refetch.pop()
+            try:
+                reply = self.client.get(f"/tickets/{ticket_id}")
+                server_ticket = ticket_from_dict(reply["ticket"])
+            except ApiError as exc:
+                if exc.status != 404:
+                    raise
+                continue  # deleted on the server: the tombstone comes with the pull
+            except InterchangeError as exc:
+                log.error("skipping malformed ticket %s from the server: %s", ticket_id, exc)
+                continue
+            with self.db.unit_of_work() as uow:
+                if uow.tickets.sync_state(ticket_id) is None:
+                    continue
+                rebased, _ = self._rebase(uow, server_ticket)
+                uow.tickets.update(rebased, sync_state=SyncState.CONFLICT,
+                                   server_version=int(reply["version"]))
+                uow.commit()
 
     def _record_acks(self, acks: list[dict[str, Any]], report: SyncReport) -> None:
         with self.db.unit_of_work() as uow:
@@ -120,6 +152,12 @@ class SyncEngine:
                     continue  # acknowledged by an earlier, interrupted round
                 if ack["status"] == "rejected":
                     reason = ack.get("reason") or "rejected"
+                    refused = uow.outbox.get(ack["mutation_id"])
+                    if refused is not None and refused.op == OP_TICKET_ACTION:
+                        # The refused command never happened: its event goes, and the
+                        # server's copy of the ticket replaces the optimistic one.
+                        uow.tickets.delete_events([json.loads(refused.args)["event_id"]])
+                        self._refetch.add(entity_id)
                     uow.outbox.reject(ack["mutation_id"], reason)
                     uow.tickets.set_sync_state(entity_id, SyncState.CONFLICT)
                     report.rejected.append((ack["mutation_id"], reason))
@@ -186,8 +224,15 @@ class SyncEngine:
                 except InterchangeError as exc:
                     log.error("skipping malformed ticket %s from the server: %s", ticket_id, exc)
                     continue
-                if ticket_id in unsent or known.get(ticket_id) is SyncState.CONFLICT:
-                    self._keep_overruled_local(uow, server_ticket, change["ticket"], report)
+                overruled = known.get(ticket_id) is SyncState.CONFLICT
+                if ticket_id in unsent:
+                    # Commands still on their way are replayed on the server's state: that is
+                    # what the server will hold once they arrive. Only when one no longer
+                    # applies (or the change is not a command) was local work overruled.
+                    server_ticket, rebased = self._rebase(uow, server_ticket)
+                    overruled = overruled or not rebased
+                if overruled:
+                    self._keep_overruled_local(uow, server_ticket, report)
                 if ticket_id in known:
                     uow.tickets.store_from_server(server_ticket, change["version"])
                 else:
@@ -201,11 +246,32 @@ class SyncEngine:
             uow.meta.set(EPOCH_KEY, page["server_epoch"])
             uow.commit()
 
+    def _rebase(self, uow: UnitOfWork, server_ticket: Ticket) -> tuple[Ticket, bool]:
+        """The server's ticket with this client's pending commands applied on top, in order,
+        and whether every one of them still applied. One the server's state no longer allows
+        is left out: the server will refuse it and say why. False also when nothing pending is
+        a command (a changed ticket or a note), which cannot be replayed."""
+        pending = uow.outbox.pending_args(server_ticket.id, OP_TICKET_ACTION)
+        if not pending:
+            return server_ticket, False
+        if self._reference is None:
+            self._reference = load_reference(self.db)
+        all_applied = True
+        for args in pending:
+            try:
+                server_ticket = apply_command(server_ticket, TicketCommand.from_dict(args),
+                                              policy=self._reference.policy,
+                                              calendar=self._reference.calendar)
+            except CommandRefusedError:
+                all_applied = False
+        return server_ticket, all_applied
+
     @staticmethod
     def _keep_overruled_local(uow: UnitOfWork, server_ticket: Ticket,
-                              server_data: dict[str, Any], report: SyncReport) -> None:
+                              report: SyncReport) -> None:
         local = uow.tickets.get(server_ticket.id)
         # Events are insert-only and merge by id; only scalar fields can conflict.
         if local is not None and replace(local, events=[]) != replace(server_ticket, events=[]):
-            uow.conflicts.add(server_ticket.id, ticket_to_dict(local), server_data)
+            uow.conflicts.add(server_ticket.id, ticket_to_dict(local),
+                              ticket_to_dict(server_ticket))
             report.conflicts += 1

@@ -1,0 +1,591 @@
+"""Ticket commands: the one way a ticket changes after intake, on the client and the server.
+
+A command names a ticket, what is done to it (a lifecycle `Action`, a `SideEvent`, or one of
+the `FollowUp` steps defined here), who did it when, and a client-made event id. Applying it
+checks the lifecycle table and the command's own guards, updates the ticket's fields, and
+appends exactly one event carrying that id. Applying a command whose event is already on the
+ticket changes nothing, so a replayed sync is harmless.
+
+Both sides call the same functions: the client applies a command optimistically and queues it;
+the server applies it again to the stored ticket, after `authorise` has checked the role, so
+the two results are the same ticket. Refusals carry a fixed English sentence (marked for
+translation in context "TicketCommand") that the server sends back as the rejection reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
+from agent_app.core.deadlines import DeadlinePolicy, compute_deadline
+from agent_app.core.enums import Rating, Role, SupervisionLevel, TicketStatus
+from agent_app.core.i18n import QT_TRANSLATE_NOOP
+from agent_app.core.interchange import InterchangeError, parse_time
+from agent_app.core.lifecycle import (
+    OPEN_STATES,
+    Action,
+    InvalidTransitionError,
+    SideEvent,
+    apply_action,
+    check_side_event,
+)
+from agent_app.core.models import Ticket, TicketEvent, new_event_id
+
+REASON_CONTEXT = "TicketCommand"
+MAX_REASON_CHARS = 500
+MAX_TEXT_CHARS = 2000
+MAX_NOTE_CHARS = 2500
+MIN_REPLY_CHARS = 5
+MAX_EXTENSION_WORKING_DAYS = 60
+# 回访未接通: after this many attempts a ticket may be closed without ratings.
+MAX_CALLBACK_ATTEMPTS = 3
+# A second redo flags the ticket for the team lead.
+LEAD_ATTENTION_REDOS = 2
+
+
+class FollowUp(StrEnum):
+    """Steps that are neither a status change of the lifecycle table nor one of its side
+    events, but still one event each."""
+
+    CALLBACK = "callback"  # 回访 reached: result and process ratings
+    EXTENSION_DECISION = "extension_decision"  # lead approves or denies a 延期申请
+    SPLIT = "split"  # part of the appeal moved to a ticket of its own
+
+
+CommandKind = Action | SideEvent | FollowUp
+
+
+def parse_kind(value: str) -> CommandKind:
+    for kinds in (Action, SideEvent, FollowUp):
+        try:
+            return kinds(value)
+        except ValueError:
+            continue
+    raise ValueError(f"unknown command kind {value!r}")
+
+
+class ExtensionDecision(StrEnum):
+    PENDING = "pending"  # the unit's request, not decided yet
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+# What each command writes on the timeline (the interchange event kinds of DESIGN.md §7).
+EVENT_KINDS: dict[CommandKind, str] = {
+    Action.REGISTER: "registered",
+    Action.ANSWER: "answered",
+    Action.DISPATCH: "dispatched",
+    Action.ACCEPT: "accepted",
+    Action.RETURN: "returned",
+    Action.REDISPATCH: "dispatched",  # 改派 is a dispatch to another unit (data: redispatch)
+    Action.REJECT_RETURN: "return_rejected",
+    Action.REPLY: "replied",
+    Action.CLOSE: "closed",
+    Action.REDO: "redo",
+    Action.MERGE: "merged",
+    SideEvent.EXTENSION: "extension",
+    SideEvent.SUPERVISION: "supervised",
+    SideEvent.CALLBACK_NOT_REACHED: "callback",
+    SideEvent.NOTE: "note",
+    FollowUp.CALLBACK: "callback",
+    FollowUp.EXTENSION_DECISION: "extension",
+    FollowUp.SPLIT: "split",
+}
+
+_HOTLINE = frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN})
+_LEADS = frozenset({Role.LEAD, Role.ADMIN})
+_UNIT = frozenset({Role.UNIT})
+
+# The one table of who may issue what. The client shows only these actions; the server
+# refuses the rest.
+COMMAND_ROLES: dict[CommandKind, frozenset[Role]] = {
+    Action.REGISTER: _HOTLINE,
+    Action.ANSWER: _HOTLINE,
+    Action.DISPATCH: _HOTLINE,
+    Action.ACCEPT: _UNIT,
+    Action.RETURN: _UNIT,
+    Action.REDISPATCH: _LEADS,
+    Action.REJECT_RETURN: _LEADS,
+    Action.REPLY: _UNIT,
+    Action.CLOSE: _HOTLINE,
+    # Operators send back after a dissatisfied callback; leads also for formulaic replies.
+    Action.REDO: _HOTLINE,
+    Action.MERGE: _HOTLINE,
+    SideEvent.EXTENSION: _UNIT,
+    SideEvent.SUPERVISION: _LEADS,
+    SideEvent.CALLBACK_NOT_REACHED: _HOTLINE,
+    SideEvent.NOTE: _HOTLINE,
+    FollowUp.CALLBACK: _HOTLINE,
+    FollowUp.EXTENSION_DECISION: _LEADS,
+    FollowUp.SPLIT: _LEADS,
+}
+
+FOLLOW_UP_STATES: dict[FollowUp, frozenset[TicketStatus]] = {
+    FollowUp.CALLBACK: frozenset({TicketStatus.REPLIED}),
+    FollowUp.EXTENSION_DECISION: frozenset({TicketStatus.DISPATCHED, TicketStatus.ACCEPTED}),
+    FollowUp.SPLIT: OPEN_STATES,
+}
+
+SUPERVISION_LADDER: tuple[SupervisionLevel, ...] = (
+    SupervisionLevel.REMINDER, SupervisionLevel.PHONE, SupervisionLevel.WRITTEN)
+
+
+class CommandRefusedError(ValueError):
+    """A command that may not be applied; `reason` is a fixed sentence, translatable by the
+    UI with QCoreApplication.translate("TicketCommand", reason)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+R_ROLE = QT_TRANSLATE_NOOP("TicketCommand", "Your role may not do this.")
+R_STATE = QT_TRANSLATE_NOOP(
+    "TicketCommand", "The ticket has moved on: this action does not apply to it any more.")
+R_WRONG_TICKET = QT_TRANSLATE_NOOP("TicketCommand", "The command names another ticket.")
+R_UNIT = QT_TRANSLATE_NOOP("TicketCommand", "Choose the unit to dispatch to.")
+R_SAME_UNIT = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Re-dispatch needs a different unit; to send it back, reject the return.")
+R_REASON = QT_TRANSLATE_NOOP("TicketCommand", "Give a reason (at most 500 characters).")
+R_TEXT = QT_TRANSLATE_NOOP("TicketCommand", "Enter a text of 5 to 2000 characters.")
+R_NOTE = QT_TRANSLATE_NOOP("TicketCommand", "Enter a note of 1 to 2500 characters.")
+R_TARGET = QT_TRANSLATE_NOOP("TicketCommand", "Name another open ticket.")
+R_RATINGS = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Record both ratings: handling result and service process.")
+R_CLOSE_UNRATED = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "Close only after a satisfied callback, after three unanswered callbacks, or when the "
+    "caller declined callbacks.")
+R_CLOSE_DISSATISFIED = QT_TRANSLATE_NOOP(
+    "TicketCommand", "The caller was dissatisfied with the result: send it back for redo.")
+R_OPERATOR_REDO = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "Operators send a ticket back only after a dissatisfied callback; ask the team lead.")
+R_NO_PENDING_EXTENSION = QT_TRANSLATE_NOOP(
+    "TicketCommand", "There is no extension request waiting for a decision.")
+R_EXTENSION_DEADLINE = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "An approved extension needs 1 to 60 working days, or a deadline after the current one.")
+R_DECISION = QT_TRANSLATE_NOOP("TicketCommand", "Decide: approved or denied.")
+R_REQUESTED_DEADLINE = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Ask for a deadline after the current one.")
+R_LADDER = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "Supervision goes up one step at a time: reminder, then phone, then written.")
+R_NOTICE = QT_TRANSLATE_NOOP("TicketCommand", "The supervision notice is empty or too long.")
+R_MALFORMED = QT_TRANSLATE_NOOP("TicketCommand", "The command is malformed.")
+
+
+@dataclass(frozen=True)
+class TicketCommand:
+    ticket_id: str
+    kind: CommandKind
+    at: datetime
+    actor: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    event_id: str = field(default_factory=new_event_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outbox and wire form (args of the `ticket.action` push operation)."""
+        return {"ticket_id": self.ticket_id, "kind": self.kind.value,
+                "event_id": self.event_id, "at": self.at.isoformat(), "actor": self.actor,
+                "data": dict(self.data)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TicketCommand:
+        try:
+            payload = data.get("data") or {}
+            if not isinstance(payload, Mapping):
+                raise TypeError("data must be an object")
+            return cls(ticket_id=str(data["ticket_id"]), kind=parse_kind(str(data["kind"])),
+                       at=parse_time(str(data["at"])), actor=str(data.get("actor", "")),
+                       data=dict(payload), event_id=str(data["event_id"]))
+        except (KeyError, TypeError, ValueError, InterchangeError) as exc:
+            raise CommandRefusedError(R_MALFORMED) from exc
+
+
+# Who may ----------------------------------------------------------------------------------
+def authorise(ticket: Ticket, kind: CommandKind, role: Role) -> None:
+    """The role table, plus the one rule that depends on the ticket: an operator's redo
+    follows a dissatisfied callback."""
+    if role not in COMMAND_ROLES[kind]:
+        raise CommandRefusedError(R_ROLE)
+    if kind is Action.REDO and role is Role.OPERATOR:
+        callback = last_callback(ticket)
+        if callback is None or callback.data.get("result") != Rating.DISSATISFIED.value:
+            raise CommandRefusedError(R_OPERATOR_REDO)
+
+
+def allowed_commands(ticket: Ticket, role: Role) -> list[CommandKind]:
+    """What this role can do to this ticket now, in table order: the actions a screen shows."""
+    allowed = []
+    for kind in COMMAND_ROLES:
+        try:
+            authorise(ticket, kind, role)
+            _check_state(ticket, kind)
+            _check_guards(ticket, kind)
+        except CommandRefusedError:
+            continue
+        allowed.append(kind)
+    return allowed
+
+
+# Applying ---------------------------------------------------------------------------------
+def apply_command(ticket: Ticket, command: TicketCommand, *, policy: DeadlinePolicy,
+                  calendar: WorkingCalendar) -> Ticket:
+    """The ticket after `command`, as a new object; `CommandRefusedError` when the lifecycle,
+    a guard or the command's data does not allow it. Role checks are `authorise`'s."""
+    if command.ticket_id != ticket.id:
+        raise CommandRefusedError(R_WRONG_TICKET)
+    if any(event.id == command.event_id for event in ticket.events):
+        return replace(ticket, events=list(ticket.events))  # a replay: already applied
+    status = _check_state(ticket, command.kind)
+    _check_guards(ticket, command.kind)
+    changes, event_data = _APPLY[command.kind](ticket, command, _Context(policy, calendar))
+    event = TicketEvent(command.event_id, command.at, EVENT_KINDS[command.kind],
+                        command.actor, event_data)
+    return replace(ticket, status=status, **changes, events=[*ticket.events, event])
+
+
+@dataclass(frozen=True)
+class _Context:
+    policy: DeadlinePolicy
+    calendar: WorkingCalendar
+
+    def deadline(self, ticket: Ticket, start: datetime) -> datetime:
+        return compute_deadline(start, ticket.appeal_type, ticket.urgency, self.policy,
+                                self.calendar)
+
+
+_Changes = tuple[dict[str, Any], dict[str, Any]]  # field changes, event data
+
+
+def _check_state(ticket: Ticket, kind: CommandKind) -> TicketStatus:
+    """The status after `kind`; side events and follow-ups keep it."""
+    try:
+        if isinstance(kind, Action):
+            return apply_action(ticket.status, kind)
+        if isinstance(kind, SideEvent):
+            check_side_event(ticket.status, kind)
+        elif ticket.status not in FOLLOW_UP_STATES[kind]:
+            raise InvalidTransitionError(ticket.status, kind)
+    except InvalidTransitionError:
+        raise CommandRefusedError(R_STATE) from None
+    return ticket.status
+
+
+def _check_guards(ticket: Ticket, kind: CommandKind) -> None:
+    """Rules beyond the state table that do not depend on the command's data."""
+    if kind is Action.CLOSE:
+        callback = last_callback(ticket)
+        if callback is not None and callback.data.get("result") == Rating.DISSATISFIED.value:
+            raise CommandRefusedError(R_CLOSE_DISSATISFIED)
+        rated = callback is not None and bool(callback.data.get("reached"))
+        gave_up = callback_attempts(ticket) >= MAX_CALLBACK_ATTEMPTS
+        if not (rated or gave_up or not ticket.callback_permitted):
+            raise CommandRefusedError(R_CLOSE_UNRATED)
+    elif kind is FollowUp.EXTENSION_DECISION and pending_extension(ticket) is None:
+        raise CommandRefusedError(R_NO_PENDING_EXTENSION)
+    elif kind is SideEvent.EXTENSION and pending_extension(ticket) is not None:
+        raise CommandRefusedError(R_STATE)
+    elif kind is SideEvent.SUPERVISION and ticket.supervision_level is SUPERVISION_LADDER[-1]:
+        raise CommandRefusedError(R_LADDER)
+
+
+def _text(data: Mapping[str, Any], key: str, reason: str, *, low: int = 1,
+          high: int = MAX_REASON_CHARS) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not low <= len(value.strip()) <= high:
+        raise CommandRefusedError(reason)
+    return value.strip()
+
+
+def _unit(data: Mapping[str, Any]) -> str:
+    return _text(data, "unit", R_UNIT, high=80)
+
+
+def _register(_t: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
+    return {}, {}
+
+
+def _answer(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    text = _text(command.data, "text", R_TEXT, high=MAX_TEXT_CHARS)
+    return {"answer": text}, {"text": text}
+
+
+def _dispatch(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
+    unit = _unit(command.data)
+    deadline = context.deadline(ticket, command.at)
+    return ({"unit": unit, "deadline": deadline},
+            {"unit": unit, "deadline": deadline.isoformat()})
+
+
+def _redispatch(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
+    unit = _unit(command.data)
+    if unit == ticket.unit:
+        raise CommandRefusedError(R_SAME_UNIT)
+    deadline = context.deadline(ticket, command.at)
+    # The new unit starts afresh: the full time limit, and no supervision carried over.
+    return ({"unit": unit, "deadline": deadline, "supervision_level": None},
+            {"unit": unit, "deadline": deadline.isoformat(), "redispatch": True,
+             "previous_unit": ticket.unit})
+
+
+def _reject_return(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    return {}, {"unit": ticket.unit, "reason": _text(command.data, "reason", R_REASON)}
+
+
+def _unit_action(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
+    return {}, {"unit": ticket.unit}
+
+
+def _return(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    return {}, {"unit": ticket.unit, "reason": _text(command.data, "reason", R_REASON)}
+
+
+def _reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    text = _text(command.data, "text", R_TEXT, low=MIN_REPLY_CHARS, high=MAX_TEXT_CHARS)
+    return {"answer": text}, {"unit": ticket.unit, "text": text}
+
+
+def _close(_t: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
+    return {}, {}
+
+
+def _redo(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
+    reason = _text(command.data, "reason", R_REASON)
+    deadline = context.deadline(ticket, command.at)
+    return ({"redo_count": ticket.redo_count + 1, "deadline": deadline},
+            {"reason": reason, "unit": ticket.unit, "deadline": deadline.isoformat(),
+             "redo_count": ticket.redo_count + 1})
+
+
+def _merge(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    into = _text(command.data, "into", R_TARGET, high=40)
+    if into == ticket.id:
+        raise CommandRefusedError(R_TARGET)
+    return {}, {"into": into}
+
+
+def _extension(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    requested = _time(command.data.get("requested_deadline"), R_REQUESTED_DEADLINE)
+    if ticket.deadline is not None and requested <= ticket.deadline:
+        raise CommandRefusedError(R_REQUESTED_DEADLINE)
+    return {}, {"unit": ticket.unit, "requested_deadline": requested.isoformat(),
+                "reason": _text(command.data, "reason", R_REASON),
+                "decision": ExtensionDecision.PENDING.value}
+
+
+def _extension_decision(ticket: Ticket, command: TicketCommand, context: _Context
+                        ) -> _Changes:
+    request = pending_extension(ticket)
+    assert request is not None  # _check_guards
+    decision = command.data.get("decision")
+    if decision == ExtensionDecision.DENIED.value:
+        return {}, {"decision": decision, "request_id": request.id,
+                    "reason": _text(command.data, "reason", R_REASON)}
+    if decision != ExtensionDecision.APPROVED.value:
+        raise CommandRefusedError(R_DECISION)
+    start = ticket.deadline or command.at
+    days = command.data.get("working_days")
+    if days is not None:
+        if not isinstance(days, int) or isinstance(days, bool) or not (
+                1 <= days <= MAX_EXTENSION_WORKING_DAYS):
+            raise CommandRefusedError(R_EXTENSION_DEADLINE)
+        deadline = context.calendar.add_working_days(start, days)
+    else:
+        deadline = _time(command.data.get("deadline"), R_EXTENSION_DEADLINE)
+        if deadline <= start:
+            raise CommandRefusedError(R_EXTENSION_DEADLINE)
+    data: dict[str, Any] = {"decision": decision, "request_id": request.id,
+                            "deadline": deadline.isoformat()}
+    if days is not None:
+        data["working_days"] = days
+    return {"deadline": deadline}, data
+
+
+def _supervision(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    try:
+        level = SupervisionLevel(command.data.get("level"))
+    except ValueError:
+        raise CommandRefusedError(R_LADDER) from None
+    if level is not next_supervision_level(ticket):
+        raise CommandRefusedError(R_LADDER)
+    notice = _text(command.data, "notice", R_NOTICE, high=MAX_TEXT_CHARS)
+    return ({"supervision_level": level},
+            {"level": level.value, "unit": ticket.unit, "notice": notice})
+
+
+def _not_reached(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
+    return {}, {"reached": False, "result": None, "process": None,
+                "attempt": callback_attempts(ticket) + 1}
+
+
+def _callback(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    try:
+        result = Rating(command.data.get("result"))
+        process = Rating(command.data.get("process"))
+    except ValueError:
+        raise CommandRefusedError(R_RATINGS) from None
+    data: dict[str, Any] = {"reached": True, "result": result.value, "process": process.value}
+    remark = command.data.get("remark")
+    if remark:
+        data["remark"] = _text(command.data, "remark", R_NOTE, high=MAX_NOTE_CHARS)
+    return {}, data
+
+
+def _note(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    data: dict[str, Any] = {"text": _text(command.data, "text", R_NOTE, high=MAX_NOTE_CHARS)}
+    for key in ("merged_from", "split_from", "source"):
+        if command.data.get(key):
+            data[key] = _text(command.data, key, R_MALFORMED, high=40)
+    return {}, data
+
+
+def _split(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    to = _text(command.data, "to", R_TARGET, high=40)
+    if to == ticket.id:
+        raise CommandRefusedError(R_TARGET)
+    return {}, {"to": to, "reason": _text(command.data, "reason", R_REASON)}
+
+
+def _time(value: Any, reason: str) -> datetime:
+    try:
+        return parse_time(str(value))
+    except (InterchangeError, ValueError):
+        raise CommandRefusedError(reason) from None
+
+
+_APPLY: dict[CommandKind, Callable[[Ticket, TicketCommand, _Context], _Changes]] = {
+    Action.REGISTER: _register,
+    Action.ANSWER: _answer,
+    Action.DISPATCH: _dispatch,
+    Action.ACCEPT: _unit_action,
+    Action.RETURN: _return,
+    Action.REDISPATCH: _redispatch,
+    Action.REJECT_RETURN: _reject_return,
+    Action.REPLY: _reply,
+    Action.CLOSE: _close,
+    Action.REDO: _redo,
+    Action.MERGE: _merge,
+    SideEvent.EXTENSION: _extension,
+    SideEvent.SUPERVISION: _supervision,
+    SideEvent.CALLBACK_NOT_REACHED: _not_reached,
+    SideEvent.NOTE: _note,
+    FollowUp.CALLBACK: _callback,
+    FollowUp.EXTENSION_DECISION: _extension_decision,
+    FollowUp.SPLIT: _split,
+}
+
+
+# Reading the timeline ----------------------------------------------------------------------
+def _since_last_reply(ticket: Ticket) -> list[TicketEvent]:
+    """Callbacks belong to the latest reply: a redo starts the count again."""
+    events: list[TicketEvent] = []
+    for event in reversed(ticket.events):
+        if event.kind == "replied":
+            break
+        events.append(event)
+    return events[::-1]
+
+
+def last_callback(ticket: Ticket) -> TicketEvent | None:
+    callbacks = [e for e in _since_last_reply(ticket) if e.kind == "callback"]
+    return callbacks[-1] if callbacks else None
+
+
+def callback_attempts(ticket: Ticket) -> int:
+    """回访 attempts that did not reach the caller since the unit's latest reply."""
+    return sum(1 for e in _since_last_reply(ticket)
+               if e.kind == "callback" and not e.data.get("reached"))
+
+
+def pending_extension(ticket: Ticket) -> TicketEvent | None:
+    """The unit's extension request still waiting for the lead, if any: the latest extension
+    event, when it is an undecided request."""
+    extensions = [e for e in ticket.events if e.kind == "extension"]
+    if extensions and extensions[-1].data.get("decision") == ExtensionDecision.PENDING.value:
+        return extensions[-1]
+    return None
+
+
+def latest_event(ticket: Ticket, kind: str) -> TicketEvent | None:
+    return next((e for e in reversed(ticket.events) if e.kind == kind), None)
+
+
+def next_supervision_level(ticket: Ticket) -> SupervisionLevel | None:
+    """The next step of the 督办 ladder; None when written supervision was already sent."""
+    if ticket.supervision_level is None:
+        return SUPERVISION_LADDER[0]
+    position = SUPERVISION_LADDER.index(ticket.supervision_level)
+    return SUPERVISION_LADDER[position + 1] if position + 1 < len(SUPERVISION_LADDER) else None
+
+
+def merged_into(ticket: Ticket) -> str | None:
+    event = latest_event(ticket, "merged")
+    return str(event.data["into"]) if event is not None and event.data.get("into") else None
+
+
+def merged_from(ticket: Ticket) -> list[str]:
+    """Tickets merged into this one (their notes on this timeline name them)."""
+    return [str(e.data["merged_from"]) for e in ticket.events
+            if e.kind == "note" and e.data.get("merged_from")]
+
+
+def needs_lead(ticket: Ticket) -> bool:
+    """Flagged for the team lead: redone twice and still open."""
+    return ticket.redo_count >= LEAD_ATTENTION_REDOS and ticket.status in OPEN_STATES
+
+
+def check_merge_target(source: Ticket, target: Ticket | None) -> None:
+    """并单 goes into another ticket that is still open; both sides check it."""
+    if target is None or target.id == source.id or target.status not in OPEN_STATES:
+        raise CommandRefusedError(R_TARGET)
+
+
+# Split and supervision notices ------------------------------------------------------------
+def split_off(source: Ticket, *, new_id: str, content: str, demand: str, at: datetime,
+              actor: str) -> Ticket:
+    """拆单: part of an appeal becomes a registered ticket of its own, with the caller, place
+    and kind of the source; its first event names the source, whose `split` event names it."""
+    content, demand = content.strip(), demand.strip()
+    if not content or len(content) > MAX_NOTE_CHARS:
+        raise CommandRefusedError(R_NOTE)
+    return replace(source, id=new_id, created_at=at, status=TicketStatus.REGISTERED,
+                   content=content, demand=demand, unit=None, deadline=None, redo_count=0,
+                   answer=None, supervision_level=None,
+                   events=[TicketEvent(new_event_id(), at, "registered", actor,
+                                       {"split_from": source.id})])
+
+
+# The notice a unit receives with each step of the ladder; {placeholders} are filled by
+# `supervision_notice`. Marked for translation: the shipped notices are Chinese.
+NOTICE_TEMPLATES: dict[SupervisionLevel, str] = {
+    SupervisionLevel.REMINDER: QT_TRANSLATE_NOOP(
+        "SupervisionNotice",
+        "Reminder to {unit}: ticket {ticket} ({category}) is due {deadline}. Please handle "
+        "it and reply in time. Required: {required}"),
+    SupervisionLevel.PHONE: QT_TRANSLATE_NOOP(
+        "SupervisionNotice",
+        "Phone supervision of {unit}: ticket {ticket} ({category}), due {deadline}, has been "
+        "reminded before and is still not settled. Required: {required}"),
+    SupervisionLevel.WRITTEN: QT_TRANSLATE_NOOP(
+        "SupervisionNotice",
+        "Written supervision notice to {unit}: ticket {ticket} ({category}), due {deadline}, "
+        "remains unresolved after reminder and phone supervision. The unit is required to "
+        "report in writing. Required: {required}"),
+}
+
+
+def supervision_notice(template: str, ticket: Ticket, *, required: str) -> str:
+    """A ladder notice filled from the ticket; `template` is NOTICE_TEMPLATES[level], already
+    translated by the caller."""
+    deadline = (ticket.deadline.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+                if ticket.deadline else "—")
+    return template.format(unit=ticket.unit or "—", ticket=ticket.id,
+                           category=str(ticket.category) if ticket.category else "—",
+                           deadline=deadline, required=required.strip() or "—")

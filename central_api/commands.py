@@ -1,0 +1,88 @@
+"""Ticket commands on the server: the stored ticket, the core's checks, the stored result.
+
+Pushed `ticket.action` mutations, the unit workflow endpoints and the demo's unit simulator
+all change tickets through `run_command`, so each is re-checked by the same role table and
+lifecycle rules the client applied (agent_app/core/actions.py).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agent_app.core.actions import (
+    TicketCommand,
+    apply_command,
+    authorise,
+    check_merge_target,
+)
+from agent_app.core.calendar import WorkingCalendar
+from agent_app.core.deadlines import DeadlinePolicy
+from agent_app.core.enums import Role
+from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
+from agent_app.core.lifecycle import Action
+from agent_app.core.models import Ticket
+from agent_app.core.reference import DOCUMENTS
+from agent_app.paths import resources_dir
+from central_api.models import CalendarOverrideRow, TicketRecord
+from central_api.versions import next_version
+
+
+class UnknownTicketError(LookupError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def deadline_policy() -> DeadlinePolicy:
+    """The policy /deadline-policy serves: the shipped document."""
+    path = resources_dir() / "catalogues" / DOCUMENTS["deadline_policy"]
+    return DeadlinePolicy.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def working_calendar(session: Session) -> WorkingCalendar:
+    """With the overrides an admin keeps on this server (the ones clients fetch)."""
+    return WorkingCalendar(overrides={row.day: row.workday
+                                      for row in session.scalars(select(CalendarOverrideRow))})
+
+
+def locked_ticket(session: Session, ticket_id: str) -> tuple[TicketRecord, Ticket]:
+    """The stored ticket, locked until commit so concurrent commands apply one after another."""
+    record = session.scalar(select(TicketRecord).where(TicketRecord.id == ticket_id)
+                            .with_for_update())
+    if record is None or record.deleted:
+        raise UnknownTicketError(ticket_id)
+    try:
+        return record, ticket_from_dict(json.loads(record.data))
+    except InterchangeError as exc:  # stored by an older release in a shape we cannot read
+        raise UnknownTicketError(ticket_id) from exc
+
+
+def run_command(session: Session, record: TicketRecord, ticket: Ticket,
+                command: TicketCommand, role: Role) -> Ticket:
+    """Check and apply one command to a locked ticket and store the result with a new
+    version; nothing is written when it is refused. Does not commit."""
+    authorise(ticket, command.kind, role)
+    if command.kind is Action.MERGE:
+        target_id = str(command.data.get("into", ""))
+        target = None
+        if target_id and target_id != ticket.id:
+            try:
+                target = locked_ticket(session, target_id)[1]
+            except UnknownTicketError:
+                target = None
+        check_merge_target(ticket, target)
+    result = apply_command(ticket, command, policy=deadline_policy(),
+                           calendar=working_calendar(session))
+    if len(result.events) == len(ticket.events):
+        return result  # a replay: nothing new to store
+    record.data = json.dumps(ticket_to_dict(result), ensure_ascii=False)
+    record.status = result.status.value
+    record.unit = result.unit
+    record.version = next_version(session)
+    record.updated_at = datetime.now(UTC)
+    return result
+
