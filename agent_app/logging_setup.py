@@ -1,25 +1,76 @@
-"""Logging with phone numbers masked: a log file must not become a list of callers."""
+"""Logging with phone numbers and tokens masked: a log file must not become a list of callers.
+
+Records go to the console and to a rotating file in the user's log folder, which "export
+diagnostics" zips for IT.
+"""
 
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
-from agent_app.core.masking import mask_phones_in_text
+from agent_app.core.masking import mask_sensitive_text
+
+LOG_FILENAME = "agent-app.log"
+LOG_MAX_BYTES = 2_000_000
+LOG_BACKUPS = 4  # with the current file, at most 10 MB of logs
 
 
 class MaskPhonesFilter(logging.Filter):
+    """Masks the message and any traceback before a handler formats them."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_phones_in_text(record.getMessage())
+        if getattr(record, "masked", False):
+            return True  # the same record reaches each handler
+        text = record.getMessage()
+        if record.exc_info:
+            text += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+            record.exc_info = None
+            record.exc_text = None
+        record.msg = mask_sensitive_text(text)
         record.args = None
+        record.masked = True
         return True
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(MaskPhonesFilter())
+def configure_logging(level: int = logging.INFO, log_dir: Path | None = None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if log_dir is not None:
+        file_handler = _rotating_file(log_dir)
+        if file_handler is not None:
+            handlers.append(file_handler)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    masking = MaskPhonesFilter()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.addFilter(masking)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for old in root.handlers:
+        old.close()
+    root.handlers[:] = handlers
     root.setLevel(level)
     # Alembic narrates every migration step at INFO; only its problems matter to a user.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _rotating_file(log_dir: Path) -> RotatingFileHandler | None:
+    """Opened now, so a folder that cannot be written is reported once, not at every record."""
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        return RotatingFileHandler(log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES,
+                                   backupCount=LOG_BACKUPS, encoding="utf-8")
+    except OSError as exc:
+        print(f"cannot write the log file in {log_dir}: {exc.strerror or exc}; "
+              f"logging to the console only", file=sys.stderr)
+        return None
+
+
+def current_log_dir() -> Path | None:
+    """Where this process writes its log file, if it writes one."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, RotatingFileHandler):
+            return Path(handler.baseFilename).parent
+    return None

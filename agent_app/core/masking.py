@@ -29,3 +29,20 @@ def mask_name(name: str) -> str:
 def mask_phones_in_text(text: str) -> str:
     """For log lines: every phone-looking number in free text is masked."""
     return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+# `Bearer …`, `token=…`, `"password": "…"` and the like; the value runs to a quote, space,
+# comma, ampersand, semicolon or brace.
+_SECRET_RE = re.compile(
+    r"(?i)(\bbearer\s+|\b(?:access_token|refresh_token|token|password|passwd|secret|api_key)"
+    r"[\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;}]+)")
+
+
+def mask_secrets_in_text(text: str) -> str:
+    """Tokens and passwords in free text keep their label and lose their value."""
+    return _SECRET_RE.sub(lambda m: f"{m.group(1)}***", text)
+
+
+def mask_sensitive_text(text: str) -> str:
+    """What logs and diagnostics go through: secrets, then phone numbers."""
+    return mask_phones_in_text(mask_secrets_in_text(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
 import uuid
@@ -188,7 +189,8 @@ class Database:
 def open_database(path: Path, *, migrate_to: str = "head") -> Database:
     """Check, open and migrate the cache at `path`, creating it if needed.
 
-    Raises CorruptDatabaseError rather than touching a file SQLite cannot read.
+    Raises CorruptDatabaseError rather than touching a file SQLite cannot read, and OSError
+    when the disk or folder is at fault (full, read-only, cannot be opened).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     check_file(path)
@@ -198,10 +200,23 @@ def open_database(path: Path, *, migrate_to: str = "head") -> Database:
         if migrate_to == "head":
             _ensure_client_id(database)
     except SADatabaseError as exc:
-        raise CorruptDatabaseError(path, str(exc.orig)) from exc
+        raise _open_error(path, exc.orig) from exc
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(path, str(exc)) from exc
+        raise _open_error(path, exc) from exc
     return database
+
+
+# SQLite's primary result codes that blame the disk or the folder, not the file's contents:
+# offering to move a healthy database aside would not help a full disk or a read-only folder.
+_DISK_ERRORS = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS,
+                sqlite3.SQLITE_CANTOPEN: errno.EACCES, sqlite3.SQLITE_IOERR: errno.EIO}
+
+
+def _open_error(path: Path, exc: BaseException | None) -> Exception:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _DISK_ERRORS:
+        return OSError(_DISK_ERRORS[code & 0xFF], str(exc), str(path))
+    return CorruptDatabaseError(path, str(exc))
 
 
 def _backup(engine: Engine, target: Path) -> None:
