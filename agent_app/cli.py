@@ -30,7 +30,23 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the caller's number as the telephony system passes it")
     sync = commands.add_parser("sync", help="push local changes and pull the server's, headless")
     sync.add_argument("--once", action="store_true", help="one round, then exit")
+    _add_kb_commands(commands)
     return parser
+
+
+def _add_kb_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    kb = commands.add_parser("kb", help="knowledge base: import articles, search them")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    kb_import = kb_commands.add_parser(
+        "import", help="add or update articles from JSON Lines; bad lines are reported and "
+                       "skipped (exit 1), the rest imported")
+    kb_import.add_argument("file", type=Path, metavar="FILE.jsonl", help="'-' reads stdin")
+    kb_search = kb_commands.add_parser("search", help="search the local KB, best first")
+    kb_search.add_argument("text", nargs="?", help="what to look for")
+    kb_search.add_argument("--json", action="store_true", help="a JSON array of hits")
+    kb_search.add_argument("--limit", type=int, default=10, help="hits per query (10)")
+    kb_search.add_argument("--batch", type=Path, metavar="FILE",
+                           help="one query per line in, one JSON array per line out")
 
 
 def _incoming_number(text: str) -> str:
@@ -60,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         from agent_app.sync.headless import run_sync
 
         return run_sync(data_dir, args.server_url, once=args.once)
+    if args.command == "kb":
+        from agent_app.search.commands import run_import, run_search
+
+        if args.kb_command == "import":
+            return run_import(data_dir, args.file)
+        return run_search(data_dir, args.text, as_json=args.json, limit=args.limit,
+                          batch=args.batch)
     return launch_gui(data_dir, args)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from agent_app.storage.schema import Base
+from agent_app.storage.schema import Base, modelled_by_sqlalchemy
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,7 +18,7 @@ target_metadata = Base.metadata
 def run_with(connection) -> None:  # type: ignore[no-untyped-def]
     # Batch mode: SQLite cannot ALTER most things, so Alembic copies the table instead.
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True)
+                      render_as_batch=True, include_name=modelled_by_sqlalchemy)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -104,8 +104,11 @@ def import_synced_tickets(db: Database, records: Iterable[Mapping[str, Any]]) ->
 
 
 def import_kb_articles(db: Database, articles: Iterable[Mapping[str, Any]]) -> int:
+    """Articles and their search index are written together (agent_app.search)."""
+    from agent_app.search.index import apply_article_changes  # search builds on storage
+
     with db.unit_of_work() as uow:
-        count = uow.kb.upsert_many(articles)
+        count = apply_article_changes(uow.session, list(articles), [])
         uow.commit()
         return count
 

@@ -46,6 +46,19 @@ class Base(DeclarativeBase):
     pass
 
 
+# SQLite virtual tables (and the shadow tables SQLite makes for them) that no model can
+# describe: migration 0005 creates the KB full-text index, agent_app.search fills it.
+VIRTUAL_TABLES = ("kb_fts",)
+
+
+def modelled_by_sqlalchemy(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's include_name hook: compare and autogenerate everything but the virtual
+    tables above."""
+    if type_ != "table" or name is None:
+        return True
+    return not any(name == table or name.startswith(f"{table}_") for table in VIRTUAL_TABLES)
+
+
 class TicketRow(Base):
     __tablename__ = "tickets"
 
@@ -158,6 +171,21 @@ class KbArticleRow(Base):
     category: Mapped[str | None] = mapped_column(String(80))
     unit: Mapped[str | None] = mapped_column(String(80))
     updated_at: Mapped[datetime | None] = mapped_column(UtcIsoTime)
+
+
+class KbSearchDocRow(Base):
+    """The full-text row (kb_fts rowid) of each article, a fingerprint of the text that row
+    was made from (contentless FTS5 can only delete a row given the same text again), and
+    the title's pinyin for the typo fallback, computed once here rather than per query."""
+
+    __tablename__ = "kb_search_docs"
+
+    doc_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(40))
+    title_pinyin: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_kb_search_docs_article", "article_id", unique=True),)
 
 
 class ConflictRow(Base):

@@ -1,0 +1,243 @@
+"""Keeping the full-text index in step with kb_articles, in the writer's own transaction.
+
+kb_fts is contentless: it stores only the inverted index, not the text, so deleting a row
+means handing FTS5 the same tokens again. They are cut again from the article row as it is
+stored; a fingerprint in kb_search_docs proves that row is what was indexed, and when it is
+not (the row was changed behind the index's back) the whole index is rebuilt rather than
+corrupted. The index is derived data: a new tokenizer version rebuilds it from kb_articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+from agent_app.search.model import KbArticle
+from agent_app.search.pinyin import initials, pair_tokens, phrase_syllables
+from agent_app.search.text import index_tokens, segments
+from agent_app.storage.schema import KbArticleRow, KbSearchDocRow, MetaRow
+
+# Bump when the tokens change: every database then rebuilds its index once.
+TOKENIZER_VERSION = "1"
+INDEX_VERSION_KEY = "kb_index_version"
+FTS_COLUMNS = ("title", "body", "meta", "py_full", "py_init")
+# Kept in step with migration 0005, which made the first one; a rebuild uses this.
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE kb_fts USING fts5("
+    "title, body, meta, py_full, py_init, content='', "
+    "tokenize='unicode61 remove_diacritics 0', prefix='2 3')"
+)
+_BATCH = 500  # ids per IN (...) query: well under SQLite's variable limit
+_T = TypeVar("_T")
+
+_INSERT_FTS = text(
+    "INSERT INTO kb_fts(rowid, title, body, meta, py_full, py_init) "
+    "VALUES (:rowid, :title, :body, :meta, :py_full, :py_init)")
+_DELETE_FTS = text(
+    "INSERT INTO kb_fts(kb_fts, rowid, title, body, meta, py_full, py_init) "
+    "VALUES ('delete', :rowid, :title, :body, :meta, :py_full, :py_init)")
+
+
+def index_version() -> str:
+    return f"{TOKENIZER_VERSION}/pypinyin-{version('pypinyin')}"
+
+
+@dataclass(frozen=True)
+class IndexedText:
+    """The token strings one article puts into kb_fts, column by column."""
+
+    title: str
+    body: str
+    meta: str
+    py_full: str
+    py_init: str
+    title_pinyin: str  # syllables of the title's Han runs, runs split by " / "
+
+    def params(self, rowid: int) -> dict[str, Any]:
+        return {"rowid": rowid, "title": self.title, "body": self.body, "meta": self.meta,
+                "py_full": self.py_full, "py_init": self.py_init}
+
+
+def indexed_text(article: KbArticle) -> IndexedText:
+    full: list[str] = []
+    first: list[str] = []
+    runs: list[str] = []
+    for segment in segments(article.title):
+        if segment.is_han:
+            syllables = phrase_syllables(segment.text)
+            full.extend(pair_tokens(syllables))
+            first.extend(pair_tokens(initials(syllables)))
+            runs.append(" ".join(syllables))
+    meta = " ".join(filter(None, (article.category, article.unit)))
+    return IndexedText(title=index_tokens(article.title), body=index_tokens(article.body),
+                       meta=index_tokens(meta), py_full=" ".join(full),
+                       py_init=" ".join(first), title_pinyin=" / ".join(runs))
+
+
+def fingerprint(article: KbArticle) -> str:
+    material = "\x1f".join((article.title, article.body, article.category or "",
+                            article.unit or ""))
+    return hashlib.sha1(material.encode("utf-8")).hexdigest()
+
+
+def article_from_row(row: KbArticleRow) -> KbArticle:
+    return KbArticle(id=row.id, title=row.title, body=row.body, category=row.category,
+                     unit=row.unit, updated_at=row.updated_at)
+
+
+def apply_article_changes(session: Session,
+                          upserts: Sequence[Mapping[str, Any] | KbArticle],
+                          deleted_ids: Sequence[str]) -> int:
+    """Write these articles to kb_articles, remove the deleted ones, and bring the index
+    along, all in the caller's transaction (the caller commits). Upserts are KbArticles
+    or in the interchange form (KbArticle.from_dict raises InterchangeError on a bad one); an
+    unchanged article costs no index work. Returns how many articles were written or
+    removed."""
+    ensure_index(session)
+    latest: dict[str, KbArticle] = {}
+    for data in upserts:
+        article = data if isinstance(data, KbArticle) else KbArticle.from_dict(data)
+        latest[article.id] = article
+    removed = [str(article_id) for article_id in dict.fromkeys(deleted_ids)
+               if article_id not in latest]
+    ids = list(latest) + removed
+    stale = False
+    docs: dict[str, KbSearchDocRow] = {}
+    for chunk in _chunks(ids):
+        docs.update((doc.article_id, doc) for doc in session.scalars(
+            select(KbSearchDocRow).where(KbSearchDocRow.article_id.in_(chunk))))
+        stored = {row.id: article_from_row(row) for row in session.scalars(
+            select(KbArticleRow).where(KbArticleRow.id.in_(chunk)))}
+        retire: list[dict[str, Any]] = []
+        for article_id in chunk:
+            doc, old = docs.get(article_id), stored.get(article_id)
+            new = latest.get(article_id)
+            if doc is None or (new is not None and fingerprint(new) == doc.fingerprint):
+                continue
+            if old is None or fingerprint(old) != doc.fingerprint:
+                stale = True  # the index does not hold what the table holds: rebuild below
+                continue
+            retire.append(indexed_text(old).params(doc.doc_id))
+        if retire and not stale:
+            session.execute(_DELETE_FTS, retire)
+
+    _write_rows(session, list(latest.values()))
+    for chunk in _chunks(removed):
+        session.execute(delete(KbArticleRow).where(KbArticleRow.id.in_(chunk)))
+        session.execute(delete(KbSearchDocRow).where(KbSearchDocRow.article_id.in_(chunk)))
+    if stale:
+        rebuild_index(session)
+        return len(latest) + len(removed)
+    changed = [article for article in latest.values()
+               if article.id not in docs or docs[article.id].fingerprint != fingerprint(article)]
+    _index(session, changed, docs)
+    return len(latest) + len(removed)
+
+
+def _write_rows(session: Session, articles: Sequence[KbArticle]) -> None:
+    for chunk in _chunks(articles):
+        statement = insert(KbArticleRow).values([
+            {"id": a.id, "title": a.title, "body": a.body, "category": a.category,
+             "unit": a.unit, "updated_at": a.updated_at} for a in chunk])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[KbArticleRow.id],
+            set_={column: statement.excluded[column]
+                  for column in ("title", "body", "category", "unit", "updated_at")}))
+
+
+def _index(session: Session, articles: Sequence[KbArticle],
+           docs: Mapping[str, KbSearchDocRow]) -> None:
+    """Add rows for new or changed articles; a changed one keeps its doc_id."""
+    if not articles:
+        return
+    next_id = (session.scalar(select(func.max(KbSearchDocRow.doc_id))) or 0) + 1
+    for chunk in _chunks(articles):
+        fts_rows: list[dict[str, Any]] = []
+        doc_rows: list[dict[str, Any]] = []
+        for article in chunk:
+            doc = docs.get(article.id)
+            if doc is None:
+                doc_id, next_id = next_id, next_id + 1
+            else:
+                doc_id = doc.doc_id
+            tokens = indexed_text(article)
+            fts_rows.append(tokens.params(doc_id))
+            doc_rows.append({"doc_id": doc_id, "article_id": article.id,
+                             "fingerprint": fingerprint(article),
+                             "title_pinyin": tokens.title_pinyin})
+        session.execute(_INSERT_FTS, fts_rows)
+        statement = insert(KbSearchDocRow).values(doc_rows)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[KbSearchDocRow.doc_id],
+            set_={"fingerprint": statement.excluded.fingerprint,
+                  "title_pinyin": statement.excluded.title_pinyin}))
+
+
+def rebuild_index(session: Session) -> int:
+    """Throw the index away and make it again from kb_articles. Returns the article count."""
+    session.execute(text("DROP TABLE IF EXISTS kb_fts"))
+    session.execute(text(FTS_DDL))
+    session.execute(delete(KbSearchDocRow))
+    count = 0
+    batch: list[KbArticle] = []
+    for row in session.scalars(select(KbArticleRow).order_by(KbArticleRow.id)
+                               .execution_options(yield_per=_BATCH)):
+        batch.append(article_from_row(row))
+        if len(batch) == _BATCH:
+            count += _index_new(session, batch, count)
+            batch = []
+    count += _index_new(session, batch, count)
+    _set_version(session)
+    return count
+
+
+def _index_new(session: Session, articles: Sequence[KbArticle], done: int) -> int:
+    fts_rows: list[dict[str, Any]] = []
+    doc_rows: list[dict[str, Any]] = []
+    for offset, article in enumerate(articles, start=done + 1):
+        tokens = indexed_text(article)
+        fts_rows.append(tokens.params(offset))
+        doc_rows.append({"doc_id": offset, "article_id": article.id,
+                         "fingerprint": fingerprint(article),
+                         "title_pinyin": tokens.title_pinyin})
+    if articles:
+        session.execute(_INSERT_FTS, fts_rows)
+        session.execute(insert(KbSearchDocRow), doc_rows)
+    return len(articles)
+
+
+def ensure_index(session: Session) -> bool:
+    """Rebuild when the index was made by another tokenizer version, or never (a database
+    from before the index existed). Returns whether it rebuilt."""
+    stamp = session.get(MetaRow, INDEX_VERSION_KEY)
+    if stamp is not None and stamp.value == index_version():
+        return False
+    rebuild_index(session)
+    return True
+
+
+def _set_version(session: Session) -> None:
+    stamp = session.get(MetaRow, INDEX_VERSION_KEY)
+    if stamp is None:
+        session.add(MetaRow(key=INDEX_VERSION_KEY, value=index_version()))
+    else:
+        stamp.value = index_version()
+    session.flush()
+
+
+def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start:start + _BATCH]
+
+
+def iter_articles(session: Session, ids: Iterable[str]) -> Iterator[KbArticle]:
+    for chunk in _chunks(list(ids)):
+        for row in session.scalars(select(KbArticleRow).where(KbArticleRow.id.in_(chunk))):
+            yield article_from_row(row)

@@ -1,0 +1,159 @@
+"""KbSearcher: the query side of the KB index (DESIGN.md §6).
+
+Ranking in three passes, each only when the one before found too little:
+1. strict — every piece of the query matches (as itself, a synonym, or its sound), bm25
+   with the title weighted over the body;
+2. loose — any bigram or piece matches, for colloquial sentences that no article contains
+   word for word;
+3. fuzzy — rapidfuzz on the titles' pinyin, for typos that are near in sound but not equal.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from agent_app.search.index import article_from_row, ensure_index
+from agent_app.search.model import KbArticle, KbHit
+from agent_app.search.query import QueryPlan, plan_query
+from agent_app.search.snippet import make_snippet, title_words_for_pinyin
+from agent_app.search.synonyms import Synonyms, shipped_synonyms
+from agent_app.storage.database import Database
+from agent_app.storage.schema import KbArticleRow, KbSearchDocRow
+
+log = logging.getLogger(__name__)
+
+# bm25 weight per kb_fts column: title, body, meta (category, unit), pinyin full, initials.
+COLUMN_WEIGHTS = (10.0, 1.0, 2.0, 6.0, 6.0)
+FUZZY_BELOW = 3  # the fuzzy pass runs when the index found fewer hits than this
+FUZZY_CUTOFF = 75.0
+_MATCH = text(
+    "SELECT rowid, bm25(kb_fts, {}) AS rank FROM kb_fts WHERE kb_fts MATCH :query "
+    "ORDER BY rank LIMIT :limit".format(", ".join(str(w) for w in COLUMN_WEIGHTS)))
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    doc_id: int
+    score: float
+
+
+class KbSearcher:
+    """Search the local KB. Call from the DB worker (it reads, and on first use may build the
+    index); `search` returns an empty list rather than raising on any input."""
+
+    def __init__(self, db: Database, synonyms: Synonyms | None = None) -> None:
+        self._db = db
+        self._synonyms = synonyms if synonyms is not None else shipped_synonyms()
+        self._index_checked = False
+        self._fuzzy_titles: tuple[str, list[tuple[int, str, str]]] | None = None
+
+    def search(self, text: str, limit: int = 10) -> list[KbHit]:
+        if limit <= 0 or not isinstance(text, str):
+            return []
+        plan = plan_query(text, self._synonyms)
+        if plan.empty:
+            return []
+        try:
+            with self._db.session() as session:
+                self._ensure_index(session)
+                ranked = self._rank(session, plan, limit)
+                return self._hits(session, ranked[:limit], plan)
+        except OperationalError:
+            # Only a damaged index gets here (queries are built from quoted tokens); the
+            # operator is better served by no hits than by an error while on a call.
+            log.exception("KB search failed for a query of %d characters", len(text))
+            return []
+
+    def get(self, article_id: str) -> KbArticle | None:
+        with self._db.session() as session:
+            row = session.get(KbArticleRow, article_id)
+            return article_from_row(row) if row is not None else None
+
+    def _ensure_index(self, session: Session) -> None:
+        if self._index_checked:
+            return
+        with session.begin():
+            ensure_index(session)
+        self._index_checked = True
+
+    def _rank(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:
+        ranked = self._match(session, plan.strict(), limit)
+        if len(ranked) < limit:
+            _append_below(ranked, self._match(session, plan.loose(), limit))
+        if len(ranked) < min(limit, FUZZY_BELOW):
+            _append_below(ranked, self._fuzzy(session, plan, limit))
+        return ranked
+
+    @staticmethod
+    def _match(session: Session, expression: str, limit: int) -> list[_Ranked]:
+        rows = session.execute(_MATCH, {"query": expression, "limit": limit})
+        return [_Ranked(doc_id, -rank) for doc_id, rank in rows]
+
+    def _fuzzy(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:
+        from rapidfuzz import fuzz, process
+
+        syllables = plan.syllables()
+        if len(syllables) < 2:
+            return []
+        initials_only = all(len(s) == 1 for s in syllables)
+        wanted = "".join(syllables)
+        titles = self._titles(session)
+        choices = [initial if initials_only else full for _doc, full, initial in titles]
+        matches = process.extract(wanted, choices, scorer=fuzz.partial_ratio, limit=limit,
+                                  score_cutoff=FUZZY_CUTOFF)
+        return [_Ranked(titles[index][0], score / 100.0) for _choice, score, index in matches]
+
+    def _titles(self, session: Session) -> list[tuple[int, str, str]]:
+        """Every title's pinyin run together, full and initials; kept until the index
+        changes (its row count and highest row id tell)."""
+        stamp = str(session.execute(text(
+            "SELECT count(*), max(doc_id), sum(length(title_pinyin)) FROM kb_search_docs"
+        )).one())
+        if self._fuzzy_titles is None or self._fuzzy_titles[0] != stamp:
+            rows: list[tuple[int, str, str]] = []
+            for doc_id, reading in session.execute(
+                    select(KbSearchDocRow.doc_id, KbSearchDocRow.title_pinyin)):
+                syllables = reading.replace("/", " ").split()
+                rows.append((doc_id, "".join(syllables), "".join(s[0] for s in syllables)))
+            self._fuzzy_titles = (stamp, rows)
+        return self._fuzzy_titles[1]
+
+    def _hits(self, session: Session, ranked: Sequence[_Ranked],
+              plan: QueryPlan) -> list[KbHit]:
+        if not ranked:
+            return []
+        rows = {doc.doc_id: (doc, article) for doc, article in session.execute(
+            select(KbSearchDocRow, KbArticleRow)
+            .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
+            .where(KbSearchDocRow.doc_id.in_([r.doc_id for r in ranked])))}
+        terms = plan.highlight_terms()
+        sounds = [piece.syllables for piece in plan.pieces if piece.syllables]
+        hits: list[KbHit] = []
+        for item in ranked:
+            if item.doc_id not in rows:
+                continue
+            doc, article = rows[item.doc_id]
+            wanted = terms + title_words_for_pinyin(article.title, doc.title_pinyin, sounds)
+            snippet, highlights = make_snippet(article.body, wanted)
+            hits.append(KbHit(id=article.id, title=article.title, score=round(item.score, 4),
+                              snippet=snippet, highlights=highlights, unit=article.unit,
+                              category=article.category, updated_at=article.updated_at))
+        return hits
+
+
+def _append_below(ranked: list[_Ranked], more: Sequence[_Ranked]) -> None:
+    """Add hits of a weaker pass after those already found, scaled so scores still fall."""
+    seen = {r.doc_id for r in ranked}
+    fresh = [r for r in more if r.doc_id not in seen]
+    if not fresh:
+        return
+    top = max(r.score for r in fresh)
+    floor = min((r.score for r in ranked), default=top)
+    scale = (floor / top) * 0.9 if top > 0 and floor < top else 1.0
+    ranked.extend(_Ranked(r.doc_id, r.score * scale) for r in fresh)
