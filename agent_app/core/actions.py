@@ -589,3 +589,47 @@ def supervision_notice(template: str, ticket: Ticket, *, required: str) -> str:
     return template.format(unit=ticket.unit or "—", ticket=ticket.id,
                            category=str(ticket.category) if ticket.category else "—",
                            deadline=deadline, required=required.strip() or "—")
+
+
+# Words the UI shows, translated in contexts "TicketCommandLabel" and "TicketEvent".
+COMMAND_LABELS: dict[CommandKind, str] = {
+    Action.REGISTER: QT_TRANSLATE_NOOP("TicketCommandLabel", "Register"),
+    Action.ANSWER: QT_TRANSLATE_NOOP("TicketCommandLabel", "Answer directly"),
+    Action.DISPATCH: QT_TRANSLATE_NOOP("TicketCommandLabel", "Dispatch"),
+    Action.ACCEPT: QT_TRANSLATE_NOOP("TicketCommandLabel", "Accept"),
+    Action.RETURN: QT_TRANSLATE_NOOP("TicketCommandLabel", "Return"),
+    Action.REDISPATCH: QT_TRANSLATE_NOOP("TicketCommandLabel",
+                                         "Approve return and re-dispatch"),
+    Action.REJECT_RETURN: QT_TRANSLATE_NOOP("TicketCommandLabel", "Reject return"),
+    Action.REPLY: QT_TRANSLATE_NOOP("TicketCommandLabel", "Reply"),
+    Action.CLOSE: QT_TRANSLATE_NOOP("TicketCommandLabel", "Close"),
+    Action.REDO: QT_TRANSLATE_NOOP("TicketCommandLabel", "Send back for redo"),
+    Action.MERGE: QT_TRANSLATE_NOOP("TicketCommandLabel", "Merge into another ticket"),
+    SideEvent.EXTENSION: QT_TRANSLATE_NOOP("TicketCommandLabel", "Request extension"),
+    SideEvent.SUPERVISION: QT_TRANSLATE_NOOP("TicketCommandLabel", "Supervise"),
+    SideEvent.CALLBACK_NOT_REACHED: QT_TRANSLATE_NOOP("TicketCommandLabel",
+                                                      "Callback not reached"),
+    SideEvent.NOTE: QT_TRANSLATE_NOOP("TicketCommandLabel", "Add note"),
+    FollowUp.CALLBACK: QT_TRANSLATE_NOOP("TicketCommandLabel", "Record callback"),
+    FollowUp.EXTENSION_DECISION: QT_TRANSLATE_NOOP("TicketCommandLabel",
+                                                   "Decide extension request"),
+    FollowUp.SPLIT: QT_TRANSLATE_NOOP("TicketCommandLabel", "Split off a ticket"),
+}
+
+EVENT_LABELS: dict[str, str] = {
+    "registered": QT_TRANSLATE_NOOP("TicketEvent", "Registered"),
+    "answered": QT_TRANSLATE_NOOP("TicketEvent", "Answered directly"),
+    "dispatched": QT_TRANSLATE_NOOP("TicketEvent", "Dispatched"),
+    "accepted": QT_TRANSLATE_NOOP("TicketEvent", "Accepted"),
+    "returned": QT_TRANSLATE_NOOP("TicketEvent", "Returned"),
+    "return_rejected": QT_TRANSLATE_NOOP("TicketEvent", "Return rejected"),
+    "replied": QT_TRANSLATE_NOOP("TicketEvent", "Replied"),
+    "closed": QT_TRANSLATE_NOOP("TicketEvent", "Closed"),
+    "redo": QT_TRANSLATE_NOOP("TicketEvent", "Sent back for redo"),
+    "merged": QT_TRANSLATE_NOOP("TicketEvent", "Merged"),
+    "extension": QT_TRANSLATE_NOOP("TicketEvent", "Extension"),
+    "supervised": QT_TRANSLATE_NOOP("TicketEvent", "Supervised"),
+    "callback": QT_TRANSLATE_NOOP("TicketEvent", "Callback"),
+    "note": QT_TRANSLATE_NOOP("TicketEvent", "Note"),
+    "split": QT_TRANSLATE_NOOP("TicketEvent", "Split"),
+}

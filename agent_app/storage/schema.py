@@ -11,6 +11,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 
+UTC_TEXT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def utc_text(value: datetime) -> str:
+    """How times are stored: comparing these strings compares the times (raw SQL uses it)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime cannot be stored")
+    return value.astimezone(UTC).strftime(UTC_TEXT_FORMAT)
+
+
 class UtcIsoTime(TypeDecorator[datetime]):
     """Aware datetimes stored as fixed-width UTC ISO text, so text order is time order."""
 
@@ -18,16 +28,12 @@ class UtcIsoTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime cannot be stored")
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return None if value is None else utc_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        return datetime.strptime(value, UTC_TEXT_FORMAT).replace(tzinfo=UTC)
 
 
 class SyncState(StrEnum):

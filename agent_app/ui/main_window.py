@@ -20,14 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import __version__
+from agent_app.core.enums import Role
 from agent_app.storage.database import Database
 from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError, SignedIn
 from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
 from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.callback.screen import CallbackScreen
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.intake.screen import IntakeScreen
 from agent_app.ui.overview.screen import OverviewScreen
+from agent_app.ui.queue.screen import QueueScreen
+from agent_app.ui.review.screen import ReviewScreen
 from agent_app.ui.sync_problems import SyncProblemsDialog
+from agent_app.ui.ticket.commands import refusal_text
 from agent_app.ui.widgets import plain_label
 
 
@@ -93,6 +98,15 @@ class MainWindow(QMainWindow):
         self.intake = IntakeScreen(tasks, actor=session.user.username)
         self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
         self.add_screen(Screen("overview", self.tr("Overview"), OverviewScreen(tasks)))
+        role, actor = session.user.role, session.user.username
+        self.add_screen(Screen("queue", self.tr("Tickets"),
+                               QueueScreen(tasks, role=role, actor=actor)))
+        if role in (Role.LEAD, Role.ADMIN):
+            self.add_screen(Screen("review", self.tr("Review"),
+                                   ReviewScreen(tasks, role=role, actor=actor)))
+        if role in (Role.OPERATOR, Role.LEAD):
+            self.add_screen(Screen("callbacks", self.tr("Callbacks"),
+                                   CallbackScreen(tasks, role=role, actor=actor)))
         self.nav.setCurrentRow(0)
 
         self._build_menus()
@@ -254,7 +268,8 @@ class MainWindow(QMainWindow):
         if report.rejected:
             self.statusBar().showMessage(
                 self.tr("%1 change(s) refused by the server: %2")
-                .replace("%1", str(len(report.rejected))).replace("%2", report.rejected[0][1]),
+                .replace("%1", str(len(report.rejected)))
+                .replace("%2", refusal_text(report.rejected[0][1])),
                 15_000)
 
     def _sync_failed(self, exc: BaseException) -> None:

@@ -1,0 +1,1 @@
+"""Callbacks 回访: replied tickets awaiting the caller's ratings."""

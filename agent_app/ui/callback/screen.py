@@ -1,0 +1,243 @@
+"""Callbacks 回访: the replied tickets awaiting a call to the caller, the longest waiting
+first. The operator records the handling result and the service process (satisfied / basically
+satisfied / dissatisfied), or that the caller was not reached. A satisfied or basically
+satisfied result closes the ticket; a dissatisfied one sends it back to the unit for redo
+(重办, a new deadline), and a second redo flags it for the team lead. A lead may also send a
+formulaic or empty reply back for redo, with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.core.actions import MAX_CALLBACK_ATTEMPTS, CommandKind, FollowUp, TicketCommand
+from agent_app.core.calendar import CHINA_TZ
+from agent_app.core.enums import Rating, Role
+from agent_app.core.lifecycle import Action, SideEvent
+from agent_app.storage.worklists import CallbackItem, load_callbacks
+from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.table_model import RowsTableModel
+from agent_app.ui.ticket.detail import TicketDetailView
+from agent_app.ui.ticket.panel import format_time
+from agent_app.ui.widgets import FieldError, plain_label
+
+# Leads may judge a reply formulaic and send it back; operators act through the ratings.
+LEAD_ACTIONS = frozenset({Action.REDO})
+
+
+def _now() -> datetime:
+    return datetime.now(CHINA_TZ)
+
+
+class CallbackListModel(RowsTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__([self.tr("Ticket"), self.tr("Replied"), self.tr("Unit"),
+                          self.tr("Caller"), self.tr("Attempts"), self.tr("Redo"),
+                          self.tr("Reply")], parent)
+
+    def cell(self, item: CallbackItem, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 6:
+            return item.reply
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and item.redo_count >= 1:
+            return Qt.GlobalColor.darkRed
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        caller = item.caller if item.callback_permitted else self.tr("%1 (no callback wanted)")\
+            .replace("%1", item.caller)
+        return (item.ticket_id, format_time(item.replied_at), item.unit, caller,
+                str(item.attempts) if item.attempts else "",
+                str(item.redo_count) if item.redo_count else "", item.reply)[column]
+
+
+class CallbackScreen(QWidget):
+    def __init__(self, tasks: TaskRunner, *, role: Role, actor: str,
+                 now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._actor = actor
+        self._now = now
+        self._loading = False
+        self._again = False
+        self.model = CallbackListModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("callback_list")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((150, 120, 150, 150, 60, 50)):
+            self.table.setColumnWidth(column, width)
+        self.count_label = plain_label()
+        self.count_label.setObjectName("callback_count")
+
+        self.detail = TicketDetailView(
+            tasks, role=role, actor=actor,
+            action_kinds=LEAD_ACTIONS if role in (Role.LEAD, Role.ADMIN) else frozenset(),
+            now=now)
+        self.detail.setObjectName("callback_detail")
+        # The ratings form of the command layer, and what the ratings lead to.
+        self.record_button = QPushButton(self.tr("Record ratings…"))
+        self.record_button.setObjectName("record_callback")
+        self.not_reached_button = QPushButton(self.tr("Not reached"))
+        self.not_reached_button.setObjectName("callback_not_reached")
+        self.close_button = QPushButton(self.tr("Close without callback"))
+        self.close_button.setObjectName("close_without_callback")
+        self.hint = plain_label()
+        self.hint.setObjectName("callback_hint")
+        self.hint.setWordWrap(True)
+        self.error = FieldError()
+        self.error.setObjectName("callback_error")
+        buttons = QHBoxLayout()
+        for button in (self.record_button, self.not_reached_button, self.close_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(buttons)
+        right_layout.addWidget(self.hint)
+        right_layout.addWidget(self.error)
+        right_layout.addWidget(self.detail, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.count_label)
+        left_layout.addWidget(self.table, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.record_button.clicked.connect(self.start_ratings)
+        self.not_reached_button.clicked.connect(self.not_reached)
+        self.close_button.clicked.connect(self.close_unrated)
+        self.detail.panel.submitted.disconnect()  # ratings are composed here, not sent alone
+        self.detail.panel.submitted.connect(self._panel_submitted)
+        self.detail.runner.refused.connect(lambda _id, reason: self.error.show_message(reason))
+        self.detail.runner.saved.connect(lambda _id: self.error.clear_message())
+        self.table.selectionModel().currentRowChanged.connect(self._chosen)
+        tasks.changes.connect(self._on_changes)
+        self._show_buttons(None)
+        self.refresh()
+
+    # The worklist ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self._tasks.run_db(load_callbacks, on_done=self._show, on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self.error.show_message(str(exc))
+
+    def _show(self, items: list[CallbackItem]) -> None:
+        self._loading = False
+        chosen = self.current_item()
+        self.model.set_rows(items)
+        self.count_label.setText(self.tr("%1 awaiting callback").replace("%1", str(len(items))))
+        row = next((n for n, item in enumerate(items)
+                    if chosen is not None and item.ticket_id == chosen.ticket_id), None)
+        if row is not None:
+            self.table.selectRow(row)
+        else:
+            self._show_buttons(None)
+            self.detail.show_ticket(None)
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(Topic.TICKETS, Topic.SYNC):
+            self.refresh()
+
+    def current_item(self) -> CallbackItem | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def select(self, ticket_id: str) -> bool:
+        rows = [n for n in range(self.model.rowCount())
+                if self.model.row(n).ticket_id == ticket_id]
+        if rows:
+            self.table.selectRow(rows[0])
+        return bool(rows)
+
+    def _chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = self.model.row(current.row()) if current.isValid() else None
+        self.error.clear_message()
+        self._show_buttons(item)
+        self.detail.show_ticket(item.ticket_id if item else None)
+
+    def _show_buttons(self, item: CallbackItem | None) -> None:
+        for button in (self.record_button, self.not_reached_button):
+            button.setEnabled(item is not None)
+        may_close = item is not None and (not item.callback_permitted
+                                          or item.attempts >= MAX_CALLBACK_ATTEMPTS)
+        self.close_button.setEnabled(may_close)
+        if item is None:
+            self.hint.setText(self.tr("Choose a replied ticket, call the caller back and "
+                                      "record how it went."))
+        elif not item.callback_permitted:
+            self.hint.setText(self.tr("The caller asked not to be called back: close the "
+                                      "ticket."))
+        elif item.attempts:
+            self.hint.setText(self.tr("Not reached %1 time(s); after %2 the ticket may be "
+                                      "closed without callback.")
+                              .replace("%1", str(item.attempts))
+                              .replace("%2", str(MAX_CALLBACK_ATTEMPTS)))
+        else:
+            self.hint.setText(self.tr("A dissatisfied result sends the ticket back to the unit "
+                                      "for redo; otherwise it is closed."))
+
+    # Acting ------------------------------------------------------------------------------------
+    def start_ratings(self) -> None:
+        """The command layer's ratings form, below the ticket."""
+        if self.detail.detail is not None:
+            self.detail.start(FollowUp.CALLBACK)
+
+    def _panel_submitted(self, kind: CommandKind, data: dict[str, Any]) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        if kind is not FollowUp.CALLBACK:
+            self.detail.runner.submit(item.ticket_id, kind, data, self._actor)
+            return
+        now = self._now()
+        commands = [TicketCommand(item.ticket_id, FollowUp.CALLBACK, now, self._actor, data)]
+        if data.get("result") == Rating.DISSATISFIED.value:
+            reason = self.tr("The caller was dissatisfied with the handling result.")
+            commands.append(TicketCommand(item.ticket_id, Action.REDO, now, self._actor,
+                                          {"reason": reason}))
+        elif data.get("result") and data.get("process"):
+            commands.append(TicketCommand(item.ticket_id, Action.CLOSE, now, self._actor))
+        self.detail.runner.perform(commands)
+
+    def not_reached(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.detail.runner.perform([TicketCommand(
+                item.ticket_id, SideEvent.CALLBACK_NOT_REACHED, self._now(), self._actor)])
+
+    def close_unrated(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.detail.runner.perform([TicketCommand(item.ticket_id, Action.CLOSE, self._now(),
+                                                      self._actor)])

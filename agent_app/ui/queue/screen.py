@@ -1,0 +1,280 @@
+"""The queue screen: saved views on the left, the tickets in the middle, the chosen ticket in
+full on the right. The cache is read in the background (the first time a page at a time,
+then only what changed) and shown filtered and sorted; the selection stays on its ticket
+across refreshes, filters and sorts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
+from agent_app.core.enums import Role
+from agent_app.core.queue import (
+    VIEW_TITLES,
+    Column,
+    QueueIndex,
+    SavedView,
+    count_views,
+    index_rows,
+    select_rows,
+    sort_order,
+)
+from agent_app.core.reference import ReferenceData
+from agent_app.storage.database import Database
+from agent_app.storage.queue import QueueLoader, QueueSnapshot
+from agent_app.storage.reference import load_reference
+from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.queue.model import QueueModel
+from agent_app.ui.ticket.detail import TicketDetailView
+from agent_app.ui.widgets import plain_label
+
+TICK_MS = 30_000  # countdowns move on every half minute
+FILTER_DELAY_MS = 150
+REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS, Topic.SYNC)
+
+
+def _now() -> datetime:
+    return datetime.now(CHINA_TZ)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    snapshot: QueueSnapshot
+    index: QueueIndex
+    order: list[int]
+    positions: list[int]
+    params: tuple[SavedView, str, Column, bool]
+
+
+class QueueScreen(QWidget):
+    def __init__(self, tasks: TaskRunner, *, role: Role, actor: str,
+                 now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._now = now
+        self._loader = QueueLoader(actor)
+        self._loading = False
+        self._dirty = True  # read the cache when the screen is first shown
+        self.snapshot: QueueSnapshot | None = None
+        self._selected_id: str | None = None
+
+        self.views = QListWidget()
+        self.views.setObjectName("saved_views")
+        self.views.setFixedWidth(170)
+        for view in SavedView:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, view.value)
+            self.views.addItem(item)
+        self.views.setCurrentRow(0)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("queue_filter")
+        self.filter_edit.setPlaceholderText(
+            self.tr("Filter: ticket number, caller, category, unit, address…"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.status_label = plain_label()
+        self.status_label.setObjectName("queue_status")
+
+        self.model = QueueModel(WorkingCalendar(), now, self)
+        self.table = QTableView()
+        self.table.setObjectName("queue_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(Column.CREATED,
+                                                       Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        widths = {Column.ID: 150, Column.CREATED: 120, Column.CALLER: 150,
+                  Column.APPEAL_TYPE: 50, Column.CATEGORY: 150, Column.UNIT: 150,
+                  Column.STATUS: 60, Column.DEADLINE: 120, Column.REMAINING: 120,
+                  Column.REDO: 40, Column.SUPERVISION: 70, Column.SYNC: 60}
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+
+        self.detail = TicketDetailView(tasks, role=role, actor=actor, now=now)
+        self.detail.setObjectName("queue_detail")
+
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.status_label)
+        middle_layout.addLayout(top)
+        middle_layout.addWidget(self.table, 1)
+        splitter = QSplitter()
+        splitter.addWidget(middle)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.views)
+        layout.addWidget(splitter, 1)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
+        self.views.currentRowChanged.connect(lambda _row: self.apply_filter())
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sorted)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.model.modelReset.connect(self._restore_selection)
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self.model.tick)
+        self._tick.start()
+        tasks.changes.connect(self._on_changes)
+        self._show_counts(None)
+        self._tasks.run_db(load_reference, on_done=self._set_reference)
+
+    # Reading the cache -------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Read what changed (the first time, the next page), filter and sort it off the GUI
+        thread for what is on show, then swap it in."""
+        if self._loading:
+            self._dirty = True  # once this read is in, another follows
+            return
+        self._loading = True
+        self._dirty = False
+        loader, now, params = self._loader, self._now(), self._params()
+
+        def prepare(db: Database) -> _Prepared:
+            snapshot = loader.step(db, now)
+            index = index_rows(snapshot.rows, snapshot.context)
+            view, text, column, descending = params
+            order = sort_order(snapshot.rows, column, descending)
+            return _Prepared(snapshot, index, order,
+                             select_rows(index, order, view, text), params)
+
+        self._tasks.run_db(prepare, on_done=self._prepared, on_error=self._failed)
+
+    def _prepared(self, prepared: _Prepared) -> None:
+        self._loading = False
+        self.snapshot = prepared.snapshot
+        if prepared.params == self._params():
+            self.model.set_prepared(prepared.index, prepared.order, prepared.positions)
+        else:  # the user filtered or sorted meanwhile: do it again here
+            self.model.set_prepared(prepared.index, prepared.order, [])
+            self.model.sort(self.model.sort_column,
+                            Qt.SortOrder.DescendingOrder if self.model.descending
+                            else Qt.SortOrder.AscendingOrder)
+        self._show_counts(prepared.index)
+        if not prepared.snapshot.complete or self._dirty:
+            self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self.status_label.setText(self.tr("Could not read the tickets: %1")
+                                  .replace("%1", str(exc)))
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(Topic.REFERENCE):
+            self._tasks.run_db(load_reference, on_done=self._set_reference)
+        if changes.touches(*REFRESH_ON):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._dirty = True
+
+    def _set_reference(self, reference: ReferenceData) -> None:
+        self.model.calendar = reference.calendar
+        self.model.tick()
+
+    # Filtering and sorting ----------------------------------------------------------------------
+    def current_view(self) -> SavedView:
+        item = self.views.currentItem()
+        return SavedView(item.data(Qt.ItemDataRole.UserRole)) if item else SavedView.ALL
+
+    def show_view(self, view: SavedView) -> None:
+        self.views.setCurrentRow(list(SavedView).index(view))
+
+    def _params(self) -> tuple[SavedView, str, Column, bool]:
+        return (self.current_view(), self.filter_edit.text(), self.model.sort_column,
+                self.model.descending)
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(self.current_view(), self.filter_edit.text())
+        self._show_status()
+
+    def _sorted(self, column: int, order: Qt.SortOrder) -> None:
+        self._show_status()
+
+    def _show_counts(self, index: QueueIndex | None) -> None:
+        counts = count_views(index) if index is not None else {}
+        for row, view in enumerate(SavedView):
+            title = QCoreApplication.translate("SavedView", VIEW_TITLES[view])
+            count = counts.get(view)
+            self.views.item(row).setText(f"{title} ({count})" if count is not None else title)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            self.status_label.setText(self.tr("Reading the tickets…"))
+        elif not snapshot.complete:
+            self.status_label.setText(self.tr("Reading the tickets… %1 of %2")
+                                      .replace("%1", str(snapshot.loaded))
+                                      .replace("%2", str(snapshot.total)))
+        else:
+            self.status_label.setText(self.tr("%1 shown").replace(
+                "%1", str(self.model.rowCount())))
+
+    # Selection ---------------------------------------------------------------------------------
+    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        self._selected_id = self.model.row_at(current.row()).id
+        self.detail.show_ticket(self._selected_id)
+
+    def select_ticket(self, ticket_id: str) -> bool:
+        row = self.model.row_of(ticket_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        return True
+
+    def _restore_selection(self) -> None:
+        """After a refresh, filter or sort the same ticket stays chosen, if it is still shown."""
+        if self._selected_id is None:
+            return
+        row = self.model.row_of(self._selected_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)  # the detail already shows it: no reload
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+        selection.blockSignals(False)
+        self.table.viewport().update()

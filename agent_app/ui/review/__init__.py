@@ -1,0 +1,1 @@
+"""Team lead review: returned tickets, extension requests, supervision, redone tickets."""
