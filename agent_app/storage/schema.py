@@ -10,7 +10,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-
 UTC_TEXT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
