@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, status
-from fastapi.responses import JSONResponse
-from pydantic import Field, model_validator
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import Field, StrictBool, model_validator
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_app import __version__
@@ -27,10 +31,12 @@ from central_api.deps import (
     API,
     ENDPOINT_ROLES,
     MAX_BODY_BYTES,
+    IsoDate,
     RequestBody,
     SessionDep,
     Strict,
     TokenDep,
+    refusals,
     require_roles,
     unauthorized,
 )
@@ -86,12 +92,15 @@ class NewUser(RequestBody):
         # Units see only their own tickets; an account without a unit would see nothing.
         if self.role is Role.UNIT and not self.unit_code:
             raise ValueError("a unit account needs a unit_code")
+        if self.role is Role.UNIT and not workflow.is_unit_code(self.unit_code):
+            # Otherwise the account is created and then refused everywhere.
+            raise ValueError(f"unknown unit_code {self.unit_code!r}: not in the unit catalogue")
         return self
 
 
 class CalendarOverride(RequestBody):
-    date: date
-    workday: bool
+    date: IsoDate
+    workday: StrictBool  # as documented: 0 or "yes" is refused, not guessed at
     note: str = Field(default="", max_length=200)
 
 
@@ -111,16 +120,18 @@ def _read_catalogue(name: str) -> Any:
     return json.loads((resources_dir() / "catalogues" / name).read_text(encoding="utf-8"))
 
 
-router = APIRouter(prefix=API)
+# Health and sign-in need no token; everything else answers 401/403 as require_roles decides.
+public = APIRouter(prefix=API)
+router = APIRouter(prefix=API, responses=refusals(401, 403))
 
 
-@router.get("/health", response_model=Health)
+@public.get("/health", response_model=Health)
 def health(request: Request) -> Health:
     return Health(status="ok", version=__version__, server_epoch=request.app.state.epoch,
                   time=datetime.now(UTC))
 
 
-@router.post("/auth/login", response_model=LoginResponse)
+@public.post("/auth/login", response_model=LoginResponse, responses=refusals(401))
 def login(body: LoginRequest, s: SessionDep, request: Request) -> LoginResponse:
     user = s.scalar(select(User).where(User.username == body.username))
     # Same answer, after the same work, for an unknown user and a wrong password: no user
@@ -194,7 +205,7 @@ def list_users(s: SessionDep, _user: User = require_roles("GET", "/users")) -> l
     return [_user_out(u) for u in s.scalars(select(User).order_by(User.username))]
 
 
-@router.post("/users", response_model=UserOut, status_code=201)
+@router.post("/users", response_model=UserOut, status_code=201, responses=refusals(409))
 def create_user(body: NewUser, s: SessionDep,
                 _user: User = require_roles("POST", "/users")) -> UserOut:
     user = User(username=body.username, display_name=body.display_name, role=body.role.value,
@@ -243,6 +254,25 @@ class RequestGuard:
         await self.app(scope, limited_receive, send)
 
 
+async def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
+    """FastAPI's own 422, with everything outside ASCII escaped: the input it echoes may hold
+    an unpaired surrogate, which has no UTF-8 and would turn the refusal into a 500."""
+    body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+    return Response(body, 422, media_type="application/json")
+
+
+async def method_not_allowed(request: Request, exc: StarletteHTTPException) -> Response:
+    """FastAPI's 405 names the methods of one route in Allow, and it makes a route per method:
+    name every method the address has, as the API's own document lists them."""
+    if not hasattr(request.app.state, "methods_by_address"):
+        request.app.state.methods_by_address = [
+            (compile_path(path)[0], {method.upper() for method in operations})
+            for path, operations in request.app.openapi()["paths"].items()]
+    allowed = sorted({method for pattern, methods in request.app.state.methods_by_address
+                      if pattern.match(request.url.path) for method in methods})
+    return JSONResponse({"detail": exc.detail}, 405, headers={"Allow": ", ".join(allowed)})
+
+
 def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
                seed_demo_users: bool = False,
                demo_tickets: Sequence[Mapping[str, Any]] = (),
@@ -250,7 +280,9 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     engine = database.make_engine(db_url)
     migrate.upgrade(engine)
     sessions = database.session_factory(engine)
-    app = FastAPI(title="12345 hotline central API", version=__version__)
+    # RequestGuard and FastAPI's body parsing may answer these for any address.
+    app = FastAPI(title="12345 hotline central API", version=__version__,
+                  responses=refusals(400, 413, 422))
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.token_ttl = token_ttl
@@ -264,6 +296,9 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
         with sessions() as session:
             kb.seed_articles(session, demo_articles)
     app.add_middleware(RequestGuard)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(405, method_not_allowed)
+    app.include_router(public)
     app.include_router(router)
     app.include_router(sync.router)
     app.include_router(workflow.router)

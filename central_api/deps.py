@@ -6,12 +6,13 @@ Every endpoint but /health and /auth/login names its allowed roles in ENDPOINT_R
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
@@ -20,6 +21,11 @@ from central_api.security import token_digest
 
 API = "/api/v1"
 MAX_BODY_BYTES = 1024 * 1024
+# Versions, cursors and mutation ids are BIGINT columns; a larger number can match nothing.
+MAX_VERSION = 2**63 - 1
+# Deeper than anything a client sends (a ticket's event data is three levels down); walking
+# an unbounded nesting would exhaust the stack.
+MAX_NESTING = 16
 ALL_ROLES = frozenset(Role)
 ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/auth/logout"): ALL_ROLES,
@@ -56,27 +62,73 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Problem(Strict):
+    """The body of every refusal: a sentence, or FastAPI's list of field errors (422)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+_REFUSALS = {
+    400: "the body is not JSON",
+    401: "not signed in, or the token expired or was revoked",
+    403: "the signed-in user's role (or unit) may not do this",
+    404: "no such ticket or article (another unit's counts as none)",
+    409: "the request conflicts with the current state",
+    410: "the cursor or server epoch is no longer valid: resync from scratch",
+    413: "the body is over 1 MiB",
+    422: "the input is invalid",
+}
+
+
+def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of refusals, so the contract lists every status a client gets."""
+    return {code: {"model": Problem, "description": _REFUSALS[code]} for code in codes}
+
+
 class RequestBody(Strict):
-    """Base of every request body. Only what clients send is searched for NUL: responses come
-    from the database, and searching every pulled ticket again would slow sync down."""
+    """Base of every request body. Only what clients send is checked: responses come from the
+    database, and checking every pulled ticket again would slow sync down."""
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL text cannot hold NUL: refuse it here (422) rather than fail in the DB (500).
-        if _has_nul(value):
-            raise ValueError("text must not contain NUL characters")
+    def _storable(cls, value: Any) -> Any:
+        # Refused here (422) rather than failing in the database (500).
+        problem = unstorable(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def _written_out(value: Any) -> Any:
+    # Pydantic would read a number as seconds since 1970; the document promises ISO 8601 text.
+    if isinstance(value, int | float):
+        raise ValueError("dates and times are ISO 8601 text, not numbers")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_written_out)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_written_out)]
+
+
+# PostgreSQL text cannot hold NUL; an unpaired surrogate (JSON allows "\ud800") has no UTF-8.
+_UNSTORABLE_CHARACTER = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(value: Any) -> str | None:
+    """Why a value a client sent cannot be stored, or None. A loop, not recursion: the
+    nesting depth is what is being checked."""
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE_CHARACTER.search(item):
+                return "text must not contain NUL characters or unpaired surrogates"
+        elif isinstance(item, dict | list):
+            if depth >= MAX_NESTING:
+                return f"values may be nested at most {MAX_NESTING} levels deep"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return None
 
 
 def get_session(request: Request) -> Iterator[Session]:

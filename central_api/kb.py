@@ -19,7 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
-from central_api.deps import API, RequestBody, SessionDep, Strict, as_utc, require_roles
+from central_api.deps import (
+    API,
+    MAX_VERSION,
+    RequestBody,
+    SessionDep,
+    Strict,
+    as_utc,
+    refusals,
+    require_roles,
+)
 from central_api.models import KbArticle, KbFeedback, User
 from central_api.sync import MAX_PAGE, next_version
 from central_api.workflow import WorkflowError, unit_name
@@ -75,7 +84,7 @@ class FeedbackOut(Strict):
     created_at: datetime
 
 
-router = APIRouter(prefix=API)
+router = APIRouter(prefix=API, responses=refusals(401, 403))
 
 
 def _article(row: KbArticle) -> Article:
@@ -97,9 +106,10 @@ def _locked(s: Session, article_id: str) -> KbArticle | None:
     return s.scalar(select(KbArticle).where(KbArticle.id == article_id).with_for_update())
 
 
-@router.get("/kb/articles", response_model=ArticlePage)
+@router.get("/kb/articles", response_model=ArticlePage, responses=refusals(410))
 def pull_articles(request: Request, s: SessionDep,
-                  since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=MAX_PAGE),
+                  since: int = Query(0, ge=0, le=MAX_VERSION),
+                  limit: int = Query(500, ge=1, le=MAX_PAGE),
                   epoch: str | None = Query(None, max_length=36),
                   _user: User = require_roles("GET", "/kb/articles")) -> ArticlePage:
     server_epoch = request.app.state.epoch
@@ -115,7 +125,7 @@ def pull_articles(request: Request, s: SessionDep,
                        cursor=rows[-1].version if rows else since, more=more)
 
 
-@router.put("/kb/articles/{article_id}", response_model=ArticleOut)
+@router.put("/kb/articles/{article_id}", response_model=ArticleOut, responses=refusals(409))
 def put_article(article_id: ArticleId, body: ArticleIn, s: SessionDep,
                 user: User = require_roles("PUT", "/kb/articles/{article_id}")) -> ArticleOut:
     own = _own_unit(user)
@@ -142,7 +152,7 @@ def put_article(article_id: ArticleId, body: ArticleIn, s: SessionDep,
     return ArticleOut(**_article(row).model_dump(), version=row.version)
 
 
-@router.delete("/kb/articles/{article_id}", status_code=204)
+@router.delete("/kb/articles/{article_id}", status_code=204, responses=refusals(404))
 def delete_article(article_id: ArticleId, s: SessionDep,
                    user: User = require_roles("DELETE", "/kb/articles/{article_id}")) -> None:
     own = _own_unit(user)

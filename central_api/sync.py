@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from pydantic import Field
+from pydantic import Field, StrictInt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,15 @@ from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import InterchangeError, event_from_dict, ticket_from_dict
 from agent_app.core.lifecycle import InvalidTransitionError, SideEvent, check_side_event
 from central_api.commands import UnknownTicketError, locked_ticket, run_command
-from central_api.deps import API, RequestBody, SessionDep, Strict, require_roles
+from central_api.deps import (
+    API,
+    MAX_VERSION,
+    RequestBody,
+    SessionDep,
+    Strict,
+    refusals,
+    require_roles,
+)
 from central_api.models import (
     KbArticle,
     KbFeedback,
@@ -43,14 +51,16 @@ MAX_BATCH = 500
 MAX_PAGE = 1000
 MAX_NOTE_CHARS = 2500
 MAX_FEEDBACK_CHARS = 1000
+MAX_UNIT_CHARS = 80  # the tickets.unit column
 
 
 class Mutation(RequestBody):
-    mutation_id: int = Field(ge=1)
+    # Strict: a client that sends `true` or "7" is broken, and is told so.
+    mutation_id: StrictInt = Field(ge=1, le=MAX_VERSION)
     op: str = Field(min_length=1, max_length=40)
     entity_id: str = Field(min_length=1, max_length=40)
     args: dict[str, Any]
-    base_version: int | None = None
+    base_version: StrictInt | None = Field(default=None, ge=0, le=MAX_VERSION)
 
 
 class PushRequest(RequestBody):
@@ -98,7 +108,7 @@ class RejectedError(Exception):
     """The mutation is well-formed but cannot be applied; the client is told why."""
 
 
-router = APIRouter(prefix=API)
+router = APIRouter(prefix=API, responses=refusals(401, 403))
 
 
 def _create_ticket(session: Session, mutation: Mutation, _user: User) -> int:
@@ -108,6 +118,9 @@ def _create_ticket(session: Session, mutation: Mutation, _user: User) -> int:
         raise RejectedError(f"invalid ticket: {exc}") from exc
     if ticket.id != mutation.entity_id:
         raise RejectedError("entity_id does not match the ticket id")
+    if ticket.unit is not None and (not isinstance(ticket.unit, str)
+                                    or len(ticket.unit) > MAX_UNIT_CHARS):
+        raise RejectedError(f"unit must be a name of at most {MAX_UNIT_CHARS} characters")
     if session.get(TicketRecord, ticket.id) is not None:
         raise RejectedError(f"ticket {ticket.id} already exists")
     version = next_version(session)
@@ -257,9 +270,9 @@ def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
     return Ack(mutation_id=mutation.mutation_id, status="applied", version=version)
 
 
-@router.get("/sync/pull", response_model=PullResponse)
+@router.get("/sync/pull", response_model=PullResponse, responses=refusals(410))
 def pull(request: Request, s: SessionDep,
-         since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=MAX_PAGE),
+         since: int = Query(0, ge=0, le=MAX_VERSION), limit: int = Query(500, ge=1, le=MAX_PAGE),
          epoch: str | None = Query(None, max_length=36),
          _user: User = require_roles("GET", "/sync/pull")) -> PullResponse:
     server_epoch = request.app.state.epoch

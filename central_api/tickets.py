@@ -12,14 +12,14 @@ from fastapi import APIRouter, HTTPException
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from central_api.deps import API, SessionDep, require_roles
+from central_api.deps import API, SessionDep, refusals, require_roles
 from central_api.models import ServerMeta, TicketRecord, User
 from central_api.sync import PULL_FLOOR_KEY, next_version, pull_floor
 
-router = APIRouter(prefix=API)
+router = APIRouter(prefix=API, responses=refusals(401, 403))
 
 
-@router.get("/tickets/{ticket_id}")
+@router.get("/tickets/{ticket_id}", responses=refusals(404))
 def get_ticket(ticket_id: str, s: SessionDep,
                _user: User = require_roles("GET", "/tickets/{ticket_id}")) -> dict[str, Any]:
     record = s.get(TicketRecord, ticket_id)
@@ -28,7 +28,7 @@ def get_ticket(ticket_id: str, s: SessionDep,
     return {"version": record.version, "ticket": json.loads(record.data)}
 
 
-@router.delete("/tickets/{ticket_id}", status_code=204)
+@router.delete("/tickets/{ticket_id}", status_code=204, responses=refusals(404))
 def delete_ticket(ticket_id: str, s: SessionDep,
                   _user: User = require_roles("DELETE", "/tickets/{ticket_id}")) -> None:
     record = s.scalar(select(TicketRecord).where(TicketRecord.id == ticket_id)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,14 @@ from agent_app.core.interchange import ticket_to_dict
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.paths import resources_dir
 from central_api.commands import UnknownTicketError, locked_ticket, run_command
-from central_api.deps import API, SessionDep, require_roles
+from central_api.deps import (
+    API,
+    IsoDateTime,
+    RequestBody,
+    SessionDep,
+    refusals,
+    require_roles,
+)
 from central_api.models import TicketRecord, User
 
 
@@ -35,6 +42,10 @@ class WorkflowError(Exception):
 @lru_cache(maxsize=1)
 def _catalogue() -> Catalogue:
     return Catalogue.load(resources_dir() / "catalogues")
+
+
+def is_unit_code(unit_code: str | None) -> bool:
+    return any(u.code == unit_code for u in _catalogue().units)
 
 
 def unit_name(unit_code: str | None) -> str:
@@ -64,23 +75,22 @@ def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
     return ticket_to_dict(result)
 
 
-class ReplyBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReplyBody(RequestBody):
     text: str = Field(min_length=5, max_length=2000)
 
 
-class ReturnBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReturnBody(RequestBody):
     reason: str = Field(min_length=2, max_length=500)
 
 
-class ExtensionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    requested_deadline: datetime
+class ExtensionBody(RequestBody):
+    requested_deadline: IsoDateTime
     reason: str = Field(min_length=2, max_length=500)
 
 
-router = APIRouter(prefix=API)
+router = APIRouter(prefix=API, responses=refusals(401, 403))
+# What a unit's action on one ticket may answer besides: not its ticket (404), not now (409).
+ACTION_REFUSALS = refusals(404, 409)
 
 
 def _run(session: Session, user: User, ticket_id: str, kind: CommandKind,
@@ -107,28 +117,28 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
     return [json.loads(row.data) for row in rows]
 
 
-@router.post("/unit/tickets/{ticket_id}/accept")
+@router.post("/unit/tickets/{ticket_id}/accept", responses=ACTION_REFUSALS)
 def accept(ticket_id: str, s: SessionDep,
            user: User = require_roles("POST", "/unit/tickets/{ticket_id}/accept"),
            ) -> dict[str, Any]:
     return _run(s, user, ticket_id, Action.ACCEPT)
 
 
-@router.post("/unit/tickets/{ticket_id}/reply")
+@router.post("/unit/tickets/{ticket_id}/reply", responses=ACTION_REFUSALS)
 def reply(ticket_id: str, body: ReplyBody, s: SessionDep,
           user: User = require_roles("POST", "/unit/tickets/{ticket_id}/reply"),
           ) -> dict[str, Any]:
     return _run(s, user, ticket_id, Action.REPLY, {"text": body.text})
 
 
-@router.post("/unit/tickets/{ticket_id}/return")
+@router.post("/unit/tickets/{ticket_id}/return", responses=ACTION_REFUSALS)
 def return_ticket(ticket_id: str, body: ReturnBody, s: SessionDep,
                   user: User = require_roles("POST", "/unit/tickets/{ticket_id}/return"),
                   ) -> dict[str, Any]:
     return _run(s, user, ticket_id, Action.RETURN, {"reason": body.reason})
 
 
-@router.post("/unit/tickets/{ticket_id}/extension")
+@router.post("/unit/tickets/{ticket_id}/extension", responses=ACTION_REFUSALS)
 def extension(ticket_id: str, body: ExtensionBody, s: SessionDep,
               user: User = require_roles("POST", "/unit/tickets/{ticket_id}/extension"),
               ) -> dict[str, Any]:

@@ -63,7 +63,8 @@ def ticket_from_dict(data: Mapping[str, Any]) -> Ticket:
             supervision_level=SupervisionLevel(supervision) if supervision else None,
             events=[event_from_dict(e) for e in data.get("events", ())],
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        # AttributeError: an object where the format has another type (a caller as a string).
         raise InterchangeError(f"ticket {data.get('id', '?')}: {exc}") from exc
 
 
