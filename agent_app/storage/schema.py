@@ -125,7 +125,9 @@ class TicketEventRow(Base):
     actor: Mapped[str] = mapped_column(String(80), default="")
     data: Mapped[str] = mapped_column(Text, default="{}")
 
-    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "at"),)
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "at"),
+                      # Monthly reports read events by time range (migration 0006).
+                      Index("ix_ticket_events_at", "at", "ticket_id"))
 
 
 class OutboxRow(Base):
