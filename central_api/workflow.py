@@ -93,10 +93,43 @@ router = APIRouter(prefix=API, responses=refusals(401, 403))
 ACTION_REFUSALS = refusals(404, 409)
 
 
+WITHHELD = "***"
+
+
+def for_unit(ticket: Mapping[str, Any]) -> dict[str, Any]:
+    """A ticket as a unit may see it. A confidential caller's name and phone are withheld
+    (保密: hidden from units), also where the operator wrote them into the text or a note;
+    the ticket still says `confidential`, so the unit knows why. Every unit-facing answer
+    goes through here."""
+    if not ticket.get("confidential"):
+        return dict(ticket)
+    caller = ticket.get("caller") or {}
+    phone, name = str(caller.get("phone", "")).strip(), str(caller.get("name", "")).strip()
+    # Longest first, so the number with its dash goes before its digits alone. A one-letter
+    # name is not searched for: it would blank that character everywhere.
+    secrets = sorted({s for s in (phone, phone.replace("-", ""), name) if len(s) >= 2},
+                     key=len, reverse=True)
+    shown = _withhold(ticket, secrets)
+    shown["caller"] = {**caller, "name": "", "phone": ""}
+    return shown
+
+
+def _withhold(value: Any, secrets: list[str]) -> Any:
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, WITHHELD)
+        return value
+    if isinstance(value, Mapping):
+        return {key: _withhold(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_withhold(item, secrets) for item in value]
+    return value
+
+
 def _run(session: Session, user: User, ticket_id: str, kind: CommandKind,
          data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     try:
-        return perform(session, ticket_id, unit_name(user.unit_code), kind, data)
+        return for_unit(perform(session, ticket_id, unit_name(user.unit_code), kind, data))
     except WorkflowError as exc:
         session.rollback()
         raise HTTPException(exc.status_code, str(exc)) from None
@@ -114,7 +147,7 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
                                                 TicketRecord.status.in_(open_states),
                                                 TicketRecord.deleted.is_(False))
                      .order_by(TicketRecord.version).limit(500))
-    return [json.loads(row.data) for row in rows]
+    return [for_unit(json.loads(row.data)) for row in rows]
 
 
 @router.post("/unit/tickets/{ticket_id}/accept", responses=ACTION_REFUSALS)

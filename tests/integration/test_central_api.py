@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 import requests
 
-from agent_app.core.enums import Role
+from agent_app.core.enums import Role, TicketStatus
+from agent_app.core.interchange import ticket_to_dict
+from agent_app.core.models import Caller
 from central_api.app import ALL_ROLES, API, DEMO_PASSWORD, ENDPOINT_ROLES
 from central_api.embedded import start_embedded
+from tests.factories import make_ticket
 
 TIMEOUT = 10
 USER_OF_ROLE = {Role.OPERATOR: "op01", Role.LEAD: "lead01", Role.UNIT: "unit-cgj",
                 Role.ADMIN: "admin"}
+# A unit account of another unit than unit-cgj's (市城市管理局): same role, none of its tickets.
+ANOTHER_UNIT = "unit-of-another-unit"
+ANOTHER_UNIT_ACCOUNT = {"username": "unit-zjj", "display_name": "市住建局", "role": "unit",
+                        "unit_code": "pds-zjj", "password": "another-unit-password"}
+UNIT = "市城市管理局"
 # A valid body for each endpoint that takes one, so allowed roles get past validation.
 BODIES = {
     ("PUT", "/calendar/overrides"): [{"date": "2027-01-04", "workday": False, "note": "test"}],
@@ -46,9 +55,20 @@ def login(server, username, password=DEMO_PASSWORD):
     return call(server, "POST", "/auth/login", json={"username": username, "password": password})
 
 
+def login_as(server, role):
+    if role == ANOTHER_UNIT:
+        return login(server, ANOTHER_UNIT_ACCOUNT["username"], ANOTHER_UNIT_ACCOUNT["password"])
+    return login(server, USER_OF_ROLE[role])
+
+
 @pytest.fixture(scope="module")
 def tokens(server):
-    return {role: login(server, name).json()["token"] for role, name in USER_OF_ROLE.items()}
+    found = {role: login(server, name).json()["token"] for role, name in USER_OF_ROLE.items()}
+    # Made the way IT makes unit accounts: through the admin endpoint.
+    created = call(server, "POST", "/users", found[Role.ADMIN], json=ANOTHER_UNIT_ACCOUNT)
+    assert created.status_code == 201, created.text
+    found[ANOTHER_UNIT] = login_as(server, ANOTHER_UNIT).json()["token"]
+    return found
 
 
 def test_health_needs_no_token_and_names_the_epoch(server):
@@ -90,7 +110,7 @@ def test_expired_tokens_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(ENDPOINT_ROLES))
-@pytest.mark.parametrize("role", [None, *Role])
+@pytest.mark.parametrize("role", [None, *Role, ANOTHER_UNIT])
 def test_authorisation_matrix(server, tokens, method, path, role):
     body = BODIES.get((method, path))
     if (method, path) == ("POST", "/users") and role is not None:
@@ -99,9 +119,12 @@ def test_authorisation_matrix(server, tokens, method, path, role):
         body = {**body, "client_id": f"matrix-client-{role}"}  # one installation per user
     token = tokens[role] if role else None
     if (method, path) == ("POST", "/auth/logout") and role is not None:
-        token = login(server, USER_OF_ROLE[role]).json()["token"]  # keep the shared ones valid
+        token = login_as(server, role).json()["token"]  # keep the shared ones valid
     reply = call(server, method, path, token,
                  **({"json": body} if body is not None else {}))
+    # Which tickets and articles a unit may touch is the endpoints' business (tests below);
+    # by role, the other unit's account may do what any unit account may.
+    role = Role.UNIT if role == ANOTHER_UNIT else role
     if role is None:
         assert reply.status_code == 401
     elif role in ENDPOINT_ROLES[(method, path)]:
@@ -170,3 +193,106 @@ def test_the_epoch_survives_restarts_of_the_same_database(tmp_path):
         assert call(other, "GET", "/health").json()["server_epoch"] != epoch
     finally:
         other.stop()
+
+
+def push(server, token, client_id, mutations):
+    numbered = [{"mutation_id": n, **m} for n, m in enumerate(mutations, start=1)]
+    reply = call(server, "POST", "/sync/push", token,
+                 json={"client_id": client_id, "mutations": numbered})
+    assert reply.status_code == 200, reply.text
+    assert all(ack["status"] == "applied" for ack in reply.json()["acks"]), reply.text
+    return reply.json()
+
+
+def dispatched(ticket_id, *, confidential=False, name="张先生", phone="13800000000",
+               content="校门口路灯不亮。"):
+    ticket = replace(make_ticket(ticket_id, phone=phone), status=TicketStatus.DISPATCHED,
+                     unit=UNIT, confidential=confidential, content=content,
+                     caller=Caller(name=name, phone=phone))
+    return {"op": "ticket.create", "entity_id": ticket_id, "args": ticket_to_dict(ticket)}
+
+
+def as_text(reply):
+    # Parsed and written out again: the wire form may escape Chinese as \uXXXX.
+    return json.dumps(reply.json(), ensure_ascii=False)
+
+
+def test_a_unit_never_sees_or_acts_on_another_units_tickets(server, tokens):
+    push(server, tokens[Role.OPERATOR], "matrix-units", [dispatched("OWN-1"), dispatched("OWN-2")])
+    mine = [t["id"] for t in call(server, "GET", "/unit/tickets", tokens[Role.UNIT]).json()]
+    theirs = call(server, "GET", "/unit/tickets", tokens[ANOTHER_UNIT])
+    assert {"OWN-1", "OWN-2"} <= set(mine)
+    assert theirs.status_code == 200 and theirs.json() == []
+
+    before = call(server, "GET", "/tickets/OWN-1", tokens[Role.OPERATOR]).json()
+    unknown = call(server, "POST", "/unit/tickets/NO-SUCH/accept", tokens[ANOTHER_UNIT])
+    for action, body in (("accept", None), ("reply", {"text": "已处理完毕，告知来电人。"}),
+                         ("return", {"reason": "不属于本单位"}),
+                         ("extension", {"requested_deadline": "2026-12-10T18:00:00+08:00",
+                                        "reason": "需要协调"})):
+        reply = call(server, "POST", f"/unit/tickets/OWN-1/{action}", tokens[ANOTHER_UNIT],
+                     **({"json": body} if body else {}))
+        # The same answer as for a ticket that does not exist: not even its existence leaks.
+        assert reply.status_code == unknown.status_code == 404
+        assert reply.json()["detail"] == "no ticket OWN-1"
+    assert call(server, "GET", "/tickets/OWN-1", tokens[Role.OPERATOR]).json() == before
+    assert call(server, "POST", "/unit/tickets/OWN-1/accept",
+                tokens[Role.UNIT]).json()["status"] == "accepted"
+
+
+def test_a_unit_never_edits_deletes_or_reads_feedback_of_another_units_articles(server, tokens):
+    article = {"title": "路灯报修", "body": "路灯不亮请拨打城管热线。"}
+    assert call(server, "PUT", "/kb/articles/MATRIX-KB-1", tokens[Role.UNIT],
+                json=article).json()["unit"] == UNIT
+    push(server, tokens[Role.OPERATOR], "matrix-feedback", [{
+        "op": "kb.feedback", "entity_id": "MATRIX-KB-1",
+        "args": {"article_id": "MATRIX-KB-1", "text": "热线号码已变更"}}])
+    overwrite = call(server, "PUT", "/kb/articles/MATRIX-KB-1", tokens[ANOTHER_UNIT],
+                     json={**article, "title": "改了别人的"})
+    assert overwrite.status_code == 409
+    assert call(server, "DELETE", "/kb/articles/MATRIX-KB-1",
+                tokens[ANOTHER_UNIT]).status_code == 404
+    theirs = call(server, "GET", "/unit/kb-feedback", tokens[ANOTHER_UNIT]).json()
+    mine = call(server, "GET", "/unit/kb-feedback", tokens[Role.UNIT]).json()
+    assert "MATRIX-KB-1" not in {f["article_id"] for f in theirs}
+    assert "MATRIX-KB-1" in {f["article_id"] for f in mine}
+    kept = call(server, "GET", "/kb/articles", tokens[Role.OPERATOR]).json()["changes"]
+    assert [c["article"]["title"] for c in kept if c["id"] == "MATRIX-KB-1"] == ["路灯报修"]
+
+
+def test_a_confidential_callers_identity_never_reaches_a_unit(server, tokens):
+    name, phone = "欧阳娜娜", "0375-2345678"
+    # The operator also wrote the number into the text and a note, as happens on a busy line.
+    push(server, tokens[Role.OPERATOR], "matrix-confidential", [
+        dispatched("SECRET-1", confidential=True, name=name, phone=phone,
+                   content=f"{name}反映小区路灯不亮，请回电{phone}或03752345678。"),
+        {"op": "ticket.note", "entity_id": "SECRET-1", "args": {"event": {
+            "id": "0b9a4f8e-5a52-4d1e-9a3c-7a1d3c2b1a00", "at": "2026-11-23T10:05:00+08:00",
+            "kind": "note", "text": f"{name}再次来电，号码{phone}"}}},
+        dispatched("OPEN-CALLER-1", name="李女士", phone="13911112222")])
+    secrets = (name, phone, "03752345678")
+
+    def reaches_unit(reply):
+        assert reply.status_code == 200, reply.text
+        text = as_text(reply)
+        return [secret for secret in secrets if secret in text]
+
+    listed = call(server, "GET", "/unit/tickets", tokens[Role.UNIT])
+    assert reaches_unit(listed) == []
+    [shown] = [t for t in listed.json() if t["id"] == "SECRET-1"]
+    assert shown["confidential"] is True and shown["caller"]["name"] == ""
+    assert shown["content"].startswith("***反映小区路灯不亮")
+    # Units call ordinary callers back: those keep their number.
+    [open_caller] = [t for t in listed.json() if t["id"] == "OPEN-CALLER-1"]
+    assert open_caller["caller"]["phone"] == "13911112222"
+
+    for action, body in (("accept", None),
+                         ("extension", {"requested_deadline": "2026-12-10T18:00:00+08:00",
+                                        "reason": "需要协调"}),
+                         ("reply", {"text": "已修复路灯，已电话告知。"})):
+        reply = call(server, "POST", f"/unit/tickets/SECRET-1/{action}", tokens[Role.UNIT],
+                     **({"json": body} if body else {}))
+        assert reaches_unit(reply) == [], action
+    # The hotline's own staff still see who called.
+    full = as_text(call(server, "GET", "/tickets/SECRET-1", tokens[Role.LEAD]))
+    assert all(secret in full for secret in secrets)
