@@ -310,6 +310,9 @@ class KbRepository:
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(KbArticleRow)) or 0
 
+    def ids(self) -> list[str]:
+        return list(self._session.scalars(select(KbArticleRow.id)))
+
 
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:
     """What a `ticket.create` mutation carries: the interchange form of the ticket."""

@@ -18,6 +18,7 @@ from agent_app.core.actions import CommandRefusedError, TicketCommand, apply_com
 from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
 from agent_app.core.models import Ticket
 from agent_app.core.reference import ReferenceData
+from agent_app.search import apply_article_changes
 from agent_app.storage.database import Database
 from agent_app.storage.ops import OP_TICKET_ACTION
 from agent_app.storage.reference import load_reference
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 CURSOR_KEY = "sync_cursor"
 EPOCH_KEY = "server_epoch"
 LAST_SYNC_KEY = "last_sync_at"
+# KB articles have a cursor and epoch of their own: a ticket resync must not hide that the
+# article cursor is stale too.
+KB_CURSOR_KEY = "kb_cursor"
+KB_EPOCH_KEY = "kb_server_epoch"
 
 
 class SyncCancelledError(Exception):
@@ -43,7 +48,7 @@ class SyncGapError(Exception):
 
 @dataclass(frozen=True)
 class SyncProgress:
-    phase: str  # "push" or "pull"
+    phase: str  # "push", "pull" or "kb"
     done: int
     total: int | None
 
@@ -57,6 +62,8 @@ class SyncReport:
     conflicts: int = 0
     resynced: bool = False
     reference_updated: bool = False
+    kb_pulled: int = 0  # articles added, changed or deleted
+    kb_resynced: bool = False
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -82,6 +89,7 @@ class SyncEngine:
         self._reference = None  # reference data may have changed since the last sync
         self.push(report, progress or (lambda _p: None), cancel)
         self.pull(report, progress or (lambda _p: None), cancel)
+        self.pull_kb(report, progress or (lambda _p: None), cancel)
         report.reference_updated = refresh_reference(self.db, self.client)
         with self.db.unit_of_work() as uow:
             uow.meta.set(LAST_SYNC_KEY, datetime.now(UTC).isoformat())
@@ -178,21 +186,37 @@ class SyncEngine:
     # Pull -----------------------------------------------------------------------------------
     def pull(self, report: SyncReport, progress: ProgressCallback,
              cancel: Callable[[], bool] = _never) -> None:
+        self._pull_pages(_Feed("pull", self.client.pull, CURSOR_KEY, EPOCH_KEY,
+                               lambda page: self._apply_page(page, report),
+                               lambda: self._start_over(report),
+                               lambda: report.pulled), progress, cancel)
+
+    def pull_kb(self, report: SyncReport, progress: ProgressCallback,
+                cancel: Callable[[], bool] = _never) -> None:
+        """KB articles, after tickets: the same paging, one transaction per page with its
+        cursor, and the same start over when the server's epoch changed."""
+        self._pull_pages(_Feed("kb", self.client.pull_kb, KB_CURSOR_KEY, KB_EPOCH_KEY,
+                               lambda page: self._apply_kb_page(page, report),
+                               lambda: self._start_kb_over(report),
+                               lambda: report.kb_pulled), progress, cancel)
+
+    def _pull_pages(self, feed: _Feed, progress: ProgressCallback,
+                    cancel: Callable[[], bool]) -> None:
         while True:
             if cancel():
                 raise SyncCancelledError
             with self.db.unit_of_work() as uow:
-                cursor = int(uow.meta.get(CURSOR_KEY) or 0)
-                epoch = uow.meta.get(EPOCH_KEY)
+                cursor = int(uow.meta.get(feed.cursor_key) or 0)
+                epoch = uow.meta.get(feed.epoch_key)
             try:
-                page = self.client.pull(cursor, limit=self.page_size, epoch=epoch)
+                page = feed.fetch(cursor, limit=self.page_size, epoch=epoch)
             except ApiError as exc:
                 if exc.status != 410:
                     raise
-                self._start_over(report)
+                feed.start_over()
                 continue
-            self._apply_page(page, report)
-            progress(SyncProgress("pull", report.pulled, None))
+            feed.apply(page)
+            progress(SyncProgress(feed.phase, feed.done(), None))
             if not page["more"]:
                 return
 
@@ -246,6 +270,27 @@ class SyncEngine:
             uow.meta.set(EPOCH_KEY, page["server_epoch"])
             uow.commit()
 
+    def _start_kb_over(self, report: SyncReport) -> None:
+        """Nothing local is unsent in the KB (error reports wait in the outbox), so every
+        article goes and the pull from 0 brings back what this server has."""
+        with self.db.unit_of_work() as uow:
+            dropped = apply_article_changes(uow.session, (), uow.kb.ids())
+            uow.meta.set(KB_CURSOR_KEY, "0")
+            uow.meta.set(KB_EPOCH_KEY, "")
+            uow.commit()
+        log.warning("server epoch changed: dropped %d KB articles, pulling again", dropped)
+        report.kb_resynced = True
+
+    def _apply_kb_page(self, page: dict[str, Any], report: SyncReport) -> None:
+        changes = page["changes"]
+        with self.db.unit_of_work() as uow:
+            report.kb_pulled += apply_article_changes(
+                uow.session, [c["article"] for c in changes if not c["deleted"]],
+                [c["id"] for c in changes if c["deleted"]])
+            uow.meta.set(KB_CURSOR_KEY, str(page["cursor"]))
+            uow.meta.set(KB_EPOCH_KEY, page["server_epoch"])
+            uow.commit()
+
     def _rebase(self, uow: UnitOfWork, server_ticket: Ticket) -> tuple[Ticket, bool]:
         """The server's ticket with this client's pending commands applied on top, in order,
         and whether every one of them still applied. One the server's state no longer allows
@@ -275,3 +320,17 @@ class SyncEngine:
             uow.conflicts.add(server_ticket.id, ticket_to_dict(local),
                               ticket_to_dict(server_ticket))
             report.conflicts += 1
+
+
+@dataclass(frozen=True)
+class _Feed:
+    """One paged stream the client pulls: where its cursor and epoch are kept, how a page is
+    fetched and applied, what a 410 does, and how many changes it has brought this sync."""
+
+    phase: str
+    fetch: Callable[..., dict[str, Any]]
+    cursor_key: str
+    epoch_key: str
+    apply: Callable[[dict[str, Any]], None]
+    start_over: Callable[[], None]
+    done: Callable[[], int]
