@@ -5,51 +5,51 @@
     <name>ArticleReader</name>
     <message>
         <source>⚠ Not updated for a long time: check with the unit before reading it out.</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ 长时间未更新：答复前请向承办单位核实。</translation>
     </message>
     <message>
         <source>Open an article with Enter to read it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>按回车键打开知识条目，在此阅读全文。</translation>
     </message>
     <message>
         <source>Use as the answer (Ctrl+I)</source>
-        <translation type="unfinished"></translation>
+        <translation>作为答复内容 (Ctrl+I)</translation>
     </message>
     <message>
         <source>Report an error in this article…</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈纠错…</translation>
     </message>
     <message>
         <source>What is wrong or out of date? The unit that owns the article receives this.</source>
-        <translation type="unfinished"></translation>
+        <translation>哪里有误或已过时？反馈将发送给该条目的承办单位。</translation>
     </message>
     <message>
         <source>Send report</source>
-        <translation type="unfinished"></translation>
+        <translation>提交反馈</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>This article has been withdrawn from the knowledge base.</source>
-        <translation type="unfinished"></translation>
+        <translation>该条目已从知识库撤下。</translation>
     </message>
     <message>
         <source>Report kept; it is sent to %1 with the next sync.</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈已保存，下次同步时发送给%1。</translation>
     </message>
     <message>
         <source>Report kept; it is sent with the next sync.</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈已保存，下次同步时发送。</translation>
     </message>
     <message>
         <source>Say what is wrong first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先填写错误内容。</translation>
     </message>
     <message>
         <source>At most %1 characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>最多 %1 个字。</translation>
     </message>
 </context>
 <context>
@@ -562,47 +562,70 @@
     </message>
 </context>
 <context>
+    <name>KbArticleFacts</name>
+    <message>
+        <source>updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <source>date unknown</source>
+        <translation>更新日期不详</translation>
+    </message>
+    <message>
+        <source>no unit</source>
+        <translation>无承办单位</translation>
+    </message>
+    <message>
+        <source>may be out of date</source>
+        <translation>可能已过时</translation>
+    </message>
+</context>
+<context>
     <name>KbPanel</name>
     <message>
         <source>Search the KB: words, pinyin or initials (gjj)…</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索知识库：关键词、拼音或首字母（如 gjj）…</translation>
     </message>
     <message>
         <source>KB: from the search to the results, open an article</source>
-        <translation type="unfinished"></translation>
+        <translation>知识库：从搜索框进入结果列表，打开条目</translation>
     </message>
     <message>
         <source>KB: use the article as the answer</source>
-        <translation type="unfinished"></translation>
+        <translation>知识库：将条目作为答复内容</translation>
     </message>
     <message>
         <source>Type to search the knowledge base, or type the call&apos;s content.</source>
-        <translation type="unfinished"></translation>
+        <translation>输入关键词搜索知识库，或在诉求内容中输入，自动推荐条目。</translation>
     </message>
     <message>
         <source>No article found for “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到与“%1”相关的条目。</translation>
     </message>
     <message numerus="yes">
         <source>%n article(s) found</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>找到 %n 条</numerusform>
         </translation>
     </message>
     <message>
         <source>Suggested for what the caller says</source>
-        <translation type="unfinished"></translation>
+        <translation>根据来电内容推荐</translation>
     </message>
 </context>
 <context>
     <name>KbScreen</name>
     <message>
         <source>Copy the answer (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>复制答复内容 (%1)</translation>
+    </message>
+    <message>
+        <source>KB: copy the article&apos;s answer</source>
+        <translation>知识库：复制条目的答复内容</translation>
     </message>
     <message>
         <source>Answer copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>答复内容已复制。</translation>
     </message>
 </context>
 <context>

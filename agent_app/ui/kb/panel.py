@@ -1,0 +1,264 @@
+"""The KB panel: search as you type, results with highlighted snippets, the article in a
+reader, one key to use it as the answer, and error reports for the owning unit.
+
+Embedded beside the intake form (which feeds it the call content through `propose_from_text`)
+and, laid out side by side, as the full KB screen. Searches run on the DB worker; a result
+that arrives after a newer search was started is dropped, so a slow query never overwrites
+what matches the current text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QListView,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.search import KbHit, KbSearcher
+from agent_app.settings import load_settings
+from agent_app.storage import ops
+from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.kb.delegate import KbHitDelegate
+from agent_app.ui.kb.model import KbResultsModel, is_stale
+from agent_app.ui.kb.reader import ArticleReader, ShownArticle
+from agent_app.ui.widgets import plain_label
+
+SEARCH_DELAY_MS = 150
+RESULT_LIMIT = 20
+# What the operator typed last is what the caller is talking about now.
+PROPOSAL_CHARS = 60
+ANSWER_KEY = "Ctrl+I"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def load_article(searcher: KbSearcher, article_id: str, now: datetime, max_age: timedelta
+                 ) -> ShownArticle | None:
+    article = searcher.get(article_id)
+    if article is None:
+        return None
+    return ShownArticle(id=article.id, title=article.title, body=article.body,
+                        category=article.category, unit=article.unit,
+                        updated_at=article.updated_at,
+                        stale=is_stale(article.updated_at, now, max_age))
+
+
+class KbPanel(QWidget):
+    answer_chosen = Signal(str, str)  # article id, the answer text to give the caller
+
+    def __init__(self, tasks: TaskRunner, *,
+                 orientation: Qt.Orientation = Qt.Orientation.Vertical,
+                 stale_after_days: int | None = None,
+                 now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._now = now
+        if stale_after_days is None:
+            # The user's settings live in the data folder, beside the local cache.
+            stale_after_days = load_settings(tasks.db.path.parent).stale_article_days
+        self._max_age = timedelta(days=stale_after_days)
+        # Used on the DB worker only; it keeps what it learns about the index between searches.
+        self._searcher = KbSearcher(tasks.db)
+        self._search_generation = 0
+        self._article_generation = 0
+        self._proposal = ""
+        self._query = ""  # what the results on show were searched for
+
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("kb_search")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setPlaceholderText(
+            self.tr("Search the KB: words, pinyin or initials (gjj)…"))
+        self.heading = plain_label()
+        self.heading.setObjectName("kb_heading")
+        self.heading.setWordWrap(True)
+        self.model = KbResultsModel(self._max_age, now, self)
+        self.results = QListView()
+        self.results.setObjectName("kb_results")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(KbHitDelegate(self.results))
+        self.results.setUniformItemSizes(True)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.reader = ArticleReader()
+
+        finder = QWidget()
+        finder_layout = QVBoxLayout(finder)
+        finder_layout.setContentsMargins(0, 0, 0, 0)
+        finder_layout.addWidget(self.search_box)
+        finder_layout.addWidget(self.heading)
+        finder_layout.addWidget(self.results, 1)
+        self.splitter = QSplitter(orientation)
+        self.splitter.addWidget(finder)
+        self.splitter.addWidget(self.reader)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.search_now)
+        self.search_box.textChanged.connect(self._debounce.start)
+        self.search_box.installEventFilter(self)
+        self.results.installEventFilter(self)
+        self.results.doubleClicked.connect(self._open_index)
+        self.reader.answer_requested.connect(self.insert_answer)
+        self.reader.feedback_submitted.connect(self._send_feedback)
+        answer = QShortcut(QKeySequence(ANSWER_KEY), self)
+        answer.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        answer.activated.connect(self.insert_answer)
+        tasks.changes.connect(self._on_changes)
+        self._show_heading()
+
+    # What the operator does ------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def propose_from_text(self, text: str) -> None:
+        """Articles for what is being typed into the call's content; the search box, when it
+        holds anything, wins over proposals."""
+        self._proposal = " ".join(text.split())[-PROPOSAL_CHARS:]
+        if not self.search_box.text().strip():
+            self._debounce.start()
+
+    def search_now(self) -> None:
+        self._debounce.stop()
+        typed = self.search_box.text().strip()
+        query = typed or self._proposal
+        self._search_generation += 1
+        generation = self._search_generation
+        if not query:
+            self._show_hits(generation, "", [])
+            return
+        searcher = self._searcher
+        self._tasks.run_db(lambda _db: searcher.search(query, limit=RESULT_LIMIT),
+                           on_done=lambda hits: self._show_hits(generation, query, hits))
+
+    def open_current(self) -> None:
+        index = self.results.currentIndex()
+        if not index.isValid() and self.model.rowCount() > 0:
+            index = self.model.index(0)
+            self.results.setCurrentIndex(index)
+        if index.isValid():
+            self._open_index(index)
+
+    def insert_answer(self) -> None:
+        """The open article, or else the selected one, goes into the form as the answer."""
+        selected = self._selected_hit()
+        article = self.reader.article
+        if article is not None and (selected is None or selected.id == article.id):
+            self.answer_chosen.emit(article.id, article.body)
+        elif selected is not None:
+            self._open(selected.id, then_answer=True)
+
+    def shortcut_help(self) -> list[tuple[str, str]]:
+        return [("↓ / Enter", self.tr("KB: from the search to the results, open an article")),
+                (ANSWER_KEY, self.tr("KB: use the article as the answer"))]
+
+    # Results ----------------------------------------------------------------------------------
+    def _show_hits(self, generation: int, query: str, hits: list[KbHit]) -> None:
+        if generation != self._search_generation:
+            return  # a newer search is under way; this answer is for text no longer there
+        current = self._selected_hit()
+        self._query = query
+        self.model.set_hits(hits)
+        row = self.model.row_of(current.id) if current is not None else None
+        if row is None and self.results.hasFocus() and hits:
+            row = 0  # the operator is in the list already: keep a row to act on
+        if row is not None:
+            self.results.setCurrentIndex(self.model.index(row))
+        self._show_heading()
+
+    def _show_heading(self) -> None:
+        count = self.model.rowCount()
+        typed = bool(self.search_box.text().strip())
+        if not self._query:
+            text = self.tr("Type to search the knowledge base, or type the call's content.")
+        elif count == 0:
+            text = self.tr("No article found for “%1”.").replace("%1", self._query)
+        elif typed:
+            text = self.tr("%n article(s) found", "", count)
+        else:
+            text = self.tr("Suggested for what the caller says")
+        self.heading.setText(text)
+
+    def _selected_hit(self) -> KbHit | None:
+        index = self.results.currentIndex()
+        return self.model.hit(index.row()) if index.isValid() else None
+
+    # Reader -----------------------------------------------------------------------------------
+    def _open_index(self, index: QModelIndex) -> None:
+        self._open(self.model.hit(index.row()).id, focus_reader=True)
+
+    def _open(self, article_id: str, *, then_answer: bool = False,
+              focus_reader: bool = False) -> None:
+        self._article_generation += 1
+        generation = self._article_generation
+        now, max_age, searcher = self._now(), self._max_age, self._searcher
+
+        def shown(article: ShownArticle | None) -> None:
+            if generation != self._article_generation:
+                return
+            if article is None:
+                self.reader.show_removed()
+                return
+            self.reader.show_article(article)
+            if focus_reader:
+                self.reader.body.setFocus()
+            if then_answer:
+                self.answer_chosen.emit(article.id, article.body)
+
+        self._tasks.run_db(lambda _db: load_article(searcher, article_id, now, max_age),
+                           on_done=shown)
+
+    def _send_feedback(self, article_id: str, text: str) -> None:
+        self._tasks.run_db(lambda db: ops.report_kb_error(db, article_id, text),
+                           on_done=lambda _mutation: self.reader.feedback_sent(),
+                           on_error=lambda exc: self.reader.feedback_failed(str(exc)),
+                           changes=frozenset({Topic.OUTBOX}))
+
+    def _on_changes(self, changes: Changes) -> None:
+        if not changes.touches(Topic.KB):
+            return
+        self.search_now()
+        if self.reader.article is not None:
+            self._open(self.reader.article.id)
+
+    # Keys -------------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers()
+        if watched is self.search_box:
+            if key == Qt.Key.Key_Down and self.model.rowCount() > 0:
+                if self._debounce.isActive():
+                    self.search_now()
+                self.results.setFocus()
+                self.results.setCurrentIndex(self.model.index(0))
+                return True
+            if enter and self.model.rowCount() > 0:
+                self.open_current()
+                return True
+        elif watched is self.results:
+            if key == Qt.Key.Key_Up and self.results.currentIndex().row() <= 0:
+                self.search_box.setFocus()
+                return True
+            if enter:
+                self.open_current()
+                return True
+        return super().eventFilter(watched, event)
