@@ -28,6 +28,7 @@ from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.callback.screen import CallbackScreen
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.intake.screen import IntakeScreen
+from agent_app.ui.kb.panel import KbPanel
 from agent_app.ui.overview.screen import OverviewScreen
 from agent_app.ui.queue.screen import QueueScreen
 from agent_app.ui.review.screen import ReviewScreen
@@ -95,7 +96,8 @@ class MainWindow(QMainWindow):
 
         # Each later screen (intake, KB, queue, review, callbacks, reports) registers here.
         self.screens: list[Screen] = []
-        self.intake = IntakeScreen(tasks, actor=session.user.username)
+        self.intake = IntakeScreen(tasks, actor=session.user.username,
+                                   kb_panel=KbPanel(tasks))
         self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
         self.add_screen(Screen("overview", self.tr("Overview"), OverviewScreen(tasks)))
         role, actor = session.user.role, session.user.username

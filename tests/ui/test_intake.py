@@ -223,3 +223,28 @@ def test_merging_a_repeat_call_registers_it_and_notes_the_open_ticket(qtbot, scr
     assert target.events[-1].data["merged_from"] == merged.id
     assert screen.form.state().is_blank()
     qtbot.waitUntil(lambda: "T-EARLIER" in screen.status.text(), timeout=5000)
+
+
+def test_the_kb_panel_proposes_from_the_content_and_its_answer_fills_the_form(qtbot, tasks, db):
+    from agent_app.storage.ops import import_kb_articles
+    from agent_app.ui.kb.panel import KbPanel
+
+    import_kb_articles(db, [{"id": "kb-1", "title": "住房公积金租房提取怎么办理",
+                             "body": "本人身份证和银行卡，可在公积金APP线上办理租房提取。",
+                             "category": "住房公积金", "unit": "市住房公积金管理中心"}])
+    panel = KbPanel(tasks)
+    screen = IntakeScreen(tasks, actor="op01", kb_panel=panel)
+    qtbot.addWidget(screen)
+    screen.show()
+    proposals: list[str] = []
+    original = panel.propose_from_text
+    panel.propose_from_text = lambda text: (proposals.append(text), original(text))
+    type_chinese(screen.form.content, "咨询公积金租房提取")
+    qtbot.waitUntil(lambda: proposals == ["咨询公积金租房提取"], timeout=5000)
+
+    panel.answer_chosen.emit("kb-1", "本人身份证和银行卡，可在公积金APP线上办理租房提取。")
+    assert screen.form.outcome().value == "answer"
+    assert screen.form.answer.text().startswith("本人身份证")
+    assert screen.form.focusWidget() is screen.form.answer
+    help_keys = [keys for keys, _ in screen.shortcut_help()]
+    assert "F6" in help_keys and "Ctrl+I" in help_keys

@@ -33,11 +33,13 @@ from agent_app.storage.reference import load_reference
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.intake.form import IntakeForm
 from agent_app.ui.intake.history import CallerHistoryPanel
+from agent_app.ui.kb.panel import KbPanel
 from agent_app.ui.widgets import plain_label
 
 DRAFT_KIND = "intake"
 AUTOSAVE_MS = 1000
 LOOKUP_DELAY_MS = 250
+PROPOSE_DELAY_MS = 400
 
 
 def _now() -> datetime:
@@ -47,7 +49,7 @@ def _now() -> datetime:
 class IntakeScreen(QWidget):
     submitted = Signal(str)  # ticket id, once it is safely in the local database
 
-    def __init__(self, tasks: TaskRunner, actor: str, *, side_panel: QWidget | None = None,
+    def __init__(self, tasks: TaskRunner, actor: str, *, kb_panel: KbPanel | None = None,
                  now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
@@ -88,8 +90,11 @@ class IntakeScreen(QWidget):
         left_layout.addLayout(buttons)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.history)
-        if side_panel is not None:
-            right.addWidget(side_panel)
+        self.kb_panel = kb_panel
+        if kb_panel is not None:
+            right.addWidget(kb_panel)
+            right.setStretchFactor(1, 3)
+            kb_panel.answer_chosen.connect(self.use_answer)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -106,6 +111,12 @@ class IntakeScreen(QWidget):
         self._lookup.setSingleShot(True)
         self._lookup.setInterval(LOOKUP_DELAY_MS)
         self._lookup.timeout.connect(self.look_up_caller)
+        # The KB panel proposes articles from what the operator types about the call.
+        self._propose = QTimer(self)
+        self._propose.setSingleShot(True)
+        self._propose.setInterval(PROPOSE_DELAY_MS)
+        self._propose.timeout.connect(self._propose_articles)
+        self.form.content.textChanged.connect(self._propose.start)
 
         self.form.edited.connect(self._mark_dirty)
         self.form.lookup_changed.connect(self._lookup.start)
@@ -133,6 +144,8 @@ class IntakeScreen(QWidget):
             ("F4", self.tr("Location")),
             ("F7", self.tr("Content")),
             ("F8", self.tr("Caller history")),
+            *([("F6", self.tr("Search the knowledge base"))] if self.kb_panel else []),
+            *(self.kb_panel.shortcut_help() if self.kb_panel else []),
         ]
 
     def _install_shortcuts(self) -> None:
@@ -147,11 +160,27 @@ class IntakeScreen(QWidget):
             ("F4", lambda: self.form.focus_field("location")),
             ("F7", lambda: self.form.focus_field("content")),
             ("F8", lambda: self.history.table.setFocus()),
+            ("F6", self._focus_kb),
         ]
         for keys, slot in bindings:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+
+    def _focus_kb(self) -> None:
+        if self.kb_panel is not None:
+            self.kb_panel.focus_search()
+
+    def _propose_articles(self) -> None:
+        if self.kb_panel is not None:
+            self.kb_panel.propose_from_text(self.form.content.text())
+
+    def use_answer(self, _article_id: str, text: str) -> None:
+        """An article from the KB becomes the answer given on the call: 直接答复."""
+        self.form.set_outcome(Outcome.ANSWER)
+        self.form.answer.set_text(text)
+        self.form.focus_field("answer")
+        self.status.setText(self.tr("Answer taken from the knowledge base: check it, then F9."))
 
     # Reference data ---------------------------------------------------------------------------
     def _load_reference(self) -> None:
