@@ -152,14 +152,19 @@ class CallbackScreen(QWidget):
     def _show(self, items: list[CallbackItem]) -> None:
         self._loading = False
         chosen = self.current_item()
+        selection = self.table.selectionModel()
+        # The same ticket stays chosen, quietly: a form open on it must stay open.
+        selection.blockSignals(True)
         self.model.set_rows(items)
-        self.count_label.setText(self.tr("%1 awaiting callback").replace("%1", str(len(items))))
         row = next((n for n, item in enumerate(items)
                     if chosen is not None and item.ticket_id == chosen.ticket_id), None)
         if row is not None:
             self.table.selectRow(row)
-        else:
-            self._show_buttons(None)
+        selection.blockSignals(False)
+        self.table.viewport().update()
+        self.count_label.setText(self.tr("%1 awaiting callback").replace("%1", str(len(items))))
+        self._show_buttons(items[row] if row is not None else None)
+        if row is None and chosen is not None:
             self.detail.show_ticket(None)
         if self._again:
             self._again = False

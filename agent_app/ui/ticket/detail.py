@@ -346,7 +346,7 @@ class TicketDetailView(QWidget):
             button.clicked.connect(lambda _checked=False, k=kind: self.start(k))
             self.actions_layout.addWidget(button, n // 3, n % 3)
             self.action_buttons[kind] = button
-        if self.panel.kind is not None and self.panel.kind not in kinds:
+        if self.panel.kind is not None and self.panel.kind not in allowed:
             self.panel.close_form()  # the ticket moved on (a sync) while the form was open
 
     # Acting ----------------------------------------------------------------------------------

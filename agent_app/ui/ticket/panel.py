@@ -109,9 +109,11 @@ class CommandPanel(QWidget):
         self.kind, self._ticket, self._reference = kind, ticket, reference
         self.title.setText(tr_core("TicketCommandLabel", COMMAND_LABELS[kind]))
         self.error.clear_message()
-        old = self.form_host.layout()
-        if old is not None:
-            QWidget().setLayout(old)  # re-parent the old layout and its fields away
+        # A fresh host per form: the fields, layouts and button groups of the last one go.
+        host = QWidget()
+        self.layout().replaceWidget(self.form_host, host)
+        self.form_host.deleteLater()
+        self.form_host = host
         form = QFormLayout(self.form_host)
         form.setContentsMargins(0, 0, 0, 0)
         self._collect = self._build(kind, ticket, reference, form)
