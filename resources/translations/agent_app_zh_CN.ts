@@ -53,6 +53,80 @@
     </message>
 </context>
 <context>
+    <name>CallbackListModel</name>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>答复时间</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>承办单位</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>未接通</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重办</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>答复内容</translation>
+    </message>
+    <message>
+        <source>%1 (no callback wanted)</source>
+        <translation>%1（不需回访）</translation>
+    </message>
+</context>
+<context>
+    <name>CallbackScreen</name>
+    <message>
+        <source>Record ratings…</source>
+        <translation>记录评价…</translation>
+    </message>
+    <message>
+        <source>Not reached</source>
+        <translation>未接通</translation>
+    </message>
+    <message>
+        <source>Close without callback</source>
+        <translation>不回访办结</translation>
+    </message>
+    <message>
+        <source>%1 awaiting callback</source>
+        <translation>待回访 %1 件</translation>
+    </message>
+    <message>
+        <source>Choose a replied ticket, call the caller back and record how it went.</source>
+        <translation>选择已答复的工单，回访来电人并记录结果。</translation>
+    </message>
+    <message>
+        <source>The caller asked not to be called back: close the ticket.</source>
+        <translation>来电人不需回访：请直接办结。</translation>
+    </message>
+    <message>
+        <source>Not reached %1 time(s); after %2 the ticket may be closed without callback.</source>
+        <translation>已 %1 次未接通；满 %2 次可不回访办结。</translation>
+    </message>
+    <message>
+        <source>A dissatisfied result sends the ticket back to the unit for redo; otherwise it is closed.</source>
+        <translation>办理结果不满意将退回承办单位重办；否则办结。</translation>
+    </message>
+    <message>
+        <source>The caller was dissatisfied with the handling result.</source>
+        <translation>来电人对办理结果不满意。</translation>
+    </message>
+</context>
+<context>
     <name>CallerHistoryModel</name>
     <message>
         <source>Time</source>
@@ -99,6 +173,128 @@
     <message>
         <source>Type a name, code or pinyin initials</source>
         <translation>输入名称、编码或拼音首字母</translation>
+    </message>
+</context>
+<context>
+    <name>CommandPanel</name>
+    <message>
+        <source>Confirm</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Number of the open ticket</source>
+        <translation>未办结工单的编号</translation>
+    </message>
+    <message>
+        <source>Merge into</source>
+        <translation>并入</translation>
+    </message>
+    <message>
+        <source>Confirm to record this step.</source>
+        <translation>确定后记录此环节。</translation>
+    </message>
+    <message>
+        <source>responsible department</source>
+        <translation>主管部门</translation>
+    </message>
+    <message>
+        <source>street/town of the place</source>
+        <translation>属地街道/乡镇</translation>
+    </message>
+    <message>
+        <source>district of the place</source>
+        <translation>属地县区</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>承办单位</translation>
+    </message>
+    <message>
+        <source>Unit asks until</source>
+        <translation>单位申请延至</translation>
+    </message>
+    <message>
+        <source>Because</source>
+        <translation>申请理由</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>Deny</source>
+        <translation>不同意</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>审核意见</translation>
+    </message>
+    <message>
+        <source> working days</source>
+        <translation> 个工作日</translation>
+    </message>
+    <message>
+        <source>Extend by</source>
+        <translation>延长</translation>
+    </message>
+    <message>
+        <source>New deadline</source>
+        <translation>新的办结时限</translation>
+    </message>
+    <message>
+        <source>Reason (when denied)</source>
+        <translation>理由（不同意时）</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>督办方式</translation>
+    </message>
+    <message>
+        <source>Handle the appeal and reply before the deadline.</source>
+        <translation>请于时限内办理并答复。</translation>
+    </message>
+    <message>
+        <source>Required of the unit</source>
+        <translation>督办要求</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>督办通知</translation>
+    </message>
+    <message>
+        <source>Handling result</source>
+        <translation>办理结果</translation>
+    </message>
+    <message>
+        <source>Service process</source>
+        <translation>服务过程</translation>
+    </message>
+    <message>
+        <source>Appeal of the new ticket</source>
+        <translation>新工单诉求内容</translation>
+    </message>
+    <message>
+        <source>Demand</source>
+        <translation>诉求</translation>
+    </message>
+</context>
+<context>
+    <name>CommandRunner</name>
+    <message>
+        <source>Repeat appeal %1 was merged into this ticket.</source>
+        <translation>重复诉求 %1 已并入本工单。</translation>
     </message>
 </context>
 <context>
@@ -513,6 +709,14 @@
         <translation>来电历史</translation>
     </message>
     <message>
+        <source>Search the knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer taken from the knowledge base: check it, then F9.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Incoming call from %1</source>
         <translation>来电：%1</translation>
     </message>
@@ -713,6 +917,18 @@
         <translation>概览</translation>
     </message>
     <message>
+        <source>Tickets</source>
+        <translation>工单队列</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>班长审核</translation>
+    </message>
+    <message>
+        <source>Callbacks</source>
+        <translation>回访</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -737,8 +953,20 @@
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
+        <source>Export &amp;diagnostics…</source>
+        <translation>导出诊断信息(&amp;D)…</translation>
+    </message>
+    <message>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Not signed in: the server could not be reached. Calls you take are kept on this computer and sent after you sign in.</source>
+        <translation>尚未登录：无法连接服务器。受理的来电保存在本机，登录后发送。</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>登录…</translation>
     </message>
     <message>
         <source>Open the conflicts and refused changes</source>
@@ -755,6 +983,24 @@
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>导出诊断信息</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to %1</source>
+        <translation>诊断信息已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Cannot write %1:
+%2</source>
+        <translation>无法写入 %1：
+%2</translation>
     </message>
     <message>
         <source>About</source>
@@ -868,6 +1114,193 @@
     </message>
 </context>
 <context>
+    <name>QueueColumn</name>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>承办单位</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办结时限</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重办</translation>
+    </message>
+    <message>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+</context>
+<context>
+    <name>QueueScreen</name>
+    <message>
+        <source>Filter: ticket number, caller, category, unit, address…</source>
+        <translation>筛选：工单号、来电人、分类、承办单位、地址…</translation>
+    </message>
+    <message>
+        <source>Could not read the tickets: %1</source>
+        <translation>无法读取工单：%1</translation>
+    </message>
+    <message>
+        <source>Reading the tickets…</source>
+        <translation>正在读取工单…</translation>
+    </message>
+    <message>
+        <source>Reading the tickets… %1 of %2</source>
+        <translation>正在读取工单… %1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 shown</source>
+        <translation>显示 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewListModel</name>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>承办单位</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办结时限</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <source>returned %1: %2</source>
+        <translation>%1 退单：%2</translation>
+    </message>
+    <message>
+        <source>asks until %1: %2</source>
+        <translation>申请延至 %1：%2</translation>
+    </message>
+    <message>
+        <source>not supervised yet</source>
+        <translation>未督办</translation>
+    </message>
+    <message>
+        <source>not accepted since %1 · %2</source>
+        <translation>%1 派单后未签收 · %2</translation>
+    </message>
+    <message>
+        <source>redone %1 times · %2</source>
+        <translation>已重办 %1 次 · %2</translation>
+    </message>
+    <message>
+        <source>overdue · %1</source>
+        <translation>已超期 · %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <source>Returned</source>
+        <translation>退单</translation>
+    </message>
+    <message>
+        <source>Extension requests</source>
+        <translation>延期申请</translation>
+    </message>
+    <message>
+        <source>Overdue / not accepted</source>
+        <translation>超期/未签收</translation>
+    </message>
+    <message>
+        <source>Redone twice</source>
+        <translation>两次重办</translation>
+    </message>
+    <message>
+        <source>Could not read the worklists: %1</source>
+        <translation>无法读取待办列表：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SavedView</name>
+    <message>
+        <source>All tickets</source>
+        <translation>全部工单</translation>
+    </message>
+    <message>
+        <source>My tickets</source>
+        <translation>我的工单</translation>
+    </message>
+    <message>
+        <source>Unsent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <source>Drafts</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>今日到期</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>退单</translation>
+    </message>
+    <message>
+        <source>Extension requests</source>
+        <translation>延期申请</translation>
+    </message>
+    <message>
+        <source>Awaiting callback</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <source>Redone twice</source>
+        <translation>两次重办</translation>
+    </message>
+</context>
+<context>
     <name>Startup</name>
     <message>
         <source>Local database damaged</source>
@@ -918,6 +1351,21 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     </message>
 </context>
 <context>
+    <name>SupervisionNotice</name>
+    <message>
+        <source>Reminder to {unit}: ticket {ticket} ({category}) is due {deadline}. Please handle it and reply in time. Required: {required}</source>
+        <translation>督办提醒：{unit}，工单 {ticket}（{category}）办结时限为 {deadline}，请抓紧办理并按时答复。督办要求：{required}</translation>
+    </message>
+    <message>
+        <source>Phone supervision of {unit}: ticket {ticket} ({category}), due {deadline}, has been reminded before and is still not settled. Required: {required}</source>
+        <translation>电话督办：{unit}，工单 {ticket}（{category}）办结时限为 {deadline}，经提醒后仍未办结。督办要求：{required}</translation>
+    </message>
+    <message>
+        <source>Written supervision notice to {unit}: ticket {ticket} ({category}), due {deadline}, remains unresolved after reminder and phone supervision. The unit is required to report in writing. Required: {required}</source>
+        <translation>书面督办通知：{unit}，工单 {ticket}（{category}）办结时限为 {deadline}，经提醒和电话督办后仍未解决，请书面报告办理情况。督办要求：{required}</translation>
+    </message>
+</context>
+<context>
     <name>SyncProblemsDialog</name>
     <message>
         <source>Sync conflicts and refused changes</source>
@@ -942,6 +1390,415 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Change %1 (%2) to %3 was refused:</source>
         <translation>更改 %1（%2，对象 %3）被拒绝：</translation>
+    </message>
+</context>
+<context>
+    <name>SyncState</name>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Unsent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>已同步</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+</context>
+<context>
+    <name>TicketCommand</name>
+    <message>
+        <source>Your role may not do this.</source>
+        <translation>您的角色无权进行此操作。</translation>
+    </message>
+    <message>
+        <source>The ticket has moved on: this action does not apply to it any more.</source>
+        <translation>工单状态已变化，此操作已不适用。</translation>
+    </message>
+    <message>
+        <source>The command names another ticket.</source>
+        <translation>操作所指的工单不符。</translation>
+    </message>
+    <message>
+        <source>Choose the unit to dispatch to.</source>
+        <translation>请选择承办单位。</translation>
+    </message>
+    <message>
+        <source>Re-dispatch needs a different unit; to send it back, reject the return.</source>
+        <translation>改派须选择其他单位；如需退回原单位，请驳回退单。</translation>
+    </message>
+    <message>
+        <source>Give a reason (at most 500 characters).</source>
+        <translation>请填写理由（不超过500字）。</translation>
+    </message>
+    <message>
+        <source>Enter a text of 5 to 2000 characters.</source>
+        <translation>请输入5至2000字的内容。</translation>
+    </message>
+    <message>
+        <source>Enter a note of 1 to 2500 characters.</source>
+        <translation>请输入1至2500字的备注。</translation>
+    </message>
+    <message>
+        <source>Name another open ticket.</source>
+        <translation>请填写另一件未办结工单的编号。</translation>
+    </message>
+    <message>
+        <source>Record both ratings: handling result and service process.</source>
+        <translation>请同时记录办理结果和服务过程的评价。</translation>
+    </message>
+    <message>
+        <source>Close only after a satisfied callback, after three unanswered callbacks, or when the caller declined callbacks.</source>
+        <translation>须回访满意、三次未接通或来电人不需回访后方可办结。</translation>
+    </message>
+    <message>
+        <source>The caller was dissatisfied with the result: send it back for redo.</source>
+        <translation>来电人对办理结果不满意，请退回重办。</translation>
+    </message>
+    <message>
+        <source>Operators send a ticket back only after a dissatisfied callback; ask the team lead.</source>
+        <translation>话务员仅在回访不满意后可退回重办，请联系班长。</translation>
+    </message>
+    <message>
+        <source>There is no extension request waiting for a decision.</source>
+        <translation>没有待审核的延期申请。</translation>
+    </message>
+    <message>
+        <source>An approved extension needs 1 to 60 working days, or a deadline after the current one.</source>
+        <translation>同意延期须延长1至60个工作日，或晚于当前时限的新时限。</translation>
+    </message>
+    <message>
+        <source>Decide: approved or denied.</source>
+        <translation>请选择同意或不同意。</translation>
+    </message>
+    <message>
+        <source>Ask for a deadline after the current one.</source>
+        <translation>申请的时限须晚于当前时限。</translation>
+    </message>
+    <message>
+        <source>Supervision goes up one step at a time: reminder, then phone, then written.</source>
+        <translation>督办须逐级进行：提醒、电话、书面。</translation>
+    </message>
+    <message>
+        <source>The supervision notice is empty or too long.</source>
+        <translation>督办通知为空或过长。</translation>
+    </message>
+    <message>
+        <source>The command is malformed.</source>
+        <translation>操作数据有误。</translation>
+    </message>
+</context>
+<context>
+    <name>TicketCommandLabel</name>
+    <message>
+        <source>Register</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>Answer directly</source>
+        <translation>直接答复</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退单</translation>
+    </message>
+    <message>
+        <source>Approve return and re-dispatch</source>
+        <translation>同意退单并改派</translation>
+    </message>
+    <message>
+        <source>Reject return</source>
+        <translation>驳回退单</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>Send back for redo</source>
+        <translation>退回重办</translation>
+    </message>
+    <message>
+        <source>Merge into another ticket</source>
+        <translation>并单</translation>
+    </message>
+    <message>
+        <source>Request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Supervise</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Callback not reached</source>
+        <translation>回访未接通</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <source>Record callback</source>
+        <translation>记录回访</translation>
+    </message>
+    <message>
+        <source>Decide extension request</source>
+        <translation>审核延期申请</translation>
+    </message>
+    <message>
+        <source>Split off a ticket</source>
+        <translation>拆单</translation>
+    </message>
+</context>
+<context>
+    <name>TicketDetailView</name>
+    <message>
+        <source>Add a note (notes are kept, never edited)</source>
+        <translation>添加备注（备注只增不改）</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <source>Choose a ticket to see it here.</source>
+        <translation>选择工单后在此查看详情。</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Type / urgency</source>
+        <translation>类型/紧急程度</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Appeal</source>
+        <translation>诉求内容</translation>
+    </message>
+    <message>
+        <source>Demand</source>
+        <translation>诉求</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>承办单位</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办结时限</translation>
+    </message>
+    <message>
+        <source>Answer / reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <source>Redo count</source>
+        <translation>重办次数</translation>
+    </message>
+    <message>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Linked tickets</source>
+        <translation>关联工单</translation>
+    </message>
+    <message>
+        <source>Refused by the server: %1</source>
+        <translation>服务器拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Redone twice: the team lead should look at this ticket.</source>
+        <translation>已两次重办：请班长关注此工单。</translation>
+    </message>
+    <message>
+        <source>%1 (confidential: never shown to units)</source>
+        <translation>%1（保密：不向承办单位显示）</translation>
+    </message>
+    <message>
+        <source>merged into %1</source>
+        <translation>已并入 %1</translation>
+    </message>
+    <message>
+        <source>merged from %1</source>
+        <translation>由 %1 并入</translation>
+    </message>
+</context>
+<context>
+    <name>TicketEvent</name>
+    <message>
+        <source>Registered</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>Answered directly</source>
+        <translation>直接答复</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>退单</translation>
+    </message>
+    <message>
+        <source>Return rejected</source>
+        <translation>驳回退单</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>Sent back for redo</source>
+        <translation>重办</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>并单</translation>
+    </message>
+    <message>
+        <source>Extension</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>Supervised</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Callback</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>拆单</translation>
+    </message>
+</context>
+<context>
+    <name>TimeLeft</name>
+    <message>
+        <source>overdue %1 h %2 min</source>
+        <translation>超期 %1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min left</source>
+        <translation>剩余 %1 小时 %2 分</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>经办</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>to %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
+        <source>result: %1, process: %2</source>
+        <translation>办理结果：%1，服务过程：%2</translation>
+    </message>
+    <message>
+        <source>not reached (attempt %1)</source>
+        <translation>未接通（第 %1 次）</translation>
+    </message>
+    <message>
+        <source>into %1</source>
+        <translation>并入 %1</translation>
+    </message>
+    <message>
+        <source>merged from %1</source>
+        <translation>由 %1 并入</translation>
+    </message>
+    <message>
+        <source>split from %1</source>
+        <translation>由 %1 拆出</translation>
+    </message>
+    <message>
+        <source>new ticket %1</source>
+        <translation>新工单 %1</translation>
+    </message>
+    <message>
+        <source>deadline %1</source>
+        <translation>时限 %1</translation>
+    </message>
+    <message>
+        <source>asks until %1</source>
+        <translation>申请延至 %1</translation>
+    </message>
+    <message>
+        <source>approved, new deadline %1</source>
+        <translation>同意，新时限 %1</translation>
+    </message>
+    <message>
+        <source>denied</source>
+        <translation>不同意</translation>
     </message>
 </context>
 </TS>
