@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from agent_app import __version__
-from agent_app.logging_setup import configure_logging
-from agent_app.paths import default_data_dir
+from agent_app.logging_setup import configure_logging, current_log_dir
+from agent_app.paths import default_data_dir, default_log_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start an embedded central API with demo data, signed in")
     parser.add_argument("--lang", dest="language", choices=["zh_CN", "en"],
                         help="interface language (default: zh_CN)")
+    # For the installer's smoke test and the start-up benchmark: save a picture of the window
+    # on top and quit, this many milliseconds after the event loop starts.
+    parser.add_argument("--screenshot", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--quit-after-ms", type=int, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("selfcheck", help="open the database, migrate, load Qt, exit 0")
     call = commands.add_parser(
@@ -31,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync", help="push local changes and pull the server's, headless")
     sync.add_argument("--once", action="store_true", help="one round, then exit")
     _add_kb_commands(commands)
+    diagnostics = commands.add_parser(
+        "diagnostics", help="zip the logs, version and settings for IT (phones and tokens masked)")
+    diagnostics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.zip")
     return parser
 
 
@@ -66,7 +73,8 @@ def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging()
+    # An explicit data folder keeps its own logs too (tests, a second profile on one PC).
+    configure_logging(log_dir=args.data_dir / "logs" if args.data_dir else default_log_dir())
     data_dir = resolve_data_dir(args.data_dir, demo=args.demo)
     if args.command == "selfcheck":
         from agent_app.selfcheck import run_selfcheck
@@ -83,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(data_dir, args.file)
         return run_search(data_dir, args.text, as_json=args.json, limit=args.limit,
                           batch=args.batch)
+    if args.command == "diagnostics":
+        from agent_app.diagnostics import run_export
+
+        return run_export(args.output, data_dir=data_dir, log_dir=current_log_dir())
     return launch_gui(data_dir, args)
 
 
@@ -101,7 +113,8 @@ def launch_gui(data_dir: Path, args: argparse.Namespace) -> int:
         return 3
     return run_gui(GuiOptions(data_dir=data_dir, server_url=args.server_url, demo=args.demo,
                               language=args.language,
-                              call_number=args.number if args.command == "call" else None))
+                              call_number=args.number if args.command == "call" else None,
+                              screenshot=args.screenshot, quit_after_ms=args.quit_after_ms))
 
 
 if __name__ == "__main__":

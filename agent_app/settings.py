@@ -68,7 +68,8 @@ def system_settings(path: Path | None = None) -> Settings:
     """The defaults with the machine-wide config file laid over them."""
     path = path or system_config_file()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows tools (the installer, Notepad) may start the file with a BOM.
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -10,11 +10,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.intake import is_phone_like
 from agent_app.demo.runtime import DEMO_PASSWORD, DEMO_USER, DemoEnvironment
+from agent_app.paths import resources_dir
 from agent_app.settings import Settings, load_settings, save_settings
 from agent_app.storage.database import (
     DB_FILENAME,
@@ -42,6 +45,8 @@ class GuiOptions:
     demo: bool = False
     language: str | None = None
     call_number: str | None = None  # screen pop: open a new intake form for this caller
+    screenshot: Path | None = None  # hidden options of the smoke test and the benchmark
+    quit_after_ms: int | None = None
 
 
 def freeze_startup_objects() -> None:
@@ -61,7 +66,37 @@ def ensure_application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("hotline-agent")
     app.setOrganizationName("hotline12345")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "hotline-agent.svg")))
     return app
+
+
+def quit_later(app: QApplication, after_ms: int, screenshot: Path | None) -> QTimer:
+    """`--quit-after-ms`/`--screenshot`: after `after_ms`, save a picture of the window on top
+    (a dialog, or else the main window), then close dialogs and quit, whichever event loop is
+    running: the main one, or a dialog's before it started."""
+    again = QTimer(app)
+    again.setInterval(100)
+    pending = screenshot
+
+    def finish() -> None:
+        nonlocal pending
+        if pending is not None:
+            window = app.activeModalWidget() or next(
+                (w for w in app.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()),
+                None)
+            if window is not None:
+                window.grab().save(str(pending))
+                print(f"screenshot saved to {pending}", flush=True)
+                pending = None
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.done(QDialog.DialogCode.Rejected)
+        app.exit(0)  # ignored until the main loop runs, hence the repeat
+        again.start()
+
+    again.timeout.connect(finish)
+    QTimer.singleShot(after_ms, finish)
+    return again
 
 
 def open_database_or_ask(path: Path) -> Database | None:
@@ -100,14 +135,20 @@ def open_database_or_ask(path: Path) -> Database | None:
 def _cannot_write(path: Path, exc: BaseException) -> None:
     message = QApplication.translate("Startup", "Cannot use the folder %1:\n%2")
     QMessageBox.critical(None, QApplication.translate("Startup", "Local database"),
-                         message.replace("%1", str(path.parent)).replace("%2", str(exc)))
+                         message.replace("%1", str(path.parent))
+                         .replace("%2", getattr(exc, "strerror", None) or str(exc)))
 
 
-def sign_in(tasks: TaskRunner, settings: Settings, tokens: TokenStore) -> SignedIn | None:
+def sign_in(tasks: TaskRunner, settings: Settings, tokens: TokenStore,
+            data_dir: Path) -> SignedIn | None:
     dialog = LoginDialog(tasks, settings, tokens,
                          lambda url: CentralClient(url, ca_bundle=settings.ca_bundle or None))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
+    try:  # the server and who signed in, for the next start (and for working offline then)
+        save_settings(data_dir, settings)
+    except OSError as exc:
+        log.warning("settings not saved in %s: %s", data_dir, exc.strerror or exc)
     return dialog.signed_in
 
 
@@ -135,6 +176,8 @@ def run_gui(options: GuiOptions) -> int:
     if options.server_url:
         settings.server_url = options.server_url
     install_translator(app, options.language or settings.language)
+    if options.quit_after_ms is not None or options.screenshot is not None:
+        quit_later(app, options.quit_after_ms or 0, options.screenshot)
     instance_name = server_name(options.data_dir)
     if hand_over(instance_name, {"call": options.call_number} if options.call_number
                  else {"activate": True}):
@@ -156,16 +199,15 @@ def run_gui(options: GuiOptions) -> int:
             seed_local_kb(db)
             session = demo_sign_in(demo)
         else:
-            session = sign_in(tasks, settings, TokenStore())
+            session = sign_in(tasks, settings, TokenStore(), options.data_dir)
             if session is None:
                 return 0
-            save_settings(options.data_dir, settings)
         client = CentralClient(session.server_url, ca_bundle=settings.ca_bundle or None,
                                token=session.token)
         window = MainWindow(tasks, session, client,
                             health_check_ms=settings.health_check_seconds * 1000,
                             reauthenticate=None if options.demo else
-                            lambda: sign_in(tasks, settings, TokenStore()))
+                            lambda: sign_in(tasks, settings, TokenStore(), options.data_dir))
         window.show()
         instance = InstanceServer(instance_name, window)
         instance.request.connect(lambda request: handle_request(window, request))

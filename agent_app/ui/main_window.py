@@ -6,21 +6,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
 from agent_app import __version__
 from agent_app.core.enums import Role
+from agent_app.diagnostics import export_diagnostics
+from agent_app.logging_setup import current_log_dir
 from agent_app.storage.database import Database
 from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError, SignedIn
 from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
@@ -112,6 +117,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
         self._build_menus()
+        self._build_sign_in_banner()
         self._build_status_bar()
         tasks.changes.connect(self._on_changes)
         tasks.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
@@ -160,8 +166,24 @@ class MainWindow(QMainWindow):
         shortcuts_action = help_menu.addAction(self.tr("&Keyboard shortcuts"))
         shortcuts_action.setShortcut(QKeySequence("F1"))
         shortcuts_action.triggered.connect(self.show_shortcuts)
+        diagnostics_action = help_menu.addAction(self.tr("Export &diagnostics…"))
+        diagnostics_action.triggered.connect(self.export_diagnostics)
         about_action = help_menu.addAction(self.tr("&About"))
         about_action.triggered.connect(self._about)
+
+    def _build_sign_in_banner(self) -> None:
+        """Nobody has signed in on this PC and the server could not be reached: work goes on
+        in the local cache, and this says so until someone signs in."""
+        self.sign_in_banner = QToolBar(self)
+        self.sign_in_banner.setObjectName("sign_in_banner")
+        self.sign_in_banner.setMovable(False)
+        self.sign_in_banner.setStyleSheet("QToolBar#sign_in_banner { background: #fdebd0; }")
+        self.sign_in_banner.addWidget(plain_label(self.tr(
+            "Not signed in: the server could not be reached. Calls you take are kept on this "
+            "computer and sent after you sign in.")))
+        self.sign_in_banner.addAction(self.tr("Sign in…"), self.sign_in_again)
+        self.addToolBar(self.sign_in_banner)
+        self.sign_in_banner.setVisible(not self.session.token)
 
     def _build_status_bar(self) -> None:
         self.connectivity_label = plain_label()
@@ -215,6 +237,23 @@ class MainWindow(QMainWindow):
                           parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
+
+    def export_diagnostics(self) -> None:
+        """Zip logs, version and settings (phones and tokens masked) where the user says."""
+        suggested = Path.home() / f"hotline-agent-diagnostics-{datetime.now():%Y%m%d-%H%M}.zip"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export diagnostics"), str(suggested), self.tr("Zip archives (*.zip)"))
+        if not chosen:
+            return
+        target, data_dir, log_dir = Path(chosen), self._tasks.db.path.parent, current_log_dir()
+        self._tasks.run_db(
+            lambda _db: export_diagnostics(target, data_dir=data_dir, log_dir=log_dir),
+            on_done=lambda written: self.statusBar().showMessage(
+                self.tr("Diagnostics saved to %1").replace("%1", str(written)), 15_000),
+            on_error=lambda exc: QMessageBox.warning(
+                self, self.tr("Export diagnostics"),
+                self.tr("Cannot write %1:\n%2").replace("%1", str(target))
+                .replace("%2", getattr(exc, "strerror", None) or str(exc))))
 
     def _about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("About"),
@@ -305,6 +344,7 @@ class MainWindow(QMainWindow):
             return
         self.session = renewed
         self._client.token = renewed.token
+        self.sign_in_banner.setVisible(not renewed.token)
         self.statusBar().clearMessage()
         self.sync_now()
 

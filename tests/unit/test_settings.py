@@ -78,6 +78,12 @@ def test_a_user_who_kept_the_centres_url_follows_it_when_it_changes(tmp_path):
     assert loaded.server_url == "https://new.city.example" and loaded.last_username == "op01"
 
 
+def test_a_machine_wide_file_written_with_a_bom_is_read(tmp_path):
+    system = tmp_path / "config.toml"
+    system.write_bytes('\ufeffserver_url = "https://12345.city.example"\n'.encode())
+    assert load_settings(tmp_path / "user", system).server_url == "https://12345.city.example"
+
+
 def test_an_unreadable_machine_wide_file_is_ignored(tmp_path):
     system = write_system_config(tmp_path, "server_url = \n")
     assert load_settings(tmp_path / "user", system) == Settings()

@@ -1,6 +1,7 @@
 """Sign-in: server URL, user, password. The password is never stored; the token goes to the
 keyring. When the server cannot be reached, a user who signed in on this PC before may go on
-working offline with the local cache."""
+working offline with the local cache; so may anyone on a PC where nobody has signed in yet (a
+first start while the network is down), as an operator whose work is sent after signing in."""
 
 from __future__ import annotations
 
@@ -138,17 +139,29 @@ class LoginDialog(QDialog):
             self.status_label.setText(self.tr("Sign-in failed: %1").replace("%1", str(exc)))
 
     def _can_work_offline(self, server: str, username: str) -> bool:
-        # Only someone who signed in here before (their token is in this OS account's keyring).
-        return (username == self._settings.last_username and bool(self._settings.last_role)
+        if self._first_start():
+            return True
+        # Someone who signed in here before (their token is in this OS account's keyring).
+        return (username == self._settings.last_username
                 and self._tokens.load(server, username) is not None)
+
+    def _first_start(self) -> bool:
+        return not self._settings.last_role
 
     def _work_offline(self) -> None:
         server = self.server_edit.text().strip()
         username = self.user_edit.text().strip()
-        profile = UserProfile(username, self._settings.last_display_name,
-                              Role(self._settings.last_role), None)
-        self.signed_in = SignedIn(server, profile, self._tokens.load(server, username),
-                                  offline=True)
+        if self._first_start():
+            # Unverified until the first sign-in, so the least a user of this app may do, and
+            # no token: the main window asks for a sign-in before anything is sent.
+            profile = UserProfile(username, username, Role.OPERATOR, None)
+            token = None
+            self._settings.server_url = server
+        else:
+            profile = UserProfile(username, self._settings.last_display_name,
+                                  Role(self._settings.last_role), None)
+            token = self._tokens.load(server, username)
+        self.signed_in = SignedIn(server, profile, token, offline=True)
         self.accept()
 
     def _set_busy(self, busy: bool) -> None:
