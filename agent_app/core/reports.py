@@ -1,0 +1,731 @@
+"""Monthly unit tables and hot-topic analyses, by the definitions the centre publishes with.
+
+Pure functions: tickets in, a `MonthlyReport` out; no Qt, no database, no files. The local cache
+(agent_app.storage.reports) and JSON Lines files (agent_app.reports_cli) both feed
+`compute_report`, so a history imported from elsewhere reproduces the same figures.
+
+Definitions (issue "Monthly reports and unit rankings"; seeds: the centre's monthly reports):
+
+- A month is a calendar month in Asia/Shanghai; an event belongs to it by its time.
+- 承办件数 received: distinct tickets with a `dispatched` event to the unit in the month (a
+  re-dispatch 改派 counts for the new unit too).
+- 超期件数 overdue: of those, tickets whose first reply came after the deadline, or with no
+  reply and a deadline before the month's end (before now, for the month in progress).
+- 重办量 redo: `redo` events in the month on the unit's tickets.
+- 办理结果满意率 / 服务过程满意率: 100 × (satisfied + basically satisfied) / rated, over the latest
+  callback per ticket in the month that carries that rating; None (未抽访) when none was rated.
+- 办结率, 回复率, 按时签收率: of the tickets received, those closed, replied to, and accepted
+  within the acceptance time limit, by the month's end.
+- Rates have two decimals, rounded half up, and are None rather than a division by zero.
+- Units with fewer than 6 tickets received are listed but not ranked.
+
+Where the published definitions leave a choice, this module makes it once:
+
+- A ticket's time with a unit (its tenure) runs from the dispatch to that unit until it is
+  dispatched elsewhere, closed or merged. Replies, acceptances, callbacks and redos count for
+  the unit whose tenure they fall in (or the unit the event names). A unit that never replied
+  is overdue only if its deadline passed while it still held the ticket.
+- The deadline is the one the dispatch set (the ticket's own when the event has none),
+  moved by an approved extension before the first reply.
+- Ranking inside a group: result satisfaction, then process satisfaction (higher first, 未抽访
+  last), then the share of tickets overdue, then the share redone (lower first); equal keys
+  share a rank (1, 1, 3), as in the published tables. The published 考核总分 adds manual scores
+  this client does not hold.
+- Contacts (appeal types, categories, channels) are the tickets registered in the month.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
+from agent_app.core.catalogue import Catalogue
+from agent_app.core.deadlines import DeadlinePolicy
+from agent_app.core.enums import AppealType, Channel, Rating
+from agent_app.core.interchange import InterchangeError, parse_time, ticket_from_dict
+from agent_app.core.models import Ticket
+
+RANKING_MIN_TICKETS = 6  # seed 002: 工单量小于6件的单位不计入考核
+HOT_TOPICS_SHOWN = 10  # seed 002's 热点问题统计表 lists ten
+TOP_UNITS_SHOWN = 10
+OTHER_GROUP = ""  # units no catalogue or ticket assigns to a ranking group
+
+_RATINGS = frozenset(r.value for r in Rating)
+_SATISFIED = frozenset({Rating.SATISFIED.value, Rating.BASICALLY_SATISFIED.value})
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_HUNDREDTH = Decimal("0.01")
+
+AcceptedInTime = Callable[[datetime, datetime], bool]  # (dispatched, accepted) → 按时签收?
+
+
+# Input -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEvent:
+    """The part of a timeline event the report reads."""
+
+    at: datetime
+    kind: str
+    unit: str | None = None
+    deadline: datetime | None = None  # set by a dispatch, a redo or an approved extension
+    result: str | None = None  # callback ratings (Rating values), None when not rated
+    process: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTicket:
+    id: str
+    created_at: datetime
+    channel: str
+    appeal_type: str
+    category: tuple[str, str] | None
+    unit: str | None
+    deadline: datetime | None
+    events: tuple[ReportEvent, ...]  # in time order
+    unit_group: str | None = None  # the ranking group of `unit`, when the source names it
+
+
+def utc(moment: datetime) -> datetime:
+    """All report times share one tzinfo: CPython compares such datetimes field by field, and
+    twenty times slower when the offsets differ (400,000 events a month)."""
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
+def report_event(at: datetime, kind: str, data: Mapping[str, Any]) -> ReportEvent:
+    """Raises InterchangeError when a field the report reads has the wrong type."""
+    unit = data.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        raise InterchangeError(f"{kind} event: unit is not text")
+    deadline = data.get("deadline")
+    if deadline is None and kind == "extension" and data.get("decision") == "approved":
+        deadline = data.get("requested_deadline")  # approved as asked
+    if deadline is not None and not isinstance(deadline, str):
+        raise InterchangeError(f"{kind} event: deadline is not a time")
+    result, process = data.get("result"), data.get("process")
+    approved = kind != "extension" or data.get("decision") == "approved"
+    return ReportEvent(
+        at=utc(at), kind=kind, unit=unit or None,
+        deadline=utc(parse_time(deadline)) if deadline and approved else None,
+        result=result if result in _RATINGS else None,
+        process=process if process in _RATINGS else None)
+
+
+def report_ticket(ticket: Ticket, unit_group: str | None = None) -> ReportTicket:
+    events = sorted(ticket.events, key=lambda e: e.at)
+    return ReportTicket(
+        id=ticket.id, created_at=utc(ticket.created_at), channel=ticket.channel.value,
+        appeal_type=ticket.appeal_type.value,
+        category=(ticket.category.level1, ticket.category.level2) if ticket.category else None,
+        unit=ticket.unit, deadline=utc(ticket.deadline) if ticket.deadline else None,
+        events=tuple(report_event(e.at, e.kind, e.data) for e in events),
+        unit_group=unit_group)
+
+
+def report_ticket_from_dict(data: Any) -> ReportTicket:
+    """A ticket in the interchange format of DESIGN.md §7, optionally with `unit_group`."""
+    if not isinstance(data, dict):
+        raise InterchangeError("a ticket must be a JSON object")
+    group = data.get("unit_group")
+    if group is not None and not isinstance(group, str):
+        raise InterchangeError(f"ticket {data.get('id', '?')}: unit_group is not text")
+    try:
+        ticket = ticket_from_dict(data)
+    except InterchangeError as exc:
+        if isinstance(exc.__cause__, KeyError):  # say which field, not just its name
+            raise InterchangeError(f"ticket {data.get('id', '?')}: missing field "
+                                   f"{exc.__cause__}") from exc
+        raise
+    try:
+        return report_ticket(ticket, group or None)
+    except ValueError as exc:
+        raise InterchangeError(f"ticket {ticket.id}: {exc}") from exc
+
+
+# Months ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """"2024-02" → Month; ValueError for anything else."""
+        match = _MONTH_RE.match(text.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+            raise ValueError(f"not a month in the form YYYY-MM: {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, moment: datetime) -> Month:
+        local = moment.astimezone(CHINA_TZ)
+        return cls(local.year, local.month)
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, self.month, 1, tzinfo=CHINA_TZ)
+
+    @property
+    def end(self) -> datetime:
+        """The first instant of the next month (exclusive bound)."""
+        return self.next().start
+
+    def next(self) -> Month:
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+# Units and ranking groups -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitDirectory:
+    """The one name each unit is reported under, and its ranking group."""
+
+    groups: tuple[tuple[str, str], ...] = ()  # (code, name), in the catalogue's order
+    # Any name or alias → (official name, group code).
+    units: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_catalogue(cls, catalogue: Catalogue) -> UnitDirectory:
+        units: dict[str, tuple[str, str]] = {}
+        for unit in catalogue.units:
+            for name in (unit.name, *unit.aliases):
+                units[name] = (unit.name, unit.group)
+        return cls(tuple((g.code, g.name) for g in catalogue.groups), units)
+
+    def official_name(self, name: str) -> str:
+        known = self.units.get(name)
+        return known[0] if known else name
+
+    def group_code(self, given: str) -> str:
+        """A group named in the data by code or by name → its code; unknown names stay."""
+        for code, name in self.groups:
+            if given in (code, name):
+                return code
+        return given
+
+    def group_name(self, code: str) -> str:
+        return next((name for c, name in self.groups if c == code), code)
+
+    def group_order(self, code: str) -> tuple[int, str]:
+        codes = [c for c, _ in self.groups]
+        if code in codes:
+            return (0, f"{codes.index(code):04d}")
+        return (2, "") if code == OTHER_GROUP else (1, code)
+
+
+# 按时签收 ----------------------------------------------------------------------------------
+
+_MICROSECOND = timedelta(microseconds=1)
+_DAY = 86_400_000_000  # microseconds
+_LOCAL_EPOCH = datetime(1970, 1, 1, tzinfo=CHINA_TZ)
+
+
+class _WorkingClock:
+    """Whether an acceptance came in time, for tens of thousands of dispatches a month.
+
+    The same rule as `accepted <= accept_deadline(dispatched, policy, calendar)` (a property
+    test holds the two equal), in integer microseconds of local time with each day's calendar
+    question asked once: chinesecalendar takes about 0.1 ms per question, and
+    WorkingCalendar.add_working_hours some 30 µs per call."""
+
+    def __init__(self, calendar: WorkingCalendar, limit: timedelta) -> None:
+        self._calendar = calendar
+        self._limit = limit // _MICROSECOND
+        self._periods = [(_of_day(begin), _of_day(end)) for begin, end in calendar.periods]
+        self._full_day = sum(end - begin for begin, end in self._periods)
+        self._workdays: dict[int, bool] = {}
+
+    def _is_workday(self, day: int) -> bool:
+        known = self._workdays.get(day)
+        if known is None:
+            known = self._workdays[day] = self._calendar.is_workday(
+                _LOCAL_EPOCH.date() + timedelta(days=day))
+        return known
+
+    def _worked(self, day: int, begin: int, end: int) -> int:
+        """Working microseconds of local day number `day` between these times of day."""
+        if not self._is_workday(day):
+            return 0
+        return sum(max(0, min(e, end) - max(b, begin)) for b, e in self._periods)
+
+    def in_time(self, dispatched: datetime, accepted: datetime) -> bool:
+        first = (dispatched - _LOCAL_EPOCH) // _MICROSECOND
+        last = (accepted - _LOCAL_EPOCH) // _MICROSECOND
+        if last - first <= self._limit:  # working time never runs faster than the clock
+            return True
+        first_day, last_day = first // _DAY, last // _DAY
+        first_time, last_time = first - first_day * _DAY, last - last_day * _DAY
+        if first_day == last_day:
+            worked = self._worked(first_day, first_time, last_time)
+        else:
+            worked = self._worked(first_day, first_time, _DAY)
+            day = first_day + 1
+            while day < last_day and worked <= self._limit:
+                worked += self._full_day if self._is_workday(day) else 0
+                day += 1
+            worked += self._worked(last_day, 0, last_time)
+        if worked != self._limit:
+            return worked < self._limit
+        # The limit ran out exactly: in time only at that instant, not later in a break.
+        return self._is_workday(last_day) and any(b < last_time <= e for b, e in self._periods)
+
+
+def _of_day(moment: time) -> int:
+    return ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 \
+        + moment.microsecond
+
+
+def acceptance_check(policy: DeadlinePolicy, calendar: WorkingCalendar) -> AcceptedInTime:
+    """Accepted within the policy's working hours of the dispatch (按时签收)."""
+    return _WorkingClock(calendar,
+                         timedelta(hours=policy.accept_within_working_hours)).in_time
+
+
+# Output ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: str
+    group: str  # group code; OTHER_GROUP when unknown
+    group_name: str
+    received: int
+    overdue: int
+    redo: int
+    result_rated: int
+    result_satisfied: int
+    process_rated: int
+    process_satisfied: int
+    closed: int
+    replied: int
+    accepted_on_time: int
+    result_satisfaction: float | None
+    process_satisfaction: float | None
+    closed_rate: float | None
+    reply_rate: float | None
+    on_time_accept_rate: float | None
+    rank: int | None  # None: fewer than RANKING_MIN_TICKETS received
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """One line of a count-and-share table (诉求类型, 分类, 热点问题)."""
+
+    key: tuple[str, ...]  # (appeal type) or (level 1) or (level 1, level 2)
+    count: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: str
+    contacts: int
+    answered_directly: int
+    dispatched: int
+    closed: int
+    closed_rate: float | None
+    replied: int
+    reply_rate: float | None
+
+
+@dataclass(frozen=True)
+class Totals:
+    contacts: int  # tickets registered in the month
+    answered_directly: int
+    dispatched: int  # 登记交办: of the contacts, those dispatched to a unit
+    merged: int
+    received: int  # sum over units (a re-dispatched ticket counts for each unit)
+    overdue: int
+    redo: int
+    result_rated: int
+    process_rated: int
+    result_satisfaction: float | None
+    process_satisfaction: float | None
+    closed_rate: float | None
+    reply_rate: float | None
+    on_time_accept_rate: float | None
+    hot_topics_count: int  # the hot topics shown, together
+    hot_topics_share: float | None
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    month: Month
+    groups: tuple[tuple[str, str], ...]  # (code, name) of the groups present, in order
+    units: tuple[UnitRow, ...]  # by group, then rank
+    appeal_types: tuple[ShareRow, ...]
+    categories: tuple[ShareRow, ...]
+    hot_topics: tuple[ShareRow, ...]
+    channels: tuple[ChannelRow, ...]
+    top_units: tuple[UnitRow, ...]  # by tickets received
+    totals: Totals
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.units and not self.totals.contacts
+
+    def units_in(self, group: str) -> list[UnitRow]:
+        return [u for u in self.units if u.group == group]
+
+
+def percentage(part: int, whole: int) -> float | None:
+    """100 × part / whole with two decimals, rounded half up; None when whole is 0."""
+    if whole <= 0:
+        return None
+    value = (Decimal(100 * part) / Decimal(whole)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+# Computation -------------------------------------------------------------------------------
+
+
+class _Tenure:
+    """A ticket's time with one unit (see the module notes)."""
+
+    __slots__ = ("accepted", "closed", "deadline", "dispatched_in_month", "end", "replied",
+                 "start", "unit")
+
+    def __init__(self, unit: str, start: datetime, deadline: datetime | None) -> None:
+        self.unit = unit
+        self.start = start
+        self.deadline = deadline
+        self.dispatched_in_month = False
+        self.accepted: datetime | None = None
+        self.replied: datetime | None = None
+        self.closed: datetime | None = None
+        self.end: datetime | None = None
+
+
+@dataclass
+class _UnitTally:
+    received: int = 0
+    overdue: int = 0
+    redo: int = 0
+    result_rated: int = 0
+    result_satisfied: int = 0
+    process_rated: int = 0
+    process_satisfied: int = 0
+    closed: int = 0
+    replied: int = 0
+    accepted_on_time: int = 0
+
+
+@dataclass
+class _ContactTally:
+    contacts: int = 0
+    answered: int = 0
+    dispatched: int = 0
+    closed: int = 0
+    replied: int = 0
+    merged: int = 0
+
+
+class _Builder:
+    def __init__(self, month: Month, directory: UnitDirectory,
+                 accepted_in_time: AcceptedInTime | None,
+                 as_of: datetime | None, learned_groups: Mapping[str, str]) -> None:
+        self.start, self.end = utc(month.start), utc(month.end)
+        # "No reply and a deadline before the month's end": for the month in progress, the
+        # deadlines that have passed so far.
+        self.cutoff = min(self.end, utc(as_of)) if as_of is not None else self.end
+        self.directory = directory
+        self.accepted_in_time = accepted_in_time
+        self.learned_groups = learned_groups
+        self.units: dict[str, _UnitTally] = defaultdict(_UnitTally)
+        self.channels: dict[str, _ContactTally] = defaultdict(_ContactTally)
+        self.appeal_types: Counter[str] = Counter()
+        self.categories: Counter[str] = Counter()
+        self.topics: Counter[tuple[str, str]] = Counter()
+        self._names: dict[str, str] = {}
+
+    def name(self, unit: str) -> str:
+        known = self._names.get(unit)
+        if known is None:
+            known = self._names[unit] = self.directory.official_name(unit)
+        return known
+
+    def add(self, ticket: ReportTicket) -> None:
+        fallback = self.name(ticket.unit) if ticket.unit else None
+        tenures: list[_Tenure] = []
+        current: _Tenure | None = None
+        registered_at: datetime | None = None
+        answered = dispatched = merged = False
+        closed_at: datetime | None = None
+        latest_result: tuple[str, str] | None = None  # (unit, rating)
+        latest_process: tuple[str, str] | None = None
+        for event in ticket.events:
+            kind = event.kind
+            if kind == "dispatched":
+                dispatched = True
+                unit = self.name(event.unit) if event.unit else fallback
+                if unit is None:
+                    continue
+                if current is None or current.unit != unit or current.end is not None:
+                    if current is not None and current.end is None:
+                        current.end = event.at
+                    current = _Tenure(unit, event.at, event.deadline or ticket.deadline)
+                    tenures.append(current)
+                if self.start <= event.at < self.end:
+                    current.dispatched_in_month = True
+            elif kind == "registered":
+                registered_at = registered_at or event.at
+            elif kind == "answered":
+                answered = True
+            elif kind == "accepted":
+                if current is not None and current.accepted is None:
+                    current.accepted = event.at
+            elif kind == "replied":
+                if current is not None and current.replied is None:
+                    current.replied = event.at
+            elif kind == "extension":
+                if current is not None and current.replied is None and event.deadline:
+                    current.deadline = event.deadline
+            elif kind == "redo":
+                if self.start <= event.at < self.end:
+                    unit = (self.name(event.unit) if event.unit
+                            else current.unit if current is not None else fallback)
+                    if unit is not None:
+                        self.units[unit].redo += 1
+            elif kind == "callback":
+                if self.start <= event.at < self.end:
+                    unit = current.unit if current is not None else fallback
+                    if unit is not None:
+                        if event.result is not None:
+                            latest_result = (unit, event.result)
+                        if event.process is not None:
+                            latest_process = (unit, event.process)
+            elif kind in ("closed", "merged"):
+                merged = merged or kind == "merged"
+                if kind == "closed" and closed_at is None:
+                    closed_at = event.at
+                if current is not None and current.end is None:
+                    current.end = event.at
+                    if kind == "closed":
+                        current.closed = event.at
+        self._add_tenures(tenures)
+        self._add_ratings(latest_result, latest_process)
+        registered_at = registered_at or ticket.created_at
+        if self.start <= registered_at < self.end:
+            self._add_contact(ticket, answered=answered, dispatched=dispatched, merged=merged,
+                              closed_at=closed_at,
+                              replied_at=min((t.replied for t in tenures if t.replied),
+                                             default=None))
+
+    def _add_tenures(self, tenures: list[_Tenure]) -> None:
+        # Per unit, the ticket counts once; its flags are those of any tenure in the month.
+        flags: dict[str, list[bool]] = {}
+        for tenure in tenures:
+            if not tenure.dispatched_in_month:
+                continue
+            overdue = self._overdue(tenure)
+            closed = tenure.closed is not None and tenure.closed < self.end
+            replied = tenure.replied is not None and tenure.replied < self.end
+            on_time = (self.accepted_in_time is not None and tenure.accepted is not None
+                       and self.accepted_in_time(tenure.start, tenure.accepted))
+            seen = flags.get(tenure.unit)
+            if seen is None:
+                flags[tenure.unit] = [overdue, closed, replied, on_time]
+            else:
+                for i, value in enumerate((overdue, closed, replied, on_time)):
+                    seen[i] = seen[i] or value
+        for unit, (overdue, closed, replied, on_time) in flags.items():
+            tally = self.units[unit]
+            tally.received += 1
+            tally.overdue += overdue
+            tally.closed += closed
+            tally.replied += replied
+            tally.accepted_on_time += on_time
+
+    def _overdue(self, tenure: _Tenure) -> bool:
+        if tenure.deadline is None:
+            return False
+        if tenure.replied is not None:
+            return tenure.replied > tenure.deadline
+        held_until = self.cutoff if tenure.end is None else min(tenure.end, self.cutoff)
+        return tenure.deadline < held_until
+
+    def _add_ratings(self, result: tuple[str, str] | None,
+                     process: tuple[str, str] | None) -> None:
+        if result is not None:
+            tally = self.units[result[0]]
+            tally.result_rated += 1
+            tally.result_satisfied += result[1] in _SATISFIED
+        if process is not None:
+            tally = self.units[process[0]]
+            tally.process_rated += 1
+            tally.process_satisfied += process[1] in _SATISFIED
+
+    def _add_contact(self, ticket: ReportTicket, *, answered: bool, dispatched: bool,
+                     merged: bool, closed_at: datetime | None,
+                     replied_at: datetime | None) -> None:
+        channel = self.channels[ticket.channel]
+        channel.contacts += 1
+        channel.answered += answered
+        channel.merged += merged
+        if dispatched:
+            channel.dispatched += 1
+            channel.closed += closed_at is not None and closed_at < self.end
+            channel.replied += replied_at is not None and replied_at < self.end
+        self.appeal_types[ticket.appeal_type] += 1
+        if ticket.category is not None:
+            self.categories[ticket.category[0]] += 1
+            self.topics[ticket.category] += 1
+
+    def group_of(self, unit: str) -> str:
+        learned = self.learned_groups.get(unit)
+        if learned is not None:
+            return self.directory.group_code(learned)
+        known = self.directory.units.get(unit)
+        return known[1] if known else OTHER_GROUP
+
+
+def compute_report(tickets: Iterable[ReportTicket], month: Month, *,
+                   directory: UnitDirectory | None = None,
+                   accepted_in_time: AcceptedInTime | None = None,
+                   as_of: datetime | None = None) -> MonthlyReport:
+    """The month's report. `accepted_in_time` judges an acceptance against the time limit
+    (without it 按时签收率 is None); `as_of` is now, for a month still in progress."""
+    directory = directory or UnitDirectory()
+    tickets = list(tickets)
+    learned: dict[str, str] = {}
+    for ticket in tickets:
+        if ticket.unit and ticket.unit_group:
+            learned[directory.official_name(ticket.unit)] = ticket.unit_group
+    builder = _Builder(month, directory, accepted_in_time, as_of, learned)
+    for ticket in tickets:
+        builder.add(ticket)
+    return _assemble(builder, month)
+
+
+def _assemble(builder: _Builder, month: Month) -> MonthlyReport:
+    directory = builder.directory
+    by_group: dict[str, list[tuple[str, _UnitTally]]] = defaultdict(list)
+    for unit, tally in builder.units.items():
+        by_group[builder.group_of(unit)].append((unit, tally))
+    group_codes = sorted(by_group, key=directory.group_order)
+    units: list[UnitRow] = []
+    timed_acceptance = builder.accepted_in_time is not None
+    for code in group_codes:
+        units += _ranked_rows(code, directory.group_name(code), by_group[code],
+                              timed_acceptance)
+    contacts = sum(c.contacts for c in builder.channels.values())
+    appeal_order = {t.value: i for i, t in enumerate(AppealType)}
+    channel_order = {c.value: i for i, c in enumerate(Channel)}
+    topics = sorted(builder.topics.items(), key=lambda item: (-item[1], item[0]))
+    hot = [ShareRow(key, count, percentage(count, contacts))
+           for key, count in topics[:HOT_TOPICS_SHOWN]]
+    hot_count = sum(row.count for row in hot)
+    return MonthlyReport(
+        month=month,
+        groups=tuple((code, directory.group_name(code)) for code in group_codes),
+        units=tuple(units),
+        appeal_types=tuple(
+            ShareRow((kind,), count, percentage(count, contacts))
+            for kind, count in sorted(builder.appeal_types.items(),
+                                      key=lambda item: (appeal_order.get(item[0], 99), item[0]))),
+        categories=tuple(
+            ShareRow((name,), count, percentage(count, contacts))
+            for name, count in sorted(builder.categories.items(),
+                                      key=lambda item: (-item[1], item[0]))),
+        hot_topics=tuple(hot),
+        channels=tuple(
+            ChannelRow(code, c.contacts, c.answered, c.dispatched, c.closed,
+                       percentage(c.closed, c.dispatched), c.replied,
+                       percentage(c.replied, c.dispatched))
+            for code, c in sorted(builder.channels.items(),
+                                  key=lambda item: (channel_order.get(item[0], 99), item[0]))),
+        top_units=tuple(sorted(units, key=lambda u: (-u.received, u.unit))[:TOP_UNITS_SHOWN]),
+        totals=_totals(builder, units, contacts, hot_count),
+    )
+
+
+def _totals(builder: _Builder, units: list[UnitRow], contacts: int,
+            hot_count: int) -> Totals:
+    def total(name: str) -> int:
+        return sum(getattr(u, name) for u in units)
+
+    received = total("received")
+    return Totals(
+        contacts=contacts,
+        answered_directly=sum(c.answered for c in builder.channels.values()),
+        dispatched=sum(c.dispatched for c in builder.channels.values()),
+        merged=sum(c.merged for c in builder.channels.values()),
+        received=received, overdue=total("overdue"), redo=total("redo"),
+        result_rated=total("result_rated"), process_rated=total("process_rated"),
+        result_satisfaction=percentage(total("result_satisfied"), total("result_rated")),
+        process_satisfaction=percentage(total("process_satisfied"), total("process_rated")),
+        closed_rate=percentage(total("closed"), received),
+        reply_rate=percentage(total("replied"), received),
+        on_time_accept_rate=(percentage(total("accepted_on_time"), received)
+                             if builder.accepted_in_time is not None else None),
+        hot_topics_count=hot_count, hot_topics_share=percentage(hot_count, contacts),
+    )
+
+
+def _ranked_rows(code: str, name: str, tallies: list[tuple[str, _UnitTally]],
+                 timed_acceptance: bool) -> list[UnitRow]:
+    rows = [_row(unit, code, name, tally, timed_acceptance) for unit, tally in tallies]
+    keys = {row.unit: _rank_key(row) for row in rows if row.received >= RANKING_MIN_TICKETS}
+    ordered = sorted(keys.values())
+    # Competition ranking: one more than the number of strictly better keys (1, 1, 3).
+    ranks = {unit: 1 + bisect_left(ordered, key) for unit, key in keys.items()}
+    rows = [replace(row, rank=ranks.get(row.unit)) for row in rows]
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, -r.received, r.unit))
+
+
+def _rank_key(row: UnitRow) -> tuple[float, ...]:
+    return (-(row.result_satisfaction if row.result_satisfaction is not None else -1.0),
+            -(row.process_satisfaction if row.process_satisfaction is not None else -1.0),
+            row.overdue / row.received, row.redo / row.received)
+
+
+def _row(unit: str, code: str, name: str, t: _UnitTally, timed_acceptance: bool) -> UnitRow:
+    return UnitRow(
+        unit=unit, group=code, group_name=name, received=t.received, overdue=t.overdue,
+        redo=t.redo, result_rated=t.result_rated, result_satisfied=t.result_satisfied,
+        process_rated=t.process_rated, process_satisfied=t.process_satisfied,
+        closed=t.closed, replied=t.replied, accepted_on_time=t.accepted_on_time,
+        result_satisfaction=percentage(t.result_satisfied, t.result_rated),
+        process_satisfaction=percentage(t.process_satisfied, t.process_rated),
+        closed_rate=percentage(t.closed, t.received),
+        reply_rate=percentage(t.replied, t.received),
+        on_time_accept_rate=(percentage(t.accepted_on_time, t.received)
+                             if timed_acceptance else None),
+        rank=None)
+
+
+# JSON shape (agent-app report --format json) -------------------------------------------------
+
+
+def report_to_dict(report: MonthlyReport) -> dict[str, Any]:
+    return {
+        "month": str(report.month),
+        "groups": [{"group": code, "name": name} for code, name in report.groups],
+        "units": [asdict(u) for u in report.units],
+        "appeal_types": [{"appeal_type": r.key[0], "count": r.count, "share": r.share}
+                         for r in report.appeal_types],
+        "categories": [{"category": r.key[0], "count": r.count, "share": r.share}
+                       for r in report.categories],
+        "hot_topics": [{"category": list(r.key), "count": r.count, "share": r.share}
+                       for r in report.hot_topics],
+        "channels": [asdict(c) for c in report.channels],
+        "top_units": [{"unit": u.unit, "group": u.group, "received": u.received}
+                      for u in report.top_units],
+        "totals": asdict(report.totals),
+    }

@@ -1,0 +1,123 @@
+"""`agent-app report --month YYYY-MM [--from-jsonl FILE] [--format json|xlsx|csv] [-o OUT]`.
+
+From the local cache by default (`--data-dir` like the other commands), or from a JSON Lines
+file of tickets in the interchange format of DESIGN.md §7, each optionally with `unit_group`.
+A month without data is an empty report, not an error.
+
+Exit codes: 0 done; 1 done, but some input lines were bad and skipped (reported on stderr by
+line number); 2 nothing done (bad arguments, or the file or the database could not be used).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from agent_app.core.interchange import InterchangeError
+from agent_app.core.reference import ReferenceData, shipped_documents
+from agent_app.core.reports import (
+    Month,
+    MonthlyReport,
+    ReportTicket,
+    UnitDirectory,
+    acceptance_check,
+    compute_report,
+    report_ticket_from_dict,
+)
+from agent_app.export import FORMATS, write_report
+from agent_app.jsonl import BadLine, json_lines
+from agent_app.paths import resources_dir
+
+EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
+
+
+def read_report_tickets(handle: IO[bytes], bad: list[BadLine]) -> list[ReportTicket]:
+    """The tickets of a JSON Lines file; lines that are not one are noted in `bad`."""
+    tickets = []
+    for number, value in json_lines(handle, bad):
+        try:
+            tickets.append(report_ticket_from_dict(value))
+        except InterchangeError as exc:
+            bad.append(BadLine(number, str(exc)))
+    return tickets
+
+
+def report_from_tickets(tickets: Iterable[ReportTicket], month: Month, *,
+                        now: datetime) -> MonthlyReport:
+    """With the shipped catalogue and calendar: a file may come from any installation."""
+    reference = ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
+    return compute_report(tickets, month,
+                          directory=UnitDirectory.from_catalogue(reference.catalogue),
+                          accepted_in_time=acceptance_check(reference.policy,
+                                                            reference.calendar),
+                          as_of=now)
+
+
+def _from_cache(data_dir: Path, month: Month, now: datetime) -> MonthlyReport | None:
+    from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
+    from agent_app.storage.reports import build_month_report
+
+    try:
+        db = open_database(data_dir / DB_FILENAME)
+    except (CorruptDatabaseError, OSError) as exc:
+        print(f"the local database cannot be used: {exc}", file=sys.stderr)
+        return None
+    try:
+        return build_month_report(db, month, now=now)
+    finally:
+        db.close()
+
+
+def _format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, else the output file's suffix, else JSON."""
+    if fmt:
+        return fmt
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in FORMATS else "json"
+
+
+def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
+               fmt: str | None = None, output: Path | None = None,
+               now: datetime | None = None) -> int:
+    try:
+        month = Month.parse(month_text)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    fmt = _format(fmt, output)
+    if fmt == "xlsx" and output is None:
+        print("an XLSX report needs -o FILE.xlsx", file=sys.stderr)
+        return EXIT_FAILED
+    now = now or datetime.now(UTC)
+    bad: list[BadLine] = []
+    if source is None:
+        report = _from_cache(data_dir, month, now)
+        if report is None:
+            return EXIT_FAILED
+    else:
+        try:
+            handle = sys.stdin.buffer if str(source) == "-" else source.open("rb")
+        except OSError as exc:
+            print(f"cannot read {source}: {exc.strerror}", file=sys.stderr)
+            return EXIT_FAILED
+        with handle:
+            tickets = read_report_tickets(handle, bad)
+        report = report_from_tickets(tickets, month, now=now)
+    for line in bad:
+        print(f"line {line.number}: {line.reason} — skipped", file=sys.stderr)
+    if output is None:
+        from agent_app.export.report_text import report_csv, report_json
+
+        sys.stdout.write(report_json(report) if fmt == "json" else report_csv(report))
+    else:
+        try:
+            write_report(report, fmt, output)
+        except OSError as exc:
+            print(f"cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{month}: {len(report.units)} units, {report.totals.contacts} contacts → "
+              f"{output}", file=sys.stderr)
+    return EXIT_PARTIAL if bad else EXIT_OK
