@@ -34,6 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the caller's number as the telephony system passes it")
     sync = commands.add_parser("sync", help="push local changes and pull the server's, headless")
     sync.add_argument("--once", action="store_true", help="one round, then exit")
+    report = commands.add_parser(
+        "report", help="the monthly unit tables and hot topics, from the local cache or a file")
+    report.add_argument("--month", required=True, metavar="YYYY-MM")
+    report.add_argument("--from-jsonl", type=Path, metavar="FILE",
+                        help="tickets in the interchange format ('-' reads stdin); bad lines "
+                             "are reported and skipped (exit 1)")
+    report.add_argument("--format", choices=["json", "xlsx", "csv"],
+                        help="default: from the -o suffix, else json")
+    report.add_argument("-o", "--output", type=Path, metavar="OUT",
+                        help="file to write (default: stdout; required for xlsx)")
     _add_kb_commands(commands)
     diagnostics = commands.add_parser(
         "diagnostics", help="zip the logs, version and settings for IT (phones and tokens masked)")
@@ -84,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
         from agent_app.sync.headless import run_sync
 
         return run_sync(data_dir, args.server_url, once=args.once)
+    if args.command == "report":
+        from agent_app.reports_cli import run_report
+
+        return run_report(data_dir, args.month, source=args.from_jsonl, fmt=args.format,
+                          output=args.output)
     if args.command == "kb":
         from agent_app.search.commands import run_import, run_search
 
