@@ -193,10 +193,9 @@ def run_gui(options: GuiOptions) -> int:
     try:
         session: SignedIn | None
         if options.demo:
-            from agent_app.demo.runtime import seed_local_kb, start_demo_server
+            from agent_app.demo.runtime import start_demo_server
 
             demo = start_demo_server(options.data_dir, datetime.now(CHINA_TZ))
-            seed_local_kb(db)
             session = demo_sign_in(demo)
         else:
             session = sign_in(tasks, settings, TokenStore(), options.data_dir)

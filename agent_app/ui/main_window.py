@@ -34,6 +34,7 @@ from agent_app.ui.callback.screen import CallbackScreen
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.intake.screen import IntakeScreen
 from agent_app.ui.kb.panel import KbPanel
+from agent_app.ui.kb.screen import KbScreen
 from agent_app.ui.overview.screen import OverviewScreen
 from agent_app.ui.queue.screen import QueueScreen
 from agent_app.ui.review.screen import ReviewScreen
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
                                    kb_panel=KbPanel(tasks))
         self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
         self.add_screen(Screen("overview", self.tr("Overview"), OverviewScreen(tasks)))
+        self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
         role, actor = session.user.role, session.user.username
         self.add_screen(Screen("queue", self.tr("Tickets"),
                                QueueScreen(tasks, role=role, actor=actor)))
@@ -306,6 +308,8 @@ class MainWindow(QMainWindow):
         self._show_connectivity(True)
         if report.reference_updated:
             self._tasks.notify(Topic.REFERENCE)
+        if report.kb_pulled or report.kb_resynced:
+            self._tasks.notify(Topic.KB)
         if report.rejected:
             self.statusBar().showMessage(
                 self.tr("%1 change(s) refused by the server: %2")

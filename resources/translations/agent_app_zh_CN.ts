@@ -917,6 +917,10 @@
         <translation>概览</translation>
     </message>
     <message>
+        <source>Knowledge base</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
         <source>Tickets</source>
         <translation>工单队列</translation>
     </message>

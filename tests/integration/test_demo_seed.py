@@ -6,7 +6,6 @@ from agent_app.demo.runtime import (
     DEMO_PASSWORD,
     DEMO_USER,
     demo_articles,
-    seed_local_kb,
     start_demo_server,
 )
 from agent_app.storage import ops
@@ -25,10 +24,10 @@ def test_the_demo_reaches_the_client_through_sync_once(tmp_path):
         expected = generate_demo_tickets(now=DEMO_NOW)
         report = SyncEngine(db, client).sync_once()
         assert report.pulled == len(expected)
-        assert seed_local_kb(db) == len(demo_articles())
-        assert seed_local_kb(db) == 0  # a second start does not duplicate anything
+        assert report.kb_pulled == len(demo_articles())
         overview = ops.load_overview(db, DEMO_NOW)
         assert overview.tickets == len(expected) and overview.unsent == 0
+        assert overview.kb_articles == len(demo_articles())
         assert dict(overview.by_status) == {
             TicketStatus(s): n for s, n in Counter(t["status"] for t in expected).items()}
         with db.unit_of_work() as uow:
@@ -46,5 +45,7 @@ def test_the_demo_reaches_the_client_through_sync_once(tmp_path):
         client.token = client.login(DEMO_USER, DEMO_PASSWORD).token
         page = client.pull(0, limit=1000, epoch=None)
         assert len(page["changes"]) == len(expected)
+        articles = client.pull_kb(0, limit=1000, epoch=None)
+        assert len(articles["changes"]) == len(demo_articles())
     finally:
         restarted.stop()
