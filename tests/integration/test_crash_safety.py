@@ -32,6 +32,7 @@ if only_sync == "1":
     sys.exit(0)
 with db.unit_of_work() as uow:
     start = uow.tickets.count()
+print("ready", flush=True)
 for n in itertools.count(start):
     ops.register_ticket(db, make_ticket(f"K-{n:05d}-{data_dir.name}", events=2))
     if n % 5 == 0:
@@ -56,7 +57,9 @@ def test_sigkill_during_save_and_sync_loses_and_doubles_nothing(tmp_path):
         rng = random.Random(20261123)
         for _ in range(12):
             worker = run_worker(data_dir, server.url, token, only_sync=False)
-            time.sleep(rng.uniform(1.0, 2.0))
+            # Killed while saving and syncing, however long the start-up took.
+            assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
+            time.sleep(rng.uniform(0.3, 1.5))
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=30)
 
