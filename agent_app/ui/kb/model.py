@@ -61,11 +61,6 @@ class KbResultsModel(QAbstractListModel):
         self._hits = list(hits)
         self.endResetModel()
 
-    def set_max_age(self, max_age: timedelta) -> None:
-        self._max_age = max_age
-        if self._hits:
-            self.dataChanged.emit(self.index(0), self.index(len(self._hits) - 1), [STALE_ROLE])
-
     def hit(self, row: int) -> KbHit:
         return self._hits[row]
 

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.search import KbHit, KbSearcher
+from agent_app.search import KbArticle, KbHit, KbSearcher
 from agent_app.settings import load_settings
 from agent_app.storage import ops
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.kb.delegate import KbHitDelegate
 from agent_app.ui.kb.model import KbResultsModel, is_stale
-from agent_app.ui.kb.reader import ArticleReader, ShownArticle
+from agent_app.ui.kb.reader import ArticleReader
 from agent_app.ui.widgets import plain_label
 
 SEARCH_DELAY_MS = 150
@@ -41,17 +41,6 @@ ANSWER_KEY = "Ctrl+I"
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def load_article(searcher: KbSearcher, article_id: str, now: datetime, max_age: timedelta
-                 ) -> ShownArticle | None:
-    article = searcher.get(article_id)
-    if article is None:
-        return None
-    return ShownArticle(id=article.id, title=article.title, body=article.body,
-                        category=article.category, unit=article.unit,
-                        updated_at=article.updated_at,
-                        stale=is_stale(article.updated_at, now, max_age))
 
 
 class KbPanel(QWidget):
@@ -208,22 +197,22 @@ class KbPanel(QWidget):
               focus_reader: bool = False) -> None:
         self._article_generation += 1
         generation = self._article_generation
-        now, max_age, searcher = self._now(), self._max_age, self._searcher
+        searcher = self._searcher
 
-        def shown(article: ShownArticle | None) -> None:
+        def shown(article: KbArticle | None) -> None:
             if generation != self._article_generation:
                 return
             if article is None:
                 self.reader.show_removed()
                 return
-            self.reader.show_article(article)
+            self.reader.show_article(
+                article, stale=is_stale(article.updated_at, self._now(), self._max_age))
             if focus_reader:
                 self.reader.body.setFocus()
             if then_answer:
                 self.answer_chosen.emit(article.id, article.body)
 
-        self._tasks.run_db(lambda _db: load_article(searcher, article_id, now, max_age),
-                           on_done=shown)
+        self._tasks.run_db(lambda _db: searcher.get(article_id), on_done=shown)
 
     def _send_feedback(self, article_id: str, text: str) -> None:
         self._tasks.run_db(lambda db: ops.report_kb_error(db, article_id, text),

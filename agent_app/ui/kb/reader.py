@@ -3,9 +3,6 @@ button, and the error report (反馈纠错) typed in place, without a dialog in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -17,22 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.search import KbArticle
 from agent_app.storage.ops import KB_FEEDBACK_MAX_CHARS
 from agent_app.ui.kb.model import article_facts
 from agent_app.ui.widgets import FieldError, plain_label
-
-
-@dataclass(frozen=True)
-class ShownArticle:
-    """What the reader shows; copied from the search engine's article on the DB worker."""
-
-    id: str
-    title: str
-    body: str
-    category: str | None
-    unit: str | None
-    updated_at: datetime | None
-    stale: bool
 
 
 class ArticleReader(QWidget):
@@ -41,7 +26,7 @@ class ArticleReader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.article: ShownArticle | None = None
+        self.article: KbArticle | None = None
         self.title = plain_label()
         self.title.setObjectName("kb_article_title")
         self.title.setWordWrap(True)
@@ -109,13 +94,13 @@ class ArticleReader(QWidget):
         self.cancel_button.clicked.connect(self.close_feedback)
         self.show_article(None)
 
-    def show_article(self, article: ShownArticle | None) -> None:
+    def show_article(self, article: KbArticle | None, *, stale: bool = False) -> None:
         changed = article is None or self.article is None or article.id != self.article.id
         self.article = article
         self.title.setText(article.title if article else "")
         self.facts.setText(article_facts(article.unit, article.category, article.updated_at)
                            if article else "")
-        self.stale_warning.setVisible(bool(article and article.stale))
+        self.stale_warning.setVisible(article is not None and stale)
         self.body.setPlainText(article.body if article else "")
         for button in (self.answer_button, self.feedback_button):
             button.setEnabled(article is not None)
