@@ -128,6 +128,7 @@ class QueueIndex:
     context: QueueContext
     search: list[str]
     views: dict[SavedView, bytearray]
+    keys: dict[Column, list[Any]]
 
 
 def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
@@ -151,7 +152,8 @@ def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
                             for r in rows],
     }
     return QueueIndex(rows, context, [r.search for r in rows],
-                      {view: bytearray(flags) for view, flags in views.items()})
+                      {view: bytearray(flags) for view, flags in views.items()},
+                      sort_keys(rows))
 
 
 def select_rows(index: QueueIndex, order: Iterable[int], view: SavedView, text: str
@@ -186,29 +188,36 @@ _RANKS: dict[Column, dict[str, int]] = {Column.STATUS: _STATUS_RANK,
                                          Column.SUPERVISION: _LEVEL_RANK}
 
 
-def sort_order(rows: Sequence[QueueRow], column: Column, descending: bool) -> list[int]:
-    """Every row position, sorted by `column`; stable, so equal rows keep the cache order.
+def sort_keys(rows: Sequence[QueueRow]) -> dict[Column, list[Any]]:
+    """For each column, the key every row sorts by; built with the index, off the GUI thread,
+    so a header click only sorts. Columns with few distinct values sort by small ints (their
+    rank), the caller, which is Chinese text, by its UTF-8 bytes (same order as the text,
+    compared with memcmp): Python compares both far faster than wide strings."""
+    keys: dict[Column, list[Any]] = {}
+    for column, field_index in _FIELD.items():
+        if column is Column.REMAINING:
+            continue
+        if column in _RANKS:
+            rank = _RANKS[column]
+            keys[column] = [rank.get(row[field_index], -1) for row in rows]
+        elif column in (Column.CATEGORY, Column.UNIT, Column.SYNC):
+            values = [row[field_index] for row in rows]
+            ranks = {value: n for n, value in enumerate(sorted(set(values)))}
+            keys[column] = [ranks[value] for value in values]
+        elif column is Column.CALLER:
+            keys[column] = [row.caller.encode() for row in rows]
+        elif column is Column.DEADLINE:
+            keys[column] = [row.deadline or _NO_DEADLINE for row in rows]
+        else:
+            keys[column] = [row[field_index] for row in rows]
+    keys[Column.REMAINING] = keys[Column.DEADLINE]  # time left runs with the deadline
+    return keys
 
-    The keys are built once as a list and looked up from C. Columns with few distinct values
-    sort by small ints (their rank), and the caller, which is Chinese text, by its UTF-8
-    bytes (same order as the text, compared with memcmp): Python compares both far faster
-    than wide strings, which keeps 100k rows within the budget."""
-    field_index = _FIELD[column]
-    keys: list[Any]
-    if column in _RANKS:
-        rank = _RANKS[column]
-        keys = [rank.get(row[field_index], -1) for row in rows]
-    elif column in (Column.CATEGORY, Column.UNIT, Column.SYNC):
-        values = [row[field_index] for row in rows]
-        rank = {value: n for n, value in enumerate(sorted(set(values)))}
-        keys = [rank[value] for value in values]
-    elif column is Column.CALLER:
-        keys = [row.caller.encode() for row in rows]
-    elif field_index == _FIELD[Column.DEADLINE]:
-        keys = [row.deadline or _NO_DEADLINE for row in rows]
-    else:
-        keys = [row[field_index] for row in rows]
-    return sorted(range(len(rows)), key=keys.__getitem__, reverse=descending)
+
+def sort_order(index: QueueIndex, column: Column, descending: bool) -> list[int]:
+    """Every row position, sorted by `column`; stable, so equal rows keep the cache order."""
+    keys = index.keys[column]
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
 
 
 class DeadlineState(StrEnum):

@@ -77,7 +77,7 @@ def test_filtering_matches_a_plain_reading_of_the_views(table, view, text):
 
 @given(st.lists(rows, max_size=30), st.sampled_from(list(Column)), st.booleans())
 def test_sorting_is_a_stable_sort_by_the_column(table, column, descending):
-    order = sort_order(table, column, descending)
+    order = sort_order(index_rows(table, CONTEXT), column, descending)
     assert sorted(order) == list(range(len(table)))
     status_rank = [s.value for s in TicketStatus]
 
@@ -104,7 +104,7 @@ def test_filtering_in_a_sorted_order_keeps_it_sorted():
                       "", 0, "", "synced", search_text(str(n), "路灯" if n % 2 else "教育"))
              for n in range(6)]
     index = index_rows(table, CONTEXT)
-    newest_first = sort_order(table, Column.CREATED, True)
+    newest_first = sort_order(index, Column.CREATED, True)
     assert select_rows(index, newest_first, SavedView.ALL, "路灯") == [5, 3, 1]
 
 

@@ -39,6 +39,10 @@ from agent_app.ui.ticket.labels import sync_label, working_time_text
 _Index = QModelIndex | QPersistentModelIndex
 COLOURS = {DeadlineState.OVERDUE: QColor("#c0392b"), DeadlineState.AMBER: QColor("#d68910")}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ANSWERED = frozenset({_DISPLAY, _FOREGROUND, Qt.ItemDataRole.FontRole, ID_ROLE})
+_TIMED = frozenset({Column.DEADLINE, Column.REMAINING})
 
 
 def _time(text: str) -> datetime | None:
@@ -91,7 +95,7 @@ class QueueModel(QAbstractTableModel):
         self.sort_column = Column(column)
         self.descending = order == Qt.SortOrder.DescendingOrder
         if self.index_data is not None:
-            self._order = sort_order(self.index_data.rows, self.sort_column, self.descending)
+            self._order = sort_order(self.index_data, self.sort_column, self.descending)
         self._refilter()
 
     def _refilter(self) -> None:
@@ -137,27 +141,30 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._positions):
+        # Called for every role of every cell painted: roles this model never answers leave
+        # first, before any lookup.
+        if role not in _ANSWERED or self.index_data is None:
             return None
-        position = self._positions[index.row()]
-        row = self.index_data.rows[position] if self.index_data else None
-        if row is None:
+        row_number = index.row()
+        if not 0 <= row_number < len(self._positions):
             return None
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, position, column)
+        position = self._positions[row_number]
+        row = self.index_data.rows[position]
+        column = index.column()
+        if role == _DISPLAY:
+            return self._display(row, position, Column(column))
         if role == ID_ROLE:
             return row.id
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column in (Column.REMAINING, Column.DEADLINE):
+        if role == _FOREGROUND:
+            if column in _TIMED:
                 left = self._time_left(row, position)
                 colour = COLOURS.get(left.state) if left else None
                 return QBrush(colour) if colour else None
-            if column is Column.REDO and row.redo_count >= LEAD_ATTENTION_REDOS:
+            if column == Column.REDO and row.redo_count >= LEAD_ATTENTION_REDOS:
                 return QBrush(COLOURS[DeadlineState.OVERDUE])
-        if role == Qt.ItemDataRole.FontRole and column is Column.REDO \
-                and row.redo_count >= LEAD_ATTENTION_REDOS:
-            return self._bold
+            return None
+        if column == Column.REDO and row.redo_count >= LEAD_ATTENTION_REDOS:
+            return self._bold  # FontRole
         return None
 
     def _display(self, row: QueueRow, position: int, column: Column) -> str:

@@ -168,7 +168,7 @@ class QueueScreen(QWidget):
             snapshot = loader.step(db, now)
             index = index_rows(snapshot.rows, snapshot.context)
             view, text, column, descending = params
-            order = sort_order(snapshot.rows, column, descending)
+            order = sort_order(index, column, descending)
             return _Prepared(snapshot, index, order,
                              select_rows(index, order, view, text), params)
 
