@@ -710,11 +710,11 @@
     </message>
     <message>
         <source>Search the knowledge base</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索知识库</translation>
     </message>
     <message>
         <source>Answer taken from the knowledge base: check it, then F9.</source>
-        <translation type="unfinished"></translation>
+        <translation>已从知识库带入答复：请核对后按 F9。</translation>
     </message>
     <message>
         <source>Incoming call from %1</source>
