@@ -20,10 +20,18 @@ debs=(fonts-noto-cjk fontconfig libegl1 libgl1 libopengl0 libxkbcommon0 libxkbco
       libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
 if [ "$mode" = test ]; then
   debs+=(postgresql)  # the server tests run against SQLite and a throwaway PostgreSQL cluster
+  # The installer test builds the bundle (PyInstaller reads binaries with objdump) and the .deb,
+  # whose Depends are looked up for every library the bundle links against, Wayland's too.
+  debs+=(binutils libwayland-client0 libwayland-cursor0)
 fi
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 if ! "$python" -c 'import ensurepip' 2>/dev/null; then
   debs+=(python3-venv)
+fi
+# The installer test's bundle carries the shared libpython, which Debian's own interpreter
+# leaves to a package of its own.
+if [ "$mode" = test ] && [ "$("$python" -c 'import sys; print(sys.base_prefix)')" = /usr ]; then
+  debs+=("libpython$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')")
 fi
 
 install_debs() {
