@@ -24,22 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.core.actions import MAX_CALLBACK_ATTEMPTS, CommandKind, FollowUp, TicketCommand
-from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Rating, Role
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.storage.worklists import CallbackItem, load_callbacks
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.table_model import RowsTableModel
-from agent_app.ui.ticket.detail import TicketDetailView
+from agent_app.ui.ticket.detail import TicketDetailView, china_now
 from agent_app.ui.ticket.panel import format_time
 from agent_app.ui.widgets import FieldError, plain_label
 
 # Leads may judge a reply formulaic and send it back; operators act through the ratings.
 LEAD_ACTIONS = frozenset({Action.REDO})
-
-
-def _now() -> datetime:
-    return datetime.now(CHINA_TZ)
 
 
 class CallbackListModel(RowsTableModel):
@@ -64,7 +59,7 @@ class CallbackListModel(RowsTableModel):
 
 class CallbackScreen(QWidget):
     def __init__(self, tasks: TaskRunner, *, role: Role, actor: str,
-                 now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
+                 now: Callable[[], datetime] = china_now, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self._actor = actor

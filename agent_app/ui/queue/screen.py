@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
+from agent_app.core.calendar import WorkingCalendar
 from agent_app.core.enums import Role
 from agent_app.core.queue import (
     VIEW_TITLES,
@@ -42,16 +42,12 @@ from agent_app.storage.queue import QueueLoader, QueueSnapshot
 from agent_app.storage.reference import load_reference
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.queue.model import QueueModel
-from agent_app.ui.ticket.detail import TicketDetailView
+from agent_app.ui.ticket.detail import TicketDetailView, china_now
 from agent_app.ui.widgets import plain_label
 
 TICK_MS = 30_000  # countdowns move on every half minute
 FILTER_DELAY_MS = 150
 REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS, Topic.SYNC)
-
-
-def _now() -> datetime:
-    return datetime.now(CHINA_TZ)
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ class _Prepared:
 
 class QueueScreen(QWidget):
     def __init__(self, tasks: TaskRunner, *, role: Role, actor: str,
-                 now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
+                 now: Callable[[], datetime] = china_now, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self._now = now

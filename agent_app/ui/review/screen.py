@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.core.actions import FollowUp
-from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role, SupervisionLevel
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.core.reference import ReferenceData
@@ -32,16 +31,12 @@ from agent_app.storage.worklists import ReviewItem, ReviewKind, ReviewLists, loa
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.table_model import RowsTableModel
-from agent_app.ui.ticket.detail import TicketDetailView
+from agent_app.ui.ticket.detail import TicketDetailView, china_now
 from agent_app.ui.ticket.panel import format_time
 from agent_app.ui.widgets import FieldError
 
 REVIEW_ACTIONS = frozenset({Action.REDISPATCH, Action.REJECT_RETURN, Action.REDO, Action.MERGE,
                             SideEvent.SUPERVISION, FollowUp.EXTENSION_DECISION, FollowUp.SPLIT})
-
-
-def _now() -> datetime:
-    return datetime.now(CHINA_TZ)
 
 
 class ReviewListModel(RowsTableModel):
@@ -77,7 +72,7 @@ class ReviewListModel(RowsTableModel):
 
 class ReviewScreen(QWidget):
     def __init__(self, tasks: TaskRunner, *, role: Role, actor: str,
-                 now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
+                 now: Callable[[], datetime] = china_now, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self._now = now
