@@ -37,6 +37,7 @@ from agent_app.ui.kb.panel import KbPanel
 from agent_app.ui.kb.screen import KbScreen
 from agent_app.ui.overview.screen import OverviewScreen
 from agent_app.ui.queue.screen import QueueScreen
+from agent_app.ui.reports.screen import ReportsScreen
 from agent_app.ui.review.screen import ReviewScreen
 from agent_app.ui.sync_problems import SyncProblemsDialog
 from agent_app.ui.ticket.commands import refusal_text
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
                                    kb_panel=KbPanel(tasks))
         self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
         self.add_screen(Screen("overview", self.tr("Overview"), OverviewScreen(tasks)))
+        self.add_screen(Screen("reports", self.tr("Reports"), ReportsScreen(tasks)))
         self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
         role, actor = session.user.role, session.user.username
         self.add_screen(Screen("queue", self.tr("Tickets"),

@@ -1,0 +1,288 @@
+"""Monthly reports for team leads: the unit tables of each ranking group (sortable by any
+column), the month's appeal types, categories, hot topics and channels, charts, and export to
+the XLSX the centre publishes (or CSV, JSON).
+
+The report is computed on the DB worker (a month of 60,000 tickets takes a second or two) with
+a busy bar meanwhile; results for a month no longer asked for are dropped. The figures follow
+agent_app.core.reports, the same as `agent-app report`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.core.calendar import CHINA_TZ
+from agent_app.core.reports import OTHER_GROUP, Month, MonthlyReport
+from agent_app.export import write_report
+from agent_app.storage.reports import build_month_report
+from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.reports.charts import ReportCharts
+from agent_app.ui.reports.model import (
+    ChannelTableModel,
+    ShareTableModel,
+    UnitColumn,
+    UnitTableModel,
+    appeal_type_label,
+    category_label,
+    format_rate,
+    group_proxy,
+)
+from agent_app.ui.widgets import plain_label
+
+EXPORT_FILTERS = {"xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)", "json": "JSON (*.json)"}
+
+
+def _now() -> datetime:
+    return datetime.now(CHINA_TZ)
+
+
+def _table(name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.setWordWrap(False)
+    return table
+
+
+class ReportsScreen(QWidget):
+    def __init__(self, tasks: TaskRunner, *, now: Callable[[], datetime] = _now,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._now = now
+        self._request = 0  # the latest computation asked for; older answers are dropped
+        self._dirty = True  # compute when the screen is first shown, not at start-up
+        self.report: MonthlyReport | None = None
+
+        today = now().astimezone(CHINA_TZ)
+        self.month_edit = QDateEdit(QDate(today.year, today.month, 1))
+        self.month_edit.setObjectName("report_month")
+        self.month_edit.setDisplayFormat("yyyy-MM")
+        self.month_edit.setMinimumDate(QDate(2000, 1, 1))
+        self.month_edit.setMaximumDate(QDate(today.year, today.month, 1))
+        self.month_edit.setToolTip(self.tr("The month to report (Beijing time)"))
+        self.refresh_button = QPushButton(self.tr("&Refresh"))
+        self.busy = QProgressBar()
+        self.busy.setObjectName("report_busy")
+        self.busy.setRange(0, 0)  # no steps to count: a busy bar
+        self.busy.setMaximumWidth(140)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.status_label = plain_label()
+        self.status_label.setObjectName("report_status")
+        self.export_buttons: dict[str, QPushButton] = {}
+        for fmt, text in (("xlsx", self.tr("Export &XLSX…")), ("csv", self.tr("Export &CSV…")),
+                          ("json", self.tr("Export &JSON…"))):
+            button = QPushButton(text)
+            button.setObjectName(f"export_{fmt}")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _checked=False, f=fmt: self.choose_export_file(f))
+            self.export_buttons[fmt] = button
+        self.totals_label = plain_label()
+        self.totals_label.setObjectName("report_totals")
+        self.totals_label.setWordWrap(True)
+
+        self.units = UnitTableModel(self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("report_groups")
+        self.group_tables: dict[str, QTableView] = {}
+        self.appeal_types = ShareTableModel(self.tr("Appeal type"), appeal_type_label, self)
+        self.categories = ShareTableModel(self.tr("Category"), category_label, self)
+        self.hot_topics = ShareTableModel(self.tr("Hot topic"), category_label, self)
+        self.channels = ChannelTableModel(self)
+        self.summary = self._summary_page()
+        self.charts = ReportCharts()
+        self.charts.setObjectName("report_charts")
+
+        top = QHBoxLayout()
+        top.addWidget(plain_label(self.tr("Month:")))
+        top.addWidget(self.month_edit)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.busy)
+        top.addWidget(self.status_label, 1)
+        for button in self.export_buttons.values():
+            top.addWidget(button)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.charts)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.totals_label)
+        layout.addWidget(splitter, 1)
+
+        self.month_edit.dateChanged.connect(lambda _date: self.compute())
+        self.refresh_button.clicked.connect(self.compute)
+        self.tabs.currentChanged.connect(lambda _index: self._update_charts())
+        tasks.changes.connect(self._on_changes)
+
+    # Layout ---------------------------------------------------------------------------------
+
+    def _summary_page(self) -> QWidget:
+        page = QWidget()
+        grid = QGridLayout(page)
+        for position, (name, model) in enumerate((
+                ("appeal_types_table", self.appeal_types),
+                ("categories_table", self.categories),
+                ("hot_topics_table", self.hot_topics),
+                ("channels_table", self.channels))):
+            table = _table(name)
+            table.setModel(model)
+            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            grid.addWidget(table, position // 2, position % 2)
+        return page
+
+    def _group_table(self, group: str) -> QTableView:
+        table = _table(f"units_{group or 'other'}")
+        table.setModel(group_proxy(self.units, group, table))
+        table.setSortingEnabled(True)
+        table.sortByColumn(UnitColumn.RANK, Qt.SortOrder.AscendingOrder)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(UnitColumn.UNIT, QHeaderView.ResizeMode.Stretch)
+        return table
+
+    def _rebuild_tabs(self, report: MonthlyReport) -> None:
+        current = self.current_group()
+        self.tabs.blockSignals(True)
+        self.tabs.clear()
+        for old in self.group_tables.values():
+            old.deleteLater()
+        self.group_tables = {}
+        for code, name in report.groups:
+            table = self._group_table(code)
+            self.group_tables[code] = table
+            self.tabs.addTab(table, name if code != OTHER_GROUP else self.tr("Other units"))
+        self.tabs.addTab(self.summary, self.tr("Summary"))
+        codes = [code for code, _ in report.groups]
+        self.tabs.setCurrentIndex(codes.index(current) if current in codes else 0)
+        self.tabs.blockSignals(False)
+
+    # Computing ------------------------------------------------------------------------------
+
+    def selected_month(self) -> Month:
+        date = self.month_edit.date()
+        return Month(date.year(), date.month())
+
+    def current_group(self) -> str | None:
+        widget = self.tabs.currentWidget()
+        return next((code for code, table in self.group_tables.items() if table is widget),
+                    None)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.charts.build()  # pyqtgraph is imported here, the first time only
+        if self._dirty:
+            self.compute()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(Topic.TICKETS, Topic.REFERENCE):
+            # Recomputing a month on every sync would keep the DB worker busy; the figures
+            # are refreshed when the screen is next shown, or by Refresh.
+            self._dirty = True
+
+    def compute(self) -> None:
+        self._dirty = False
+        self._request += 1
+        request, month, now = self._request, self.selected_month(), self._now()
+        self.busy.show()
+        self.refresh_button.setEnabled(False)
+        self.status_label.setText(self.tr("Computing the report for %1…").replace(
+            "%1", str(month)))
+        self._tasks.run_db(lambda db: build_month_report(db, month, now=now),
+                           on_done=lambda report: self._computed(request, report),
+                           on_error=lambda exc: self._failed(request, exc))
+
+    def _finished(self, request: int) -> bool:
+        """Whether this answer is the one still wanted."""
+        if request != self._request:
+            return False
+        self.busy.hide()
+        self.refresh_button.setEnabled(True)
+        return True
+
+    def _failed(self, request: int, exc: BaseException) -> None:
+        if self._finished(request):
+            self.status_label.setText(self.tr("The report could not be computed: %1")
+                                      .replace("%1", str(exc)))
+
+    def _computed(self, request: int, report: MonthlyReport) -> None:
+        if not self._finished(request):
+            return
+        self.show_report(report)
+
+    def show_report(self, report: MonthlyReport) -> None:
+        self.report = report
+        self.units.set_rows(report.units)
+        self.appeal_types.set_rows(report.appeal_types)
+        self.categories.set_rows(report.categories)
+        self.hot_topics.set_rows(report.hot_topics)
+        self.channels.set_rows(report.channels)
+        self._rebuild_tabs(report)
+        for button in self.export_buttons.values():
+            button.setEnabled(True)
+        self.status_label.setText(
+            self.tr("No tickets in %1.").replace("%1", str(report.month)) if report.is_empty
+            else self.tr("%1: %2 units").replace("%1", str(report.month))
+            .replace("%2", str(len(report.units))))
+        totals = report.totals
+        self.totals_label.setText(
+            self.tr("Contacts %1 · answered directly %2 · dispatched %3 · received by units %4 "
+                    "· overdue %5 · redo %6 · result satisfaction %7 · process satisfaction %8")
+            .replace("%1", str(totals.contacts)).replace("%2", str(totals.answered_directly))
+            .replace("%3", str(totals.dispatched)).replace("%4", str(totals.received))
+            .replace("%5", str(totals.overdue)).replace("%6", str(totals.redo))
+            .replace("%7", format_rate(totals.result_satisfaction, self.tr("Not surveyed")))
+            .replace("%8", format_rate(totals.process_satisfaction, self.tr("Not surveyed"))))
+        self._update_charts()
+
+    def _update_charts(self) -> None:
+        self.charts.show_report(self.report, self.current_group())
+
+    # Export ---------------------------------------------------------------------------------
+
+    def choose_export_file(self, fmt: str) -> None:
+        if self.report is None:
+            return
+        suggested = Path.home() / f"12345-report-{self.report.month}.{fmt}"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export the report"), str(suggested), EXPORT_FILTERS[fmt])
+        if chosen:
+            self.export(fmt, Path(chosen))
+
+    def export(self, fmt: str, target: Path) -> None:
+        """Write the report on show to `target`, off the GUI thread."""
+        report = self.report
+        if report is None:
+            return
+        self.status_label.setText(self.tr("Saving %1…").replace("%1", str(target)))
+        self._tasks.run_db(
+            lambda _db: write_report(report, fmt, target),
+            on_done=lambda written: self.status_label.setText(
+                self.tr("Saved to %1").replace("%1", str(written))),
+            on_error=lambda exc: self.status_label.setText(
+                self.tr("Cannot write %1: %2").replace("%1", str(target))
+                .replace("%2", getattr(exc, "strerror", None) or str(exc))))

@@ -1,0 +1,146 @@
+"""The reports screen on a real cache of demo tickets (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from agent_app.core.calendar import CHINA_TZ
+from agent_app.core.reports import Month, MonthlyReport
+from agent_app.demo.generate import generate_demo_tickets
+from agent_app.storage import ops
+from agent_app.storage.reports import build_month_report
+from agent_app.ui.reports.model import SORT_ROLE, UnitColumn
+from agent_app.ui.reports.screen import ReportsScreen
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=CHINA_TZ)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def screen(qtbot, db, tasks):
+    ops.import_synced_tickets(db, generate_demo_tickets(500, now=NOW))
+    widget = ReportsScreen(tasks, now=lambda: NOW)
+    widget.resize(1100, 760)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def shown(qtbot, screen: ReportsScreen) -> MonthlyReport:
+    screen.show()
+    qtbot.waitUntil(lambda: screen.report is not None and screen.busy.isHidden(), timeout=30_000)
+    assert screen.report is not None
+    return screen.report
+
+
+def column(table, col: int, role=Qt.ItemDataRole.DisplayRole) -> list:
+    model = table.model()
+    return [model.index(row, col).data(role) for row in range(model.rowCount())]
+
+
+def test_first_show_computes_the_current_month_off_the_gui_thread(qtbot, screen, db):
+    assert screen.report is None  # nothing computed before the screen is shown
+    report = shown(qtbot, screen)
+    assert report.month == Month(2026, 11) and screen.month_edit.text() == "2026-11"
+    assert report == build_month_report(db, Month(2026, 11), now=NOW)
+    titles = [screen.tabs.tabText(i) for i in range(screen.tabs.count())]
+    assert titles == [name for _, name in report.groups] + ["Summary"]
+    assert all(button.isEnabled() for button in screen.export_buttons.values())
+    assert str(report.totals.contacts) in screen.totals_label.text()
+
+
+def test_models_pass_the_model_tester_and_each_tab_holds_its_group(qtbot, screen):
+    report = shown(qtbot, screen)
+    QAbstractItemModelTester(screen.units, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    for model in (screen.appeal_types, screen.categories, screen.hot_topics, screen.channels):
+        QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    for code, table in screen.group_tables.items():
+        QAbstractItemModelTester(table.model(),
+                                 QAbstractItemModelTester.FailureReportingMode.Fatal)
+        assert sorted(column(table, UnitColumn.UNIT)) == sorted(
+            u.unit for u in report.units_in(code))
+    assert screen.units.rowCount() == len(report.units)
+    assert screen.appeal_types.rowCount() == len(report.appeal_types)
+
+
+def test_a_group_table_sorts_by_any_column_on_the_numbers(qtbot, screen):
+    shown(qtbot, screen)
+    table = max(screen.group_tables.values(), key=lambda t: t.model().rowCount())
+    assert table.model().rowCount() >= 3
+    for col in (UnitColumn.RECEIVED, UnitColumn.RESULT, UnitColumn.CLOSED, UnitColumn.UNIT):
+        table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+        values = column(table, col, SORT_ROLE)
+        assert values == sorted(values, reverse=True), col
+    table.sortByColumn(UnitColumn.RANK, Qt.SortOrder.AscendingOrder)
+    ranks = column(table, UnitColumn.RANK, SORT_ROLE)
+    assert ranks == sorted(ranks)
+
+
+def test_not_surveyed_units_and_rates_read_as_people_expect(qtbot, screen):
+    report = shown(qtbot, screen)
+    unsurveyed = [u for u in report.units if u.result_satisfaction is None]
+    surveyed = [u for u in report.units if u.result_satisfaction is not None]
+    assert unsurveyed and surveyed
+    shown_text = {screen.units.index(row, 0).data(): screen.units.index(
+        row, UnitColumn.RESULT).data() for row in range(screen.units.rowCount())}
+    assert shown_text[unsurveyed[0].unit] == "Not surveyed"
+    assert shown_text[surveyed[0].unit] == f"{surveyed[0].result_satisfaction:.2f}%"
+
+
+def test_charts_show_categories_and_the_groups_units(qtbot, screen):
+    report = shown(qtbot, screen)
+    assert screen.charts.built
+    assert set(screen.charts.volume_labels) == {row.key[0] for row in report.categories}
+    group = screen.current_group()
+    rated = {u.unit for u in report.units_in(group) if u.result_satisfaction is not None}
+    assert set(screen.charts.satisfaction_units) <= {u.unit for u in report.units_in(group)}
+    assert rated & set(screen.charts.satisfaction_units) or not rated
+    screen.tabs.setCurrentIndex(1)
+    assert set(screen.charts.satisfaction_units) <= {
+        u.unit for u in report.units_in(screen.current_group())}
+
+
+def test_another_month_and_an_empty_month(qtbot, screen):
+    shown(qtbot, screen)
+    screen.month_edit.setDate(QDate(2026, 10, 1))
+    qtbot.waitUntil(lambda: screen.report.month == Month(2026, 10), timeout=30_000)
+    assert screen.report.units
+    screen.month_edit.setDate(QDate(2020, 1, 1))
+    qtbot.waitUntil(lambda: screen.report.month == Month(2020, 1), timeout=30_000)
+    assert screen.report.is_empty and screen.units.rowCount() == 0
+    assert "No tickets in 2020-01" in screen.status_label.text()
+    assert [screen.tabs.tabText(i) for i in range(screen.tabs.count())] == ["Summary"]
+
+
+def test_an_answer_for_a_month_no_longer_asked_for_is_dropped(qtbot, screen, db):
+    report = shown(qtbot, screen)
+    older = build_month_report(db, Month(2026, 9), now=NOW)
+    screen._computed(screen._request - 1, older)
+    assert screen.report is report
+
+
+def test_export_writes_the_report_on_show(qtbot, screen, tmp_path):
+    report = shown(qtbot, screen)
+    target = tmp_path / "report.xlsx"
+    screen.export("xlsx", target)
+    qtbot.waitUntil(lambda: "Saved to" in screen.status_label.text(), timeout=30_000)
+    assert load_workbook(target).sheetnames[0] == "汇总"
+    assert len(load_workbook(target).sheetnames) == 1 + len(report.groups)
+    screen.export("csv", tmp_path / "missing-folder" / "report.csv")
+    qtbot.waitUntil(lambda: "Cannot write" in screen.status_label.text(), timeout=30_000)
+
+
+def test_the_main_window_module_does_not_import_pyqtgraph_at_start():
+    script = ("import sys\nimport agent_app.ui.main_window\n"
+              "print('pyqtgraph' in sys.modules, 'openpyxl' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120, env={"QT_QPA_PLATFORM": "offscreen",
+                                                       "PATH": "/usr/bin:/bin"})
+    assert result.stdout.split() == ["False", "False"], result.stderr
