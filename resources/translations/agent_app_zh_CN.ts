@@ -176,6 +176,33 @@
     </message>
 </context>
 <context>
+    <name>ChannelTableModel</name>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>Answered directly</source>
+        <translation>直接答复</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>登记交办</translation>
+    </message>
+    <message>
+        <source>Closed rate</source>
+        <translation>办结率</translation>
+    </message>
+    <message>
+        <source>Reply rate</source>
+        <translation>回复率</translation>
+    </message>
+</context>
+<context>
     <name>CommandPanel</name>
     <message>
         <source>Confirm</source>
@@ -917,6 +944,10 @@
         <translation>概览</translation>
     </message>
     <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
@@ -1192,6 +1223,112 @@
     </message>
 </context>
 <context>
+    <name>ReportCharts</name>
+    <message>
+        <source>Tickets by category</source>
+        <translation>各类诉求件数</translation>
+    </message>
+    <message>
+        <source>Satisfaction per unit (%)</source>
+        <translation>各单位满意率（%）</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>办理结果</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>服务过程</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsScreen</name>
+    <message>
+        <source>The month to report (Beijing time)</source>
+        <translation>统计月份（北京时间）</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Export &amp;XLSX…</source>
+        <translation>导出 &amp;XLSX…</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>导出 &amp;CSV…</translation>
+    </message>
+    <message>
+        <source>Export &amp;JSON…</source>
+        <translation>导出 &amp;JSON…</translation>
+    </message>
+    <message>
+        <source>Appeal type</source>
+        <translation>诉求类型</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>一级分类</translation>
+    </message>
+    <message>
+        <source>Hot topic</source>
+        <translation>热点问题</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>月份：</translation>
+    </message>
+    <message>
+        <source>Other units</source>
+        <translation>其他单位</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <source>Computing the report for %1…</source>
+        <translation>正在统计 %1 的报表…</translation>
+    </message>
+    <message>
+        <source>The report could not be computed: %1</source>
+        <translation>报表统计失败：%1</translation>
+    </message>
+    <message>
+        <source>No tickets in %1.</source>
+        <translation>%1 没有工单。</translation>
+    </message>
+    <message>
+        <source>%1: %2 units</source>
+        <translation>%1：%2 个承办单位</translation>
+    </message>
+    <message>
+        <source>Contacts %1 · answered directly %2 · dispatched %3 · received by units %4 · overdue %5 · redo %6 · result satisfaction %7 · process satisfaction %8</source>
+        <translation>受理 %1 · 直接答复 %2 · 登记交办 %3 · 承办件数 %4 · 超期 %5 · 重办 %6 · 办理结果满意率 %7 · 服务过程满意率 %8</translation>
+    </message>
+    <message>
+        <source>Not surveyed</source>
+        <translation>未抽访</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>导出报表</translation>
+    </message>
+    <message>
+        <source>Saving %1…</source>
+        <translation>正在保存 %1…</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>ReviewListModel</name>
     <message>
         <source>Ticket</source>
@@ -1302,6 +1439,17 @@
     <message>
         <source>Redone twice</source>
         <translation>两次重办</translation>
+    </message>
+</context>
+<context>
+    <name>ShareTableModel</name>
+    <message>
+        <source>Tickets</source>
+        <translation>数量（件）</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
     </message>
 </context>
 <context>
@@ -1803,6 +1951,97 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>denied</source>
         <translation>不同意</translation>
+    </message>
+</context>
+<context>
+    <name>UnitTableModel</name>
+    <message>
+        <source>Unit</source>
+        <translation>承办单位</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>承办件数</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期件数</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重办量</translation>
+    </message>
+    <message>
+        <source>Result satisfaction</source>
+        <translation>办理结果满意率</translation>
+    </message>
+    <message>
+        <source>Process satisfaction</source>
+        <translation>服务过程满意率</translation>
+    </message>
+    <message>
+        <source>Closed rate</source>
+        <translation>办结率</translation>
+    </message>
+    <message>
+        <source>Accepted on time</source>
+        <translation>按时签收率</translation>
+    </message>
+    <message>
+        <source>Reply rate</source>
+        <translation>回复率</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>The unit the tickets were dispatched to</source>
+        <translation>工单交办的承办单位</translation>
+    </message>
+    <message>
+        <source>Distinct tickets dispatched to the unit in the month</source>
+        <translation>本月交办给该单位的工单数（同一工单只计一次）</translation>
+    </message>
+    <message>
+        <source>Of those, first reply after the deadline, or no reply and the deadline passed</source>
+        <translation>其中首次答复晚于办理时限，或未答复且已过时限的工单</translation>
+    </message>
+    <message>
+        <source>Redo events in the month on the unit&apos;s tickets</source>
+        <translation>本月该单位工单被退回重办的次数</translation>
+    </message>
+    <message>
+        <source>Satisfied or basically satisfied, of the latest rated callback per ticket in the month</source>
+        <translation>本月每件工单最近一次回访中，办理结果满意与基本满意的占比</translation>
+    </message>
+    <message>
+        <source>The same on the service process rating</source>
+        <translation>同上，按服务过程评价计算</translation>
+    </message>
+    <message>
+        <source>Tickets received and closed by the month&apos;s end</source>
+        <translation>承办工单中月底前已办结的占比</translation>
+    </message>
+    <message>
+        <source>Tickets received and accepted within the acceptance time limit</source>
+        <translation>承办工单中在签收时限内签收的占比</translation>
+    </message>
+    <message>
+        <source>Tickets received and replied to by the month&apos;s end</source>
+        <translation>承办工单中月底前已答复的占比</translation>
+    </message>
+    <message>
+        <source>Within the group; units with fewer than 6 tickets are not ranked</source>
+        <translation>组内排名；承办件数少于6件的单位不计排名</translation>
+    </message>
+    <message>
+        <source>Not surveyed</source>
+        <translation>未抽访</translation>
+    </message>
+    <message>
+        <source>Fewer than 6 tickets: listed, not ranked</source>
+        <translation>承办件数少于6件：列出但不计排名</translation>
     </message>
 </context>
 </TS>
