@@ -27,8 +27,8 @@ from agent_app.core.queue import DRAFT_STATE, QueueContext, QueueRow, search_tex
 from agent_app.storage.database import Database
 from agent_app.storage.schema import DraftRow, OutboxRow, OutboxState, SyncState, utc_text
 
-PAGE_ROWS = 25_000
-EVENT_PAGE = 200_000  # timeline rows scanned per page on the first read
+PAGE_ROWS = 20_000
+EVENT_PAGE = 100_000  # timeline rows scanned per page on the first read
 
 # The caller of a confidential ticket is left empty here and masked in Python.
 _COLUMNS = """

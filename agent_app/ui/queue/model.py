@@ -61,6 +61,7 @@ class QueueModel(QAbstractTableModel):
         self.calendar = calendar
         self._now = now
         self.index_data: QueueIndex | None = None
+        self._sorted_index: QueueIndex | None = None  # the index `_order` was sorted from
         self._order: list[int] = []  # every row, in the current sort order
         self._positions: list[int] = []  # the rows shown, in that order
         self.view = SavedView.ALL
@@ -84,6 +85,7 @@ class QueueModel(QAbstractTableModel):
         """Rows filtered and sorted off the GUI thread, for the current view and sort."""
         self.beginResetModel()
         self.index_data, self._order, self._positions = index, order, positions
+        self._sorted_index = index  # `order` is sorted by the current column
         self._left = {}
         self.endResetModel()
 
@@ -92,8 +94,13 @@ class QueueModel(QAbstractTableModel):
         self._refilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (Column(column), descending) == (self.sort_column, self.descending) \
+                and self._sorted_index is self.index_data:
+            return  # QTableView.sortByColumn asks twice: once is enough
         self.sort_column = Column(column)
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.descending = descending
+        self._sorted_index = self.index_data
         if self.index_data is not None:
             self._order = sort_order(self.index_data, self.sort_column, self.descending)
         self._refilter()

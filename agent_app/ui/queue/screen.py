@@ -160,8 +160,14 @@ class QueueScreen(QWidget):
         self._dirty = False
         loader, now, params = self._loader, self._now(), self._params()
 
-        def prepare(db: Database) -> _Prepared:
+        first_page = self.snapshot is None
+
+        def prepare(db: Database) -> _Prepared | QueueSnapshot:
             snapshot = loader.step(db, now)
+            if not (snapshot.complete or first_page):
+                # Between the first page and the last only the progress is news: the rows
+                # are prepared once at the end, which keeps each DB job short.
+                return snapshot
             index = index_rows(snapshot.rows, snapshot.context)
             view, text, column, descending = params
             order = sort_order(index, column, descending)
@@ -170,8 +176,13 @@ class QueueScreen(QWidget):
 
         self._tasks.run_db(prepare, on_done=self._prepared, on_error=self._failed)
 
-    def _prepared(self, prepared: _Prepared) -> None:
+    def _prepared(self, prepared: _Prepared | QueueSnapshot) -> None:
         self._loading = False
+        if isinstance(prepared, QueueSnapshot):
+            self.snapshot = prepared
+            self._show_status()
+            self.refresh()
+            return
         self.snapshot = prepared.snapshot
         if prepared.params == self._params():
             self.model.set_prepared(prepared.index, prepared.order, prepared.positions)
