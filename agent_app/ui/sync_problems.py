@@ -27,6 +27,7 @@ from agent_app.storage.problems import (
 )
 from agent_app.tasks import TaskRunner, Topic
 from agent_app.ui.table_model import RowsTableModel
+from agent_app.ui.ticket.commands import refusal_text
 from agent_app.ui.widgets import plain_label
 
 
@@ -46,7 +47,7 @@ class ProblemsModel(RowsTableModel):
                       problem.detected_at, ", ".join(d.field for d in problem.differences))
         else:
             values = (self.tr("Refused by the server"), problem.entity_id,
-                      problem.created_at, problem.reason)
+                      problem.created_at, refusal_text(problem.reason))
         if column == 2:
             return values[2].astimezone().strftime("%Y-%m-%d %H:%M")
         return str(values[column])
@@ -112,7 +113,7 @@ class SyncProblemsDialog(QDialog):
         else:
             lines = [self.tr("Change %1 (%2) to %3 was refused:")
                      .replace("%1", str(problem.mutation_id)).replace("%2", problem.op)
-                     .replace("%3", problem.entity_id), problem.reason]
+                     .replace("%3", problem.entity_id), refusal_text(problem.reason)]
         self.detail.setPlainText("\n".join(lines))
 
     def settle_current(self) -> None:
