@@ -71,7 +71,9 @@ def test_models_pass_the_model_tester_and_each_tab_holds_its_group(qtbot, screen
 
 
 def test_a_group_table_sorts_by_any_column_on_the_numbers(qtbot, screen):
+    screen.month_edit.setDate(QDate(2026, 10, 1))  # a whole month: units with 6 tickets
     shown(qtbot, screen)
+    qtbot.waitUntil(lambda: screen.report.month == Month(2026, 10), timeout=30_000)
     table = max(screen.group_tables.values(), key=lambda t: t.model().rowCount())
     assert table.model().rowCount() >= 3
     for col in (UnitColumn.RECEIVED, UnitColumn.RESULT, UnitColumn.CLOSED, UnitColumn.UNIT):
@@ -79,8 +81,10 @@ def test_a_group_table_sorts_by_any_column_on_the_numbers(qtbot, screen):
         values = column(table, col, SORT_ROLE)
         assert values == sorted(values, reverse=True), col
     table.sortByColumn(UnitColumn.RANK, Qt.SortOrder.AscendingOrder)
-    ranks = column(table, UnitColumn.RANK, SORT_ROLE)
-    assert ranks == sorted(ranks)
+    ranks = column(table, UnitColumn.RANK)
+    ranked = [int(rank) for rank in ranks if rank]
+    assert ranked == sorted(ranked) and ranked[0] == 1
+    assert ranks == [str(r) for r in ranked] + [""] * (len(ranks) - len(ranked))  # then unranked
 
 
 def test_not_surveyed_units_and_rates_read_as_people_expect(qtbot, screen):
@@ -103,8 +107,12 @@ def test_charts_show_categories_and_the_groups_units(qtbot, screen):
     assert set(screen.charts.satisfaction_units) <= {u.unit for u in report.units_in(group)}
     assert rated & set(screen.charts.satisfaction_units) or not rated
     screen.tabs.setCurrentIndex(1)
-    assert set(screen.charts.satisfaction_units) <= {
-        u.unit for u in report.units_in(screen.current_group())}
+    second = screen.current_group()
+    assert set(screen.charts.satisfaction_units) <= {u.unit for u in report.units_in(second)}
+    shown_units = list(screen.charts.satisfaction_units)
+    screen.tabs.setCurrentIndex(screen.tabs.count() - 1)  # the summary keeps the last group
+    assert screen.current_group() is None and screen.chart_group == second
+    assert screen.charts.satisfaction_units == shown_units
 
 
 def test_another_month_and_an_empty_month(qtbot, screen):

@@ -19,7 +19,7 @@ RESULT_COLOUR = "#2e86c1"
 PROCESS_COLOUR = "#f39c12"
 VOLUME_COLOUR = "#16a085"
 BAR = 0.38  # two bars per unit side by side
-MAX_UNITS_SHOWN = 25  # the lowest result satisfaction first: who needs attention
+MAX_UNITS_SHOWN = 15  # those with the lowest result satisfaction: who needs attention
 
 
 class ReportCharts(QWidget):
@@ -85,13 +85,15 @@ class ReportCharts(QWidget):
         self.satisfaction.clear()
         rated = [u for u in units
                  if u.result_satisfaction is not None or u.process_satisfaction is not None]
-        rated.sort(key=lambda u: (-(u.result_satisfaction or 0), u.unit))  # lowest at bottom
+        # The lowest result satisfaction on top (the last rows): who needs attention.
+        rated.sort(key=lambda u: (-(u.result_satisfaction or 0), u.unit))
         rated = rated[-MAX_UNITS_SHOWN:]
         self.satisfaction_units = [u.unit for u in rated]
         if rated:
             positions = list(range(len(rated)))
             if not self._legend_added:
-                self.satisfaction.addLegend(offset=(-10, 10))
+                # Top left, over the row left free for it above the bars.
+                self.satisfaction.addLegend(offset=(10, 2), colCount=2)
                 self._legend_added = True
             for offset, colour, name, values in (
                     (BAR / 2, RESULT_COLOUR, self.tr("Result"),
@@ -102,10 +104,10 @@ class ReportCharts(QWidget):
                                        width=values, brush=colour, pen=None, name=name)
                 self.satisfaction.addItem(bars)
         self.satisfaction.setXRange(0, 100)
-        _label_rows(self.satisfaction, self.satisfaction_units)
+        _label_rows(self.satisfaction, self.satisfaction_units, headroom=1)
 
 
-def _label_rows(plot: Any, labels: list[str]) -> None:
+def _label_rows(plot: Any, labels: list[str], headroom: int = 0) -> None:
     axis = plot.getAxis("left")
     axis.setTicks([[(i, label) for i, label in enumerate(labels)]])
-    plot.setYRange(-0.6, max(len(labels), 1) - 0.4, padding=0)
+    plot.setYRange(-0.6, max(len(labels), 1) - 0.4 + headroom, padding=0)

@@ -21,6 +21,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value: numbers sort as numbe
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 2
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 NO_VALUE_SORT = -1.0  # a rate without denominator sorts below 0%
+UNRANKED_SORT = float("inf")  # units not ranked come after the ranked ones
 
 
 def format_rate(value: float | None, no_value: str = "—") -> str:
@@ -83,7 +84,9 @@ class UnitTableModel(RowsTableModel):
         if role == SORT_ROLE:
             if column == UnitColumn.UNIT:
                 return row.unit
-            return NO_VALUE_SORT if value is None else float(value)
+            if value is None:
+                return UNRANKED_SORT if column == UnitColumn.RANK else NO_VALUE_SORT
+            return float(value)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == UnitColumn.UNIT:
                 return row.unit

@@ -75,6 +75,7 @@ class ReportsScreen(QWidget):
         self._request = 0  # the latest computation asked for; older answers are dropped
         self._dirty = True  # compute when the screen is first shown, not at start-up
         self.report: MonthlyReport | None = None
+        self.chart_group: str | None = None  # the group tab last shown: the summary keeps it
 
         today = now().astimezone(CHINA_TZ)
         self.month_edit = QDateEdit(QDate(today.year, today.month, 1))
@@ -127,8 +128,10 @@ class ReportsScreen(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tabs)
         splitter.addWidget(self.charts)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([420, 320])
+        self.charts.setMinimumHeight(260)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.totals_label)
@@ -260,7 +263,13 @@ class ReportsScreen(QWidget):
         self._update_charts()
 
     def _update_charts(self) -> None:
-        self.charts.show_report(self.report, self.current_group())
+        groups = [code for code, _ in self.report.groups] if self.report is not None else []
+        current = self.current_group()
+        if current is not None:
+            self.chart_group = current
+        elif self.chart_group not in groups:
+            self.chart_group = groups[0] if groups else None
+        self.charts.show_report(self.report, self.chart_group)
 
     # Export ---------------------------------------------------------------------------------
 
