@@ -24,25 +24,33 @@ from agent_app.search.pinyin import initials, pair_tokens, phrase_syllables
 from agent_app.search.text import index_tokens, segments
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow, MetaRow
 
-# Bump when the tokens change: every database then rebuilds its index once.
-TOKENIZER_VERSION = "1"
+# Bump when the tokens or the tables change: every database then rebuilds its index once.
+TOKENIZER_VERSION = "2"
 INDEX_VERSION_KEY = "kb_index_version"
-FTS_COLUMNS = ("title", "body", "meta", "py_full", "py_init")
-# Kept in step with migration 0005, which made the first one; a rebuild uses this.
+GENERATION_KEY = "kb_index_generation"  # bumped on every change: searchers drop their caches
+# Two tables with the same rowids. kb_fts_title is small (titles, labels, title pinyin) and
+# has a one-character prefix index, so the first key typed and most queries are answered
+# from it; kb_fts holds title and body, for words found only in the body. Kept in step with
+# migration 0005, which made them; a rebuild uses these.
 FTS_DDL = (
-    "CREATE VIRTUAL TABLE kb_fts USING fts5("
-    "title, body, meta, py_full, py_init, content='', "
-    "tokenize='unicode61 remove_diacritics 0', prefix='2 3')"
+    "CREATE VIRTUAL TABLE kb_fts_title USING fts5(title, meta, py_full, py_init, content='', "
+    "tokenize='unicode61 remove_diacritics 0', prefix='1')",
+    "CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, content='', "
+    "tokenize='unicode61 remove_diacritics 0')",
 )
+FTS_TABLES = ("kb_fts_title", "kb_fts")
 _BATCH = 500  # ids per IN (...) query: well under SQLite's variable limit
 _T = TypeVar("_T")
 
-_INSERT_FTS = text(
-    "INSERT INTO kb_fts(rowid, title, body, meta, py_full, py_init) "
-    "VALUES (:rowid, :title, :body, :meta, :py_full, :py_init)")
-_DELETE_FTS = text(
-    "INSERT INTO kb_fts(kb_fts, rowid, title, body, meta, py_full, py_init) "
-    "VALUES ('delete', :rowid, :title, :body, :meta, :py_full, :py_init)")
+_INSERT_TITLE = text(
+    "INSERT INTO kb_fts_title(rowid, title, meta, py_full, py_init) "
+    "VALUES (:rowid, :title, :meta, :py_full, :py_init)")
+_INSERT_BODY = text("INSERT INTO kb_fts(rowid, title, body) VALUES (:rowid, :title, :body)")
+_DELETE_TITLE = text(
+    "INSERT INTO kb_fts_title(kb_fts_title, rowid, title, meta, py_full, py_init) "
+    "VALUES ('delete', :rowid, :title, :meta, :py_full, :py_init)")
+_DELETE_BODY = text(
+    "INSERT INTO kb_fts(kb_fts, rowid, title, body) VALUES ('delete', :rowid, :title, :body)")
 
 
 def index_version() -> str:
@@ -60,9 +68,21 @@ class IndexedText:
     py_init: str
     title_pinyin: str  # syllables of the title's Han runs, runs split by " / "
 
-    def params(self, rowid: int) -> dict[str, Any]:
-        return {"rowid": rowid, "title": self.title, "body": self.body, "meta": self.meta,
+    def title_params(self, rowid: int) -> dict[str, Any]:
+        return {"rowid": rowid, "title": self.title, "meta": self.meta,
                 "py_full": self.py_full, "py_init": self.py_init}
+
+    def body_params(self, rowid: int) -> dict[str, Any]:
+        return {"rowid": rowid, "title": self.title, "body": self.body}
+
+
+def _write_fts(session: Session, texts: Sequence[tuple[int, IndexedText]], *,
+               delete: bool = False) -> None:
+    if texts:
+        session.execute(_DELETE_TITLE if delete else _INSERT_TITLE,
+                        [t.title_params(rowid) for rowid, t in texts])
+        session.execute(_DELETE_BODY if delete else _INSERT_BODY,
+                        [t.body_params(rowid) for rowid, t in texts])
 
 
 def indexed_text(article: KbArticle) -> IndexedText:
@@ -93,8 +113,8 @@ def article_from_row(row: KbArticleRow) -> KbArticle:
 
 
 def apply_article_changes(session: Session,
-                          upserts: Sequence[Mapping[str, Any] | KbArticle],
-                          deleted_ids: Sequence[str]) -> int:
+                          upserts: Iterable[Mapping[str, Any] | KbArticle],
+                          deleted_ids: Iterable[str]) -> int:
     """Write these articles to kb_articles, remove the deleted ones, and bring the index
     along, all in the caller's transaction (the caller commits). Upserts are KbArticles
     or in the interchange form (KbArticle.from_dict raises InterchangeError on a bad one); an
@@ -115,7 +135,7 @@ def apply_article_changes(session: Session,
             select(KbSearchDocRow).where(KbSearchDocRow.article_id.in_(chunk))))
         stored = {row.id: article_from_row(row) for row in session.scalars(
             select(KbArticleRow).where(KbArticleRow.id.in_(chunk)))}
-        retire: list[dict[str, Any]] = []
+        retire: list[tuple[int, IndexedText]] = []
         for article_id in chunk:
             doc, old = docs.get(article_id), stored.get(article_id)
             new = latest.get(article_id)
@@ -124,9 +144,9 @@ def apply_article_changes(session: Session,
             if old is None or fingerprint(old) != doc.fingerprint:
                 stale = True  # the index does not hold what the table holds: rebuild below
                 continue
-            retire.append(indexed_text(old).params(doc.doc_id))
-        if retire and not stale:
-            session.execute(_DELETE_FTS, retire)
+            retire.append((doc.doc_id, indexed_text(old)))
+        if not stale:
+            _write_fts(session, retire, delete=True)
 
     _write_rows(session, list(latest.values()))
     for chunk in _chunks(removed):
@@ -138,18 +158,25 @@ def apply_article_changes(session: Session,
     changed = [article for article in latest.values()
                if article.id not in docs or docs[article.id].fingerprint != fingerprint(article)]
     _index(session, changed, docs)
+    if changed or removed:
+        _bump_generation(session)
     return len(latest) + len(removed)
 
 
+_ARTICLE_COLUMNS = ("title", "body", "category", "unit", "updated_at")
+
+
 def _write_rows(session: Session, articles: Sequence[KbArticle]) -> None:
-    for chunk in _chunks(articles):
-        statement = insert(KbArticleRow).values([
-            {"id": a.id, "title": a.title, "body": a.body, "category": a.category,
-             "unit": a.unit, "updated_at": a.updated_at} for a in chunk])
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[KbArticleRow.id],
-            set_={column: statement.excluded[column]
-                  for column in ("title", "body", "category", "unit", "updated_at")}))
+    if not articles:
+        return
+    statement = insert(KbArticleRow)
+    # One statement run for many rows (executemany): compiling a VALUES list per batch costs
+    # more than the insert itself.
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[KbArticleRow.id],
+        set_={column: statement.excluded[column] for column in _ARTICLE_COLUMNS}),
+        [{"id": a.id, "title": a.title, "body": a.body, "category": a.category,
+          "unit": a.unit, "updated_at": a.updated_at} for a in articles])
 
 
 def _index(session: Session, articles: Sequence[KbArticle],
@@ -159,7 +186,7 @@ def _index(session: Session, articles: Sequence[KbArticle],
         return
     next_id = (session.scalar(select(func.max(KbSearchDocRow.doc_id))) or 0) + 1
     for chunk in _chunks(articles):
-        fts_rows: list[dict[str, Any]] = []
+        fts_rows: list[tuple[int, IndexedText]] = []
         doc_rows: list[dict[str, Any]] = []
         for article in chunk:
             doc = docs.get(article.id)
@@ -168,22 +195,24 @@ def _index(session: Session, articles: Sequence[KbArticle],
             else:
                 doc_id = doc.doc_id
             tokens = indexed_text(article)
-            fts_rows.append(tokens.params(doc_id))
+            fts_rows.append((doc_id, tokens))
             doc_rows.append({"doc_id": doc_id, "article_id": article.id,
                              "fingerprint": fingerprint(article),
                              "title_pinyin": tokens.title_pinyin})
-        session.execute(_INSERT_FTS, fts_rows)
-        statement = insert(KbSearchDocRow).values(doc_rows)
+        _write_fts(session, fts_rows)
+        statement = insert(KbSearchDocRow)
         session.execute(statement.on_conflict_do_update(
             index_elements=[KbSearchDocRow.doc_id],
             set_={"fingerprint": statement.excluded.fingerprint,
-                  "title_pinyin": statement.excluded.title_pinyin}))
+                  "title_pinyin": statement.excluded.title_pinyin}), doc_rows)
 
 
 def rebuild_index(session: Session) -> int:
     """Throw the index away and make it again from kb_articles. Returns the article count."""
-    session.execute(text("DROP TABLE IF EXISTS kb_fts"))
-    session.execute(text(FTS_DDL))
+    for table in FTS_TABLES:
+        session.execute(text(f"DROP TABLE IF EXISTS {table}"))
+    for statement in FTS_DDL:
+        session.execute(text(statement))
     session.execute(delete(KbSearchDocRow))
     count = 0
     batch: list[KbArticle] = []
@@ -194,21 +223,22 @@ def rebuild_index(session: Session) -> int:
             count += _index_new(session, batch, count)
             batch = []
     count += _index_new(session, batch, count)
-    _set_version(session)
+    _set_meta(session, INDEX_VERSION_KEY, index_version())
+    _bump_generation(session)
     return count
 
 
 def _index_new(session: Session, articles: Sequence[KbArticle], done: int) -> int:
-    fts_rows: list[dict[str, Any]] = []
+    fts_rows: list[tuple[int, IndexedText]] = []
     doc_rows: list[dict[str, Any]] = []
     for offset, article in enumerate(articles, start=done + 1):
         tokens = indexed_text(article)
-        fts_rows.append(tokens.params(offset))
+        fts_rows.append((offset, tokens))
         doc_rows.append({"doc_id": offset, "article_id": article.id,
                          "fingerprint": fingerprint(article),
                          "title_pinyin": tokens.title_pinyin})
     if articles:
-        session.execute(_INSERT_FTS, fts_rows)
+        _write_fts(session, fts_rows)
         session.execute(insert(KbSearchDocRow), doc_rows)
     return len(articles)
 
@@ -223,12 +253,21 @@ def ensure_index(session: Session) -> bool:
     return True
 
 
-def _set_version(session: Session) -> None:
-    stamp = session.get(MetaRow, INDEX_VERSION_KEY)
+def index_generation(session: Session) -> int:
+    stamp = session.get(MetaRow, GENERATION_KEY)
+    return int(stamp.value) if stamp is not None else 0
+
+
+def _bump_generation(session: Session) -> None:
+    _set_meta(session, GENERATION_KEY, str(index_generation(session) + 1))
+
+
+def _set_meta(session: Session, key: str, value: str) -> None:
+    stamp = session.get(MetaRow, key)
     if stamp is None:
-        session.add(MetaRow(key=INDEX_VERSION_KEY, value=index_version()))
+        session.add(MetaRow(key=key, value=value))
     else:
-        stamp.value = index_version()
+        stamp.value = value
     session.flush()
 
 

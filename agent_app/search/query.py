@@ -4,48 +4,60 @@ Nothing typed reaches FTS5 as syntax: the text is cut by the same segmenter as t
 so only Han characters, ASCII letters and digits survive, and each token is quoted. `"`,
 `*`, `NEAR`, `-` and `OR` are thus punctuation or plain words, never operators.
 
-Each piece of the query (a Han run or an ASCII word) becomes a group of alternatives that
-all count as that piece: the Han phrase itself, the same sounds in the title's pinyin
-(homophone typos: 公基金), its synonyms; an ASCII word as a word, as full pinyin, or as
-pinyin initials. The strict expression wants every piece; the loose one any part of any.
+Han runs are first cut at filler words (怎么办, 请问, 吗: lexicon.py), leaving the content
+chunks. Each chunk or ASCII word is a piece with alternatives that all count as it: a Han
+chunk as a phrase, as the same sounds in the title's pinyin (homophone typos: 公基金), or
+as a synonym; an ASCII word as a word, as full pinyin, or as pinyin initials. Strict
+expressions want every piece; loose ones any piece or any bigram of a long chunk. Each
+comes for kb_fts_title (titles, labels, pinyin) and for kb_fts (titles and bodies).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from agent_app.search.lexicon import Lexicon
 from agent_app.search.pinyin import (
     char_syllable,
     is_complete_syllable,
     pair_tokens,
     split_syllables,
 )
-from agent_app.search.synonyms import Synonyms
 from agent_app.search.text import han_tokens, segments
 
 # Enough for any real question; a pasted page must not make a query of thousands of terms.
+MAX_QUERY_CHARS = 200
 MAX_PIECES = 12
-MAX_RUN = 24
+MAX_CHUNK = 16
 MAX_INITIALS = 12
-TEXT_COLUMNS = "{title body meta}"
+TITLE_TEXT = "{title meta}"  # kb_fts_title's text columns; kb_fts has only title and body
 
 
-def _quote(tokens: list[str]) -> str:
-    return '"' + " ".join(tokens) + '"'
-
-
-def _phrase(tokens: list[str], column: str = TEXT_COLUMNS, *, prefix: bool = False) -> str:
-    return f"{column} : {_quote(tokens)}{'*' if prefix else ''}"
+def _quote(tokens: list[str], *, prefix: bool = False) -> str:
+    return f"\"{' '.join(tokens)}\"{'*' if prefix else ''}"
 
 
 @dataclass
 class QueryPiece:
     text: str
     is_han: bool
-    alternatives: list[str] = field(default_factory=list)  # any of them matches the piece
-    parts: list[str] = field(default_factory=list)  # smaller matches for the loose query
+    words: list[str] = field(default_factory=list)  # quoted phrases, any of them matches
+    sounds: list[str] = field(default_factory=list)  # pinyin phrases for kb_fts_title
+    parts: list[str] = field(default_factory=list)  # smaller phrases for the loose passes
     looks_for: list[str] = field(default_factory=list)  # Han/ASCII strings for highlights
     syllables: list[str] = field(default_factory=list)  # how it sounds, for the fuzzy pass
+
+    @property
+    def weak(self) -> bool:
+        """One Han character left between fillers (医保的卡 → 卡): too little to require."""
+        return self.is_han and len(self.text) == 1
+
+    def in_titles(self) -> list[str]:
+        return [f"{TITLE_TEXT} : {word}" for word in self.words] + self.sounds
+
+    def in_bodies(self) -> list[str]:
+        return list(self.words)
 
 
 @dataclass(frozen=True)
@@ -56,78 +68,99 @@ class QueryPlan:
     def empty(self) -> bool:
         return not self.pieces
 
-    def strict(self) -> str:
-        return " AND ".join(f"({' OR '.join(p.alternatives)})" for p in self.pieces)
+    @property
+    def single_character(self) -> str | None:
+        """The character, when that is all the query is (the first key typed)."""
+        if len(self.pieces) == 1 and len(self.pieces[0].text) == 1:
+            return self.pieces[0].text
+        return None
 
-    def loose(self) -> str:
-        alternatives = dict.fromkeys(a for p in self.pieces for a in p.alternatives + p.parts)
-        return " OR ".join(f"({a})" for a in alternatives)
+    def _required(self) -> list[QueryPiece]:
+        return [p for p in self.pieces if not p.weak] or list(self.pieces)
+
+    def strict_titles(self) -> str:
+        """For kb_fts_title: every piece in the title, labels or title pinyin."""
+        return _all(p.in_titles() for p in self._required())
+
+    def strict_bodies(self) -> str | None:
+        """For kb_fts: every piece in title or body (pinyin-only pieces cannot be)."""
+        groups = [p.in_bodies() for p in self._required()]
+        return _all(groups) if all(groups) else None
+
+    def loose_titles(self) -> str:
+        return _any(a for p in self.pieces
+                    for a in p.in_titles() + [f"{TITLE_TEXT} : {w}" for w in p.parts])
+
+    def loose_bodies(self) -> str | None:
+        # A lone character would match most bodies: not worth ranking them all.
+        return _any(a for p in self.pieces if not p.weak
+                    for a in p.in_bodies() + p.parts) or None
 
     def highlight_terms(self) -> list[str]:
         return list(dict.fromkeys(term for p in self.pieces for term in p.looks_for))
 
     def syllables(self) -> list[str]:
-        return [s for p in self.pieces for s in p.syllables]
-
-    def latin_words(self) -> list[str]:
-        return [p.text for p in self.pieces if not p.is_han and p.text.isalpha()]
+        return [s for p in self.pieces if not p.weak for s in p.syllables]
 
 
-def plan_query(text: str, synonyms: Synonyms) -> QueryPlan:
+def _all(groups: Iterable[list[str]]) -> str:
+    return " AND ".join(f"({' OR '.join(group)})" for group in groups)
+
+
+def _any(alternatives: Iterable[str]) -> str:
+    return " OR ".join(f"({a})" for a in dict.fromkeys(alternatives))
+
+
+def plan_query(text: str, lexicon: Lexicon) -> QueryPlan:
     pieces: list[QueryPiece] = []
-    for segment in segments(text[:2000]):
-        if len(pieces) == MAX_PIECES:
-            break
+    for segment in segments(text[:MAX_QUERY_CHARS]):
         if segment.is_han:
-            pieces.append(_han_piece(segment.text[:MAX_RUN], synonyms))
+            chunks = lexicon.fillers.content_chunks(segment.text)
+            pieces.extend(_han_piece(chunk[:MAX_CHUNK], lexicon) for chunk in chunks)
         else:
-            pieces.append(_latin_piece(segment.text[:MAX_RUN]))
-    return QueryPlan(tuple(pieces))
+            pieces.append(_latin_piece(segment.text[:MAX_CHUNK]))
+    return QueryPlan(tuple(pieces[:MAX_PIECES]))
 
 
-def _han_piece(run: str, synonyms: Synonyms) -> QueryPiece:
+def _han_piece(run: str, lexicon: Lexicon) -> QueryPiece:
     piece = QueryPiece(run, is_han=True, looks_for=[run])
     piece.syllables = [char_syllable(char) for char in run]
     if len(run) == 1:
         # The run's last character is indexed alone, every other one starts a bigram.
-        piece.alternatives.append(_phrase([run], prefix=True))
+        piece.words.append(_quote([run], prefix=True))
         return piece
     bigrams = han_tokens(run)[:-1]
-    piece.alternatives.append(_phrase(bigrams))
-    piece.alternatives.append(_phrase(pair_tokens(piece.syllables)[:-1], "{py_full}"))
-    for variant in synonyms.variants(run):
-        piece.alternatives.append(_phrase(han_tokens(variant)[:-1]))
+    piece.words.append(_quote(bigrams))
+    piece.sounds.append(f"{{py_full}} : {_quote(pair_tokens(piece.syllables)[:-1])}")
+    for variant in lexicon.synonyms.variants(run):
+        piece.words.append(_quote(han_tokens(variant)[:-1]))
         piece.looks_for.append(variant)
     if len(bigrams) > 1:
-        piece.parts.extend(_phrase([bigram]) for bigram in bigrams)
+        piece.parts.extend(_quote([bigram]) for bigram in bigrams)
         piece.looks_for.extend(bigrams)
-    for word, others in synonyms.words_in(run):
+    for word, others in lexicon.synonyms.words_in(run):
         for other in (word, *others):
-            piece.parts.append(_phrase(han_tokens(other)[:-1]) if len(other) > 1
-                               else _phrase([other], prefix=True))
-            piece.looks_for.append(other)
+            if len(other) > 1:
+                piece.parts.append(_quote(han_tokens(other)[:-1]))
+                piece.looks_for.append(other)
     return piece
 
 
 def _latin_piece(word: str) -> QueryPiece:
     piece = QueryPiece(word, is_han=False, looks_for=[word])
     # Words and numbers are matched as prefixes: the operator may still be typing.
-    piece.alternatives.append(_phrase([word], prefix=True))
+    piece.words.append(_quote([word], prefix=True))
     if not word.isalpha():
         return piece
     syllables = split_syllables(word)
     if syllables:
         piece.syllables = syllables
         unfinished = not is_complete_syllable(syllables[-1])
-        pairs = pair_tokens(syllables)
-        if len(syllables) == 1:
-            piece.alternatives.append(_phrase(syllables, "{py_full}", prefix=True))
-        else:
-            piece.alternatives.append(_phrase(pairs[:-1], "{py_full}", prefix=unfinished))
+        single = len(syllables) == 1
+        pairs = syllables if single else pair_tokens(syllables)[:-1]
+        piece.sounds.append(f"{{py_full}} : {_quote(pairs, prefix=unfinished or single)}")
     if 2 <= len(word) <= MAX_INITIALS:
-        letters = list(word)
-        piece.alternatives.append(_phrase(pair_tokens(letters)[:-1], "{py_init}"))
+        piece.sounds.append(f"{{py_init}} : {_quote(pair_tokens(list(word))[:-1])}")
         if not syllables:
-            piece.syllables = letters
+            piece.syllables = list(word)
     return piece
-

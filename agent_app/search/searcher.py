@@ -1,11 +1,16 @@
 """KbSearcher: the query side of the KB index (DESIGN.md §6).
 
-Ranking in three passes, each only when the one before found too little:
-1. strict — every piece of the query matches (as itself, a synonym, or its sound), bm25
-   with the title weighted over the body;
-2. loose — any bigram or piece matches, for colloquial sentences that no article contains
-   word for word;
-3. fuzzy — rapidfuzz on the titles' pinyin, for typos that are near in sound but not equal.
+A query of one character (the first key typed) lists titles that start with it, then
+titles that hold it, in index order: ranking every article containing 办 would cost more
+than a frame and tell the operator nothing. Longer queries are ranked in passes, each
+only when the ones before found too little, its hits placed after theirs:
+1. strict in titles — every piece of the query in the title, labels or title pinyin (as
+   itself, a synonym, or its sound), bm25 on the small title table;
+2. strict in bodies — every piece in title or body;
+3. loose in titles — any piece or bigram, for colloquial sentences;
+4. loose in bodies — the same over the bodies, only when almost nothing was found, since
+   common bigrams there match most of the KB;
+5. fuzzy — rapidfuzz on the titles' pinyin, for typos near in sound but not equal.
 """
 
 from __future__ import annotations
@@ -14,27 +19,36 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from agent_app.search.index import article_from_row, ensure_index
+from agent_app.search.index import article_from_row, ensure_index, index_generation
+from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
 from agent_app.search.query import QueryPlan, plan_query
 from agent_app.search.snippet import make_snippet, title_words_for_pinyin
-from agent_app.search.synonyms import Synonyms, shipped_synonyms
 from agent_app.storage.database import Database
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow
 
 log = logging.getLogger(__name__)
 
-# bm25 weight per kb_fts column: title, body, meta (category, unit), pinyin full, initials.
-COLUMN_WEIGHTS = (10.0, 1.0, 2.0, 6.0, 6.0)
-FUZZY_BELOW = 3  # the fuzzy pass runs when the index found fewer hits than this
+# bm25 weights per column: kb_fts_title (title, meta = category and unit, pinyin full,
+# initials) and kb_fts (title, body).
+TITLE_WEIGHTS = (10.0, 2.0, 6.0, 6.0)
+BODY_WEIGHTS = (4.0, 1.0)
+FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than this
 FUZZY_CUTOFF = 75.0
-_MATCH = text(
-    "SELECT rowid, bm25(kb_fts, {}) AS rank FROM kb_fts WHERE kb_fts MATCH :query "
-    "ORDER BY rank LIMIT :limit".format(", ".join(str(w) for w in COLUMN_WEIGHTS)))
+
+
+def _ranked_match(table: str, weights: tuple[float, ...]) -> TextClause:
+    return text(f"SELECT rowid, bm25({table}, {', '.join(map(str, weights))}) AS rank "
+                f"FROM {table} WHERE {table} MATCH :query ORDER BY rank LIMIT :limit")
+
+
+_IN_TITLES = _ranked_match("kb_fts_title", TITLE_WEIGHTS)
+_IN_BODIES = _ranked_match("kb_fts", BODY_WEIGHTS)
+_UNRANKED = text("SELECT rowid FROM kb_fts_title WHERE kb_fts_title MATCH :query LIMIT :limit")
 
 
 @dataclass(frozen=True)
@@ -47,16 +61,16 @@ class KbSearcher:
     """Search the local KB. Call from the DB worker (it reads, and on first use may build the
     index); `search` returns an empty list rather than raising on any input."""
 
-    def __init__(self, db: Database, synonyms: Synonyms | None = None) -> None:
+    def __init__(self, db: Database, lexicon: Lexicon | None = None) -> None:
         self._db = db
-        self._synonyms = synonyms if synonyms is not None else shipped_synonyms()
+        self._lexicon = lexicon if lexicon is not None else shipped_lexicon()
         self._index_checked = False
-        self._fuzzy_titles: tuple[str, list[tuple[int, str, str]]] | None = None
+        self._fuzzy_titles: tuple[int, list[tuple[int, str, str]]] | None = None
 
     def search(self, text: str, limit: int = 10) -> list[KbHit]:
         if limit <= 0 or not isinstance(text, str):
             return []
-        plan = plan_query(text, self._synonyms)
+        plan = plan_query(text, self._lexicon)
         if plan.empty:
             return []
         try:
@@ -83,16 +97,39 @@ class KbSearcher:
         self._index_checked = True
 
     def _rank(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:
-        ranked = self._match(session, plan.strict(), limit)
-        if len(ranked) < limit:
-            _append_below(ranked, self._match(session, plan.loose(), limit))
-        if len(ranked) < min(limit, FUZZY_BELOW):
+        if plan.single_character is not None:
+            return self._first_key(session, plan.single_character, limit)
+        # Each pass runs only while the ones before found fewer hits than its "enough".
+        passes = [(_IN_TITLES, plan.strict_titles(), limit),
+                  (_IN_BODIES, plan.strict_bodies(), limit),
+                  (_IN_TITLES, plan.loose_titles(), limit),
+                  (_IN_BODIES, plan.loose_bodies(), FEW)]
+        ranked: list[_Ranked] = []
+        for statement, expression, enough in passes:
+            if len(ranked) >= enough:
+                break
+            if expression:
+                _append_below(ranked, self._match(session, statement, expression, limit))
+        if len(ranked) < min(limit, FEW):
             _append_below(ranked, self._fuzzy(session, plan, limit))
         return ranked
 
     @staticmethod
-    def _match(session: Session, expression: str, limit: int) -> list[_Ranked]:
-        rows = session.execute(_MATCH, {"query": expression, "limit": limit})
+    def _first_key(session: Session, char: str, limit: int) -> list[_Ranked]:
+        columns = "{py_init}" if char.isalpha() and char.isascii() else "{title}"
+        ranked: list[_Ranked] = []
+        for expression, score in ((f'{columns} : ^ "{char}"*', 1.0),
+                                  (f'{{title}} : "{char}"*', 0.5)):
+            rows = session.execute(_UNRANKED, {"query": expression, "limit": limit})
+            _append_below(ranked, [_Ranked(doc_id, score) for (doc_id,) in rows])
+            if len(ranked) >= limit:
+                break
+        return ranked
+
+    @staticmethod
+    def _match(session: Session, statement: TextClause, expression: str,
+               limit: int) -> list[_Ranked]:
+        rows = session.execute(statement, {"query": expression, "limit": limit})
         return [_Ranked(doc_id, -rank) for doc_id, rank in rows]
 
     def _fuzzy(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:
@@ -111,10 +148,8 @@ class KbSearcher:
 
     def _titles(self, session: Session) -> list[tuple[int, str, str]]:
         """Every title's pinyin run together, full and initials; kept until the index
-        changes (its row count and highest row id tell)."""
-        stamp = str(session.execute(text(
-            "SELECT count(*), max(doc_id), sum(length(title_pinyin)) FROM kb_search_docs"
-        )).one())
+        changes."""
+        stamp = index_generation(session)
         if self._fuzzy_titles is None or self._fuzzy_titles[0] != stamp:
             rows: list[tuple[int, str, str]] = []
             for doc_id, reading in session.execute(

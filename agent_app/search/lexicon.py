@@ -1,13 +1,18 @@
-"""Synonym groups as data (resources/kb/synonyms.txt): 医保 = 医疗保险, 社保卡 = 社会保障卡.
+"""The query's word lists, as data in resources/kb/ (editing them needs no re-index):
 
-One group per line, words separated by spaces, `#` starts a comment. A query containing one
-word of a group also looks for the others; the index itself stays literal, so editing the
-file needs no re-index.
+- synonyms.txt: one group per line (医保 医疗保险); a query containing one word of a group
+  also looks for the others;
+- query_fillers.txt: words that carry no content in a spoken question (怎么办, 请问, 吗);
+  the query is cut at them, so 社保卡丢了怎么办 looks for 社保卡 and 丢.
+
+Words are separated by spaces, `#` starts a comment.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +20,7 @@ from agent_app.paths import resources_dir
 from agent_app.search.text import fold
 
 SYNONYMS_FILE = "synonyms.txt"
+FILLERS_FILE = "query_fillers.txt"
 
 
 class Synonyms:
@@ -52,10 +58,36 @@ class Synonyms:
         return [(word, self._others[word]) for word in self._words if word in run]
 
 
-@lru_cache(maxsize=1)
-def shipped_synonyms() -> Synonyms:
-    path: Path = resources_dir() / "kb" / SYNONYMS_FILE
+class Fillers:
+    def __init__(self, words: Iterable[str]) -> None:
+        folded = {fold(word) for word in words if word.strip()}
+        self._pattern = re.compile("|".join(re.escape(w) for w in sorted(folded, key=len,
+                                                                        reverse=True)))
+        self._empty = not folded
+
+    def content_chunks(self, run: str) -> list[str]:
+        """`社保卡丢了怎么办` → [社保卡, 丢]; a run of fillers only is kept whole."""
+        if self._empty:
+            return [run]
+        chunks = [chunk for chunk in self._pattern.split(run) if chunk]
+        return chunks or [run]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    synonyms: Synonyms
+    fillers: Fillers
+
+
+def _lines(name: str) -> list[str]:
+    path: Path = resources_dir() / "kb" / name
     if not path.exists():
-        return Synonyms([])
+        return []
     with path.open(encoding="utf-8") as handle:
-        return Synonyms.parse(handle)
+        return [line.split("#", 1)[0] for line in handle]
+
+
+@lru_cache(maxsize=1)
+def shipped_lexicon() -> Lexicon:
+    return Lexicon(Synonyms.parse(_lines(SYNONYMS_FILE)),
+                   Fillers(word for line in _lines(FILLERS_FILE) for word in line.split()))

@@ -1,0 +1,140 @@
+"""KB search speed on 100,000 articles (DESIGN.md §8: p95 ≤ 20 ms; build ≤ 60 s).
+
+The articles are synthesised from the evaluation KB (resources/kb/hotline_kb.jsonl): each
+takes a base article's title with a district or county and an aspect, and its body with a
+sentence from two other articles, so the vocabulary and the posting lists grow as in a
+real city KB rather than repeating 400 documents. Measured:
+- import: the rows and their index written through apply_article_changes (as the importer
+  and sync do), one transaction;
+- rebuild: the whole index made again from kb_articles (a tokenizer upgrade);
+- queries: every style of the evaluation set plus one-character queries (Han and Latin),
+  each run several times through KbSearcher.search, snippets included;
+- the index size (the FTS5 tables and the row map), from SQLite's dbstat.
+
+    python benchmarks/kb_speed.py [--articles 100000] [--repeat 5]
+
+Prints figures; the last line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from agent_app.search import KbSearcher, apply_article_changes, rebuild_index  # noqa: E402
+from agent_app.storage.database import Database, open_database  # noqa: E402
+from benchmarks.common import percentile  # noqa: E402
+from benchmarks.kb_quality import EVAL_FILE, KB_FILE, read_jsonl  # noqa: E402
+
+PLACES = ("新华区", "卫东区", "湛河区", "石龙区", "高新区", "新城区", "舞钢市", "汝州市", "宝丰县",
+          "叶县", "鲁山县", "郏县", "城乡一体化示范区", "尧山镇", "马楼乡", "焦店镇")
+ASPECTS = ("", "（线上办理）", "（窗口办理）", "（2025年版）", "常见问题", "政策解读", "办事指南",
+           "（代办）", "（企业）", "（个人）")
+ONE_CHARACTER = ["税", "房", "证", "办", "医", "车", "卡", "水", "g", "s", "1"]
+_SENTENCE = re.compile(r"[^。！？]+[。！？]?")
+BATCH = 2000
+
+
+def synthesise(base: Sequence[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    sentences = [s for article in base for s in _SENTENCE.findall(article["body"]) if s]
+    articles = []
+    for n in range(count):
+        source = base[n % len(base)]
+        place = PLACES[(n // len(base)) % len(PLACES)]
+        aspect = ASPECTS[(n // (len(base) * len(PLACES))) % len(ASPECTS)]
+        extra = sentences[(n * 7919) % len(sentences)] + sentences[(n * 104729) % len(sentences)]
+        articles.append({**source, "id": f"syn-{n:06d}",
+                         "title": f"{place}{source['title']}{aspect}",
+                         "body": source["body"] + extra})
+    return articles
+
+
+def index_bytes(db: Database) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'kb_fts%' "
+            "OR name LIKE '%kb_search_docs%' OR name LIKE 'kb_articles%' "
+            "OR name LIKE '%autoindex_kb_articles%' GROUP BY name").all()
+    return {name: size for name, size in rows}
+
+
+def timed_queries(searcher: KbSearcher, queries: Sequence[str], repeat: int) -> list[float]:
+    for query in queries:  # warm the page cache and the pinyin tables once
+        searcher.search(query)
+    times = []
+    for _ in range(repeat):
+        for query in queries:
+            started = time.perf_counter()
+            searcher.search(query)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    base = read_jsonl(KB_FILE)
+    articles = synthesise(base, args.articles)
+    eval_queries = [case["query"] for case in read_jsonl(EVAL_FILE)]
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(Path(folder) / "agent.db")
+        started = time.perf_counter()
+        with db.unit_of_work() as uow:
+            for start in range(0, len(articles), BATCH):
+                apply_article_changes(uow.session, articles[start:start + BATCH], [])
+            uow.commit()
+        import_seconds = time.perf_counter() - started
+
+        started = time.perf_counter()
+        with db.unit_of_work() as uow:
+            rebuild_index(uow.session)
+            uow.commit()
+        rebuild_seconds = time.perf_counter() - started
+        sizes = index_bytes(db)
+
+        searcher = KbSearcher(db)
+        all_times = timed_queries(searcher, eval_queries + ONE_CHARACTER, args.repeat)
+        one_char_times = timed_queries(searcher, ONE_CHARACTER, args.repeat)
+        slowest = sorted(((timed_queries(searcher, [q], 1)[0], q)
+                          for q in eval_queries + ONE_CHARACTER), reverse=True)[:5]
+        db.close()
+
+    index_total = sum(size for name, size in sizes.items() if not name.startswith(("kb_art",
+                                                                                   "sqlite")))
+    articles_total = sum(size for name, size in sizes.items() if name.startswith("kb_art")
+                         or "autoindex_kb_articles" in name)
+    result = {
+        "articles": args.articles, "queries": len(all_times),
+        "import_s": round(import_seconds, 1), "rebuild_s": round(rebuild_seconds, 1),
+        "index_mb": round(index_total / 2**20, 1), "articles_mb": round(articles_total / 2**20, 1),
+        "p50_ms": round(percentile(all_times, 0.50), 2),
+        "p95_ms": round(percentile(all_times, 0.95), 2),
+        "max_ms": round(max(all_times), 2),
+        "one_char_p95_ms": round(percentile(one_char_times, 0.95), 2),
+    }
+    print(f"{args.articles} articles: import with index {result['import_s']} s, "
+          f"index rebuild {result['rebuild_s']} s")
+    print(f"index {result['index_mb']} MB (articles themselves {result['articles_mb']} MB)")
+    for name, size in sorted(sizes.items()):
+        print(f"  {name:<32}{size / 2**20:8.1f} MB")
+    print(f"{len(all_times)} searches: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
+          f"max {result['max_ms']} ms; one-character p95 {result['one_char_p95_ms']} ms")
+    print("slowest:", ", ".join(f"{q!r} {t:.1f} ms" for t, q in slowest))
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

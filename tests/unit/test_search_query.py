@@ -1,0 +1,97 @@
+"""Whatever is typed, the MATCH expressions parse: checked against a real FTS5 table of the
+index's own definition (in memory), including SQLite's syntax characters and keywords."""
+
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agent_app.search.index import FTS_DDL
+from agent_app.search.lexicon import shipped_lexicon
+from agent_app.search.query import MAX_PIECES, plan_query
+
+FTS_SYNTAX = ['"', "*", "NEAR", "NEAR(", "-", "OR", "AND", "NOT", "^", "(", ")", ":", "{", "}",
+              "+", "'", "title:", "{title}:", "kb_fts"]
+ODD_QUERIES = ["", " ", "\t\n", "。，！？…", '"公积金', "公积金*", "NEAR(社保 医保)", "-医保",
+               "医保 OR 社保", "医保 AND NOT 社保", "x" * 10_000, "公" * 10_000, "\x00", "💡",
+               "\u200b", "ＯＲ", "gjj*", "title:社保", "a" * 65]
+
+
+@pytest.fixture(scope="module")
+def fts():
+    conn = sqlite3.connect(":memory:")
+    for statement in FTS_DDL:
+        conn.execute(statement)
+    conn.execute("INSERT INTO kb_fts_title(rowid, title, meta, py_full, py_init) VALUES "
+                 "(1, '公积 积金 金', '', 'gongji jijin jin', 'gj jj j')")
+    conn.execute("INSERT INTO kb_fts(rowid, title, body) VALUES "
+                 "(1, '公积 积金 金', 'or near 12345')")
+    yield conn
+    conn.close()
+
+
+def _run(fts, text):
+    plan = plan_query(text, shipped_lexicon())
+    if plan.empty:
+        return plan
+    for table, expression in [("kb_fts_title", plan.strict_titles()),
+                              ("kb_fts", plan.strict_bodies()),
+                              ("kb_fts_title", plan.loose_titles()),
+                              ("kb_fts", plan.loose_bodies())]:
+        if expression:
+            fts.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?",
+                        (expression,)).fetchall()
+    return plan
+
+
+@pytest.mark.parametrize("text", ODD_QUERIES + FTS_SYNTAX)
+def test_odd_and_fts_syntax_queries_parse(fts, text):
+    _run(fts, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([*FTS_SYNTAX, "公积金", "医保", "gjj", "社保卡"]),
+                          st.text(max_size=12)), max_size=8).map(" ".join))
+def test_any_mix_of_text_and_syntax_parses(fts, text):
+    _run(fts, text)
+
+
+def test_operators_are_plain_words_not_syntax(fts):
+    # 'or' and 'near' are in the body as words: typed in any case they find it.
+    assert fts.execute("SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?", (
+        plan_query("OR NEAR", shipped_lexicon()).strict_bodies(),)).fetchall() == [(1,)]
+
+
+def test_punctuation_only_and_empty_queries_plan_nothing():
+    for text in ["", "   ", "。，、；！", "--**\"\"()"]:
+        assert plan_query(text, shipped_lexicon()).empty
+
+
+def test_a_pasted_page_makes_a_bounded_query():
+    plan = plan_query("公积金 医保 " * 5_000, shipped_lexicon())
+    assert len(plan.pieces) == MAX_PIECES
+    assert len(plan.loose_titles()) < 5_000
+
+
+def test_latin_letters_are_tried_as_word_full_pinyin_and_initials():
+    expression = plan_query("gongjijin", shipped_lexicon()).strict_titles()
+    assert '"gongjijin"*' in expression
+    assert '{py_full} : "gongji jijin"' in expression
+    assert '{py_init} : "gj jj"' in plan_query("gjj", shipped_lexicon()).strict_titles()
+    # Bodies have no pinyin: a pinyin-only query is not looked for there.
+    assert plan_query("gjj", shipped_lexicon()).strict_bodies() == '("gjj"*)'
+
+
+def test_han_pieces_also_match_by_sound_and_by_synonym():
+    expression = plan_query("医保报销", shipped_lexicon()).strict_titles()
+    assert '{py_full} : "yibao baobao baoxiao"' in expression
+    assert '"医疗 疗保 保险 险报 报销"' in expression
+
+
+def test_fillers_leave_the_content_and_a_lone_character_is_not_required():
+    plan = plan_query("请问医保的卡怎么办", shipped_lexicon())
+    assert [piece.text for piece in plan.pieces] == ["医保", "卡"]
+    assert '"卡"' not in plan.strict_titles() and '"卡"*' in plan.loose_titles()
+    assert '"卡"' not in (plan.loose_bodies() or "")
+    assert plan_query("税", shipped_lexicon()).single_character == "税"
