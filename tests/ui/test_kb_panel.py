@@ -6,13 +6,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from agent_app.search import KbHit, apply_article_changes
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
+from agent_app.search import KbHit, apply_article_changes
 from agent_app.storage.schema import OutboxRow
 from agent_app.tasks import Topic
 from agent_app.ui.kb.model import HIT_ROLE, STALE_ROLE, KbResultsModel
