@@ -99,21 +99,39 @@ def utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
+# The timeline the report reads: these kinds, and of their data only these fields (the local
+# cache fetches no more than this).
+EVENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "registered": (), "answered": (), "accepted": (), "replied": (), "closed": (),
+    "merged": (),
+    "dispatched": ("unit", "deadline"),
+    "redo": ("unit",),
+    "extension": ("deadline", "requested_deadline", "decision"),
+    "callback": ("result", "process"),
+}
+
+
 def report_event(at: datetime, kind: str, data: Mapping[str, Any]) -> ReportEvent:
     """Raises InterchangeError when a field the report reads has the wrong type."""
-    unit = data.get("unit")
+    fields = EVENT_FIELDS.get(kind, ())
+    if not fields:
+        return ReportEvent(at=utc(at), kind=kind)
+    unit = data.get("unit") if "unit" in fields else None
     if unit is not None and not isinstance(unit, str):
         raise InterchangeError(f"{kind} event: unit is not text")
-    deadline = data.get("deadline")
-    if deadline is None and kind == "extension" and data.get("decision") == "approved":
-        deadline = data.get("requested_deadline")  # approved as asked
+    deadline = data.get("deadline") if "deadline" in fields else None
+    if kind == "extension":
+        if data.get("decision") != "approved":
+            deadline = None  # a request, or a refusal, moves nothing
+        elif deadline is None:
+            deadline = data.get("requested_deadline")  # approved as asked
     if deadline is not None and not isinstance(deadline, str):
         raise InterchangeError(f"{kind} event: deadline is not a time")
-    result, process = data.get("result"), data.get("process")
-    approved = kind != "extension" or data.get("decision") == "approved"
+    result = data.get("result") if kind == "callback" else None
+    process = data.get("process") if kind == "callback" else None
     return ReportEvent(
         at=utc(at), kind=kind, unit=unit or None,
-        deadline=utc(parse_time(deadline)) if deadline and approved else None,
+        deadline=utc(parse_time(deadline)) if deadline else None,
         result=result if result in _RATINGS else None,
         process=process if process in _RATINGS else None)
 

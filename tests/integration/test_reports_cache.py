@@ -51,3 +51,20 @@ def test_only_the_months_tickets_are_read_and_through_the_time_index(tmp_path):
         assert "SCAN ticket_events" not in plan.replace("USING COVERING INDEX", "")
     finally:
         db.close()
+
+
+def test_a_damaged_event_row_is_left_out_not_fatal(tmp_path, caplog):
+    records = generate_demo_tickets(60, now=NOW)
+    db = open_database(tmp_path / DB_FILENAME)
+    try:
+        ops.import_synced_tickets(db, records)
+        with db.session() as session, session.begin():
+            session.execute(text(
+                "UPDATE ticket_events SET data = '{\"unit\": 5, \"deadline\": \"soon\"}' "
+                "WHERE id = (SELECT id FROM ticket_events WHERE kind = 'dispatched' "
+                "ORDER BY at DESC LIMIT 1)"))
+        report = build_month_report(db, Month(2026, 11), now=NOW)
+        assert report.totals.contacts > 0
+        assert "left out of the report" in caplog.text
+    finally:
+        db.close()
