@@ -31,6 +31,7 @@ MAX_QUERY_CHARS = 200
 MAX_PIECES = 12
 MAX_CHUNK = 16
 MAX_INITIALS = 12
+MAX_INITIALS_CUT = 8  # beyond this the cuts multiply and initials are rarely typed
 TITLE_TEXT = "{title meta}"  # kb_fts_title's text columns; kb_fts has only title and body
 
 
@@ -44,6 +45,7 @@ class QueryPiece:
     is_han: bool
     words: list[str] = field(default_factory=list)  # quoted phrases, any of them matches
     sounds: list[str] = field(default_factory=list)  # pinyin phrases for kb_fts_title
+    sound_parts: list[str] = field(default_factory=list)  # looser pinyin, loose pass only
     parts: list[str] = field(default_factory=list)  # smaller phrases for the loose passes
     looks_for: list[str] = field(default_factory=list)  # Han/ASCII strings for highlights
     syllables: list[str] = field(default_factory=list)  # how it sounds, for the fuzzy pass
@@ -54,7 +56,11 @@ class QueryPiece:
         return self.is_han and len(self.text) == 1
 
     def in_titles(self) -> list[str]:
-        return [f"{TITLE_TEXT} : {word}" for word in self.words] + self.sounds
+        # The same phrase again at the title's start: a title that begins with what was
+        # typed is about it, and bm25 adds the two up (社保卡丢失… over 公司不开了… for sbk).
+        starts = [f"{{title}} : ^ {self.words[0]}"] if self.words else []
+        starts += [sound.replace(" : ", " : ^ ", 1) for sound in self.sounds]
+        return [f"{TITLE_TEXT} : {word}" for word in self.words] + self.sounds + starts
 
     def in_bodies(self) -> list[str]:
         return list(self.words)
@@ -88,8 +94,8 @@ class QueryPlan:
         return _all(groups) if all(groups) else None
 
     def loose_titles(self) -> str:
-        return _any(a for p in self.pieces
-                    for a in p.in_titles() + [f"{TITLE_TEXT} : {w}" for w in p.parts])
+        return _any(a for p in self.pieces for a in
+                    p.in_titles() + [f"{TITLE_TEXT} : {w}" for w in p.parts] + p.sound_parts)
 
     def loose_bodies(self) -> str | None:
         # A lone character would match most bodies: not worth ranking them all.
@@ -160,7 +166,31 @@ def _latin_piece(word: str) -> QueryPiece:
         pairs = syllables if single else pair_tokens(syllables)[:-1]
         piece.sounds.append(f"{{py_full}} : {_quote(pairs, prefix=unfinished or single)}")
     if 2 <= len(word) <= MAX_INITIALS:
-        piece.sounds.append(f"{{py_init}} : {_quote(pair_tokens(list(word))[:-1])}")
+        piece.sounds.append(_initials(word))
         if not syllables:
             piece.syllables = list(word)
+            piece.sound_parts.extend(_initials_in_words(word))
     return piece
+
+
+def _initials(letters: str) -> str:
+    return f"{{py_init}} : {_quote(pair_tokens(list(letters))[:-1])}"
+
+
+def _initials_in_words(letters: str) -> list[str]:
+    """Initials typed for words that are not adjacent in the title (`hzbb`: 护照 and 补办 in
+    如何办理护照遗失补办): every cut of the letters into words of two or three, each cut
+    wanting all its words."""
+    if not 4 <= len(letters) <= MAX_INITIALS_CUT:
+        return []
+    cuts: list[list[str]] = []
+
+    def cut(rest: str, words: list[str]) -> None:
+        if not rest:
+            cuts.append(words)
+        for size in (2, 3):
+            if len(rest) == size or len(rest) >= size + 2:
+                cut(rest[size:], [*words, rest[:size]])
+
+    cut(letters, [])
+    return [" AND ".join(_initials(word) for word in words) for words in cuts]
