@@ -163,8 +163,16 @@ def architecture() -> str:
                           check=True).stdout.strip()
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    # The bundle is large; hard links spare copying it when both are on one file system.
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def stage(bundle: Path, root: Path, server_url: str | None) -> None:
-    shutil.copytree(bundle, root / INSTALL_DIR, symlinks=True)
+    shutil.copytree(bundle, root / INSTALL_DIR, symlinks=True, copy_function=_link_or_copy)
     icons = bundle / "_internal" / "resources" / "icons"  # rendered by build.spec
     bin_dir = root / "usr" / "bin"
     bin_dir.mkdir(parents=True)
@@ -217,7 +225,7 @@ def control(bundle: Path, root: Path) -> str:
 
 
 def build(bundle: Path, out_dir: Path, *, server_url: str | None = None,
-          compression_level: int = 6) -> Path:
+          compression: str = "xz", compression_level: int = 6) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{PACKAGE}_{__version__}_{architecture()}.deb"
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
@@ -230,7 +238,8 @@ def build(bundle: Path, out_dir: Path, *, server_url: str | None = None,
         for name in ("control", "conffiles"):
             (debian / name).chmod(0o644)
         debian.chmod(0o755)
-        subprocess.run(["dpkg-deb", "--root-owner-group", f"-z{compression_level}", "-Zxz",
+        subprocess.run(["dpkg-deb", "--root-owner-group", f"-z{compression_level}",
+                        f"-Z{compression}",
                         f"--threads-max={os.cpu_count() or 1}",
                         "--build", str(root), str(target)], check=True,
                        stdout=subprocess.DEVNULL)
@@ -242,12 +251,13 @@ def main() -> None:
     parser.add_argument("bundle", type=Path, help="the PyInstaller folder (dist/hotline-agent)")
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     parser.add_argument("--server-url", help="write this server address into the config file")
+    parser.add_argument("--compression", choices=["xz", "gzip"], default="xz")
     parser.add_argument("--compression-level", type=int, default=6, choices=range(0, 10))
     args = parser.parse_args()
     if not (args.bundle / "agent-app").is_file():
         parser.error(f"{args.bundle} holds no agent-app: build the bundle first")
     print(build(args.bundle, args.out, server_url=args.server_url,
-                compression_level=args.compression_level))
+                compression=args.compression, compression_level=args.compression_level))
 
 
 if __name__ == "__main__":
