@@ -25,7 +25,9 @@ def install_translator(app: QCoreApplication, language: str = DEFAULT_LANGUAGE) 
     translator = QTranslator(app)
     if language != "en" and translator.load(translation_file(language)):
         qt_translator = QTranslator(translator)
-        if qt_translator.load(f"qt_{language}",
+        # qtbase, not the qt_ meta catalogue: that one fails to load when any module it lists
+        # (multimedia, …) has no catalogue installed, as in PySide6-Essentials and the bundle.
+        if qt_translator.load(f"qtbase_{language}",
                               QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt_translator)
         app.installTranslator(translator)

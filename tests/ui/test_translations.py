@@ -26,6 +26,8 @@ def test_the_app_starts_in_chinese(qapp):
     try:
         assert QCoreApplication.translate("MainWindow", "Overview") == "概览"
         assert tr_label(AppealType.CONSULTATION) == "咨询"
+        # Qt's own standard buttons (the sign-in dialog's Cancel) speak Chinese too.
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     finally:
         remove_translator(qapp, translator)
 
