@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from agent_app.core.interchange import InterchangeError
 from agent_app.demo.runtime import demo_articles
@@ -18,7 +18,6 @@ from agent_app.search import KbSearcher, apply_article_changes
 from agent_app.search.index import INDEX_VERSION_KEY
 from agent_app.storage.database import open_database
 from agent_app.storage.ops import import_kb_articles
-from agent_app.storage.repositories import KbRepository
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow, MetaRow
 
 
@@ -119,8 +118,9 @@ def test_a_bad_article_refuses_the_whole_change(demo_db):
 
 
 def test_a_row_changed_behind_the_index_makes_it_rebuild_not_corrupt(demo_db):
-    with demo_db.unit_of_work() as uow:  # an old code path writing rows without the index
-        KbRepository(uow.session).upsert_many([article("kb-0004", "残疾证年审")])
+    with demo_db.unit_of_work() as uow:  # some code writing the row without the index
+        uow.session.execute(update(KbArticleRow).where(KbArticleRow.id == "kb-0004")
+                            .values(title="残疾证年审"))
         uow.commit()
     change(demo_db, [article("kb-0004", "社保卡挂失", "拨打12333挂失。")])
     searcher = KbSearcher(demo_db)
