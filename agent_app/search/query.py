@@ -55,12 +55,14 @@ class QueryPiece:
         """One Han character left between fillers (医保的卡 → 卡): too little to require."""
         return self.is_han and len(self.text) == 1
 
-    def in_titles(self) -> list[str]:
+    def in_titles(self, *, starts: bool = True) -> list[str]:
+        anywhere = [f"{TITLE_TEXT} : {word}" for word in self.words] + self.sounds
+        if not starts:
+            return anywhere
         # The same phrase again at the title's start: a title that begins with what was
         # typed is about it, and bm25 adds the two up (社保卡丢失… over 公司不开了… for sbk).
-        starts = [f"{{title}} : ^ {self.words[0]}"] if self.words else []
-        starts += [sound.replace(" : ", " : ^ ", 1) for sound in self.sounds]
-        return [f"{TITLE_TEXT} : {word}" for word in self.words] + self.sounds + starts
+        first = [f"{{title}} : ^ {self.words[0]}"] if self.words else []
+        return anywhere + first + [sound.replace(" : ", " : ^ ", 1) for sound in self.sounds]
 
     def in_bodies(self) -> list[str]:
         return list(self.words)
@@ -94,8 +96,8 @@ class QueryPlan:
         return _all(groups) if all(groups) else None
 
     def loose_titles(self) -> str:
-        return _any(a for p in self.pieces for a in
-                    p.in_titles() + [f"{TITLE_TEXT} : {w}" for w in p.parts] + p.sound_parts)
+        return _any(a for p in self.pieces for a in p.in_titles(starts=False)
+                    + [f"{TITLE_TEXT} : {w}" for w in p.parts] + p.sound_parts)
 
     def loose_bodies(self) -> str | None:
         # A lone character would match most bodies: not worth ranking them all.
@@ -107,6 +109,19 @@ class QueryPlan:
 
     def syllables(self) -> list[str]:
         return [s for p in self.pieces if not p.weak for s in p.syllables]
+
+    def fuzzy_probes(self) -> list[str]:
+        """Cheap kb_fts_title lookups whose hits may sound like the query: each Han
+        character (through the one-character prefix index), each pair of typed initials."""
+        probes: list[str] = []
+        for piece in self.pieces:
+            if piece.is_han:
+                probes.extend(f'{{title}} : "{char}"*' for char in dict.fromkeys(piece.text))
+            elif len(piece.syllables) > 1:
+                firsts = [syllable[0] for syllable in piece.syllables]
+                probes.extend(f'{{py_init}} : "{pair}"'
+                              for pair in dict.fromkeys(pair_tokens(firsts)[:-1]))
+        return probes
 
 
 def _all(groups: Iterable[list[str]]) -> str:

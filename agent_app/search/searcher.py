@@ -39,6 +39,7 @@ TITLE_WEIGHTS = (10.0, 2.0, 6.0, 6.0)
 BODY_WEIGHTS = (4.0, 1.0)
 FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than this
 FUZZY_CUTOFF = 75.0
+FUZZY_PROBE_CAP = 2000  # a character in more titles than this does not narrow the search
 
 
 def _ranked_match(table: str, weights: tuple[float, ...]) -> TextClause:
@@ -65,7 +66,7 @@ class KbSearcher:
         self._db = db
         self._lexicon = lexicon if lexicon is not None else shipped_lexicon()
         self._index_checked = False
-        self._fuzzy_titles: tuple[int, list[tuple[int, str, str]]] | None = None
+        self._fuzzy_titles: tuple[int, dict[int, tuple[str, str]]] | None = None
 
     def search(self, text: str, limit: int = 10) -> list[KbHit]:
         if limit <= 0 or not isinstance(text, str):
@@ -133,30 +134,42 @@ class KbSearcher:
         return [_Ranked(doc_id, -rank) for doc_id, rank in rows]
 
     def _fuzzy(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:
+        """Titles that sound like the query, scored by rapidfuzz on their pinyin. Only titles
+        sharing a character (or a pair of initials) with the query are scored, and only
+        through characters rare enough to narrow the KB down: scoring all 100,000 titles
+        would take longer than the operator waits."""
         from rapidfuzz import fuzz, process
 
         syllables = plan.syllables()
         if len(syllables) < 2:
             return []
+        candidates: set[int] = set()
+        for probe in plan.fuzzy_probes():
+            rows = session.execute(_UNRANKED, {"query": probe, "limit": FUZZY_PROBE_CAP})
+            found = [doc_id for (doc_id,) in rows]
+            if len(found) < FUZZY_PROBE_CAP:
+                candidates.update(found)
+        if not candidates:
+            return []
         initials_only = all(len(s) == 1 for s in syllables)
-        wanted = "".join(syllables)
         titles = self._titles(session)
-        choices = [initial if initials_only else full for _doc, full, initial in titles]
-        matches = process.extract(wanted, choices, scorer=fuzz.partial_ratio, limit=limit,
-                                  score_cutoff=FUZZY_CUTOFF)
-        return [_Ranked(titles[index][0], score / 100.0) for _choice, score, index in matches]
+        docs = [doc_id for doc_id in candidates if doc_id in titles]
+        choices = [titles[doc_id][1 if initials_only else 0] for doc_id in docs]
+        matches = process.extract("".join(syllables), choices, scorer=fuzz.partial_ratio,
+                                  limit=limit, score_cutoff=FUZZY_CUTOFF)
+        return [_Ranked(docs[index], score / 100.0) for _choice, score, index in matches]
 
-    def _titles(self, session: Session) -> list[tuple[int, str, str]]:
+    def _titles(self, session: Session) -> dict[int, tuple[str, str]]:
         """Every title's pinyin run together, full and initials; kept until the index
         changes."""
         stamp = index_generation(session)
         if self._fuzzy_titles is None or self._fuzzy_titles[0] != stamp:
-            rows: list[tuple[int, str, str]] = []
+            readings: dict[int, tuple[str, str]] = {}
             for doc_id, reading in session.execute(
                     select(KbSearchDocRow.doc_id, KbSearchDocRow.title_pinyin)):
                 syllables = reading.replace("/", " ").split()
-                rows.append((doc_id, "".join(syllables), "".join(s[0] for s in syllables)))
-            self._fuzzy_titles = (stamp, rows)
+                readings[doc_id] = ("".join(syllables), "".join(s[0] for s in syllables))
+            self._fuzzy_titles = (stamp, readings)
         return self._fuzzy_titles[1]
 
     def _hits(self, session: Session, ranked: Sequence[_Ranked],
