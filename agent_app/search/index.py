@@ -118,8 +118,9 @@ def apply_article_changes(session: Session,
     """Write these articles to kb_articles, remove the deleted ones, and bring the index
     along, all in the caller's transaction (the caller commits). Upserts are KbArticles
     or in the interchange form (KbArticle.from_dict raises InterchangeError on a bad one); an
-    unchanged article costs no index work. Returns how many articles were written or
-    removed."""
+    unchanged article costs no index work. An id both upserted and deleted is kept: a
+    caller holding both in one batch resolves their order first. Returns how many articles
+    were written or removed."""
     ensure_index(session)
     latest: dict[str, KbArticle] = {}
     for data in upserts:
