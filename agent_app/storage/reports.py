@@ -9,12 +9,13 @@ by json_extract inside SQLite, so a month of 60,000 tickets never builds full do
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from agent_app.core.interchange import InterchangeError
 from agent_app.core.reports import (
+    EVENT_FIELD_ORDER,
     EVENT_FIELDS,
     Month,
     MonthlyReport,
@@ -23,7 +24,7 @@ from agent_app.core.reports import (
     UnitDirectory,
     acceptance_check,
     compute_report,
-    report_event,
+    report_event_of,
     utc,
 )
 from agent_app.storage.database import Database
@@ -31,9 +32,6 @@ from agent_app.storage.reference import load_reference
 from agent_app.storage.schema import utc_text
 
 log = logging.getLogger(__name__)
-
-_FIELDS = sorted({name for names in EVENT_FIELDS.values() for name in names})
-
 
 def _field_column(name: str) -> str:
     """json_extract only on the rows whose kind the report reads `name` of: SQLite (before
@@ -46,18 +44,18 @@ _MONTH_TICKETS = """
     SELECT ticket_id FROM ticket_events WHERE at >= :start AND at < :end
     UNION SELECT id FROM tickets WHERE created_at >= :start AND created_at < :end
 """
-_TICKETS_SQL = f"""
-    SELECT id, created_at, channel, appeal_type, category_l1, category_l2, unit, deadline
-    FROM tickets WHERE id IN ({_MONTH_TICKETS})
+# One pass: each ticket of the month, then its timeline in time order.
+_MONTH_SQL = f"""
+    SELECT t.id, t.created_at, t.channel, t.appeal_type, t.category_l1, t.category_l2,
+           t.unit, t.deadline, e.at, e.kind,
+           {", ".join(_field_column(name) for name in EVENT_FIELD_ORDER)}
+    FROM tickets t
+    LEFT JOIN ticket_events e
+      ON e.ticket_id = t.id AND e.kind IN ({", ".join(f"'{kind}'" for kind in EVENT_FIELDS)})
+    WHERE t.id IN ({_MONTH_TICKETS})
+    ORDER BY t.id, e.at
 """
-_EVENTS_SQL = f"""
-    SELECT ticket_id, at, kind, {", ".join(_field_column(name) for name in _FIELDS)}
-    FROM ticket_events
-    WHERE ticket_id IN ({_MONTH_TICKETS})
-      AND kind IN ({", ".join(f"'{kind}'" for kind in EVENT_FIELDS)})
-    ORDER BY ticket_id, at
-"""
-_NO_DATA: dict[str, Any] = {}
+_TICKET_COLUMNS = 8
 
 
 def _time(value: str | None) -> datetime | None:
@@ -69,38 +67,45 @@ def load_month_tickets(db: Database, month: Month) -> list[ReportTicket]:
     """Tickets with an event in `month` or registered in it, with their whole timelines."""
     bounds = {"start": utc_text(month.start), "end": utc_text(month.end)}
     with db.session() as session:
-        # The driver's own cursor: 400,000 rows through the ORM's result layer cost seconds.
+        # The driver's own cursor: 300,000 rows through the ORM's result layer cost seconds.
         driver = session.connection().connection.driver_connection
         assert driver is not None
-        ticket_rows = driver.execute(_TICKETS_SQL, bounds).fetchall()
-        events = _events_by_ticket(driver.execute(_EVENTS_SQL, bounds))
+        return _tickets(driver.execute(_MONTH_SQL, bounds), utc(month.start))
+
+
+def _tickets(rows: Iterable[Sequence[Any]], fallback_time: datetime) -> list[ReportTicket]:
     tickets: list[ReportTicket] = []
-    for ticket_id, created, channel, appeal_type, level1, level2, unit, deadline in ticket_rows:
+    ticket: Sequence[Any] = ()
+    events: list[ReportEvent] = []
+    for row in rows:
+        if row[0] != (ticket[0] if ticket else None):
+            if ticket:
+                _add_ticket(tickets, ticket, events, fallback_time)
+            ticket, events = row[:_TICKET_COLUMNS], []
+        at = row[_TICKET_COLUMNS]
+        if at is None:
+            continue  # a ticket without any event the report reads
         try:
-            tickets.append(ReportTicket(
-                id=ticket_id, created_at=_time(created) or utc(month.start), channel=channel,
-                appeal_type=appeal_type,
-                category=(level1, level2) if level1 and level2 else None,
-                unit=unit, deadline=_time(deadline), events=tuple(events.get(ticket_id, ()))))
-        except ValueError as exc:
-            # One damaged row must not cost the team lead the whole month's report.
-            log.warning("ticket %s left out of the report: %s", ticket_id, exc)
+            events.append(report_event_of(datetime.fromisoformat(at),
+                                          *row[_TICKET_COLUMNS + 1:]))
+        except (InterchangeError, ValueError) as exc:
+            log.warning("an event of ticket %s left out of the report: %s", row[0], exc)
+    if ticket:
+        _add_ticket(tickets, ticket, events, fallback_time)
     return tickets
 
 
-def _events_by_ticket(rows: Iterable[Any]) -> dict[str, list[ReportEvent]]:
-    grouped: dict[str, list[ReportEvent]] = {}
-    for ticket_id, at, kind, *values in rows:
-        data = _NO_DATA if not any(values) else {
-            name: value for name, value in zip(_FIELDS, values, strict=True)
-            if value is not None}
-        try:
-            event = report_event(datetime.fromisoformat(at), kind, data)
-        except (InterchangeError, ValueError) as exc:
-            log.warning("an event of ticket %s left out of the report: %s", ticket_id, exc)
-            continue
-        grouped.setdefault(ticket_id, []).append(event)
-    return grouped
+def _add_ticket(tickets: list[ReportTicket], columns: Sequence[Any], events: list[ReportEvent],
+                fallback_time: datetime) -> None:
+    ticket_id, created, channel, appeal_type, level1, level2, unit, deadline = columns
+    try:
+        tickets.append(ReportTicket(
+            id=ticket_id, created_at=_time(created) or fallback_time, channel=channel,
+            appeal_type=appeal_type, category=(level1, level2) if level1 and level2 else None,
+            unit=unit, deadline=_time(deadline), events=tuple(events)))
+    except ValueError as exc:
+        # One damaged row must not cost the team lead the whole month's report.
+        log.warning("ticket %s left out of the report: %s", ticket_id, exc)
 
 
 def build_month_report(db: Database, month: Month, *, now: datetime) -> MonthlyReport:

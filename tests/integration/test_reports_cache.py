@@ -12,7 +12,7 @@ from agent_app.demo.generate import generate_demo_tickets
 from agent_app.reports_cli import report_from_tickets
 from agent_app.storage import ops
 from agent_app.storage.database import DB_FILENAME, open_database
-from agent_app.storage.reports import _EVENTS_SQL, build_month_report, load_month_tickets
+from agent_app.storage.reports import _MONTH_SQL, build_month_report, load_month_tickets
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=CHINA_TZ)
 
@@ -46,7 +46,7 @@ def test_only_the_months_tickets_are_read_and_through_the_time_index(tmp_path):
         assert {t.id for t in loaded} == expected and 0 < len(expected) < len(records)
         with db.session() as session:
             plan = " ".join(str(row[-1]) for row in session.execute(
-                text(f"EXPLAIN QUERY PLAN {_EVENTS_SQL}"), {"start": "a", "end": "b"}))
+                text(f"EXPLAIN QUERY PLAN {_MONTH_SQL}"), {"start": "a", "end": "b"}))
         assert "ix_ticket_events_at" in plan and "ix_ticket_events_ticket" in plan
         assert "SCAN ticket_events" not in plan.replace("USING COVERING INDEX", "")
     finally:
