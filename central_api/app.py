@@ -40,6 +40,7 @@ from central_api.deps import (
     require_roles,
     unauthorized,
 )
+from central_api.epochs import EPOCH_KEY, current_epoch
 from central_api.models import AuthToken, CalendarOverrideRow, ServerMeta, User
 from central_api.security import (
     dummy_hash,
@@ -126,8 +127,8 @@ router = APIRouter(prefix=API, responses=refusals(401, 403))
 
 
 @public.get("/health", response_model=Health)
-def health(request: Request) -> Health:
-    return Health(status="ok", version=__version__, server_epoch=request.app.state.epoch,
+def health(s: SessionDep) -> Health:
+    return Health(status="ok", version=__version__, server_epoch=current_epoch(s),
                   time=datetime.now(UTC))
 
 
@@ -286,7 +287,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.token_ttl = token_ttl
-    app.state.epoch = _first_start(sessions)
+    _first_start(sessions)
     if seed_demo_users:
         _seed_users(sessions)
     if demo_tickets:
@@ -307,20 +308,17 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     return app
 
 
-def _first_start(sessions: sessionmaker[Session]) -> str:
-    """The server epoch; a new database gets one, and the shipped calendar overrides, in one
+def _first_start(sessions: sessionmaker[Session]) -> None:
+    """A new database gets its first epoch and the shipped calendar overrides, in one
     transaction. Seeding only then keeps an admin's later edits (even an empty list) across
     restarts."""
     with sessions() as s:
-        row = s.get(ServerMeta, "server_epoch")
-        if row is not None:
-            return row.value
-        epoch = str(uuid.uuid4())
-        s.add(ServerMeta(key="server_epoch", value=epoch))
+        if s.get(ServerMeta, EPOCH_KEY) is not None:
+            return
+        s.add(ServerMeta(key=EPOCH_KEY, value=str(uuid.uuid4())))
         s.add_all(CalendarOverrideRow(day=o.date, workday=o.workday, note=o.note)
                   for o in _shipped_overrides())
         s.commit()
-        return epoch
 
 
 def _shipped_overrides() -> list[CalendarOverride]:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from central_api.migrate import MigrationError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def default_db_url() -> str:
@@ -38,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         "compact", help="remove old deletion tombstones; older cursors then resync")
     compact.add_argument("--db", default=None)
     compact.add_argument("--older-than-days", type=int, default=90)
+    new_epoch = commands.add_parser(
+        "new-epoch", help="after restoring the database from a backup: every client pulls "
+                          "everything again and sends back what the backup lacks")
+    new_epoch.add_argument("--db", default=None)
     args = parser.parse_args(argv)
     url = args.db or ""
     try:
@@ -49,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "compact":
             return _compact(url, args.older_than_days)
+        if args.command == "new-epoch":
+            return _new_epoch(url)
         import uvicorn
 
         from central_api.app import create_app
@@ -77,21 +88,43 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _compact(url: str, days: int) -> int:
-    from datetime import timedelta
-
+@contextmanager
+def _migrated_session(url: str) -> Iterator[Session]:
+    """A session on the database at `url`, its schema brought up to date first."""
     from central_api import db
     from central_api.migrate import upgrade
-    from central_api.tickets import compact_tombstones
 
     engine = db.make_engine(url)
     upgrade(engine)
     try:
         with db.session_factory(engine)() as session:
-            removed, floor = compact_tombstones(session, timedelta(days=days))
+            yield session
     finally:
         engine.dispose()
+
+
+def _compact(url: str, days: int) -> int:
+    from datetime import timedelta
+
+    from central_api.tickets import compact_tombstones
+
+    with _migrated_session(url) as session:
+        removed, floor = compact_tombstones(session, timedelta(days=days))
     print(f"removed {removed} tombstone(s); cursors below {floor} will resync")
+    return 0
+
+
+def _new_epoch(url: str) -> int:
+    from central_api.epochs import current_epoch, start_new_epoch
+
+    with _migrated_session(url) as session:
+        try:
+            old = current_epoch(session)
+        except RuntimeError as exc:
+            print(f"agent-api: {exc}", file=sys.stderr)
+            return 2
+        new = start_new_epoch(session, replacing=old)
+    print(f"server epoch {old} → {new}: clients resync at their next sync")
     return 0
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
+from central_api.epochs import current_epoch, gone_back_in_time, newest_version
 from central_api.models import KbArticle, KbFeedback, User
 from central_api.sync import MAX_PAGE, next_version
 from central_api.workflow import WorkflowError, unit_name
@@ -107,14 +108,16 @@ def _locked(s: Session, article_id: str) -> KbArticle | None:
 
 
 @router.get("/kb/articles", response_model=ArticlePage, responses=refusals(410))
-def pull_articles(request: Request, s: SessionDep,
+def pull_articles(s: SessionDep,
                   since: int = Query(0, ge=0, le=MAX_VERSION),
                   limit: int = Query(500, ge=1, le=MAX_PAGE),
                   epoch: str | None = Query(None, max_length=36),
                   _user: User = require_roles("GET", "/kb/articles")) -> ArticlePage:
-    server_epoch = request.app.state.epoch
+    server_epoch = current_epoch(s)
     if epoch is not None and epoch != server_epoch:
         raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
+    if epoch == server_epoch and since > newest_version(s):
+        raise gone_back_in_time(s, server_epoch)
     rows = list(s.scalars(select(KbArticle).where(KbArticle.version > since)
                           .order_by(KbArticle.version).limit(limit + 1)))
     more = len(rows) > limit

@@ -5,6 +5,9 @@ replay is recognised and acknowledged without being applied twice, and a gap (a 
 client skipped) stops the batch. A mutation the server cannot apply is acknowledged as rejected
 with a reason and never blocks the ones after it.
 
+Push and pull also say where the client stands in this server's history (epochs.py), so a
+database restored from a backup is noticed and every client resyncs.
+
 Pull hands out changes after a `version` cursor. Versions come from one counter row that each
 writer updates inside its transaction; the row lock orders the writers, so versions commit in
 the order they are given out and a cursor never skips a late commit.
@@ -13,12 +16,13 @@ the order they are given out and a cursor never skips a late commit.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import Field, StrictInt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +41,7 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
+from central_api.epochs import current_epoch, gone_back_in_time, newest_version
 from central_api.models import (
     KbArticle,
     KbFeedback,
@@ -46,6 +51,8 @@ from central_api.models import (
     User,
 )
 from central_api.versions import next_version
+
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 500
 MAX_PAGE = 1000
@@ -66,6 +73,12 @@ class Mutation(RequestBody):
 class PushRequest(RequestBody):
     client_id: str = Field(min_length=8, max_length=36)
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
+    # Where the client stands (all optional, older clients send none): the epoch it last
+    # pulled from, its pull cursor there, and the last mutation id this server acknowledged
+    # to it, which is also where its ids go on after a new epoch.
+    epoch: str | None = Field(default=None, max_length=36)
+    cursor: StrictInt | None = Field(default=None, ge=0, le=MAX_VERSION)
+    after: StrictInt | None = Field(default=None, ge=0, le=MAX_VERSION)
 
 
 class Ack(Strict):
@@ -128,6 +141,17 @@ def _create_ticket(session: Session, mutation: Mutation, _user: User) -> int:
                              status=ticket.status.value, unit=ticket.unit, version=version,
                              deleted=False, updated_at=datetime.now(UTC)))
     return version
+
+
+def _recover_ticket(session: Session, mutation: Mutation, user: User) -> int:
+    """After a restore, clients send back the tickets the restored database lacks. The first
+    copy to arrive is stored as a new ticket would be; later ones (other clients held it too)
+    change nothing, and a ticket deleted since stays deleted: every client then pulls the
+    server's copy."""
+    record = session.get(TicketRecord, mutation.entity_id)
+    if record is not None:
+        return record.version
+    return _create_ticket(session, mutation, user)
 
 
 def _add_note(session: Session, mutation: Mutation, user: User) -> int:
@@ -201,6 +225,7 @@ def _ticket_action(session: Session, mutation: Mutation, user: User) -> int:
 # One entry per operation clients may push.
 OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
     "ticket.create": _create_ticket,
+    "ticket.recover": _recover_ticket,
     "ticket.note": _add_note,
     "ticket.action": _ticket_action,
     "kb.feedback": _kb_feedback,
@@ -221,12 +246,19 @@ def seed_tickets(session: Session, tickets: Sequence[Mapping[str, Any]]) -> int:
     return len(tickets)
 
 
-@router.post("/sync/push", response_model=PushResponse)
+@router.post("/sync/push", response_model=PushResponse, responses=refusals(410))
 def push(body: PushRequest, s: SessionDep,
          user: User = require_roles("POST", "/sync/push")) -> PushResponse:
     """The whole batch is one transaction, with the client's bookkeeping: one commit (one
     fsync) per batch instead of per mutation, and all of it or none of it on a crash."""
-    client = _locked_client(s, body.client_id, user)
+    epoch = current_epoch(s)
+    if body.epoch is not None and body.epoch != epoch:
+        # Its mutation ids and cursor belong to another history: it resyncs, then pushes.
+        raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync, then push")
+    client = _locked_client(s, body.client_id, user, body.after or 0)
+    if body.epoch == epoch and _has_gone_back(s, client, body):
+        log.warning("%s has seen more than this database holds", user.username)
+        raise gone_back_in_time(s, epoch)
     last = client.last_mutation_id
     acks: list[Ack] = []
     gap_at: int | None = None
@@ -244,12 +276,22 @@ def push(body: PushRequest, s: SessionDep,
     return PushResponse(acks=acks, last_mutation_id=last, gap_at=gap_at)
 
 
-def _locked_client(s: Session, client_id: str, user: User) -> SyncClient:
+def _has_gone_back(s: Session, client: SyncClient, body: PushRequest) -> bool:
+    """Whether the client has seen more of this epoch than the database holds: mutations it
+    was told were applied, or versions it has pulled."""
+    if body.after is not None and client.last_mutation_id < body.after:
+        return True
+    return body.cursor is not None and body.cursor > newest_version(s)
+
+
+def _locked_client(s: Session, client_id: str, user: User, after: int) -> SyncClient:
+    """The client's bookkeeping, locked; a client new to this epoch starts after the last id
+    it declares acknowledged (0 for a new installation), so a gap before it is still caught."""
     # FOR UPDATE: a retried push racing the original waits here instead of applying twice.
     client = s.scalar(select(SyncClient).where(SyncClient.client_id == client_id)
                       .with_for_update())
     if client is None:
-        client = SyncClient(client_id=client_id, last_mutation_id=0, user_id=user.id)
+        client = SyncClient(client_id=client_id, last_mutation_id=after, user_id=user.id)
         s.add(client)
     elif client.user_id != user.id:
         # A client id is one installation signed in by one user at a time; pushes from a
@@ -271,14 +313,16 @@ def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
 
 
 @router.get("/sync/pull", response_model=PullResponse, responses=refusals(410))
-def pull(request: Request, s: SessionDep,
+def pull(s: SessionDep,
          since: int = Query(0, ge=0, le=MAX_VERSION), limit: int = Query(500, ge=1, le=MAX_PAGE),
          epoch: str | None = Query(None, max_length=36),
          _user: User = require_roles("GET", "/sync/pull")) -> PullResponse:
-    server_epoch = request.app.state.epoch
+    server_epoch = current_epoch(s)
     if epoch is not None and epoch != server_epoch:
         # Restored from a backup (or a different server): the client's cursor means nothing here.
         raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
+    if epoch == server_epoch and since > newest_version(s):
+        raise gone_back_in_time(s, server_epoch)
     if 0 < since < pull_floor(s):
         # Tombstones after this cursor were compacted away: deletions could be missed.
         raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")

@@ -37,6 +37,8 @@ from agent_app.storage.uow import UnitOfWork
 
 OP_TICKET_CREATE = "ticket.create"
 OP_TICKET_NOTE = "ticket.note"
+# After a server restore: a ticket the restored server lacks, sent back whole (sync engine).
+OP_TICKET_RECOVER = "ticket.recover"
 
 
 def register_ticket(db: Database, ticket: Ticket, *, draft_id: str | None = None) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import (
@@ -108,8 +108,31 @@ class TicketRepository:
         return self._session.scalar(select(TicketRow.server_version)
                                     .where(TicketRow.id == ticket_id))
 
+    def event_ids(self, ticket_ids: list[str]) -> dict[str, set[str]]:
+        """The ids of the events each of these tickets has here, in one query."""
+        found: dict[str, set[str]] = {ticket_id: set() for ticket_id in ticket_ids}
+        rows = self._session.execute(select(TicketEventRow.ticket_id, TicketEventRow.id)
+                                     .where(TicketEventRow.ticket_id.in_(ticket_ids)))
+        for ticket_id, event_id in rows:
+            found[ticket_id].add(event_id)
+        return found
+
+    def forget_server_versions(self) -> int:
+        """After the server was restored: no ticket counts as held by it until it sends the
+        ticket again (see `unconfirmed_ids`)."""
+        return self._session.execute(update(TicketRow).where(
+            TicketRow.sync_state != SyncState.DRAFT.value).values(server_version=None)).rowcount
+
+    def unconfirmed_ids(self) -> list[str]:
+        """Tickets no server version is known for: new ones not yet pushed, and after a
+        restore, those the restored server has not sent back."""
+        return list(self._session.scalars(
+            select(TicketRow.id).where(TicketRow.server_version.is_(None),
+                                       TicketRow.sync_state != SyncState.DRAFT.value)
+            .order_by(TicketRow.id)))
+
     def delete_events(self, event_ids: list[str]) -> None:
-        """Only for events the server refused: they never happened."""
+        """Only for events the server refused, or that a restored server no longer has."""
         self._session.execute(delete(TicketEventRow).where(TicketEventRow.id.in_(event_ids)))
 
     def add_event(self, ticket_id: str, event: TicketEvent) -> None:
@@ -194,11 +217,14 @@ class OutboxRepository:
             select(OutboxRow).where(OutboxRow.state == OutboxState.PENDING.value)
             .order_by(OutboxRow.mutation_id).limit(limit)))
 
-    def pending_entities(self, entity_ids: list[str]) -> set[str]:
-        """Which of these entities still have mutations waiting to be pushed."""
-        return set(self._session.scalars(
-            select(OutboxRow.entity_id).where(OutboxRow.entity_id.in_(entity_ids),
-                                              OutboxRow.state == OutboxState.PENDING.value)))
+    def pending_entities(self, entity_ids: list[str], *,
+                         ops: Iterable[str] | None = None) -> set[str]:
+        """Which of these entities still have mutations (of these operations) waiting."""
+        stmt = select(OutboxRow.entity_id).where(OutboxRow.entity_id.in_(entity_ids),
+                                                 OutboxRow.state == OutboxState.PENDING.value)
+        if ops is not None:
+            stmt = stmt.where(OutboxRow.op.in_(list(ops)))
+        return set(self._session.scalars(stmt))
 
     def pending_args(self, entity_id: str, op: str) -> list[dict[str, Any]]:
         """The arguments of this entity's waiting mutations of one kind, oldest first."""

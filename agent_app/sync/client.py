@@ -110,10 +110,18 @@ class CentralClient:
     def delete(self, path: str) -> Any:
         return self._request("DELETE", path)
 
-    def push(self, client_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
+    def push(self, client_id: str, mutations: list[dict[str, Any]], *,
+             epoch: str | None = None, cursor: int | None = None,
+             after: int | None = None) -> dict[str, Any]:
+        """`epoch`, `cursor` and `after` say where this client stands (the epoch it pulled
+        from, its cursor there, the last mutation id acknowledged to it), so a server
+        restored from a backup notices it holds less than the client has seen."""
+        body: dict[str, Any] = {"client_id": client_id, "mutations": mutations}
+        body.update({key: value for key, value in
+                     (("epoch", epoch), ("cursor", cursor), ("after", after))
+                     if value is not None})
         # Safe to retry: the server recognises mutation ids it has already applied.
-        return self._with_retries(lambda: self._request(
-            "POST", "/sync/push", json={"client_id": client_id, "mutations": mutations}))
+        return self._with_retries(lambda: self._request("POST", "/sync/push", json=body))
 
     def pull(self, since: int, *, limit: int, epoch: str | None) -> dict[str, Any]:
         return self._pull_page("/sync/pull", since, limit, epoch)

@@ -1,7 +1,12 @@
 """The sync engine (DESIGN.md §5): push the outbox in batches, then pull pages of changes.
 
 Every page is applied in one transaction together with the cursor, so an interrupted sync
-resumes where it stopped and never applies a page twice. No Qt: the tasks runner (or
+resumes where it stopped and never applies a page twice.
+
+A server restored from a backup has a new epoch (central_api/epochs.py): the client pulls
+everything again, keeps what it has not sent, and sends back the tickets the restored server
+lacks (`ticket.recover`); where the server's copy lacks work done here, the local copy is kept
+as a conflict record for the user. No Qt: the tasks runner (or
 `agent-app sync --once`) calls `sync_once` off the GUI thread.
 """
 
@@ -20,8 +25,9 @@ from agent_app.core.models import Ticket
 from agent_app.core.reference import ReferenceData
 from agent_app.search import apply_article_changes
 from agent_app.storage.database import Database
-from agent_app.storage.ops import OP_TICKET_ACTION
+from agent_app.storage.ops import OP_TICKET_ACTION, OP_TICKET_CREATE, OP_TICKET_RECOVER
 from agent_app.storage.reference import load_reference
+from agent_app.storage.repositories import ticket_payload
 from agent_app.storage.schema import SyncState
 from agent_app.storage.uow import UnitOfWork
 from agent_app.sync.client import ApiError, CentralClient
@@ -32,6 +38,10 @@ log = logging.getLogger(__name__)
 CURSOR_KEY = "sync_cursor"
 EPOCH_KEY = "server_epoch"
 LAST_SYNC_KEY = "last_sync_at"
+# The last mutation id the server acknowledged; where our ids go on after a new epoch.
+ACKED_KEY = "acked_through"
+# Set while the full pull after a server restore runs; at its end, what it lacks goes back.
+RECOVERING_KEY = "recovering"
 # KB articles have a cursor and epoch of their own: a ticket resync must not hide that the
 # article cursor is stale too.
 KB_CURSOR_KEY = "kb_cursor"
@@ -61,6 +71,7 @@ class SyncReport:
     pulled: int = 0
     conflicts: int = 0
     resynced: bool = False
+    recovered: int = 0  # tickets sent back to a server restored from a backup
     reference_updated: bool = False
     kb_pulled: int = 0  # articles added, changed or deleted
     kb_resynced: bool = False
@@ -89,6 +100,10 @@ class SyncEngine:
         self._reference = None  # reference data may have changed since the last sync
         self.push(report, progress or (lambda _p: None), cancel)
         self.pull(report, progress or (lambda _p: None), cancel)
+        if report.recovered:
+            # What a restored server lacked goes back to it now, and comes back as its own.
+            self.push(report, progress or (lambda _p: None), cancel)
+            self.pull(report, progress or (lambda _p: None), cancel)
         self.pull_kb(report, progress or (lambda _p: None), cancel)
         report.reference_updated = refresh_reference(self.db, self.client)
         with self.db.unit_of_work() as uow:
@@ -111,10 +126,19 @@ class SyncEngine:
                           "entity_id": row.entity_id, "args": json.loads(row.args),
                           "base_version": row.base_version}
                          for row in uow.outbox.pending(self.push_batch)]
+                standing = {"epoch": uow.meta.get(EPOCH_KEY) or None,
+                            "cursor": int(uow.meta.get(CURSOR_KEY) or 0),
+                            "after": int(uow.meta.get(ACKED_KEY) or 0)}
             if not batch:
                 self._restore_refused()
                 return
-            reply = self.client.push(client_id, batch)
+            try:
+                reply = self.client.push(client_id, batch, **standing)
+            except ApiError as exc:
+                if exc.status != 410:
+                    raise
+                self._start_over(report)  # the server was restored: our ids go on after it
+                continue
             self._record_acks(reply["acks"], report)
             done += len(reply["acks"])
             progress(SyncProgress("push", done, total))
@@ -177,6 +201,9 @@ class SyncEngine:
                 else:
                     report.pushed += 1
             uow.outbox.acknowledge(accepted)
+            if acks:
+                newest = max(ack["mutation_id"] for ack in acks)
+                uow.meta.set(ACKED_KEY, str(max(newest, int(uow.meta.get(ACKED_KEY) or 0))))
             still_unsent = uow.outbox.pending_entities(list(versions))
             for entity_id, version in versions.items():
                 if entity_id not in still_unsent:
@@ -190,6 +217,7 @@ class SyncEngine:
                                lambda page: self._apply_page(page, report),
                                lambda: self._start_over(report),
                                lambda: report.pulled), progress, cancel)
+        self._send_back_what_a_restore_lost(report)
 
     def pull_kb(self, report: SyncReport, progress: ProgressCallback,
                 cancel: Callable[[], bool] = _never) -> None:
@@ -221,14 +249,49 @@ class SyncEngine:
                 return
 
     def _start_over(self, report: SyncReport) -> None:
-        """The server was restored or replaced: forget what it sent, keep what it never had."""
+        """410: pull everything again, keeping what was never sent. A new server epoch means
+        the server was restored from a backup (or replaced): it may lack tickets this client
+        holds, so none counts as held by it until it sends it again, and at the end of the
+        pull the rest go back to it. The same epoch means only our cursor was too old (old
+        tombstones were compacted): the server has everything, so synced copies just go."""
         with self.db.unit_of_work() as uow:
-            dropped = uow.tickets.delete_synced()
+            known_epoch = uow.meta.get(EPOCH_KEY)
+        restored = self.client.health()["server_epoch"] != known_epoch
+        with self.db.unit_of_work() as uow:
+            if restored:
+                uow.tickets.forget_server_versions()
+                uow.meta.set(RECOVERING_KEY, "1")
+            else:
+                dropped = uow.tickets.delete_synced()
+                log.warning("cursor too old: dropped %d synced tickets", dropped)
             uow.meta.set(CURSOR_KEY, "0")
             uow.meta.set(EPOCH_KEY, "")
             uow.commit()
-        log.warning("server epoch changed: dropped %d synced tickets, pulling again", dropped)
+        if restored:
+            log.warning("server epoch changed (restored from a backup?): pulling everything "
+                        "again, then sending back what it lacks")
         report.resynced = True
+
+    def _send_back_what_a_restore_lost(self, report: SyncReport) -> None:
+        """At the end of the full pull after a restore: our tickets the server did not send
+        are ones it lost. Each goes back whole, unless its creation is still waiting to go."""
+        with self.db.unit_of_work() as uow:
+            if not uow.meta.get(RECOVERING_KEY):
+                return
+            missing = uow.tickets.unconfirmed_ids()
+            waiting = uow.outbox.pending_entities(missing,
+                                                  ops=(OP_TICKET_CREATE, OP_TICKET_RECOVER))
+            for ticket_id in missing:
+                ticket = uow.tickets.get(ticket_id)
+                if ticket is None or ticket_id in waiting:
+                    continue
+                uow.outbox.add(OP_TICKET_RECOVER, ticket_id, ticket_payload(ticket))
+                uow.tickets.set_sync_state(ticket_id, SyncState.UNSENT)
+                report.recovered += 1
+            uow.meta.set(RECOVERING_KEY, "")
+            uow.commit()
+        if report.recovered:
+            log.warning("sending %d tickets back to the restored server", report.recovered)
 
     def _apply_page(self, page: dict[str, Any], report: SyncReport) -> None:
         changes = page["changes"]
@@ -237,6 +300,10 @@ class SyncEngine:
             # Three queries per page, not per change: pages are the unit of work.
             unsent = uow.outbox.pending_entities(ids)
             known = uow.tickets.sync_states(ids)
+            # After a restore: events here that the server's copy lacks were lost with it.
+            local_events = (uow.tickets.event_ids([i for i in ids
+                                                   if i in known and i not in unsent])
+                            if uow.meta.get(RECOVERING_KEY) else {})
             new: list[tuple[Ticket, int]] = []
             for change in changes:
                 ticket_id = change["id"]
@@ -255,8 +322,12 @@ class SyncEngine:
                     # applies (or the change is not a command) was local work overruled.
                     server_ticket, rebased = self._rebase(uow, server_ticket)
                     overruled = overruled or not rebased
-                if overruled:
-                    self._keep_overruled_local(uow, server_ticket, report)
+                lost = local_events.get(ticket_id, set()) - {e.id for e in server_ticket.events}
+                if overruled or lost:
+                    self._keep_overruled_local(uow, server_ticket, report,
+                                               lost_events=bool(lost))
+                if lost:
+                    uow.tickets.delete_events(sorted(lost))  # the local copy is the server's
                 if ticket_id in known:
                     uow.tickets.store_from_server(server_ticket, change["version"])
                 else:
@@ -312,11 +383,13 @@ class SyncEngine:
         return server_ticket, all_applied
 
     @staticmethod
-    def _keep_overruled_local(uow: UnitOfWork, server_ticket: Ticket,
-                              report: SyncReport) -> None:
+    def _keep_overruled_local(uow: UnitOfWork, server_ticket: Ticket, report: SyncReport,
+                              *, lost_events: bool = False) -> None:
         local = uow.tickets.get(server_ticket.id)
-        # Events are insert-only and merge by id; only scalar fields can conflict.
-        if local is not None and replace(local, events=[]) != replace(server_ticket, events=[]):
+        # Events are insert-only and merge by id; only scalar fields can conflict, unless a
+        # restored server lost events this copy has.
+        if local is not None and (lost_events or replace(local, events=[])
+                                  != replace(server_ticket, events=[])):
             uow.conflicts.add(server_ticket.id, ticket_to_dict(local),
                               ticket_to_dict(server_ticket))
             report.conflicts += 1

@@ -24,6 +24,8 @@ def _summary(report: SyncReport) -> str:
     text = (f"pushed {report.pushed}, already on server {report.duplicates}, "
             f"rejected {len(report.rejected)}, pulled {report.pulled}, "
             f"conflicts {report.conflicts}")
+    if report.recovered:
+        text += f", {report.recovered} ticket(s) sent back to the restored server"
     return text + (", full resync after a server restore" if report.resynced else "")
 
 
