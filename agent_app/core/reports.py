@@ -115,8 +115,10 @@ EVENT_FIELD_ORDER = ("unit", "deadline", "requested_deadline", "decision", "resu
 def report_event(at: datetime, kind: str, data: Mapping[str, Any]) -> ReportEvent:
     """Raises InterchangeError when a field the report reads has the wrong type."""
     fields = EVENT_FIELDS.get(kind, ())
-    return report_event_of(at, kind, *(data.get(name) if name in fields else None
-                                       for name in EVENT_FIELD_ORDER))
+    if not fields:
+        return ReportEvent(utc(at), kind)
+    return report_event_of(at, kind, *[data.get(name) if name in fields else None
+                                       for name in EVENT_FIELD_ORDER])
 
 
 def report_event_of(at: datetime, kind: str, unit: Any = None, deadline: Any = None,
@@ -124,7 +126,10 @@ def report_event_of(at: datetime, kind: str, unit: Any = None, deadline: Any = N
                     process: Any = None) -> ReportEvent:
     """The same from the fields one by one (in EVENT_FIELD_ORDER), as the local cache reads
     them: no dictionary per event."""
-    if unit is not None and not isinstance(unit, str):
+    if unit is None and deadline is None and result is None and process is None:
+        if kind != "extension":
+            return ReportEvent(utc(at), kind)  # most events: only a kind and a time
+    elif unit is not None and not isinstance(unit, str):
         raise InterchangeError(f"{kind} event: unit is not text")
     if kind == "extension":
         if decision != "approved":

@@ -55,7 +55,6 @@ _MONTH_SQL = f"""
     WHERE t.id IN ({_MONTH_TICKETS})
     ORDER BY t.id, e.at
 """
-_TICKET_COLUMNS = 8
 
 
 def _time(value: str | None) -> datetime | None:
@@ -74,20 +73,23 @@ def load_month_tickets(db: Database, month: Month) -> list[ReportTicket]:
 
 
 def _tickets(rows: Iterable[Sequence[Any]], fallback_time: datetime) -> list[ReportTicket]:
+    """Rows of _MONTH_SQL (a ticket's columns, then one event's) → tickets with timelines."""
     tickets: list[ReportTicket] = []
     ticket: Sequence[Any] = ()
+    current_id = None
     events: list[ReportEvent] = []
+    parse = datetime.fromisoformat
     for row in rows:
-        if row[0] != (ticket[0] if ticket else None):
+        if row[0] != current_id:
             if ticket:
                 _add_ticket(tickets, ticket, events, fallback_time)
-            ticket, events = row[:_TICKET_COLUMNS], []
-        at = row[_TICKET_COLUMNS]
-        if at is None:
+            ticket, current_id, events = row, row[0], []
+        if row[8] is None:
             continue  # a ticket without any event the report reads
         try:
-            events.append(report_event_of(datetime.fromisoformat(at),
-                                          *row[_TICKET_COLUMNS + 1:]))
+            # at, kind, then the fields in EVENT_FIELD_ORDER
+            events.append(report_event_of(parse(row[8]), row[9], row[10], row[11], row[12],
+                                          row[13], row[14], row[15]))
         except (InterchangeError, ValueError) as exc:
             log.warning("an event of ticket %s left out of the report: %s", row[0], exc)
     if ticket:
@@ -95,14 +97,14 @@ def _tickets(rows: Iterable[Sequence[Any]], fallback_time: datetime) -> list[Rep
     return tickets
 
 
-def _add_ticket(tickets: list[ReportTicket], columns: Sequence[Any], events: list[ReportEvent],
+def _add_ticket(tickets: list[ReportTicket], row: Sequence[Any], events: list[ReportEvent],
                 fallback_time: datetime) -> None:
-    ticket_id, created, channel, appeal_type, level1, level2, unit, deadline = columns
+    ticket_id, created, channel, appeal_type, level1, level2, unit, deadline = row[:8]
     try:
         tickets.append(ReportTicket(
-            id=ticket_id, created_at=_time(created) or fallback_time, channel=channel,
-            appeal_type=appeal_type, category=(level1, level2) if level1 and level2 else None,
-            unit=unit, deadline=_time(deadline), events=tuple(events)))
+            ticket_id, _time(created) or fallback_time, channel, appeal_type,
+            (level1, level2) if level1 and level2 else None, unit, _time(deadline),
+            tuple(events)))
     except ValueError as exc:
         # One damaged row must not cost the team lead the whole month's report.
         log.warning("ticket %s left out of the report: %s", ticket_id, exc)
