@@ -14,7 +14,7 @@ comes for kb_fts_title (titles, labels, pinyin) and for kb_fts (titles and bodie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from agent_app.search.lexicon import Lexicon
@@ -46,6 +46,9 @@ class QueryPiece:
     words: list[str] = field(default_factory=list)  # quoted phrases, any of them matches
     sounds: list[str] = field(default_factory=list)  # pinyin phrases for kb_fts_title
     sound_parts: list[str] = field(default_factory=list)  # looser pinyin, loose pass only
+    # The chunk cut into the words the KB's titles use (公积金贷款条件 → 公积金 贷款 条件):
+    # per word, its phrase for the title table and for the body table.
+    word_groups: list[tuple[list[str], list[str]]] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)  # smaller phrases for the loose passes
     looks_for: list[str] = field(default_factory=list)  # Han/ASCII strings for highlights
     syllables: list[str] = field(default_factory=list)  # how it sounds, for the fuzzy pass
@@ -55,14 +58,20 @@ class QueryPiece:
         """One Han character left between fillers (医保的卡 → 卡): too little to require."""
         return self.is_han and len(self.text) == 1
 
-    def in_titles(self, *, starts: bool = True) -> list[str]:
-        anywhere = [f"{TITLE_TEXT} : {word}" for word in self.words] + self.sounds
+    def in_titles(self, *, starts: bool = True, sounds: bool = True) -> list[str]:
+        # Typed Han text is looked up by its sound only when asked (the homophone pass):
+        # each extra phrase costs bm25 time on every title that matches.
+        sounds = sounds or not self.is_han
+        anywhere = [f"{TITLE_TEXT} : {word}" for word in self.words]
+        anywhere += self.sounds if sounds else []
         if not starts:
             return anywhere
         # The same phrase again at the title's start: a title that begins with what was
         # typed is about it, and bm25 adds the two up (社保卡丢失… over 公司不开了… for sbk).
         first = [f"{{title}} : ^ {self.words[0]}"] if self.words else []
-        return anywhere + first + [sound.replace(" : ", " : ^ ", 1) for sound in self.sounds]
+        if sounds:
+            first += [sound.replace(" : ", " : ^ ", 1) for sound in self.sounds]
+        return anywhere + first
 
     def in_bodies(self) -> list[str]:
         return list(self.words)
@@ -86,13 +95,31 @@ class QueryPlan:
     def _required(self) -> list[QueryPiece]:
         return [p for p in self.pieces if not p.weak] or list(self.pieces)
 
-    def strict_titles(self) -> str:
-        """For kb_fts_title: every piece in the title, labels or title pinyin."""
-        return _all(p.in_titles() for p in self._required())
+    def strict_titles(self, *, sounds: bool = False) -> str:
+        """For kb_fts_title: every piece in the title, labels or (typed Latin letters, or
+        with `sounds` any piece) the title's pinyin."""
+        return _all(p.in_titles(sounds=sounds) for p in self._required())
+
+    def has_sounds(self) -> bool:
+        return any(p.is_han and p.sounds for p in self._required())
 
     def strict_bodies(self) -> str | None:
         """For kb_fts: every piece in title or body (pinyin-only pieces cannot be)."""
         groups = [p.in_bodies() for p in self._required()]
+        return _all(groups) if all(groups) else None
+
+    def split_titles(self) -> str | None:
+        """Like strict_titles, but a long chunk's words may stand apart in the title."""
+        if not any(p.word_groups for p in self._required()):
+            return None
+        return _all(group for p in self._required()
+                    for group in ([t for t, _ in p.word_groups] or [p.in_titles()]))
+
+    def split_bodies(self) -> str | None:
+        if not any(p.word_groups for p in self._required()):
+            return None
+        groups = [group for p in self._required()
+                  for group in ([b for _, b in p.word_groups] or [p.in_bodies()])]
         return _all(groups) if all(groups) else None
 
     def loose_titles(self) -> str:
@@ -132,18 +159,37 @@ def _any(alternatives: Iterable[str]) -> str:
     return " OR ".join(f"({a})" for a in dict.fromkeys(alternatives))
 
 
-def plan_query(text: str, lexicon: Lexicon) -> QueryPlan:
+def plan_query(text: str, lexicon: Lexicon,
+               split: Callable[[str], list[str]] | None = None) -> QueryPlan:
+    """`split` cuts a long Han chunk into words (the searcher asks the index which
+    bigrams are common in titles: cut_at_rare_bigrams); without it chunks stay whole."""
     pieces: list[QueryPiece] = []
     for segment in segments(text[:MAX_QUERY_CHARS]):
         if segment.is_han:
             chunks = lexicon.fillers.content_chunks(segment.text)
-            pieces.extend(_han_piece(chunk[:MAX_CHUNK], lexicon) for chunk in chunks)
+            pieces.extend(_han_piece(chunk[:MAX_CHUNK], lexicon, split) for chunk in chunks)
         else:
             pieces.append(_latin_piece(segment.text[:MAX_CHUNK]))
     return QueryPlan(tuple(pieces[:MAX_PIECES]))
 
 
-def _han_piece(run: str, lexicon: Lexicon) -> QueryPiece:
+def cut_at_rare_bigrams(run: str, counts: list[int]) -> list[str]:
+    """Cut `run` where the bigram across the cut is in no title, or in fewer than half as
+    many as the bigrams on either side of it: 公积金贷款条件 with 金贷 and 款条 rare →
+    公积金 贷款 条件. `counts[i]` is how many titles hold run[i:i+2]."""
+    words: list[str] = []
+    start = 0
+    for i, count in enumerate(counts):
+        neighbours = [counts[j] for j in (i - 1, i + 1) if 0 <= j < len(counts)]
+        if neighbours and (count == 0 or count * 2 < min(neighbours)):
+            words.append(run[start:i + 1])
+            start = i + 1
+    words.append(run[start:])
+    return words
+
+
+def _han_piece(run: str, lexicon: Lexicon,
+               split: Callable[[str], list[str]] | None = None) -> QueryPiece:
     piece = QueryPiece(run, is_han=True, looks_for=[run])
     piece.syllables = [char_syllable(char) for char in run]
     if len(run) == 1:
@@ -156,7 +202,16 @@ def _han_piece(run: str, lexicon: Lexicon) -> QueryPiece:
     for variant in lexicon.synonyms.variants(run):
         piece.words.append(_quote(han_tokens(variant)[:-1]))
         piece.looks_for.append(variant)
-    if len(bigrams) > 1:
+    words = [w for w in split(run) if len(w) > 1] if split and len(run) > 3 else []
+    if len(words) > 1:
+        for word in words:
+            phrase = _quote(han_tokens(word)[:-1])
+            sound = _quote(pair_tokens([char_syllable(c) for c in word])[:-1])
+            piece.word_groups.append(([f"{TITLE_TEXT} : {phrase}", f"{{py_full}} : {sound}"],
+                                      [phrase]))
+            piece.parts.append(phrase)
+        piece.looks_for.extend(words)
+    elif len(bigrams) > 1:
         piece.parts.extend(_quote([bigram]) for bigram in bigrams)
         piece.looks_for.extend(bigrams)
     for word, others in lexicon.synonyms.words_in(run):

@@ -4,13 +4,15 @@ A query of one character (the first key typed) lists titles that start with it, 
 titles that hold it, in index order: ranking every article containing 办 would cost more
 than a frame and tell the operator nothing. Longer queries are ranked in passes, each
 only when the ones before found too little, its hits placed after theirs:
-1. strict in titles — every piece of the query in the title, labels or title pinyin (as
-   itself, a synonym, or its sound), bm25 on the small title table;
-2. strict in bodies — every piece in title or body;
-3. loose in titles — any piece or bigram, for colloquial sentences;
-4. loose in bodies — the same over the bodies, only when almost nothing was found, since
+1. strict in titles — every piece of the query in the title or labels (as itself or a
+   synonym; typed Latin letters as pinyin), bm25 on the small title table; then the same
+   with Han pieces also matched by sound (homophones);
+2. the same with long chunks cut into the words titles use;
+3. strict in bodies — every piece in title or body, whole, then cut into words;
+4. loose in titles — any piece, word or bigram, for colloquial sentences;
+5. loose in bodies — the same over the bodies, only when almost nothing was found, since
    common bigrams there match most of the KB;
-5. fuzzy — rapidfuzz on the titles' pinyin, for typos near in sound but not equal.
+6. fuzzy — rapidfuzz on the titles' pinyin, for typos near in sound but not equal.
 """
 
 from __future__ import annotations
@@ -18,15 +20,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import TextClause, bindparam, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from agent_app.search.index import article_from_row, ensure_index, index_generation
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
-from agent_app.search.query import QueryPlan, plan_query
+from agent_app.search.query import QueryPlan, cut_at_rare_bigrams, plan_query
 from agent_app.search.snippet import make_snippet, title_words_for_pinyin
 from agent_app.storage.database import Database
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow
@@ -77,7 +80,7 @@ class KbSearcher:
         try:
             with self._db.session() as session:
                 self._ensure_index(session)
-                ranked = self._rank(session, plan, limit)
+                ranked = self._rank(session, text, plan, limit)
                 return self._hits(session, ranked[:limit], plan)
         except OperationalError:
             # Only a damaged index gets here (queries are built from quoted tokens); the
@@ -97,15 +100,25 @@ class KbSearcher:
             ensure_index(session)
         self._index_checked = True
 
-    def _rank(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:
+    def _rank(self, session: Session, text: str, plan: QueryPlan,
+              limit: int) -> list[_Ranked]:
         if plan.single_character is not None:
             return self._first_key(session, plan.single_character, limit)
+        ranked = self._match(session, _IN_TITLES, plan.strict_titles(), limit)
+        if len(ranked) < limit and plan.has_sounds():  # homophones: 公基金 for 公积金
+            _append_below(ranked, self._match(session, _IN_TITLES,
+                                              plan.strict_titles(sounds=True), limit))
+        if len(ranked) >= limit:
+            return ranked
+        # Not enough from whole chunks: cut long ones into words (this asks the index how
+        # common their bigrams are, so only queries that get this far pay for it).
+        plan = plan_query(text, self._lexicon, partial(_split, session))
         # Each pass runs only while the ones before found fewer hits than its "enough".
-        passes = [(_IN_TITLES, plan.strict_titles(), limit),
+        passes = [(_IN_TITLES, plan.split_titles(), limit),
                   (_IN_BODIES, plan.strict_bodies(), limit),
+                  (_IN_BODIES, plan.split_bodies(), limit),
                   (_IN_TITLES, plan.loose_titles(), limit),
                   (_IN_BODIES, plan.loose_bodies(), FEW)]
-        ranked: list[_Ranked] = []
         for statement, expression, enough in passes:
             if len(ranked) >= enough:
                 break
@@ -193,6 +206,20 @@ class KbSearcher:
                               snippet=snippet, highlights=highlights, unit=article.unit,
                               category=article.category, updated_at=article.updated_at))
         return hits
+
+
+_TITLE_TERMS = text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_title_terms "
+                    "USING fts5vocab(main, 'kb_fts_title', 'row')")
+_TERM_COUNTS = text("SELECT term, doc FROM temp.kb_title_terms WHERE term IN :terms"
+                    ).bindparams(bindparam("terms", expanding=True))
+
+
+def _split(session: Session, run: str) -> list[str]:
+    """Cut a long Han chunk into words by how common its bigrams are in titles."""
+    bigrams = [run[i:i + 2] for i in range(len(run) - 1)]
+    session.execute(_TITLE_TERMS)
+    counts = dict(session.execute(_TERM_COUNTS, {"terms": sorted(set(bigrams))}).all())
+    return cut_at_rare_bigrams(run, [counts.get(bigram, 0) for bigram in bigrams])
 
 
 def _append_below(ranked: list[_Ranked], more: Sequence[_Ranked]) -> None:
