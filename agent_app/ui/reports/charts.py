@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from agent_app.core.reports import MonthlyReport, UnitRow
-
 if TYPE_CHECKING:
     import pyqtgraph
+
+    from agent_app.core.reports import MonthlyReport, UnitRow
 
 RESULT_COLOUR = "#2e86c1"
 PROCESS_COLOUR = "#f39c12"

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
 
 from agent_app.core.enums import AppealType, Channel
-from agent_app.core.reports import ChannelRow, ShareRow, UnitRow
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.table_model import RowsTableModel
+
+if TYPE_CHECKING:
+    from agent_app.core.reports import ChannelRow, ShareRow, UnitRow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value: numbers sort as numbers
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 2

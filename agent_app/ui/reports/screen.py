@@ -4,13 +4,15 @@ the XLSX the centre publishes (or CSV, JSON).
 
 The report is computed on the DB worker (a month of 60,000 tickets takes a second or two) with
 a busy bar meanwhile; results for a month no longer asked for are dropped. The figures follow
-agent_app.core.reports, the same as `agent-app report`."""
+agent_app.core.reports, the same as `agent-app report`. The report modules are imported when
+first used, like pyqtgraph: they are not needed for the window to open (cold start: 1 s)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QShowEvent
@@ -31,9 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.core.calendar import CHINA_TZ
-from agent_app.core.reports import OTHER_GROUP, Month, MonthlyReport
-from agent_app.export import write_report
-from agent_app.storage.reports import build_month_report
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.reports.charts import ReportCharts
 from agent_app.ui.reports.model import (
@@ -47,6 +46,9 @@ from agent_app.ui.reports.model import (
     group_proxy,
 )
 from agent_app.ui.widgets import plain_label
+
+if TYPE_CHECKING:
+    from agent_app.core.reports import Month, MonthlyReport
 
 EXPORT_FILTERS = {"xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)", "json": "JSON (*.json)"}
 
@@ -178,7 +180,7 @@ class ReportsScreen(QWidget):
         for code, name in report.groups:
             table = self._group_table(code)
             self.group_tables[code] = table
-            self.tabs.addTab(table, name if code != OTHER_GROUP else self.tr("Other units"))
+            self.tabs.addTab(table, name or self.tr("Other units"))
         self.tabs.addTab(self.summary, self.tr("Summary"))
         codes = [code for code, _ in report.groups]
         self.tabs.setCurrentIndex(codes.index(current) if current in codes else 0)
@@ -187,6 +189,8 @@ class ReportsScreen(QWidget):
     # Computing ------------------------------------------------------------------------------
 
     def selected_month(self) -> Month:
+        from agent_app.core.reports import Month
+
         date = self.month_edit.date()
         return Month(date.year(), date.month())
 
@@ -208,6 +212,8 @@ class ReportsScreen(QWidget):
             self._dirty = True
 
     def compute(self) -> None:
+        from agent_app.storage.reports import build_month_report
+
         self._dirty = False
         self._request += 1
         request, month, now = self._request, self.selected_month(), self._now()
@@ -284,6 +290,8 @@ class ReportsScreen(QWidget):
 
     def export(self, fmt: str, target: Path) -> None:
         """Write the report on show to `target`, off the GUI thread."""
+        from agent_app.export import write_report
+
         report = self.report
         if report is None:
             return
