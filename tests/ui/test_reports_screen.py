@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCollator, QDate, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from agent_app.core.calendar import CHINA_TZ
@@ -80,6 +81,10 @@ def test_a_group_table_sorts_by_any_column_on_the_numbers(qtbot, screen):
         table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
         values = column(table, col, SORT_ROLE)
         assert values == sorted(values, reverse=True), col
+    table.sortByColumn(UnitColumn.UNIT, Qt.SortOrder.AscendingOrder)
+    names = column(table, UnitColumn.UNIT)
+    collator = QCollator()  # unit names sort in the user's language, not by code point
+    assert all(collator.compare(a, b) <= 0 for a, b in pairwise(names))
     table.sortByColumn(UnitColumn.RANK, Qt.SortOrder.AscendingOrder)
     ranks = column(table, UnitColumn.RANK)
     ranked = [int(rank) for rank in ranks if rank]
