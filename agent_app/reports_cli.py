@@ -28,6 +28,7 @@ from agent_app.core.reports import (
     report_ticket_from_dict,
 )
 from agent_app.export import FORMATS, write_report
+from agent_app.gc_pause import cyclic_gc_paused
 from agent_app.jsonl import BadLine, json_lines
 from agent_app.paths import resources_dir
 
@@ -103,9 +104,8 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
         except OSError as exc:
             print(f"cannot read {source}: {exc.strerror}", file=sys.stderr)
             return EXIT_FAILED
-        with handle:
-            tickets = read_report_tickets(handle, bad)
-        report = report_from_tickets(tickets, month, now=now)
+        with handle, cyclic_gc_paused():
+            report = report_from_tickets(read_report_tickets(handle, bad), month, now=now)
     for line in bad:
         print(f"line {line.number}: {line.reason} — skipped", file=sys.stderr)
     if output is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import errno
+import os
 import re
 import sqlite3
 import uuid
@@ -12,11 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.paths import migrations_dir
+from agent_app.storage.errors import disk_error
 from agent_app.storage.schema import MetaRow
 from agent_app.storage.uow import UnitOfWork
 
@@ -101,7 +102,7 @@ def check_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(path, str(exc)) from exc
+        raise _open_error(path, exc) from exc  # locked by another program, say
     if rows != [("ok",)]:
         raise CorruptDatabaseError(path, "; ".join(str(r[0]) for r in rows[:3]))
 
@@ -143,6 +144,7 @@ def migrate(path: Path, revision: str = "head") -> None:
     from alembic import command
 
     engine = _make_engine(path, foreign_keys=False)
+    _one_transaction_per_upgrade(engine)
     try:
         if current is not None:
             _backup(engine, path.with_name(f"{path.name}.pre-upgrade-{current}"))
@@ -155,6 +157,23 @@ def migrate(path: Path, revision: str = "head") -> None:
                 raise CorruptDatabaseError(path, f"foreign key violations: {problems[:3]}")
     finally:
         engine.dispose()
+
+
+def _one_transaction_per_upgrade(engine: Engine) -> None:
+    """pysqlite begins a transaction only before INSERT, UPDATE or DELETE, so each CREATE or
+    ALTER of a migration commits on its own: killed half-way, the file is left with part of
+    a revision's changes under the old revision number, and no later start can upgrade it
+    ("duplicate column"). SQLite itself rolls DDL back like anything else once we issue the
+    BEGIN: the whole upgrade is then one transaction, all of it or none of it."""
+
+    @event.listens_for(engine, "connect")
+    def no_implicit_begin(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def explicit_begin(connection: Connection) -> None:
+        # IMMEDIATE: the write lock from the start, so another process cannot slip in.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -171,7 +190,7 @@ class Database:
             yield session
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions)
+        return UnitOfWork(self._sessions, self.path)
 
     def current_revision(self) -> str | None:
         return stored_revision(self.path)
@@ -206,31 +225,30 @@ def open_database(path: Path, *, migrate_to: str = "head") -> Database:
     return database
 
 
-# SQLite's primary result codes that blame the disk or the folder, not the file's contents:
-# offering to move a healthy database aside would not help a full disk or a read-only folder.
-_DISK_ERRORS = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS,
-                sqlite3.SQLITE_CANTOPEN: errno.EACCES, sqlite3.SQLITE_IOERR: errno.EIO}
-
-
 def _open_error(path: Path, exc: BaseException | None) -> Exception:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF in _DISK_ERRORS:
-        return OSError(_DISK_ERRORS[code & 0xFF], str(exc), str(path))
-    return CorruptDatabaseError(path, str(exc))
+    # Offering to move a healthy database aside would not help a full disk, a read-only
+    # folder or a file another program holds.
+    return disk_error(path, exc) or CorruptDatabaseError(path, str(exc))
 
 
 def _backup(engine: Engine, target: Path) -> None:
     """A consistent copy before an upgrade: SQLite cannot roll back all DDL through pysqlite,
     so an upgrade cut off by a power failure must have something to restore from."""
+    # Written under another name and renamed when complete: a backup cut off by a crash never
+    # stands under the name a person would restore from.
+    partial = target.with_name(f"{target.name}.partial")
+    for leftover in (partial, Path(f"{partial}-journal")):  # from a backup cut off before
+        leftover.unlink(missing_ok=True)
     raw = engine.raw_connection()
     try:
-        destination = sqlite3.connect(target)
+        destination = sqlite3.connect(partial)
         try:
             raw.driver_connection.backup(destination)  # type: ignore[union-attr]
         finally:
             destination.close()
     finally:
         raw.close()
+    os.replace(partial, target)
 
 
 def _ensure_client_id(database: Database) -> None:

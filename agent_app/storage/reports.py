@@ -27,6 +27,7 @@ from agent_app.core.reports import (
     report_event_of,
     utc,
 )
+from agent_app.gc_pause import cyclic_gc_paused
 from agent_app.storage.database import Database
 from agent_app.storage.reference import load_reference
 from agent_app.storage.schema import utc_text
@@ -114,8 +115,9 @@ def build_month_report(db: Database, month: Month, *, now: datetime) -> MonthlyR
     """The month's report from the local cache, with this installation's catalogue and
     calendar; `now` bounds the deadlines counted for a month still in progress."""
     reference = load_reference(db)
-    return compute_report(load_month_tickets(db, month), month,
-                          directory=UnitDirectory.from_catalogue(reference.catalogue),
-                          accepted_in_time=acceptance_check(reference.policy,
-                                                            reference.calendar),
-                          as_of=now)
+    with cyclic_gc_paused():
+        return compute_report(load_month_tickets(db, month), month,
+                              directory=UnitDirectory.from_catalogue(reference.catalogue),
+                              accepted_in_time=acceptance_check(reference.policy,
+                                                                reference.calendar),
+                              as_of=now)
