@@ -31,6 +31,7 @@ from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableErro
 from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.callback.screen import CallbackScreen
+from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.intake.screen import IntakeScreen
 from agent_app.ui.kb.panel import KbPanel
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
             on_error=lambda exc: QMessageBox.warning(
                 self, self.tr("Export diagnostics"),
                 self.tr("Cannot write %1:\n%2").replace("%1", str(target))
-                .replace("%2", getattr(exc, "strerror", None) or str(exc))))
+                .replace("%2", failure_text(exc))))
 
     def _about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("About"),

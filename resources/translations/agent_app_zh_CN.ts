@@ -551,6 +551,25 @@
     </message>
 </context>
 <context>
+    <name>Failures</name>
+    <message>
+        <source>The disk holding %1 is full. Free some space, then try again.</source>
+        <translation>%1 所在磁盘已满。请腾出空间后重试。</translation>
+    </message>
+    <message>
+        <source>%1 is in use by another program. Close that program, then try again.</source>
+        <translation>%1 正被另一个程序占用。请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written (read-only or no permission). Ask IT to check the folder.</source>
+        <translation>%1 无法写入（只读或没有权限）。请联系信息技术人员检查该文件夹。</translation>
+    </message>
+    <message>
+        <source>Reading or writing %1 failed. Ask IT to check the disk.</source>
+        <translation>读写 %1 失败。请联系信息技术人员检查磁盘。</translation>
+    </message>
+</context>
+<context>
     <name>IntakeForm</name>
     <message>
         <source>Who</source>

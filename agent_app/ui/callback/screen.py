@@ -28,6 +28,7 @@ from agent_app.core.enums import Rating, Role
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.storage.worklists import CallbackItem, load_callbacks
 from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.failures import failure_text
 from agent_app.ui.table_model import RowsTableModel
 from agent_app.ui.ticket.detail import TicketDetailView, china_now
 from agent_app.ui.ticket.panel import format_time
@@ -142,7 +143,7 @@ class CallbackScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._loading = False
-        self.error.show_message(str(exc))
+        self.error.show_message(failure_text(exc))
 
     def _show(self, items: list[CallbackItem]) -> None:
         self._loading = False

@@ -31,6 +31,7 @@ from agent_app.storage.callers import caller_history, repeat_candidates
 from agent_app.storage.database import Database
 from agent_app.storage.reference import load_reference
 from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.failures import failure_text
 from agent_app.ui.intake.form import IntakeForm
 from agent_app.ui.intake.history import CallerHistoryPanel
 from agent_app.ui.kb.panel import KbPanel
@@ -251,7 +252,7 @@ class IntakeScreen(QWidget):
             self.form.set_state(state, outcome)
             self._draft_id = draft_id
             self._dirty = True
-            self.status.setText(self.tr("Could not save: %1").replace("%1", str(exc)))
+            self.status.setText(self.tr("Could not save: %1").replace("%1", failure_text(exc)))
 
         def saved(_mutation_id: int) -> None:
             self.status.setText(self.tr("Saved %1.").replace("%1", ticket.id))
@@ -276,7 +277,7 @@ class IntakeScreen(QWidget):
             self.form.set_state(state)
             self._draft_id = draft_id
             self._dirty = True
-            self.status.setText(self.tr("Could not save: %1").replace("%1", str(exc)))
+            self.status.setText(self.tr("Could not save: %1").replace("%1", failure_text(exc)))
 
         self._tasks.run_db(
             lambda db: operation(db, state, target_id, actor=self._actor, now=self._now(),

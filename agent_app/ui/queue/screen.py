@@ -41,6 +41,7 @@ from agent_app.storage.database import Database
 from agent_app.storage.queue import QueueLoader, QueueSnapshot
 from agent_app.storage.reference import load_reference
 from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.failures import failure_text
 from agent_app.ui.queue.model import QueueModel
 from agent_app.ui.ticket.detail import TicketDetailView, china_now
 from agent_app.ui.widgets import plain_label
@@ -198,7 +199,7 @@ class QueueScreen(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._loading = False
         self.status_label.setText(self.tr("Could not read the tickets: %1")
-                                  .replace("%1", str(exc)))
+                                  .replace("%1", failure_text(exc)))
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches(Topic.REFERENCE):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.failures import failure_text
 from agent_app.ui.reports.charts import ReportCharts
 from agent_app.ui.reports.model import (
     ChannelTableModel,
@@ -236,7 +237,7 @@ class ReportsScreen(QWidget):
     def _failed(self, request: int, exc: BaseException) -> None:
         if self._finished(request):
             self.status_label.setText(self.tr("The report could not be computed: %1")
-                                      .replace("%1", str(exc)))
+                                      .replace("%1", failure_text(exc)))
 
     def _computed(self, request: int, report: MonthlyReport) -> None:
         if not self._finished(request):
@@ -302,4 +303,4 @@ class ReportsScreen(QWidget):
                 self.tr("Saved to %1").replace("%1", str(written))),
             on_error=lambda exc: self.status_label.setText(
                 self.tr("Cannot write %1: %2").replace("%1", str(target))
-                .replace("%2", getattr(exc, "strerror", None) or str(exc))))
+                .replace("%2", failure_text(exc))))

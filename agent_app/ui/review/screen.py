@@ -29,6 +29,7 @@ from agent_app.storage.database import Database
 from agent_app.storage.reference import load_reference
 from agent_app.storage.worklists import ReviewItem, ReviewKind, ReviewLists, load_review
 from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.table_model import RowsTableModel
 from agent_app.ui.ticket.detail import TicketDetailView, china_now
@@ -142,7 +143,7 @@ class ReviewScreen(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._loading = False
         self.error.show_message(self.tr("Could not read the worklists: %1").replace(
-            "%1", str(exc)))
+            "%1", failure_text(exc)))
 
     def _show(self, lists: ReviewLists) -> None:
         self._loading = False

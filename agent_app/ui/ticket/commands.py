@@ -21,6 +21,7 @@ from agent_app.core.intake import new_ticket_id
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.storage import ops
 from agent_app.tasks import TaskRunner, Topic
+from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_core
 
 CHANGES = frozenset({Topic.TICKETS, Topic.OUTBOX})
@@ -76,4 +77,4 @@ class CommandRunner(QObject):
         if isinstance(exc, CommandRefusedError):
             self.refused.emit(ticket_id, refusal_text(exc.reason))
         else:
-            self.refused.emit(ticket_id, str(exc))
+            self.refused.emit(ticket_id, failure_text(exc))
