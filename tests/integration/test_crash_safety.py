@@ -1,5 +1,6 @@
-"""kill -9 at random points while tickets are saved and synced, many times over: the cache
-stays intact and, once a sync completes, server and client hold every ticket exactly once."""
+"""kill -9 at random points while tickets are saved, dispatched and synced, many times over:
+the cache stays intact and, once a sync completes, server and client hold every ticket and
+every action on it exactly once."""
 
 import random
 import signal
@@ -9,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from agent_app.core.interchange import ticket_from_dict
 from agent_app.storage.database import DB_FILENAME, open_database
 from agent_app.sync.client import CentralClient
 from central_api.embedded import start_embedded
@@ -16,7 +18,10 @@ from central_api.embedded import start_embedded
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = """
 import sys, itertools
+from datetime import UTC, datetime
 from pathlib import Path
+from agent_app.core.actions import TicketCommand
+from agent_app.core.lifecycle import Action
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.sync.client import CentralClient
@@ -34,7 +39,12 @@ with db.unit_of_work() as uow:
     start = uow.tickets.count()
 print("ready", flush=True)
 for n in itertools.count(start):
-    ops.register_ticket(db, make_ticket(f"K-{n:05d}-{data_dir.name}", events=2))
+    ticket_id = f"K-{n:05d}-{data_dir.name}"
+    ops.register_ticket(db, make_ticket(ticket_id, events=2))
+    if n % 2:  # an action after the save: its own transaction, its own mutation
+        ops.perform_ticket_command(db, TicketCommand(ticket_id, Action.DISPATCH,
+                                                     datetime.now(UTC), "op01",
+                                                     {"unit": "市城市管理局"}))
     if n % 5 == 0:
         engine.sync_once()
 """
@@ -77,14 +87,25 @@ def test_sigkill_during_save_and_sync_loses_and_doubles_nothing(tmp_path):
         assert final.returncode == 0, err
         reader = CentralClient(server.url)
         reader.token = token
-        server_ids = [c["id"] for c in reader.pull(0, limit=1000, epoch=None)["changes"]]
+        changes = reader.pull(0, limit=1000, epoch=None)["changes"]
+        server_ids = [c["id"] for c in changes]
         assert len(server_ids) == len(set(server_ids))
         assert set(server_ids) == local_ids
+        on_server = {c["id"]: [e.id for e in ticket_from_dict(c["ticket"]).events]
+                     for c in changes}
         db = open_database(data_dir / DB_FILENAME)
         with db.unit_of_work() as uow:
             assert uow.outbox.pending_count() == 0 and uow.outbox.rejected_count() == 0
-            every = [uow.tickets.get(ticket_id) for ticket_id in sorted(local_ids)]
-            assert all(t is not None and len(t.events) == 2 for t in every)
+            every = {ticket_id: uow.tickets.get(ticket_id) for ticket_id in local_ids}
         db.close()
+        dispatched = 0
+        for ticket_id, ticket in every.items():
+            assert ticket is not None
+            kinds = [e.kind for e in ticket.events]
+            # Two events from the save, then the dispatch at most once.
+            assert len(kinds) in (2, 3) and kinds.count("dispatched") == len(kinds) - 2
+            dispatched += len(kinds) - 2
+            assert on_server[ticket_id] == [e.id for e in ticket.events], ticket_id
+        assert dispatched > 5
     finally:
         server.stop()
