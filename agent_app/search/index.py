@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, text
@@ -54,7 +53,11 @@ _DELETE_BODY = text(
 
 
 def index_version() -> str:
-    return f"{TOKENIZER_VERSION}/pypinyin-{version('pypinyin')}"
+    # Imported here: loading pypinyin's dictionaries costs a quarter of a second, which the
+    # start-up must not pay; the first search pays it anyway.
+    import pypinyin
+
+    return f"{TOKENIZER_VERSION}/pypinyin-{pypinyin.__version__}"
 
 
 @dataclass(frozen=True)
