@@ -105,7 +105,6 @@ def test_not_surveyed_units_and_rates_read_as_people_expect(qtbot, screen):
 
 def test_charts_show_categories_and_the_groups_units(qtbot, screen):
     report = shown(qtbot, screen)
-    assert screen.charts.built
     assert set(screen.charts.volume_labels) == {row.key[0] for row in report.categories}
     group = screen.current_group()
     rated = {u.unit for u in report.units_in(group) if u.result_satisfaction is not None}
@@ -150,9 +149,9 @@ def test_export_writes_the_report_on_show(qtbot, screen, tmp_path):
     qtbot.waitUntil(lambda: "Cannot write" in screen.status_label.text(), timeout=30_000)
 
 
-def test_the_main_window_module_does_not_import_pyqtgraph_at_start():
+def test_the_main_window_module_does_not_import_the_report_writers_at_start():
     script = ("import sys\nimport agent_app.ui.main_window\n"
-              "print('pyqtgraph' in sys.modules, 'openpyxl' in sys.modules)\n")
+              "print('openpyxl' in sys.modules, 'pypinyin' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=ROOT, timeout=120, env={"QT_QPA_PLATFORM": "offscreen",
                                                        "PATH": "/usr/bin:/bin"})

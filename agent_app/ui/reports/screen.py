@@ -5,7 +5,7 @@ the XLSX the centre publishes (or CSV, JSON).
 The report is computed on the DB worker (a month of 60,000 tickets takes a second or two) with
 a busy bar meanwhile; results for a month no longer asked for are dropped. The figures follow
 agent_app.core.reports, the same as `agent-app report`. The report modules are imported when
-first used, like pyqtgraph: they are not needed for the window to open (cold start: 1 s)."""
+first used: they are not needed for the window to open (cold start: 1 s)."""
 
 from __future__ import annotations
 
@@ -202,7 +202,6 @@ class ReportsScreen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        self.charts.build()  # pyqtgraph is imported here, the first time only
         if self._dirty:
             self.compute()
 
