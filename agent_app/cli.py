@@ -121,6 +121,9 @@ def launch_gui(data_dir: Path, args: argparse.Namespace) -> int:
         for library in missing:
             print(package_hint(library), file=sys.stderr)
         return 3
+    from agent_app.preload import import_before_qt
+
+    import_before_qt()
     try:
         from agent_app.ui.app import GuiOptions, run_gui
     except ImportError as exc:

@@ -35,6 +35,8 @@ PROBE = """
 import sys, time
 started = float(sys.argv[1])
 from pathlib import Path
+from agent_app.preload import import_before_qt
+import_before_qt()  # as agent_app.cli does
 from PySide6.QtCore import QTimer
 from agent_app.core.enums import Role
 from agent_app.sync.client import CentralClient, SignedIn, UserProfile
