@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -286,6 +288,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
                   responses=refusals(400, 413, 422))
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.connection_slots = RunVar[anyio.Semaphore]("connection_slots")  # deps.py
     app.state.token_ttl = token_ttl
     _first_start(sessions)
     if seed_demo_users:

@@ -29,7 +29,7 @@ from agent_app.core.models import Ticket
 from agent_app.core.reference import DOCUMENTS
 from agent_app.paths import resources_dir
 from central_api.models import CalendarOverrideRow, TicketRecord
-from central_api.versions import next_version
+from central_api.versions import lock_versions, next_version
 
 
 class UnknownTicketError(LookupError):
@@ -50,7 +50,9 @@ def working_calendar(session: Session) -> WorkingCalendar:
 
 
 def locked_ticket(session: Session, ticket_id: str) -> tuple[TicketRecord, Ticket]:
-    """The stored ticket, locked until commit so concurrent commands apply one after another."""
+    """The stored ticket, locked until commit so concurrent commands apply one after another.
+    The version counter is locked first (versions.lock_versions says why)."""
+    lock_versions(session)
     record = session.scalar(select(TicketRecord).where(TicketRecord.id == ticket_id)
                             .with_for_update())
     if record is None or record.deleted:

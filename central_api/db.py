@@ -7,10 +7,17 @@ import sqlite3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# Connections each server process keeps open, and the extra ones it may open when busy.
+# deps.get_session lets no more requests hold a session at once than the two together.
+POOL_SIZE = 5
+POOL_OVERFLOW = 10
+POOL_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
+
 
 def make_engine(url: str) -> Engine:
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
 
         @event.listens_for(engine, "connect")
         def pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -21,7 +28,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def upgrade(engine: Engine) -> None:

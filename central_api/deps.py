@@ -7,15 +7,18 @@ Every endpoint but /health and /auth/login names its allowed roles in ENDPOINT_R
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, status
+import anyio
+from anyio.lowlevel import RunVar
+from fastapi import Depends, FastAPI, HTTPException, Request, status
 from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
+from central_api.db import POOL_CONNECTIONS
 from central_api.models import AuthToken, User
 from central_api.security import token_digest
 
@@ -131,9 +134,34 @@ def unstorable(value: Any) -> str | None:
     return None
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
-        yield session
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session, once one of the pool's connections is sure to be free for it.
+
+    A request keeps its connection from the role check to the end of the endpoint, which run
+    as separate steps on FastAPI's thread pool, the thread given back in between. With more
+    requests in flight than the pool has connections, every thread could be waiting for a
+    connection held by a request that waits for a thread: nothing moved until the pool's
+    timeout turned them all into 500s. Waiting for a slot here holds no thread."""
+    async with connection_slots(request.app):
+        session = request.app.state.sessions()
+        try:
+            yield session
+        finally:
+            # Closing gives the connection back (a rollback on the wire): on a thread, but not
+            # queued behind the requests waiting for one, and even when the client has gone.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+
+
+def connection_slots(app: FastAPI) -> anyio.Semaphore:
+    """One semaphore per app and event loop (tests serve an app from several loops)."""
+    slots: RunVar[anyio.Semaphore] = app.state.connection_slots
+    try:
+        return slots.get()
+    except LookupError:
+        semaphore = anyio.Semaphore(POOL_CONNECTIONS)
+        slots.set(semaphore)
+        return semaphore
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

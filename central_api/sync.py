@@ -50,7 +50,7 @@ from central_api.models import (
     TicketRecord,
     User,
 )
-from central_api.versions import next_version
+from central_api.versions import lock_versions, next_version
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +166,7 @@ def _add_note(session: Session, mutation: Mutation, user: User) -> int:
     text = note.data.get("text")
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_NOTE_CHARS:
         raise RejectedError(f"a note needs a text of 1 to {MAX_NOTE_CHARS} characters")
+    lock_versions(session)  # before the ticket's lock, as every ticket writer
     record = session.scalar(select(TicketRecord).where(TicketRecord.id == mutation.entity_id)
                             .with_for_update())
     if record is None or record.deleted:
@@ -262,6 +263,10 @@ def push(body: PushRequest, s: SessionDep,
     last = client.last_mutation_id
     acks: list[Ack] = []
     gap_at: int | None = None
+    if any(mutation.mutation_id > last for mutation in body.mutations):
+        # Before the first mutation locks a ticket: the batch holds the counter from its
+        # first version to its commit (versions.lock_versions).
+        lock_versions(s)
     for mutation in body.mutations:
         if mutation.mutation_id <= last:
             acks.append(Ack(mutation_id=mutation.mutation_id, status="duplicate"))

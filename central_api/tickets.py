@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from central_api.deps import API, SessionDep, refusals, require_roles
 from central_api.models import ServerMeta, TicketRecord, User
 from central_api.sync import PULL_FLOOR_KEY, next_version, pull_floor
+from central_api.versions import lock_versions
 
 router = APIRouter(prefix=API, responses=refusals(401, 403))
 
@@ -31,6 +32,7 @@ def get_ticket(ticket_id: str, s: SessionDep,
 @router.delete("/tickets/{ticket_id}", status_code=204, responses=refusals(404))
 def delete_ticket(ticket_id: str, s: SessionDep,
                   _user: User = require_roles("DELETE", "/tickets/{ticket_id}")) -> None:
+    lock_versions(s)  # before the ticket's lock, as every ticket writer
     record = s.scalar(select(TicketRecord).where(TicketRecord.id == ticket_id)
                       .with_for_update())
     if record is None or record.deleted:
