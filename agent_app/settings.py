@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -55,13 +56,30 @@ def _drop_v1_defaults(raw: dict[str, Any]) -> dict[str, Any]:
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _drop_v1_defaults}
 
 
+# Beyond these a number breaks what uses it (a timedelta, a Qt timer) or spins a loop.
+_INT_RANGES = {"stale_article_days": (1, 36_500), "health_check_seconds": (1, 86_400)}
+# A NUL or an unpaired surrogate ("\ud800" in JSON) could not be written back as UTF-8.
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _overlay(base: Settings, raw: Mapping[str, Any]) -> Settings:
     """`base` with the known keys of `raw` laid over it; unknown keys (from a newer release)
-    and values of the wrong type keep the value underneath."""
+    and values of the wrong type or out of range keep the value underneath."""
     known = {f.name for f in fields(Settings)}
     values = {key: value for key, value in raw.items()
-              if key in known and type(value) is type(getattr(base, key))}
+              if key in known and _acceptable(key, value, getattr(base, key))}
     return replace(base, **values)
+
+
+def _acceptable(key: str, value: Any, default: Any) -> bool:
+    if type(value) is not type(default):
+        return False
+    if isinstance(value, str):
+        return not _UNWRITABLE.search(value)
+    if isinstance(value, int) and key in _INT_RANGES:
+        low, high = _INT_RANGES[key]
+        return low <= value <= high
+    return True
 
 
 def system_settings(path: Path | None = None) -> Settings:
@@ -72,7 +90,7 @@ def system_settings(path: Path | None = None) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         log.warning("system config %s unreadable, ignored: %s", path, exc)
         return Settings()
     return _overlay(Settings(), {k: v for k, v in raw.items() if k not in USER_ONLY})
@@ -82,13 +100,19 @@ def load_settings(data_dir: Path, system_config: Path | None = None) -> Settings
     base = system_settings(system_config)
     path = data_dir / SETTINGS_FILENAME
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: saved again by Notepad, the file may start with a BOM.
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return base
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
+        # ValueError: not UTF-8, not JSON, or an integer of thousands of digits.
         log.warning("settings unreadable, using defaults: %s", exc)
         return base
-    version = int(raw.pop("schema_version", 1))
+    version = raw.pop("schema_version", 1) if isinstance(raw, dict) else None
+    if type(version) is not int or version < 1:
+        log.warning("settings unreadable (not an object with a schema version), using "
+                    "defaults")
+        return base
     while version < SCHEMA_VERSION:
         raw = UPGRADES[version](raw)
         version += 1

@@ -30,6 +30,30 @@ def parse_time(value: str) -> datetime:
     return moment
 
 
+# The years an imported time may name: wide for any hotline record, and far from the ends of
+# datetime, where moving a time to UTC or to China time overflows (and the database's
+# four-digit year text ends).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def check_year(moment: datetime, what: str) -> datetime:
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise InterchangeError(f"{what}: year {moment.year} is not between {EARLIEST_YEAR} "
+                               f"and {LATEST_YEAR}")
+    return moment
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value from a file as an error message may quote it: cut short, and escaped when it
+    holds a line break or another unprintable character (which could fake a message line)."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def ticket_from_dict(data: Mapping[str, Any]) -> Ticket:
     try:
         caller = data.get("caller") or {}
@@ -63,9 +87,11 @@ def ticket_from_dict(data: Mapping[str, Any]) -> Ticket:
             supervision_level=SupervisionLevel(supervision) if supervision else None,
             events=[event_from_dict(e) for e in data.get("events", ())],
         )
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        # AttributeError: an object where the format has another type (a caller as a string).
-        raise InterchangeError(f"ticket {data.get('id', '?')}: {exc}") from exc
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as exc:
+        # AttributeError: an object where the format has another type (a caller as a string);
+        # OverflowError: a number too big for an integer (redo_count 1e400).
+        raise InterchangeError(f"ticket {shown(data.get('id', '?'))}: "
+                               f"{shown(str(exc), 200)}") from exc
 
 
 def event_from_dict(data: Mapping[str, Any]) -> TicketEvent:

@@ -50,7 +50,15 @@ from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
 from agent_app.core.catalogue import Catalogue
 from agent_app.core.deadlines import DeadlinePolicy
 from agent_app.core.enums import AppealType, Channel, Rating
-from agent_app.core.interchange import InterchangeError, parse_time, ticket_from_dict
+from agent_app.core.interchange import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    InterchangeError,
+    check_year,
+    parse_time,
+    shown,
+    ticket_from_dict,
+)
 from agent_app.core.models import Ticket
 
 RANKING_MIN_TICKETS = 6  # seed 002: 工单量小于6件的单位不计入考核
@@ -62,6 +70,9 @@ _RATINGS = frozenset(r.value for r in Rating)
 _SATISFIED = frozenset({Rating.SATISFIED.value, Rating.BASICALLY_SATISFIED.value})
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _HUNDREDTH = Decimal("0.01")
+# Names the report prints (units, groups, categories) are one line of plain text; most control
+# characters cannot even be written to an XLSX cell.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 AcceptedInTime = Callable[[datetime, datetime], bool]  # (dispatched, accepted) → 按时签收?
 
@@ -129,8 +140,15 @@ def report_event_of(at: datetime, kind: str, unit: Any = None, deadline: Any = N
     if unit is None and deadline is None and result is None and process is None:
         if kind != "extension":
             return ReportEvent(utc(at), kind)  # most events: only a kind and a time
-    elif unit is not None and not isinstance(unit, str):
-        raise InterchangeError(f"{kind} event: unit is not text")
+    elif unit is not None:
+        if not isinstance(unit, str):
+            raise InterchangeError(f"{kind} event: unit is not text")
+        if _CONTROL.search(unit):
+            raise InterchangeError(f"{kind} event: unit contains a control character")
+    # A rating of another type would be an unhashable value tested against the ratings.
+    if (result is not None and not isinstance(result, str)) or (
+            process is not None and not isinstance(process, str)):
+        raise InterchangeError(f"{kind} event: a rating is not text")
     if kind == "extension":
         if decision != "approved":
             deadline = None  # a request, or a refusal, moves nothing
@@ -139,12 +157,25 @@ def report_event_of(at: datetime, kind: str, unit: Any = None, deadline: Any = N
     if deadline is not None and not isinstance(deadline, str):
         raise InterchangeError(f"{kind} event: deadline is not a time")
     return ReportEvent(utc(at), kind, unit or None,
-                       utc(parse_time(deadline)) if deadline else None,
+                       _report_time(parse_time(deadline), kind) if deadline else None,
                        result if result in _RATINGS else None,
                        process if process in _RATINGS else None)
 
 
+def _report_time(moment: datetime, kind: str) -> datetime:
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        check_year(moment, f"{kind} event: deadline")
+    return utc(moment)
+
+
 def report_ticket(ticket: Ticket, unit_group: str | None = None) -> ReportTicket:
+    # Before utc(): near the ends of datetime it overflows, and the calendar's arithmetic too.
+    check_year(ticket.created_at, "created_at")
+    if ticket.deadline is not None:
+        check_year(ticket.deadline, "deadline")
+    for event in ticket.events:
+        if not EARLIEST_YEAR <= event.at.year <= LATEST_YEAR:
+            check_year(event.at, f"{event.kind} event")
     events = sorted(ticket.events, key=lambda e: e.at)
     return ReportTicket(
         id=ticket.id, created_at=utc(ticket.created_at), channel=ticket.channel.value,
@@ -159,20 +190,71 @@ def report_ticket_from_dict(data: Any) -> ReportTicket:
     """A ticket in the interchange format of DESIGN.md §7, optionally with `unit_group`."""
     if not isinstance(data, dict):
         raise InterchangeError("a ticket must be a JSON object")
-    group = data.get("unit_group")
-    if group is not None and not isinstance(group, str):
-        raise InterchangeError(f"ticket {data.get('id', '?')}: unit_group is not text")
+    problem = _shape_problem(data)
+    if problem is not None:
+        raise InterchangeError(f"ticket {_id_of(data)}: {problem}")
     try:
         ticket = ticket_from_dict(data)
     except InterchangeError as exc:
         if isinstance(exc.__cause__, KeyError):  # say which field, not just its name
-            raise InterchangeError(f"ticket {data.get('id', '?')}: missing field "
-                                   f"{exc.__cause__}") from exc
+            raise InterchangeError(f"ticket {_id_of(data)}: missing field "
+                                   f"{shown(str(exc.__cause__))}") from exc
+        problem = _events_problem(data) if "events" in data else None
+        if problem is not None:
+            raise InterchangeError(f"ticket {_id_of(data)}: {problem}") from exc
         raise
     try:
-        return report_ticket(ticket, group or None)
+        return report_ticket(ticket, data.get("unit_group") or None)
     except ValueError as exc:
-        raise InterchangeError(f"ticket {ticket.id}: {exc}") from exc
+        raise InterchangeError(f"ticket {shown(ticket.id)}: {shown(str(exc), 200)}") from exc
+
+
+def _id_of(data: dict[str, Any]) -> str:
+    """The ticket's id as a message names it."""
+    return shown(data.get("id") or "?")
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with the fields the report reads, beyond what ticket_from_dict checks:
+    values of another type there were taken as they came and failed later, in the middle of
+    the month's sums."""
+    ticket_id = data.get("id")
+    if ticket_id is None:
+        return "missing field 'id'"
+    if not isinstance(ticket_id, str):
+        return "id is not text"
+    for key in ("unit", "unit_group"):
+        problem = _name_problem(data.get(key), key)
+        if problem is not None:
+            return problem
+    category = data.get("category")
+    if category is not None and category != []:
+        if not isinstance(category, list) or len(category) != 2:
+            return "category is not a pair of names [level 1, level 2]"
+        for part in category:
+            problem = _name_problem(part, "category")
+            if problem is not None:
+                return problem
+    if not isinstance(data.get("events", []), list):
+        return "events is not a list"
+    return None
+
+
+def _events_problem(data: dict[str, Any]) -> str | None:
+    # Only once ticket_from_dict has failed: a loop over every event costs the whole month.
+    if not all(isinstance(event, dict) for event in data["events"]):
+        return "an event is not an object"
+    return None
+
+
+def _name_problem(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"{what} is not text"
+    if _CONTROL.search(value):
+        return f"{what} contains a control character"
+    return None
 
 
 # Months ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,7 +44,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTRE = Alignment(horizontal="center", vertical="center")
-_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")  # and controls, which break the XML
 
 
 def _catalogue_names(file: str) -> dict[str, str]:
@@ -80,8 +81,17 @@ class _Writer:
         self.sheet = sheet
         self.row = 1
 
+    def cell(self, column: int, value: Any) -> Cell:
+        if isinstance(value, str):
+            # A control character from the data would make openpyxl refuse the whole workbook.
+            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell = self.sheet.cell(self.row, column, value)
+        if cell.data_type == "f":
+            cell.data_type = "s"  # names come from data: "=..." is text here, never a formula
+        return cell
+
     def title(self, text: str, width: int, font: Font = _TITLE) -> None:
-        cell = self.sheet.cell(self.row, 1, text)
+        cell = self.cell(1, text)
         cell.font = font
         if width > 1:
             self.sheet.merge_cells(start_row=self.row, start_column=1, end_row=self.row,
@@ -90,14 +100,14 @@ class _Writer:
 
     def header(self, titles: Sequence[str]) -> None:
         for column, text in enumerate(titles, start=1):
-            cell = self.sheet.cell(self.row, column, text)
+            cell = self.cell(column, text)
             cell.font, cell.fill, cell.border, cell.alignment = (_HEADER, _HEADER_FILL, _BOX,
                                                                  _CENTRE)
         self.row += 1
 
     def line(self, values: Sequence[Any], formats: Sequence[str | None] = ()) -> None:
         for column, value in enumerate(values, start=1):
-            cell = self.sheet.cell(self.row, column, value)
+            cell = self.cell(column, value)
             cell.border = _BOX
             number_format = formats[column - 1] if column - 1 < len(formats) else None
             if number_format:

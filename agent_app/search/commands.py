@@ -10,11 +10,13 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from agent_app.core.interchange import InterchangeError
+from agent_app.jsonl import BadLine, json_lines
 from agent_app.search.index import apply_article_changes
 from agent_app.search.model import KbArticle, KbHit
 from agent_app.search.searcher import KbSearcher
@@ -24,27 +26,12 @@ EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 IMPORT_BATCH = 1000
 
 
-@dataclass(frozen=True)
-class BadLine:
-    number: int
-    reason: str
-
-
 def read_articles(handle: IO[bytes], bad: list[BadLine]) -> Iterator[KbArticle]:
     """Articles of a JSON Lines file; a line that is not one is noted in `bad`, by number,
     and skipped. Blank lines are allowed."""
-    for number, raw in enumerate(handle, start=1):
+    for number, value in json_lines(handle, bad):
         try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
-        except UnicodeDecodeError:
-            bad.append(BadLine(number, "not UTF-8 text"))
-            continue
-        if not line:
-            continue
-        try:
-            yield KbArticle.from_dict(json.loads(line))
-        except json.JSONDecodeError as exc:
-            bad.append(BadLine(number, f"not JSON ({exc.msg} at column {exc.colno})"))
+            yield KbArticle.from_dict(value)
         except InterchangeError as exc:
             bad.append(BadLine(number, str(exc)))
 
@@ -70,25 +57,44 @@ def run_import(data_dir: Path, source: Path) -> int:
         print(f"cannot read {source}: {exc.strerror}", file=sys.stderr)
         return EXIT_FAILED
     bad: list[BadLine] = []
-    imported = 0
+    # By id: an article given twice (in two batches, too) is one article imported.
+    imported: set[str] = set()
     with handle, _database(data_dir) as db:
         if db is None:
             return EXIT_FAILED
-        # One transaction: an interrupted import leaves the KB as it was.
-        with db.unit_of_work() as uow:
-            batch: list[KbArticle] = []
-            for article in read_articles(handle, bad):
-                batch.append(article)
-                if len(batch) == IMPORT_BATCH:
-                    imported += apply_article_changes(uow.session, batch, [])
-                    batch = []
-                    print(f"imported {imported} articles…", file=sys.stderr, flush=True)
-            imported += apply_article_changes(uow.session, batch, [])
-            uow.commit()
+        try:
+            _import(db, handle, bad, imported)
+        except (OSError, SQLAlchemyError) as exc:
+            # A full disk, a locked file, a read error half-way: the transaction was rolled
+            # back, so say so rather than show a traceback.
+            print(f"nothing was imported, the KB is as it was: {_why(exc)}", file=sys.stderr)
+            return EXIT_FAILED
     for line in bad:
         print(f"line {line.number}: {line.reason} — skipped", file=sys.stderr)
-    print(f"imported {imported} articles, skipped {len(bad)} bad lines")
+    print(f"imported {len(imported)} articles, skipped {len(bad)} bad lines")
     return EXIT_PARTIAL if bad else EXIT_OK
+
+
+def _import(db: Database, handle: IO[bytes], bad: list[BadLine], imported: set[str]) -> None:
+    # One transaction: an interrupted import leaves the KB as it was.
+    with db.unit_of_work() as uow:
+        batch: list[KbArticle] = []
+        for article in read_articles(handle, bad):
+            batch.append(article)
+            imported.add(article.id)
+            if len(batch) == IMPORT_BATCH:
+                apply_article_changes(uow.session, batch, [])
+                batch = []
+                print(f"imported {len(imported)} articles…", file=sys.stderr, flush=True)
+        apply_article_changes(uow.session, batch, [])
+        uow.commit()
+
+
+def _why(exc: OSError | SQLAlchemyError) -> str:
+    """The reason without SQLAlchemy's statement and values (whole articles)."""
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc} ({exc.filename})" if exc.filename else str(exc)
+    return str(getattr(exc, "orig", None) or type(exc).__name__)
 
 
 def hit_to_dict(hit: KbHit) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from agent_app.core.interchange import InterchangeError, parse_time
+from agent_app.core.interchange import InterchangeError, check_year, parse_time, shown
 
 # Column sizes of kb_articles (storage/schema.py): longer values are refused, not cut.
 MAX_ID = 40
@@ -41,9 +41,11 @@ class KbArticle:
         try:
             moment = parse_time(updated) if isinstance(updated, str) else updated
         except ValueError as exc:
-            raise InterchangeError(f"updated_at: {exc}") from exc
+            raise InterchangeError(f"updated_at: {shown(str(exc), 200)}") from exc
         if moment is not None and moment.tzinfo is None:
             raise InterchangeError("updated_at needs a UTC offset")
+        if moment is not None:
+            check_year(moment, "updated_at")  # the year 1 was stored, then could not be read
         return cls(id=article_id or "", title=title or "", body=body,
                    category=_text(data, "category", MAX_LABEL),
                    unit=_text(data, "unit", MAX_LABEL), updated_at=moment)
