@@ -34,10 +34,14 @@ def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                    demo_tickets: Sequence[Mapping[str, Any]] = (),
                    demo_articles: Sequence[Mapping[str, Any]] = (),
                    simulate_units: bool = False,
-                   startup_timeout: float = 20.0) -> EmbeddedServer:
+                   startup_timeout: float = 20.0,
+                   ssl_certfile: str | None = None,
+                   ssl_keyfile: str | None = None) -> EmbeddedServer:
+    """`ssl_certfile` (with `ssl_keyfile`, unless the key is in the same file) serves HTTPS."""
     app = create_app(db_url, seed_demo_users=seed_demo_users, demo_tickets=demo_tickets,
                      demo_articles=demo_articles)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
+                            ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     server = uvicorn.Server(config)
     # Signal handlers belong to the main thread, which is the GUI's (or pytest's).
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -53,4 +57,5 @@ def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     simulator = UnitSimulator(app.state.sessions) if simulate_units else None
     if simulator is not None:
         simulator.start()
-    return EmbeddedServer(server, thread, f"http://{host}:{bound_port}", simulator)
+    scheme = "https" if ssl_certfile else "http"
+    return EmbeddedServer(server, thread, f"{scheme}://{host}:{bound_port}", simulator)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 # (connect, read) seconds: an operator should learn within seconds that the network is down.
 DEFAULT_TIMEOUT = (3.05, 10.0)
 API_PREFIX = "/api/v1"
+_X509_V_ERR_HOSTNAME_MISMATCH = 62  # OpenSSL's verify code: the name is not on the certificate
 
 
 class ApiError(Exception):
@@ -31,6 +34,12 @@ class ApiError(Exception):
 
 class ServerUnreachableError(Exception):
     """No usable answer: DNS, refused, timed out, TLS failure, or garbage."""
+
+
+class TlsError(ServerUnreachableError):
+    """The server could not be trusted: its certificate did not verify, or the configured CA
+    bundle is unusable. Never worked around by turning verification off, and not retried:
+    it fails the same way until IT fixes the trust (`ca_bundle`)."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,13 @@ class CentralClient:
 
                 session = requests.Session()
                 # Verification is always on; a centre with its own CA points us at its bundle.
-                session.verify = self.ca_bundle or True
+                session.verify = self._verify
                 self._session = session
             return self._session
+
+    @property
+    def _verify(self) -> str | bool:
+        return self.ca_bundle or True
 
     def health(self) -> dict[str, Any]:
         return self._request("GET", "/health")
@@ -142,6 +155,8 @@ class CentralClient:
         for attempt in range(self.retries + 1):
             try:
                 return call()
+            except TlsError:
+                raise  # the same certificate fails the same way on every try
             except ServerUnreachableError:
                 if attempt == self.retries:
                     raise
@@ -158,10 +173,20 @@ class CentralClient:
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         import requests
 
+        if self.ca_bundle and not os.path.exists(self.ca_bundle):
+            # requests would raise a bare OSError deep inside; say what IT has to fix.
+            raise TlsError(f"the CA bundle {self.ca_bundle} (ca_bundle in the settings) does "
+                           f"not exist; nothing was sent")
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
+            # `verify` on every request, not only on the session: requests lets
+            # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment override the session's
+            # value, which would silently drop the configured ca_bundle.
             response = self.session.request(method, f"{self.base_url}{API_PREFIX}{path}",
-                                             headers=headers, timeout=self.timeout, **kwargs)
+                                             headers=headers, timeout=self.timeout,
+                                             verify=self._verify, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            raise TlsError(_describe_tls(exc, self.ca_bundle)) from exc
         except requests.RequestException as exc:
             raise ServerUnreachableError(_describe(exc)) from exc
         if response.status_code >= 400:
@@ -189,11 +214,51 @@ def _error_message(response: requests.Response) -> str:
     return f"HTTP {response.status_code}"
 
 
+def _describe_tls(exc: BaseException, ca_bundle: str | None) -> str:
+    """What went wrong with TLS, in words IT can act on; OpenSSL's reason is kept
+    ("unable to get local issuer certificate", "Hostname mismatch…", "certificate has
+    expired"), found in the exceptions requests and urllib3 wrap it in."""
+    verify_error = _find_cause(exc, ssl.SSLCertVerificationError)
+    if verify_error is None:
+        ssl_error = _find_cause(exc, ssl.SSLError)
+        detail = (ssl_error.reason or str(ssl_error)) if ssl_error is not None else str(exc)
+        if ca_bundle and ssl_error is not None and ssl_error.library in ("X509", "PEM"):
+            return (f"the CA bundle {ca_bundle} (ca_bundle in the settings) cannot be used "
+                    f"({detail}); nothing was sent")
+        return f"no secure connection to the server could be made ({detail}); nothing was sent"
+    reason = verify_error.verify_message or str(verify_error)
+    trusted = f"the CA bundle {ca_bundle}" if ca_bundle else "this computer's trusted certificates"
+    if verify_error.verify_code == _X509_V_ERR_HOSTNAME_MISMATCH:
+        hint = "the server address must be the name the certificate was issued for"
+    elif ca_bundle:
+        hint = "IT checks that this bundle holds the authority that signed the server's certificate"
+    else:
+        hint = ("if the centre uses its own certificate authority, IT sets ca_bundle to that "
+                "authority's certificate file")
+    return (f"the server's certificate could not be verified against {trusted} ({reason}); "
+            f"nothing was sent; {hint}")
+
+
+def _find_cause(exc: BaseException, kind: type[BaseException]) -> Any:
+    """The first exception of `kind` in `exc`'s causes, contexts and wrapped arguments."""
+    seen: set[int] = set()
+    pending: list[Any] = [exc]
+    while pending:
+        current = pending.pop(0)
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            return current
+        # urllib3's MaxRetryError keeps the real error in `reason`; requests in `args`.
+        pending += [current.__cause__, current.__context__, getattr(current, "reason", None),
+                    *current.args]
+    return None
+
+
 def _describe(exc: requests.RequestException) -> str:
     import requests
 
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "the server's certificate could not be verified"
     if isinstance(exc, requests.exceptions.Timeout):
         return "the server did not answer in time"
     if isinstance(exc, requests.exceptions.ConnectionError):

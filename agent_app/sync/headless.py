@@ -8,7 +8,7 @@ from pathlib import Path
 
 from agent_app.settings import load_settings
 from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
-from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError
+from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError, TlsError
 from agent_app.sync.credentials import TokenStore
 from agent_app.sync.engine import SyncEngine, SyncGapError, SyncProgress, SyncReport
 
@@ -53,6 +53,11 @@ def run_sync(data_dir: Path, server_url: str | None, *, once: bool,
                 for mutation_id, reason in report.rejected:
                     print(f"rejected mutation {mutation_id}: {reason}", file=sys.stderr)
                 status = 0
+            except TlsError as exc:
+                # Not "offline": the network works, the server is not trusted; IT must act.
+                print(f"cannot trust the server {url}: {exc}; local changes are kept",
+                      file=sys.stderr)
+                status = 1
             except ServerUnreachableError as exc:
                 print(f"offline: {exc}; local changes are kept", file=sys.stderr)
                 status = 1

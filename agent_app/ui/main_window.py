@@ -27,7 +27,13 @@ from agent_app.core.enums import Role
 from agent_app.diagnostics import export_diagnostics
 from agent_app.logging_setup import current_log_dir
 from agent_app.storage.database import Database
-from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError, SignedIn
+from agent_app.sync.client import (
+    ApiError,
+    CentralClient,
+    ServerUnreachableError,
+    SignedIn,
+    TlsError,
+)
 from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.callback.screen import CallbackScreen
@@ -323,7 +329,14 @@ class MainWindow(QMainWindow):
     def _sync_failed(self, exc: BaseException) -> None:
         self.syncing = False
         self._refresh_sync_status()
-        if isinstance(exc, ServerUnreachableError):
+        if isinstance(exc, TlsError):
+            # Shown as offline too, but a network coming back will not cure it: say so.
+            self._show_connectivity(False)
+            self.statusBar().showMessage(
+                self.tr("The server could not be verified as genuine, so nothing is sent; "
+                        "changes are kept. Ask IT to check the server's certificate and the "
+                        "CA bundle (ca_bundle). Details: %1").replace("%1", str(exc)))
+        elif isinstance(exc, ServerUnreachableError):
             self._show_connectivity(False)
         elif isinstance(exc, ApiError) and exc.status == 401:
             self.statusBar().showMessage(

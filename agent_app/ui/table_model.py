@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
+from agent_app.ui.widgets import plain_tooltip
+
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -45,4 +47,7 @@ class RowsTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        return self.cell(self._rows[index.row()], index.column(), role)
+        value = self.cell(self._rows[index.row()], index.column(), role)
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str):
+            return plain_tooltip(value)  # cells quote replies and reasons, never markup
+        return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -25,6 +27,13 @@ class FieldError(QLabel):
 
     def clear_message(self) -> None:
         self.show_message("")
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip showing `text` literally. Qt renders a tooltip as rich text whenever it looks
+    like markup (`<b>…`, `&lt;`), and replies, reasons and titles come from data; escaped, it
+    also wraps, which a long reply needs."""
+    return f'<p style="white-space:pre-wrap">{html.escape(text, quote=False)}</p>' if text else ""
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:

@@ -936,6 +936,10 @@
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
+        <source>The server could not be verified as genuine, so nothing was sent. This is not a network fault: ask IT to check the server&apos;s certificate and the CA bundle (ca_bundle). Details: %1</source>
+        <translation>无法确认服务器的真实身份，未发送任何数据。这不是网络故障：请联系IT人员检查服务器证书和CA证书包（ca_bundle）。详情：%1</translation>
+    </message>
+    <message>
         <source>Cannot reach the server: %1</source>
         <translation>无法连接服务器：%1</translation>
     </message>
@@ -1083,6 +1087,10 @@
     <message>
         <source>%1 change(s) refused by the server: %2</source>
         <translation>服务器拒绝了 %1 项更改：%2</translation>
+    </message>
+    <message>
+        <source>The server could not be verified as genuine, so nothing is sent; changes are kept. Ask IT to check the server&apos;s certificate and the CA bundle (ca_bundle). Details: %1</source>
+        <translation>无法确认服务器的真实身份，因此不发送任何数据；更改已保留。请联系IT人员检查服务器证书和CA证书包（ca_bundle）。详情：%1</translation>
     </message>
     <message>
         <source>Your sign-in has expired: changes are kept; sign in again to send them.</source>
@@ -1250,6 +1258,10 @@
     <message>
         <source>Satisfaction per unit (%)</source>
         <translation>各单位满意率（%）</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>工单数</translation>
     </message>
     <message>
         <source>Result</source>

@@ -329,6 +329,7 @@ class IntakeScreen(QWidget):
         box.setStyleSheet("QFrame#restore_draft { background: #eaf2fb; "
                           "border: 1px solid #5dade2; }")
         self.restore_text = plain_label()
+        self.restore_text.setWordWrap(True)  # it quotes the draft's caller, of any length
         restore = QPushButton(self.tr("Restore"))
         restore.setObjectName("restore_button")
         discard = QPushButton(self.tr("Discard"))

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.search import KbHit
+from agent_app.ui.widgets import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -83,5 +84,7 @@ class KbResultsModel(QAbstractListModel):
         if role == META_ROLE:
             return article_facts(hit.unit, hit.category, hit.updated_at)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{hit.title}\n{article_facts(hit.unit, hit.category, hit.updated_at)}"
+            text = f"{hit.title}\n{article_facts(hit.unit, hit.category, hit.updated_at)}"
+            # Titles and units are data: a tooltip would render their markup.
+            return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None

@@ -26,6 +26,7 @@ from agent_app.sync.client import (
     LoginResult,
     ServerUnreachableError,
     SignedIn,
+    TlsError,
     UserProfile,
 )
 from agent_app.sync.credentials import TokenStore
@@ -131,6 +132,14 @@ class LoginDialog(QDialog):
             self.password_error.show_message(self.tr("Wrong user name or password."))
             self.password_edit.selectAll()
             self.password_edit.setFocus()
+        elif isinstance(exc, TlsError):
+            # Not a network fault, and nothing the operator should work around: IT must act.
+            self.server_error.show_message(
+                self.tr("The server could not be verified as genuine, so nothing was sent. "
+                        "This is not a network fault: ask IT to check the server's "
+                        "certificate and the CA bundle (ca_bundle). Details: %1")
+                .replace("%1", str(exc)))
+            self.offline_button.setVisible(self._can_work_offline(server, username))
         elif isinstance(exc, ServerUnreachableError):
             self.server_error.show_message(
                 self.tr("Cannot reach the server: %1").replace("%1", str(exc)))
