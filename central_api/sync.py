@@ -25,6 +25,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import Field, StrictInt
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from agent_app.core.actions import CommandRefusedError, TicketCommand
@@ -293,12 +295,18 @@ def _locked_client(s: Session, client_id: str, user: User, after: int) -> SyncCl
     """The client's bookkeeping, locked; a client new to this epoch starts after the last id
     it declares acknowledged (0 for a new installation), so a gap before it is still caught."""
     # FOR UPDATE: a retried push racing the original waits here instead of applying twice.
-    client = s.scalar(select(SyncClient).where(SyncClient.client_id == client_id)
-                      .with_for_update())
+    locked = select(SyncClient).where(SyncClient.client_id == client_id).with_for_update()
+    client = s.scalar(locked)
     if client is None:
-        client = SyncClient(client_id=client_id, last_mutation_id=after, user_id=user.id)
-        s.add(client)
-    elif client.user_id != user.id:
+        # FOR UPDATE cannot lock a row nobody has written yet: a new client's retried first
+        # push raced the original into a duplicate key (a 500). The insert waits for the
+        # other one's commit and then does nothing; both go on from the one row.
+        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        s.execute(insert(SyncClient).values(client_id=client_id, last_mutation_id=after,
+                                            user_id=user.id)
+                  .on_conflict_do_nothing(index_elements=[SyncClient.client_id]))
+        client = s.scalars(locked.execution_options(populate_existing=True)).one()
+    if client.user_id != user.id:
         # A client id is one installation signed in by one user at a time; pushes from a
         # different user are refused rather than interleaved into its sequence.
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this client id belongs to another user")

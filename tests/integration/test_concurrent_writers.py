@@ -1,8 +1,14 @@
-"""Writers of tickets on PostgreSQL never wait for each other in opposite orders (found by
-benchmarks/load.py, issue #10). A push applying several mutations held the version counter
-from its first one while it locked the ticket of the next; a unit acting on that ticket held
-it and then wanted the counter: PostgreSQL broke the deadlock by failing one of them (a 500).
-Every ticket writer now takes the counter before it locks any ticket."""
+"""Concurrent writers on PostgreSQL, as 200 clients at once make them (found by
+benchmarks/load.py, issue #10).
+
+- Ticket writers never wait for each other in opposite orders. A push applying several
+  mutations held the version counter from its first one while it locked the ticket of the
+  next; a unit acting on that ticket held it and then wanted the counter: PostgreSQL broke the
+  deadlock by failing one of them (a 500). Every ticket writer now takes the counter first.
+- A new client's first push, retried while the original is still running, is acknowledged:
+  neither could lock the client's row, which did not exist yet, and the later one failed on
+  the duplicate key (a 500).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agent_app.core.actions import TicketCommand
 from agent_app.core.enums import Role, TicketStatus
@@ -84,4 +90,40 @@ def test_a_push_and_a_units_action_on_the_same_ticket_both_go_through(postgres_c
         shared = s.get(TicketRecord, "SHARED-1")
         assert shared is not None and shared.status == TicketStatus.ACCEPTED.value
         assert "来电人催办" in shared.data  # the note is there too
+    app.state.engine.dispose()
+
+
+def test_a_retried_first_push_racing_the_original_is_acknowledged(postgres_cluster):
+    app = create_app(postgres_cluster.create_database(), seed_demo_users=True)
+    sessions = app.state.sessions
+    create = sync.Mutation(mutation_id=1, op="ticket.create", entity_id="FIRST-1",
+                           args=ticket_to_dict(make_ticket("FIRST-1")))
+    outcome: dict[str, Any] = {}
+    with sessions() as original:
+        operator = original.scalar(select(User).where(User.username == "op01"))
+        assert operator is not None
+        # The original push, up to its commit: the new client's row and the ticket written.
+        client = sync._locked_client(original, "new-client-1", operator, 0)
+        assert sync._apply(original, create, operator).status == "applied"
+        client.last_mutation_id = 1
+        original.flush()
+
+        def retry() -> None:  # the client timed out waiting and sends the batch again
+            try:
+                with sessions() as s:
+                    outcome["retry"] = sync.push(sync.PushRequest(
+                        client_id="new-client-1", mutations=[create]), s, s.merge(operator))
+            except Exception as exc:
+                outcome["retry"] = exc
+
+        retrying = threading.Thread(target=retry)
+        retrying.start()
+        time.sleep(1.0)  # the retry is waiting for the original now
+        original.commit()
+    retrying.join(30)
+
+    assert not isinstance(outcome["retry"], Exception), outcome["retry"]
+    assert [ack.status for ack in outcome["retry"].acks] == ["duplicate"]
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(TicketRecord)) == 1
     app.state.engine.dispose()
