@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.responses import Response
 from pydantic import Field, StrictInt
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -329,7 +330,7 @@ def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
 def pull(s: SessionDep,
          since: int = Query(0, ge=0, le=MAX_VERSION), limit: int = Query(500, ge=1, le=MAX_PAGE),
          epoch: str | None = Query(None, max_length=36),
-         _user: User = require_roles("GET", "/sync/pull")) -> PullResponse:
+         _user: User = require_roles("GET", "/sync/pull")) -> Response:
     server_epoch = current_epoch(s)
     if epoch is not None and epoch != server_epoch:
         # Restored from a backup (or a different server): the client's cursor means nothing here.
@@ -339,11 +340,28 @@ def pull(s: SessionDep,
     if 0 < since < pull_floor(s):
         # Tombstones after this cursor were compacted away: deletions could be missed.
         raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")
-    rows = list(s.scalars(select(TicketRecord).where(TicketRecord.version > since)
-                          .order_by(TicketRecord.version).limit(limit + 1)))
+    rows = s.execute(select(TicketRecord.version, TicketRecord.id, TicketRecord.deleted,
+                            TicketRecord.data)
+                     .where(TicketRecord.version > since)
+                     .order_by(TicketRecord.version).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    changes = [Change(version=r.version, id=r.id, deleted=r.deleted,
-                      ticket=None if r.deleted else json.loads(r.data)) for r in rows]
-    return PullResponse(server_epoch=server_epoch, changes=changes,
-                        cursor=rows[-1].version if rows else since, more=more)
+    return Response(pull_page(server_epoch, rows, rows[-1].version if rows else since, more),
+                    media_type="application/json")
+
+
+def pull_page(server_epoch: str, rows: Sequence[tuple[int, str, bool, str]], cursor: int,
+              more: bool) -> str:
+    """A PullResponse as JSON, each ticket as it is stored (JSON already): every ticket goes to
+    every client, and parsing it to write it out again, once per client, was most of what a
+    server with 200 clients pulling spent its time on."""
+    changes = ",".join(
+        f'{{"version":{version},"id":{json.dumps(ticket_id)},"deleted":{_json(deleted)},'
+        f'"ticket":{"null" if deleted else data}}}'
+        for version, ticket_id, deleted, data in rows)
+    return (f'{{"server_epoch":{json.dumps(server_epoch)},"changes":[{changes}],'
+            f'"cursor":{cursor},"more":{_json(more)}}}')
+
+
+def _json(flag: bool) -> str:
+    return "true" if flag else "false"
