@@ -266,10 +266,6 @@ def push(body: PushRequest, s: SessionDep,
     last = client.last_mutation_id
     acks: list[Ack] = []
     gap_at: int | None = None
-    if any(mutation.mutation_id > last for mutation in body.mutations):
-        # Before the first mutation locks a ticket: the batch holds the counter from its
-        # first version to its commit (versions.lock_versions).
-        lock_versions(s)
     for mutation in body.mutations:
         if mutation.mutation_id <= last:
             acks.append(Ack(mutation_id=mutation.mutation_id, status="duplicate"))
