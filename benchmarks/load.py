@@ -1030,12 +1030,9 @@ def run(args: argparse.Namespace) -> LoadResult:
     users = accounts(args.clients, args.engine_clients)
     with tempfile.TemporaryDirectory(prefix="hotline-load-") as tmp:
         folder = Path(tmp)
-        cluster = None
-        db_url = args.database_url
-        if db_url is None:
-            cluster = start_cluster()
-            db_url = cluster.create_database()
+        cluster = None if args.database_url else start_cluster()
         try:
+            db_url = args.database_url if cluster is None else cluster.create_database()
             before = prepare_database(db_url, users)
             server = ServerProcess(db_url, args.server_workers, folder / "server.log")
             try:
