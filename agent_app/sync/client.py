@@ -178,13 +178,24 @@ class CentralClient:
             raise TlsError(f"the CA bundle {self.ca_bundle} (ca_bundle in the settings) does "
                            f"not exist; nothing was sent")
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        url = f"{self.base_url}{API_PREFIX}{path}"
         try:
             # `verify` on every request, not only on the session: requests lets
             # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment override the session's
             # value, which would silently drop the configured ca_bundle.
-            response = self.session.request(method, f"{self.base_url}{API_PREFIX}{path}",
-                                             headers=headers, timeout=self.timeout,
-                                             verify=self._verify, **kwargs)
+            try:
+                response = self.session.request(method, url, headers=headers,
+                                                 timeout=self.timeout, verify=self._verify,
+                                                 **kwargs)
+            except requests.exceptions.ConnectionError as exc:
+                if method not in _RESENDABLE or not _closed_under_us(exc):
+                    raise
+                # The server closed the kept-alive connection just as this request went out
+                # (servers drop idle ones after a few seconds): it never saw the request, and
+                # a request safe to repeat goes once more, on a new connection.
+                response = self.session.request(method, url, headers=headers,
+                                                 timeout=self.timeout, verify=self._verify,
+                                                 **kwargs)
         except requests.exceptions.SSLError as exc:
             raise TlsError(_describe_tls(exc, self.ca_bundle)) from exc
         except requests.RequestException as exc:
@@ -254,6 +265,17 @@ def _find_cause(exc: BaseException, kind: type[BaseException]) -> Any:
         pending += [current.__cause__, current.__context__, getattr(current, "reason", None),
                     *current.args]
     return None
+
+
+# Methods HTTP defines as idempotent: sending one twice does no more than sending it once.
+_RESENDABLE = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+def _closed_under_us(exc: BaseException) -> bool:
+    """The connection was closed or reset by the other side (http.client's RemoteDisconnected
+    is a ConnectionResetError), not refused and not timed out."""
+    return any(_find_cause(exc, kind) is not None
+               for kind in (ConnectionResetError, BrokenPipeError))
 
 
 def _describe(exc: requests.RequestException) -> str:
