@@ -66,9 +66,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this folder would come first on sys.path and benchmarks/queue.py would
-# shadow the standard library's queue (concurrent.futures and psycopg import it), so this
-# comes before every other import.
+# Run as a script, this folder comes first on sys.path: a module here named like one of the
+# standard library's (benchmarks/queue.py once shadowed `queue`, which concurrent.futures and
+# psycopg import) would break the imports below, so the folder is taken off before them.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 

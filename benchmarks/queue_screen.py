@@ -13,7 +13,7 @@ redos as the demo generator makes them), copied with new ids up to the count ask
 - refresh: background time to take in a sync's worth of changed tickets.
 - memory: resident set size at the end. Budget ≤ 300 MB.
 
-    python benchmarks/queue.py [--tickets 100000] [--db FILE]
+    python benchmarks/queue_screen.py [--tickets 100000] [--db FILE]
 
 The cache is filled by a child process, so the resident memory measured is the queue's, not
 the filler's garbage; --db keeps (or reuses) the filled cache in FILE.
@@ -180,7 +180,8 @@ def measure(path: Path, tickets: int) -> None:
                 lambda c=column, o=order: header.setSortIndicator(c, o))
 
     # A sync's worth of changes: notes on 200 tickets, then the screen takes them in.
-    ids = [screen.model.row_at(n).id for n in range(0, 20_000, 100)]
+    rows = screen.model.rowCount()
+    ids = [screen.model.row_at(n).id for n in range(0, rows, max(1, rows // 200))][:200]
     ops.perform_ticket_commands(db, [
         TicketCommand(ticket_id, SideEvent.NOTE, DEMO_NOW, "op01", {"text": "补充"})
         for ticket_id in ids])
