@@ -18,6 +18,18 @@ def report_json(report: MonthlyReport) -> str:
     return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
+# A text cell starting with one of these is a formula to a spreadsheet that opens the CSV.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> object:
+    """Names come from data: a leading apostrophe keeps "=HYPERLINK(...)" a name in Excel
+    (which hides the apostrophe), as OWASP advises against CSV injection. Numbers pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def report_csv(report: MonthlyReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -25,5 +37,5 @@ def report_csv(report: MonthlyReport) -> str:
     for unit in report.units:
         values = {"month": str(report.month), **vars(unit)}
         # Empty, not "None", where a rate has no denominator or a unit is not ranked.
-        writer.writerow("" if values[c] is None else values[c] for c in CSV_COLUMNS)
+        writer.writerow("" if values[c] is None else csv_text(values[c]) for c in CSV_COLUMNS)
     return out.getvalue()

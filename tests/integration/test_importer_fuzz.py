@@ -13,6 +13,7 @@ exit codes and stderr of malformed UTF-8 and a line of megabytes."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import re
@@ -579,6 +580,16 @@ def test_hostile_names_reach_the_workbook_as_plain_text(tmp_path: Path) -> None:
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]  # no formulas
     shown = {cell.value for cell in cells}
     assert {"=HYPERLINK(\"http://x\",\"y\")", "<img src=x>局", "=1+1"} <= shown
+
+    # The CSV: a spreadsheet opening it takes a leading "=" as a formula, so such names are
+    # written with the apostrophe that keeps them text (and that Excel does not show).
+    table = tmp_path / "report.csv"
+    code, _, err = run_quietly(lambda: run_report(tmp_path, str(MONTH), source=source,
+                                                  output=table, now=NOW))
+    assert code == 0, err
+    units = {row["unit"] for row in csv.DictReader(table.open(encoding="utf-8-sig"))}
+    assert {"'=HYPERLINK(\"http://x\",\"y\")", "<img src=x>局"} <= units
+    assert not [unit for unit in units if unit.startswith(("=", "+", "-", "@"))]
 
 
 def test_control_characters_from_the_cache_do_not_stop_the_workbook(tmp_path: Path) -> None:
