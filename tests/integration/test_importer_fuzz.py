@@ -19,8 +19,6 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -47,9 +45,9 @@ from agent_app.search.model import MAX_ID, MAX_LABEL, MAX_TITLE, KbArticle
 from agent_app.search.searcher import KbSearcher
 from agent_app.storage.database import DB_FILENAME, open_database
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow
+from tests.cli import agent_app
 from tests.report_history import TicketHistory, cst
 
-ROOT = Path(__file__).resolve().parents[2]
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
@@ -606,14 +604,6 @@ def test_control_characters_from_the_cache_do_not_stop_the_workbook(tmp_path: Pa
 
 
 # The real command: exit codes and stderr ---------------------------------------------------
-
-
-def agent_app(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "agent_app", *args], input=stdin,
-                            capture_output=True, cwd=ROOT, timeout=180)
-    return subprocess.CompletedProcess(result.args, result.returncode,
-                                       result.stdout.decode("utf-8"),
-                                       result.stderr.decode("utf-8"))
 
 
 HUGE = jsonl.MAX_LINE_BYTES + 1024  # the real cap, in the real command

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 from agent_app.storage import ops
 from agent_app.storage.database import DB_FILENAME, open_database
+from tests.cli import agent_app
 from tests.report_history import TicketHistory, cst
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def agent_app(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "agent_app", *args], input=stdin,
-                            capture_output=True, cwd=ROOT, timeout=180)
-    return subprocess.CompletedProcess(result.args, result.returncode,
-                                       result.stdout.decode("utf-8"),
-                                       result.stderr.decode("utf-8"))
 
 
 def february_histories() -> list[TicketHistory]:
