@@ -8,6 +8,7 @@ caller is already masked when confidential, so no list can show what it must not
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -128,7 +129,7 @@ class QueueIndex:
     context: QueueContext
     search: list[str]
     views: dict[SavedView, bytearray]
-    keys: dict[Column, list[Any]]
+    keys: dict[Column, Sequence[int]]
 
 
 def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
@@ -188,30 +189,33 @@ _RANKS: dict[Column, dict[str, int]] = {Column.STATUS: _STATUS_RANK,
                                          Column.SUPERVISION: _LEVEL_RANK}
 
 
-def sort_keys(rows: Sequence[QueueRow]) -> dict[Column, list[Any]]:
+def sort_keys(rows: Sequence[QueueRow]) -> dict[Column, Sequence[int]]:
     """For each column, the key every row sorts by; built with the index, off the GUI thread,
-    so a header click only sorts. Columns with few distinct values sort by small ints (their
-    rank), the caller, which is Chinese text, by its UTF-8 bytes (same order as the text,
-    compared with memcmp): Python compares both far faster than wide strings."""
-    keys: dict[Column, list[Any]] = {}
+    so a header click only sorts. Every key is a small int: the workflow's (or the ladder's)
+    rank, or the value's rank among the column's values. Python compares ints twice as fast
+    as text, and an array of them takes no more memory than a list of the strings."""
+    keys: dict[Column, Sequence[int]] = {}
     for column, field_index in _FIELD.items():
         if column is Column.REMAINING:
             continue
         if column in _RANKS:
             rank = _RANKS[column]
             keys[column] = [rank.get(row[field_index], -1) for row in rows]
-        elif column in (Column.CATEGORY, Column.UNIT, Column.SYNC):
-            values = [row[field_index] for row in rows]
-            ranks = {value: n for n, value in enumerate(sorted(set(values)))}
-            keys[column] = [ranks[value] for value in values]
-        elif column is Column.CALLER:
-            keys[column] = [row.caller.encode() for row in rows]
-        elif column is Column.DEADLINE:
-            keys[column] = [row.deadline or _NO_DEADLINE for row in rows]
-        else:
+        elif column is Column.REDO:
             keys[column] = [row[field_index] for row in rows]
+        elif column is Column.DEADLINE:
+            keys[column] = _ranks([row.deadline or _NO_DEADLINE for row in rows])
+        else:
+            # Text (ids, times in their fixed-width stored form, callers, names): the rank
+            # keeps the text's order; Chinese sorts by code point, as it did before.
+            keys[column] = _ranks([row[field_index] for row in rows])
     keys[Column.REMAINING] = keys[Column.DEADLINE]  # time left runs with the deadline
     return keys
+
+
+def _ranks(values: list[Any]) -> array[int]:
+    order = {value: n for n, value in enumerate(sorted(set(values)))}
+    return array("l", [order[value] for value in values])
 
 
 def sort_order(index: QueueIndex, column: Column, descending: bool) -> list[int]:
