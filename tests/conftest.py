@@ -30,9 +30,20 @@ def postgres_cluster() -> Iterator[object]:
     cluster.stop()
 
 
+def _database_url(request: pytest.FixtureRequest, folder: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{folder / 'central.db'}"
+    return request.getfixturevalue("postgres_cluster").create_database()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh central-API database of each kind the server supports."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'central.db'}"
-    return request.getfixturevalue("postgres_cluster").create_database()
+    return _database_url(request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_server_db_url(request: pytest.FixtureRequest,
+                         tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The same, shared by a module's tests (for servers that are slow to fill)."""
+    return _database_url(request, tmp_path_factory.mktemp("central"))

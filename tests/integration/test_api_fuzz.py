@@ -51,13 +51,9 @@ def pool_tickets() -> list[dict[str, Any]]:
             for n, ticket_id in enumerate(TICKET_POOL)]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[EmbeddedServer]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'central.db'}"
-    else:
-        url = request.getfixturevalue("postgres_cluster").create_database()
+@pytest.fixture(scope="module")
+def server(module_server_db_url: str) -> Iterator[EmbeddedServer]:
+    url = module_server_db_url
     embedded = start_embedded(url, seed_demo_users=True, demo_tickets=pool_tickets())
     yield embedded
     embedded.stop()

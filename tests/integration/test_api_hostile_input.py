@@ -24,13 +24,9 @@ TIMEOUT = 10
 UNIT = "市城市管理局"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[EmbeddedServer]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'central.db'}"
-    else:
-        url = request.getfixturevalue("postgres_cluster").create_database()
+@pytest.fixture(scope="module")
+def server(module_server_db_url: str) -> Iterator[EmbeddedServer]:
+    url = module_server_db_url
     dispatched = replace(make_ticket("OPEN-1"), status=TicketStatus.DISPATCHED, unit=UNIT)
     embedded = start_embedded(url, seed_demo_users=True,
                               demo_tickets=[ticket_to_dict(dispatched)])

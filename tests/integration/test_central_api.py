@@ -34,13 +34,9 @@ BODIES = {
 }
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('central') / 'central.db'}"
-    else:
-        url = request.getfixturevalue("postgres_cluster").create_database()
-    embedded = start_embedded(url, seed_demo_users=True)
+@pytest.fixture(scope="module")
+def server(module_server_db_url):
+    embedded = start_embedded(module_server_db_url, seed_demo_users=True)
     yield embedded
     embedded.stop()
 
