@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.core.actions import (
+    CommandRefusedError,
     TicketCommand,
     apply_command,
     authorise,
@@ -27,8 +28,9 @@ from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticke
 from agent_app.core.lifecycle import Action
 from agent_app.core.models import Ticket
 from agent_app.core.reference import DOCUMENTS
+from agent_app.core.wire import MAX_EVENTS_PER_TICKET, MAX_TICKET_BYTES, W_EVENT_ID, W_TOO_BIG
 from agent_app.paths import resources_dir
-from central_api.models import CalendarOverrideRow, TicketRecord
+from central_api.models import CalendarOverrideRow, TicketEventId, TicketRecord
 from central_api.versions import lock_versions, next_version
 
 
@@ -81,10 +83,31 @@ def run_command(session: Session, record: TicketRecord, ticket: Ticket,
                            calendar=working_calendar(session))
     if len(result.events) == len(ticket.events):
         return result  # a replay: nothing new to store
-    record.data = json.dumps(ticket_to_dict(result), ensure_ascii=False)
-    record.status = result.status.value
-    record.unit = result.unit
+    store_ticket(session, record, result, new_event_ids=[command.event_id])
+    return result
+
+
+def claim_event_ids(session: Session, ticket_id: str, event_ids: list[str]) -> None:
+    """Record that these events are `ticket_id`'s; an id another ticket holds is refused."""
+    for event_id in event_ids:
+        owner = session.get(TicketEventId, event_id)
+        if owner is not None and owner.ticket_id != ticket_id:
+            raise CommandRefusedError(W_EVENT_ID)
+        if owner is None:
+            session.add(TicketEventId(event_id=event_id, ticket_id=ticket_id))
+
+
+def store_ticket(session: Session, record: TicketRecord, ticket: Ticket, *,
+                 new_event_ids: list[str]) -> None:
+    """Write a derived ticket to its (locked or new) record with a new version, within the
+    size limits: past them nothing more is added to the ticket."""
+    data = json.dumps(ticket_to_dict(ticket), ensure_ascii=False)
+    if len(ticket.events) > MAX_EVENTS_PER_TICKET or len(data.encode()) > MAX_TICKET_BYTES:
+        raise CommandRefusedError(W_TOO_BIG)
+    claim_event_ids(session, ticket.id, new_event_ids)
+    record.data = data
+    record.status = ticket.status.value
+    record.unit = ticket.unit
     record.version = next_version(session)
     record.updated_at = datetime.now(UTC)
-    return result
 

@@ -14,8 +14,11 @@ serving one database must agree, and a new epoch takes effect at once.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from fastapi import HTTPException, status
 from sqlalchemy import delete, select, update
@@ -26,6 +29,22 @@ from central_api.models import ServerMeta, SyncClient, VersionCounter
 log = logging.getLogger(__name__)
 
 EPOCH_KEY = "server_epoch"
+# The epoch the current one replaced, and when: what `ticket.recover` is checked against.
+REPLACED_KEY = "replaced_epoch"
+
+
+@dataclass(frozen=True)
+class ReplacedEpoch:
+    epoch: str
+    ended_at: datetime
+
+
+def replaced_epoch(session: Session) -> ReplacedEpoch | None:
+    value = session.scalar(select(ServerMeta.value).where(ServerMeta.key == REPLACED_KEY))
+    if not value:
+        return None
+    data = json.loads(value)
+    return ReplacedEpoch(data["epoch"], datetime.fromisoformat(data["ended_at"]))
 
 
 def current_epoch(session: Session) -> str:
@@ -49,12 +68,23 @@ def start_new_epoch(session: Session, *, replacing: str | None = None) -> str:
     stmt = update(ServerMeta).where(ServerMeta.key == EPOCH_KEY).values(value=new)
     if replacing is not None:
         stmt = stmt.where(ServerMeta.value == replacing)
+    old = current_epoch(session)
     if session.execute(stmt).rowcount:
+        _remember_replaced(session, old)
         session.execute(delete(SyncClient))
         log.warning("new server epoch %s (was %s): every client resyncs", new,
                     replacing or "unknown")
     session.commit()
     return current_epoch(session)
+
+
+def _remember_replaced(session: Session, old: str) -> None:
+    value = json.dumps({"epoch": old, "ended_at": datetime.now(UTC).isoformat()})
+    row = session.get(ServerMeta, REPLACED_KEY)
+    if row is None:
+        session.add(ServerMeta(key=REPLACED_KEY, value=value))
+    else:
+        row.value = value
 
 
 def gone_back_in_time(session: Session, epoch: str) -> HTTPException:

@@ -74,6 +74,8 @@ class TicketRecord(Base):
     version: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The installation that registered it (a recovery after a restore is checked against it).
+    created_by_client: Mapped[str | None] = mapped_column(String(36))
 
 
 class SyncClient(Base):
@@ -115,3 +117,13 @@ class KbFeedback(Base):
     text: Mapped[str] = mapped_column(Text)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TicketEventId(Base):
+    """Which ticket an event id belongs to: ids are made by clients, so the server checks
+    that an id is not already another ticket's (a copied id would make a replay look like
+    someone else's event)."""
+
+    __tablename__ = "ticket_event_ids"
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(40), index=True)

@@ -30,11 +30,45 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from agent_app.core.actions import CommandRefusedError, TicketCommand
-from agent_app.core.enums import Role, TicketStatus
-from agent_app.core.interchange import InterchangeError, event_from_dict, ticket_from_dict
-from agent_app.core.lifecycle import InvalidTransitionError, SideEvent, check_side_event
-from central_api.commands import UnknownTicketError, locked_ticket, run_command
+from agent_app.core.actions import (
+    CommandRefusedError,
+    TicketCommand,
+    apply_command,
+    authorise,
+    check_merge_target,
+)
+from agent_app.core.creation import (
+    intake_facts,
+    legacy_creation,
+    registered_ticket,
+    replay_history,
+)
+from agent_app.core.enums import Role
+from agent_app.core.i18n import translated
+from agent_app.core.interchange import InterchangeError, ticket_from_dict
+from agent_app.core.lifecycle import Action, SideEvent
+from agent_app.core.models import Ticket
+from agent_app.core.wire import (
+    LEGACY_TICKET_KEYS,
+    W_ENTITY,
+    W_EXISTS,
+    W_MALFORMED,
+    W_NO_TICKET,
+    W_NOT_LOST,
+    W_UNKNOWN_OP,
+    WireError,
+    check_command_shape,
+    check_event_id,
+    parse_intake,
+)
+from central_api.commands import (
+    UnknownTicketError,
+    deadline_policy,
+    locked_ticket,
+    run_command,
+    store_ticket,
+    working_calendar,
+)
 from central_api.deps import (
     API,
     MAX_VERSION,
@@ -44,12 +78,13 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
-from central_api.epochs import current_epoch, gone_back_in_time, newest_version
+from central_api.epochs import current_epoch, gone_back_in_time, newest_version, replaced_epoch
 from central_api.models import (
     KbArticle,
     KbFeedback,
     ServerMeta,
     SyncClient,
+    TicketEventId,
     TicketRecord,
     User,
 )
@@ -59,9 +94,7 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 500
 MAX_PAGE = 1000
-MAX_NOTE_CHARS = 2500
 MAX_FEEDBACK_CHARS = 1000
-MAX_UNIT_CHARS = 80  # the tickets.unit column
 
 
 class Mutation(RequestBody):
@@ -121,72 +154,128 @@ def pull_floor(session: Session) -> int:
 
 
 class RejectedError(Exception):
-    """The mutation is well-formed but cannot be applied; the client is told why."""
+    """The mutation cannot be applied; the client is told why, in Chinese (the reason is one
+    of core's fixed sentences, translated by the shipped translation)."""
+
+
+_CLIENT_OF_PUSH = "push_client_id"  # session.info: the client whose batch is being applied
+
+
+def mutation_client(session: Session) -> str | None:
+    return session.info.get(_CLIENT_OF_PUSH)
 
 
 router = APIRouter(prefix=API, responses=refusals(401, 403))
 
 
-def _create_ticket(session: Session, mutation: Mutation, _user: User) -> int:
+def _create_ticket(session: Session, mutation: Mutation, user: User) -> int:
+    """A ticket from the facts of a call, registered by the signed-in user. A client of the
+    previous protocol sends the whole ticket: it is taken apart into the same facts and the
+    commands that followed, each checked as if pushed on its own; nothing it claims about
+    status, events or actors is kept."""
     try:
-        ticket = ticket_from_dict(mutation.args)
-    except InterchangeError as exc:
-        raise RejectedError(f"invalid ticket: {exc}") from exc
-    if ticket.id != mutation.entity_id:
-        raise RejectedError("entity_id does not match the ticket id")
-    if ticket.unit is not None and (not isinstance(ticket.unit, str)
-                                    or len(ticket.unit) > MAX_UNIT_CHARS):
-        raise RejectedError(f"unit must be a name of at most {MAX_UNIT_CHARS} characters")
-    if session.get(TicketRecord, ticket.id) is not None:
-        raise RejectedError(f"ticket {ticket.id} already exists")
-    version = next_version(session)
-    session.add(TicketRecord(id=ticket.id, data=json.dumps(mutation.args, ensure_ascii=False),
-                             status=ticket.status.value, unit=ticket.unit, version=version,
-                             deleted=False, updated_at=datetime.now(UTC)))
-    return version
+        if LEGACY_TICKET_KEYS & mutation.args.keys():
+            facts, commands = legacy_creation(mutation.args)
+            for command in commands:
+                check_command_shape(command.to_dict(), now=datetime.now(UTC))
+        else:
+            facts, commands = parse_intake(mutation.args, now=datetime.now(UTC)), []
+    except WireError as exc:
+        raise RejectedError(exc.reason) from exc
+    if facts.id != mutation.entity_id:
+        raise RejectedError(W_ENTITY)
+    lock_versions(session)  # before the ticket's lock, as every ticket writer
+    existing = session.get(TicketRecord, facts.id)
+    if existing is not None:
+        if not existing.deleted and _first_event_id(existing) == facts.registered_event_id:
+            return existing.version  # the same creation again (another path, a retry)
+        raise RejectedError(W_EXISTS)
+    role = Role(user.role)
+    ticket = registered_ticket(facts, user.username)
+    try:
+        authorise(ticket, Action.REGISTER, role)
+        if facts.split_from is not None:
+            source = session.get(TicketRecord, facts.split_from)
+            if source is None or source.deleted:
+                raise RejectedError(W_NO_TICKET)
+        for command in commands:  # the previous protocol's answer, dispatch, merge or note
+            command = replace(command, actor=user.username)
+            authorise(ticket, command.kind, role)
+            if command.kind is Action.MERGE:
+                check_merge_target(ticket, _open_ticket(session, command.data.get("into")))
+            ticket = apply_command(ticket, command, policy=deadline_policy(),
+                                   calendar=working_calendar(session))
+        record = TicketRecord(id=ticket.id, deleted=False)
+        store_ticket(session, record, ticket, new_event_ids=[e.id for e in ticket.events])
+    except CommandRefusedError as exc:
+        raise RejectedError(exc.reason) from exc
+    record.created_by_client = mutation_client(session)
+    session.add(record)
+    return record.version
+
+
+def _first_event_id(record: TicketRecord) -> str | None:
+    events = json.loads(record.data).get("events") or [{}]
+    return events[0].get("id")
+
+
+def _open_ticket(session: Session, ticket_id: object) -> Ticket | None:
+    if not isinstance(ticket_id, str):
+        return None
+    try:
+        return locked_ticket(session, ticket_id)[1]
+    except UnknownTicketError:
+        return None
 
 
 def _recover_ticket(session: Session, mutation: Mutation, user: User) -> int:
-    """After a restore, clients send back the tickets the restored database lacks. The first
-    copy to arrive is stored as a new ticket would be; later ones (other clients held it too)
-    change nothing, and a ticket deleted since stays deleted: every client then pulls the
-    server's copy."""
+    """After a restore, clients send back the tickets the restored database lacks. Only a
+    ticket this server provably lost is taken: unknown here, registered before the current
+    epoch began, in the epoch the server replaced, by the user sending it back. Its history
+    is replayed through the lifecycle, so what is stored is derived, not claimed. Later copies
+    (other clients held it too) change nothing."""
+    args = mutation.args
+    ticket_args, lost_in = args.get("ticket"), args.get("lost_in_epoch")
+    if not isinstance(ticket_args, dict) or not isinstance(lost_in, str):
+        raise RejectedError(W_MALFORMED)
     record = session.get(TicketRecord, mutation.entity_id)
     if record is not None:
         return record.version
-    return _create_ticket(session, mutation, user)
+    replaced = replaced_epoch(session)
+    if replaced is None or replaced.epoch != lost_in:
+        raise RejectedError(W_NOT_LOST)
+    try:
+        claimed = ticket_from_dict(ticket_args)
+        if claimed.id != mutation.entity_id:
+            raise RejectedError(W_ENTITY)
+        if (not claimed.events or claimed.events[0].actor != user.username
+                or claimed.created_at >= replaced.ended_at):
+            raise RejectedError(W_NOT_LOST)
+        creation_steps_checked = intake_facts(claimed)  # the facts' schema, as a creation
+        check_event_id(creation_steps_checked.registered_event_id)
+        for event in claimed.events:
+            check_event_id(event.id)
+        ticket = replay_history(claimed, policy=deadline_policy(),
+                                calendar=working_calendar(session))
+        lock_versions(session)
+        record = TicketRecord(id=ticket.id, deleted=False)
+        store_ticket(session, record, ticket, new_event_ids=[e.id for e in ticket.events])
+    except (InterchangeError, WireError, CommandRefusedError) as exc:
+        raise RejectedError(getattr(exc, "reason", W_MALFORMED)) from exc
+    record.created_by_client = mutation_client(session)
+    session.add(record)
+    return record.version
 
 
 def _add_note(session: Session, mutation: Mutation, user: User) -> int:
-    """Insert-only: a note already on the ticket (a replay from another path) changes nothing."""
+    """The previous protocol's note: the same as a note command."""
     event = mutation.args.get("event")
     if not isinstance(event, dict) or event.get("kind") != "note":
-        raise RejectedError("a note needs an event of kind 'note'")
-    try:
-        note = event_from_dict(event)
-    except (InterchangeError, KeyError, TypeError, ValueError) as exc:
-        raise RejectedError(f"invalid note: {exc}") from exc
-    text = note.data.get("text")
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_NOTE_CHARS:
-        raise RejectedError(f"a note needs a text of 1 to {MAX_NOTE_CHARS} characters")
-    lock_versions(session)  # before the ticket's lock, as every ticket writer
-    record = session.scalar(select(TicketRecord).where(TicketRecord.id == mutation.entity_id)
-                            .with_for_update())
-    if record is None or record.deleted:
-        raise RejectedError(f"no ticket {mutation.entity_id}")
-    data = json.loads(record.data)
-    try:
-        check_side_event(TicketStatus(data["status"]), SideEvent.NOTE)
-    except InvalidTransitionError as exc:
-        raise RejectedError(str(exc)) from exc
-    if any(e.get("id") == note.id for e in data.get("events", ())):
-        return record.version
-    # Who wrote it is the signed-in user, whatever the client claims.
-    data.setdefault("events", []).append({**event, "actor": user.username})
-    record.data = json.dumps(data, ensure_ascii=False)
-    record.version = next_version(session)
-    record.updated_at = datetime.now(UTC)
-    return record.version
+        raise RejectedError(W_MALFORMED)
+    data = {k: v for k, v in event.items() if k not in ("id", "at", "kind", "actor")}
+    args = {"ticket_id": mutation.entity_id, "kind": SideEvent.NOTE.value,
+            "event_id": event.get("id"), "at": event.get("at"), "data": data}
+    return _ticket_action(session, mutation.model_copy(update={"args": args}), user)
 
 
 def _kb_feedback(session: Session, mutation: Mutation, user: User) -> int:
@@ -210,17 +299,18 @@ def _ticket_action(session: Session, mutation: Mutation, user: User) -> int:
     """A ticket command (agent_app/core/actions.py), re-checked here with the signed-in
     user's role; the event is recorded in that user's name, whatever the client claims."""
     try:
+        check_command_shape(mutation.args, now=datetime.now(UTC))
         command = TicketCommand.from_dict(mutation.args)
-    except CommandRefusedError as exc:
+    except (WireError, CommandRefusedError) as exc:
         raise RejectedError(exc.reason) from exc
     if command.ticket_id != mutation.entity_id:
-        raise RejectedError("entity_id does not match the ticket id")
+        raise RejectedError(W_ENTITY)
     try:
         record, ticket = locked_ticket(session, command.ticket_id)
         run_command(session, record, ticket, replace(command, actor=user.username),
                     Role(user.role))
     except UnknownTicketError:
-        raise RejectedError(f"no ticket {command.ticket_id}") from None
+        raise RejectedError(W_NO_TICKET) from None
     except CommandRefusedError as exc:
         raise RejectedError(exc.reason) from exc
     return record.version
@@ -246,6 +336,7 @@ def seed_tickets(session: Session, tickets: Sequence[Mapping[str, Any]]) -> int:
                                  status=ticket.status.value, unit=ticket.unit,
                                  version=next_version(session), deleted=False,
                                  updated_at=datetime.now(UTC)))
+        session.add_all(TicketEventId(event_id=e.id, ticket_id=ticket.id) for e in ticket.events)
     session.commit()
     return len(tickets)
 
@@ -264,6 +355,7 @@ def push(body: PushRequest, s: SessionDep,
         log.warning("%s has seen more than this database holds", user.username)
         raise gone_back_in_time(s, epoch)
     last = client.last_mutation_id
+    s.info[_CLIENT_OF_PUSH] = body.client_id
     acks: list[Ack] = []
     gap_at: int | None = None
     for mutation in body.mutations:
@@ -315,10 +407,11 @@ def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
     operation = OPERATIONS.get(mutation.op)
     try:
         if operation is None:
-            raise RejectedError(f"unknown operation {mutation.op!r}")
+            raise RejectedError(W_UNKNOWN_OP)
         version = operation(s, mutation, user)
     except RejectedError as exc:
-        return Ack(mutation_id=mutation.mutation_id, status="rejected", reason=str(exc))
+        return Ack(mutation_id=mutation.mutation_id, status="rejected",
+                   reason=translated(str(exc)))
     return Ack(mutation_id=mutation.mutation_id, status="applied", version=version)
 
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from agent_app.core.calendar import CHINA_TZ
+from agent_app.core.deadlines import DeadlinePolicy
 from agent_app.core.enums import AppealType, Channel, TicketStatus, Urgency
 from agent_app.core.models import Caller, CategoryPath, LocationPath, Ticket, TicketEvent
 
@@ -26,6 +27,30 @@ def make_ticket(ticket_id: str = "T-0001", *, status: TicketStatus = TicketStatu
         address="五一路市41中门口",
         content="校门口两侧路灯长期不亮，晚上接孩子很不安全。",
         demand="希望尽快修复路灯",
-        events=[TicketEvent(str(uuid.uuid4()), created + timedelta(seconds=n), "registered",
-                            "op01") for n in range(events)],
+        # The first event registers it; further ones are notes, as an intake can add.
+        events=[TicketEvent(str(uuid.uuid4()), created, "registered", "op01"),
+                *(TicketEvent(str(uuid.uuid4()), created + timedelta(seconds=n), "note", "op01",
+                              {"text": f"补充说明 {n}"}) for n in range(1, events))],
     )
+
+
+def dispatched(ticket: Ticket, unit: str, *, at: datetime | None = None) -> Ticket:
+    """The ticket after the operator dispatched it to `unit` on the call: the dispatch is a
+    command, so the deadline comes from the shipped policy as on the server."""
+    from agent_app.core.actions import TicketCommand, apply_command
+    from agent_app.core.calendar import WorkingCalendar
+    from agent_app.core.lifecycle import Action
+
+    command = TicketCommand(ticket.id, Action.DISPATCH, at or ticket.created_at, "op01",
+                            {"unit": unit})
+    return apply_command(ticket, command, policy=shipped_policy(), calendar=WorkingCalendar())
+
+
+def shipped_policy() -> DeadlinePolicy:
+    import json
+
+    from agent_app.core.reference import DOCUMENTS
+    from agent_app.paths import resources_dir
+
+    path = resources_dir() / "catalogues" / DOCUMENTS["deadline_policy"]
+    return DeadlinePolicy.from_dict(json.loads(path.read_text(encoding="utf-8")))

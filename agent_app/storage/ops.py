@@ -18,6 +18,7 @@ from agent_app.core.actions import (
     check_merge_target,
     split_off,
 )
+from agent_app.core.creation import creation_steps, event_command
 from agent_app.core.enums import TicketStatus
 from agent_app.core.intake import (
     IntakeState,
@@ -25,34 +26,46 @@ from agent_app.core.intake import (
     follow_up_note,
     merged_ticket,
 )
-from agent_app.core.interchange import event_to_dict, ticket_from_dict
+from agent_app.core.interchange import ticket_from_dict
 from agent_app.core.lifecycle import OPEN_STATES, Action, InvalidTransitionError, SideEvent
 from agent_app.core.models import Ticket, TicketEvent
 from agent_app.core.reference import ReferenceData
+from agent_app.core.wire import check_command_shape
 from agent_app.storage.database import Database
 from agent_app.storage.reference import load_reference
-from agent_app.storage.repositories import ticket_payload
 from agent_app.storage.schema import SyncState
 from agent_app.storage.uow import UnitOfWork
 
 OP_TICKET_CREATE = "ticket.create"
-OP_TICKET_NOTE = "ticket.note"
 # After a server restore: a ticket the restored server lacks, sent back whole (sync engine).
 OP_TICKET_RECOVER = "ticket.recover"
 
 
 def register_ticket(db: Database, ticket: Ticket, *, draft_id: str | None = None) -> int:
-    """Save a new ticket and its outbox mutation atomically; discard the draft it came from.
+    """Save a new ticket from intake with its outbox mutations atomically — its facts, then
+    one command per step taken on the call (core/creation.py) — and discard the draft it came
+    from. Raises WireError for a ticket the server's schema would refuse.
 
-    Returns the mutation id the sync engine will push.
+    Returns the last mutation id the sync engine will push.
     """
     with db.unit_of_work() as uow:
-        uow.tickets.add(ticket, sync_state=SyncState.UNSENT)
-        mutation = uow.outbox.add(OP_TICKET_CREATE, ticket.id, ticket_payload(ticket))
+        mutation_id = _queue_creation(uow, ticket)
         if draft_id is not None:
             uow.drafts.discard(draft_id)
         uow.commit()
-        return mutation.mutation_id
+        return mutation_id
+
+
+def _queue_creation(uow: UnitOfWork, ticket: Ticket) -> int:
+    facts, commands = creation_steps(ticket)
+    for command in commands:
+        check_command_shape(command.to_dict())
+    uow.tickets.add(ticket, sync_state=SyncState.UNSENT)
+    mutation = uow.outbox.add(OP_TICKET_CREATE, ticket.id, facts.to_dict())
+    for command in commands:
+        mutation = uow.outbox.add(OP_TICKET_ACTION, ticket.id, command.to_dict())
+    uow.session.flush()  # the mutation id is the database's
+    return mutation.mutation_id
 
 
 def add_call_as_follow_up(db: Database, state: IntakeState, target_id: str, *, actor: str,
@@ -74,8 +87,7 @@ def merge_call_into(db: Database, state: IntakeState, target_id: str, *, actor: 
     mutations in one transaction. Returns the merged ticket's id."""
     merged = merged_ticket(state, target_id, actor=actor, now=now)
     with db.unit_of_work() as uow:
-        uow.tickets.add(merged, sync_state=SyncState.UNSENT)
-        uow.outbox.add(OP_TICKET_CREATE, merged.id, ticket_payload(merged))
+        _queue_creation(uow, merged)
         _add_note(uow, target_id, follow_up_note(state, merged.id, actor=actor, now=now))
         if draft_id is not None:
             uow.drafts.discard(draft_id)
@@ -90,8 +102,11 @@ def _add_note(uow: UnitOfWork, ticket_id: str, note: TicketEvent) -> None:
     if ticket.status not in OPEN_STATES:
         # The repeat check ran a moment ago; the ticket may have closed since (a sync).
         raise InvalidTransitionError(ticket.status, SideEvent.NOTE)
+    command = event_command(ticket_id, note)
+    check_command_shape(command.to_dict())
     uow.tickets.add_event(ticket_id, note)
-    uow.outbox.add(OP_TICKET_NOTE, ticket_id, {"event": event_to_dict(note)})
+    uow.outbox.add(OP_TICKET_ACTION, ticket_id, command.to_dict(),
+                   base_version=uow.tickets.server_version(ticket_id))
 
 
 def import_synced_tickets(db: Database, records: Iterable[Mapping[str, Any]]) -> int:
@@ -209,8 +224,7 @@ def split_ticket(db: Database, source_id: str, *, new_id: str, content: str, dem
             raise LookupError(f"no ticket {source_id} in the local cache")
         part = split_off(source, new_id=new_id, content=content, demand=demand, at=now,
                          actor=actor)
-        uow.tickets.add(part, sync_state=SyncState.UNSENT)
-        uow.outbox.add(OP_TICKET_CREATE, part.id, ticket_payload(part))
+        _queue_creation(uow, part)
         _queue_command(uow, TicketCommand(source_id, FollowUp.SPLIT, now, actor,
                                           {"to": part.id, "reason": reason}), reference)
         uow.commit()
@@ -224,6 +238,7 @@ def _queue_command(uow: UnitOfWork, command: TicketCommand, reference: Reference
         raise LookupError(f"no ticket {command.ticket_id} in the local cache")
     if command.kind is Action.MERGE:
         check_merge_target(ticket, uow.tickets.get(str(command.data.get("into", ""))))
+    check_command_shape(command.to_dict())
     result = apply_command(ticket, command, policy=reference.policy,
                            calendar=reference.calendar)
     if len(result.events) == len(ticket.events):

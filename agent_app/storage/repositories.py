@@ -81,16 +81,21 @@ class TicketRepository:
             self._session.execute(insert(TicketEventRow), events)
 
     def store_from_server(self, ticket: Ticket, version: int) -> None:
-        """Server wins for scalar fields; events are insert-only, so local ones are kept."""
+        """The server is the record: its fields, and its copy of every event it has (it
+        derives them, with the signed-in user as actor); local events it does not have yet
+        are kept (insert-only)."""
         if self._session.get(TicketRow, ticket.id) is None:
             self.add(ticket, sync_state=SyncState.SYNCED, server_version=version)
             return
-        self.update(ticket, sync_state=SyncState.SYNCED, server_version=version)
+        known = self.update(ticket, sync_state=SyncState.SYNCED, server_version=version)
+        recorded = [_event_values(ticket.id, e) for e in ticket.events if e.id in known]
+        if recorded:
+            self._session.execute(update(TicketEventRow), recorded)
 
     def update(self, ticket: Ticket, *, sync_state: SyncState,
-               server_version: int | None = None) -> None:
+               server_version: int | None = None) -> set[str]:
         """An existing ticket's fields replaced, and those of its events not stored yet added
-        (events are insert-only)."""
+        (events are insert-only). Returns the ids of the events it already had."""
         row = self._session.get(TicketRow, ticket.id)
         if row is None:
             raise LookupError(f"no ticket {ticket.id} in the local cache")
@@ -103,6 +108,7 @@ class TicketRepository:
         row.updated_at = _now()
         if server_version is not None:
             row.server_version = server_version
+        return known
 
     def server_version(self, ticket_id: str) -> int | None:
         return self._session.scalar(select(TicketRow.server_version)

@@ -27,7 +27,6 @@ from agent_app.search import apply_article_changes
 from agent_app.storage.database import Database
 from agent_app.storage.ops import OP_TICKET_ACTION, OP_TICKET_CREATE, OP_TICKET_RECOVER
 from agent_app.storage.reference import load_reference
-from agent_app.storage.repositories import ticket_payload
 from agent_app.storage.schema import SyncState
 from agent_app.storage.uow import UnitOfWork
 from agent_app.sync.client import ApiError, CentralClient
@@ -42,6 +41,8 @@ LAST_SYNC_KEY = "last_sync_at"
 ACKED_KEY = "acked_through"
 # Set while the full pull after a server restore runs; at its end, what it lacks goes back.
 RECOVERING_KEY = "recovering"
+# The epoch the restored server replaced: recoveries name it, and the server checks it.
+LOST_EPOCH_KEY = "lost_epoch"
 # KB articles have a cursor and epoch of their own: a ticket resync must not hide that the
 # article cursor is stale too.
 KB_CURSOR_KEY = "kb_cursor"
@@ -261,6 +262,8 @@ class SyncEngine:
             if restored:
                 uow.tickets.forget_server_versions()
                 uow.meta.set(RECOVERING_KEY, "1")
+                if known_epoch:
+                    uow.meta.set(LOST_EPOCH_KEY, known_epoch)
             else:
                 dropped = uow.tickets.delete_synced()
                 log.warning("cursor too old: dropped %d synced tickets", dropped)
@@ -274,10 +277,13 @@ class SyncEngine:
 
     def _send_back_what_a_restore_lost(self, report: SyncReport) -> None:
         """At the end of the full pull after a restore: our tickets the server did not send
-        are ones it lost. Each goes back whole, unless its creation is still waiting to go."""
+        are ones it lost. Each one the signed-in user registered goes back whole (the server
+        takes a recovery from no one else), unless its creation is still waiting to go."""
         with self.db.unit_of_work() as uow:
             if not uow.meta.get(RECOVERING_KEY):
                 return
+        me = str(self.client.get("/auth/me").get("username", ""))
+        with self.db.unit_of_work() as uow:
             missing = uow.tickets.unconfirmed_ids()
             waiting = uow.outbox.pending_entities(missing,
                                                   ops=(OP_TICKET_CREATE, OP_TICKET_RECOVER))
@@ -285,7 +291,13 @@ class SyncEngine:
                 ticket = uow.tickets.get(ticket_id)
                 if ticket is None or ticket_id in waiting:
                     continue
-                uow.outbox.add(OP_TICKET_RECOVER, ticket_id, ticket_payload(ticket))
+                if not ticket.events or ticket.events[0].actor != me:
+                    # Held here from a pull; its registrar's own client sends it back.
+                    uow.tickets.delete(ticket_id)
+                    continue
+                uow.outbox.add(OP_TICKET_RECOVER, ticket_id,
+                               {"lost_in_epoch": uow.meta.get(LOST_EPOCH_KEY) or "",
+                                "ticket": ticket_to_dict(ticket)})
                 uow.tickets.set_sync_state(ticket_id, SyncState.UNSENT)
                 report.recovered += 1
             uow.meta.set(RECOVERING_KEY, "")

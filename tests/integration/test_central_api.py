@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 import requests
 
-from agent_app.core.enums import Role, TicketStatus
-from agent_app.core.interchange import ticket_to_dict
+from agent_app.core.creation import creation_steps
+from agent_app.core.enums import Role
 from agent_app.core.models import Caller
 from central_api.app import ALL_ROLES, API, DEMO_PASSWORD, ENDPOINT_ROLES
 from central_api.embedded import start_embedded
+from tests.factories import dispatched as dispatched_to
 from tests.factories import make_ticket
 
 TIMEOUT = 10
@@ -201,11 +202,14 @@ def push(server, token, client_id, mutations):
 
 
 def dispatched(ticket_id, *, confidential=False, name="张先生", phone="13800000000",
-               content="校门口路灯不亮。"):
-    ticket = replace(make_ticket(ticket_id, phone=phone), status=TicketStatus.DISPATCHED,
-                     unit=UNIT, confidential=confidential, content=content,
-                     caller=Caller(name=name, phone=phone))
-    return {"op": "ticket.create", "entity_id": ticket_id, "args": ticket_to_dict(ticket)}
+               content="校门口路灯不亮。") -> list[dict]:
+    """The mutations of a call dispatched on the line: its facts, then the dispatch."""
+    ticket = replace(make_ticket(ticket_id, phone=phone), confidential=confidential,
+                     content=content, caller=Caller(name=name, phone=phone))
+    facts, commands = creation_steps(dispatched_to(ticket, UNIT))
+    return [{"op": "ticket.create", "entity_id": ticket_id, "args": facts.to_dict()},
+            *({"op": "ticket.action", "entity_id": ticket_id, "args": c.to_dict()}
+              for c in commands)]
 
 
 def as_text(reply):
@@ -214,7 +218,8 @@ def as_text(reply):
 
 
 def test_a_unit_never_sees_or_acts_on_another_units_tickets(server, tokens):
-    push(server, tokens[Role.OPERATOR], "matrix-units", [dispatched("OWN-1"), dispatched("OWN-2")])
+    push(server, tokens[Role.OPERATOR], "matrix-units",
+         [*dispatched("OWN-1"), *dispatched("OWN-2")])
     mine = [t["id"] for t in call(server, "GET", "/unit/tickets", tokens[Role.UNIT]).json()]
     theirs = call(server, "GET", "/unit/tickets", tokens[ANOTHER_UNIT])
     assert {"OWN-1", "OWN-2"} <= set(mine)
@@ -260,12 +265,12 @@ def test_a_confidential_callers_identity_never_reaches_a_unit(server, tokens):
     name, phone = "欧阳娜娜", "0375-2345678"
     # The operator also wrote the number into the text and a note, as happens on a busy line.
     push(server, tokens[Role.OPERATOR], "matrix-confidential", [
-        dispatched("SECRET-1", confidential=True, name=name, phone=phone,
+        *dispatched("SECRET-1", confidential=True, name=name, phone=phone,
                    content=f"{name}反映小区路灯不亮，请回电{phone}或03752345678。"),
         {"op": "ticket.note", "entity_id": "SECRET-1", "args": {"event": {
             "id": "0b9a4f8e-5a52-4d1e-9a3c-7a1d3c2b1a00", "at": "2026-11-23T10:05:00+08:00",
             "kind": "note", "text": f"{name}再次来电，号码{phone}"}}},
-        dispatched("OPEN-CALLER-1", name="李女士", phone="13911112222")])
+        *dispatched("OPEN-CALLER-1", name="李女士", phone="13911112222")])
     secrets = (name, phone, "03752345678")
 
     def reaches_unit(reply):

@@ -10,13 +10,14 @@ import pytest
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import TicketStatus
 from agent_app.core.intake import IntakeState
+from agent_app.core.interchange import ticket_to_dict
 from agent_app.core.lifecycle import InvalidTransitionError
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.sync.engine import SyncEngine
 from central_api.embedded import start_embedded
 from tests.clients import signed_in
-from tests.factories import make_ticket
+from tests.factories import dispatched, make_ticket
 
 CALL = IntakeState(caller_phone="13800138000", caller_name="张先生",
                    content="路灯还是不亮，已经第二次反映了", demand="尽快修复",
@@ -38,7 +39,7 @@ def engine(tmp_path, server):
 
 
 def open_ticket(engine: SyncEngine):
-    target = make_ticket("T-OPEN", status=TicketStatus.DISPATCHED)
+    target = dispatched(make_ticket("T-OPEN"), "市城市管理局")
     ops.register_ticket(engine.db, target)
     engine.sync_once()
     return target
@@ -73,7 +74,8 @@ def test_a_merge_registers_the_call_and_notes_it_on_the_open_ticket(engine):
     now = target.created_at + timedelta(hours=2)
     merged_id = ops.merge_call_into(engine.db, call_now(target), "T-OPEN", actor="op01",
                                     now=now)
-    assert engine.sync_once().pushed == 2
+    # The merged call's facts and its merge command, and the open ticket's note.
+    assert engine.sync_once().pushed == 3
     merged = server_ticket(engine, merged_id)
     assert merged["status"] == "merged"
     assert merged["events"][-1] == {**merged["events"][-1], "kind": "merged", "into": "T-OPEN"}
@@ -83,7 +85,7 @@ def test_a_merge_registers_the_call_and_notes_it_on_the_open_ticket(engine):
 
 def test_a_call_is_not_linked_to_a_ticket_closed_meanwhile(engine):
     closed = make_ticket("T-CLOSED", status=TicketStatus.CLOSED)
-    ops.register_ticket(engine.db, closed)
+    ops.import_synced_tickets(engine.db, [ticket_to_dict(closed)])
     with pytest.raises(InvalidTransitionError):
         ops.add_call_as_follow_up(engine.db, call_now(closed), "T-CLOSED", actor="op01",
                                   now=closed.created_at)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from agent_app.core.actions import TicketCommand
 from agent_app.core.enums import TicketStatus
 from agent_app.core.lifecycle import Action
 from agent_app.core.models import TicketEvent
+from agent_app.core.wire import CLOCK_SKEW
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.storage.schema import ConflictRow, TicketRow
@@ -215,8 +217,7 @@ def engine_for(folder: Path, name: str, url: str, username: str) -> SyncEngine:
 
 
 def note(ticket_id: str, text: str) -> TicketEvent:
-    return TicketEvent(f"note-{ticket_id}-{text}", datetime.now(UTC), "note", "op01",
-                       {"text": text})
+    return TicketEvent(str(uuid.uuid4()), datetime.now(UTC), "note", "op01", {"text": text})
 
 
 @pytest.mark.parametrize("announced", [False, True], ids=["unannounced", "new-epoch"])
@@ -255,11 +256,12 @@ def test_a_server_restored_from_an_older_backup_gets_back_everything_clients_hol
 
     # The reader pushes nothing; it holds NEW-* from its pulls, and it has seen versions
     # the restored database never gave out: it notices first (unless IT announced it).
+    # It registered none of them, so it sends none back: only the registrar may.
     read = reader.sync_once()
-    assert read.resynced and read.recovered == 2 and not read.rejected
+    assert read.resynced and read.recovered == 0 and not read.rejected
     written = writer.sync_once()
     assert written.resynced and not written.rejected
-    assert written.recovered == 0  # the reader sent NEW-* back already
+    assert written.recovered == 2  # NEW-*, registered by the writer's user
     reader.sync_once()
 
     expected = {"OLD-0", "OLD-1", "OLD-2", "NEW-0", "NEW-1", "OFFLINE-0"}
@@ -305,10 +307,12 @@ def test_a_pushing_client_notices_a_restore_by_the_acknowledgements_the_server_f
 # Client clocks a day off -----------------------------------------------------------------
 def test_client_clocks_a_day_off_reorder_and_drop_nothing(tmp_path, centre):
     server_now = datetime.now(UTC)
-    ahead = engine_for(tmp_path, "ahead", centre.url, "op01")  # its clock: a day fast
-    behind = engine_for(tmp_path, "behind", centre.url, "lead01")  # a day slow
-    clocks = {id(ahead): server_now + timedelta(days=1),
-              id(behind): server_now - timedelta(days=1)}
+    # Clocks off by minutes (within the skew the server tolerates; a day off is refused,
+    # see test_a_call_dated_a_day_ahead_is_refused_not_stored).
+    ahead = engine_for(tmp_path, "ahead", centre.url, "op01")  # its clock: fast
+    behind = engine_for(tmp_path, "behind", centre.url, "lead01")  # slow
+    clocks = {id(ahead): server_now + CLOCK_SKEW / 2,
+              id(behind): server_now - CLOCK_SKEW / 2}
 
     def register(engine: SyncEngine, ticket_id: str) -> None:
         at = clocks[id(engine)]
@@ -343,3 +347,21 @@ def test_client_clocks_a_day_off_reorder_and_drop_nothing(tmp_path, centre):
                 assert ticket is not None and ticket.status is TicketStatus.DISPATCHED
                 assert sorted(e.kind for e in ticket.events) == ["dispatched", "registered"]
         engine.db.close()
+
+
+def test_a_call_dated_a_day_ahead_is_refused_not_stored(tmp_path, centre):
+    """A PC whose clock runs a day fast would move deadlines and the month's figures: the
+    server refuses the ticket with the reason, and the next ticket still goes through."""
+    from agent_app.core.i18n import translated
+    from agent_app.core.wire import W_RECEIVED
+
+    engine = engine_for(tmp_path, "fast", centre.url, "op01")
+    ahead = datetime.now(UTC) + timedelta(days=1)
+    ticket = make_ticket("FUTURE-1")
+    ops.register_ticket(engine.db, replace(ticket, created_at=ahead,
+                                           events=[replace(ticket.events[0], at=ahead)]))
+    ops.register_ticket(engine.db, make_ticket("NOW-1"))
+    report = engine.sync_once()
+    assert [reason for _id, reason in report.rejected] == [translated(W_RECEIVED)]
+    assert server_ids(centre.url) == ["NOW-1"]
+    engine.db.close()

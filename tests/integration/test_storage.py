@@ -63,9 +63,12 @@ def test_registering_writes_ticket_events_and_outbox_together(db):
     with db.unit_of_work() as uow:
         assert uow.tickets.get(ticket.id) == ticket
         assert uow.tickets.sync_state(ticket.id) is SyncState.UNSENT
-        [row] = uow.outbox.pending(10)
-    assert row.mutation_id == mutation_id and row.op == "ticket.create"
-    assert json.loads(row.args)["content"] == ticket.content
+        create, note = uow.outbox.pending(10)
+    # The facts of the call, then the note the intake added, as a command.
+    assert create.op == "ticket.create" and json.loads(create.args)["content"] == ticket.content
+    assert "status" not in json.loads(create.args)
+    assert note.mutation_id == mutation_id and note.op == "ticket.action"
+    assert json.loads(note.args)["kind"] == "note"
 
 
 def test_a_failed_action_leaves_neither_ticket_nor_mutation(db):

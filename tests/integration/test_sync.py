@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
+from agent_app.core.i18n import translated
+from agent_app.core.wire import W_EXISTS, W_NOT_LOST
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.storage.schema import OutboxRow, SyncState
 from agent_app.sync.client import ApiError, CentralClient
 from agent_app.sync.engine import SyncCancelledError, SyncEngine, SyncGapError
 from central_api.embedded import start_embedded
+from central_api.epochs import start_new_epoch
 from tests.factories import make_ticket
 
 
@@ -54,7 +60,8 @@ def test_local_tickets_reach_the_server_once_and_come_back_to_other_clients(make
     for n in range(5):
         ops.register_ticket(first.db, make_ticket(f"T-{n}", events=2))
     report = first.sync_once()
-    assert report.pushed == 5 and report.pulled == 5 and not report.rejected
+    # Each ticket is its facts and one note command: two mutations.
+    assert report.pushed == 10 and report.pulled == 5 and not report.rejected
     assert local_state(first, "T-3") is SyncState.SYNCED
     assert ops.load_overview(first.db, make_ticket().created_at).unsent == 0
 
@@ -87,7 +94,7 @@ def test_a_rejected_mutation_is_kept_with_its_reason_and_does_not_block_the_rest
     ops.register_ticket(engine.db, mine)
     ops.register_ticket(engine.db, make_ticket("T-after"))
     report = engine.sync_once()
-    assert [reason for _, reason in report.rejected] == ["ticket SAME-ID already exists"]
+    assert [reason for _, reason in report.rejected] == [translated(W_EXISTS)]
     assert report.pushed == 1 and report.conflicts == 1
     with engine.db.unit_of_work() as uow:
         assert uow.outbox.pending_count() == 0 and uow.outbox.rejected_count() == 1
@@ -153,23 +160,60 @@ def test_an_epoch_change_means_a_full_resync_that_keeps_unsent_work(tmp_path, ma
         restored.stop()
 
 
-def test_a_server_that_lost_our_mutations_gets_them_back_not_silent_loss(tmp_path, make_engine):
-    engine = make_engine("a")
-    ops.register_ticket(engine.db, make_ticket("SENT"))
-    engine.sync_once()
-    ops.register_ticket(engine.db, make_ticket("UNSENT"))
-    # Another epoch that never saw our first mutation (a backup from before it, say): the
-    # client resyncs, its ids go on where they were, and what the server lacks goes back.
-    empty = start_embedded(f"sqlite:///{tmp_path / 'empty.db'}", seed_demo_users=True)
+def _backup(source_url: str, target: Path) -> str:
+    """A copy of a SQLite server database, as a backup tool takes it while the server runs."""
+    source = sqlite3.connect(make_url(source_url).database)
+    copy = sqlite3.connect(target)
+    source.backup(copy)
+    copy.close()
+    source.close()
+    return f"sqlite:///{target}"
+
+
+def test_a_server_restored_from_a_backup_gets_back_what_it_lost_not_silent_loss(tmp_path):
+    original = start_embedded(f"sqlite:///{tmp_path / 'central.db'}", seed_demo_users=True)
+    db = open_database(tmp_path / "a.db")
+    engine = SyncEngine(db, signed_in_client(original.url))
     try:
-        engine.client = signed_in_client(empty.url)
+        engine.sync_once()  # the backup below is of a server this client already synced with
+        backup = _backup(f"sqlite:///{tmp_path / 'central.db'}", tmp_path / "backup.db")
+        ops.register_ticket(engine.db, make_ticket("SENT"))
+        engine.sync_once()
+    finally:
+        original.stop()
+    ops.register_ticket(engine.db, make_ticket("UNSENT"))
+    # IT restores the backup (from before our ticket went out) and starts a new epoch: the
+    # client resyncs, its ids go on where they were, and what the server lost goes back.
+    restored = start_embedded(backup, seed_demo_users=True)
+    try:
+        with restored.server.config.app.state.sessions() as session:
+            start_new_epoch(session)
+        engine.client = signed_in_client(restored.url)
         report = engine.sync_once()
         assert report.resynced and report.recovered == 1 and not report.rejected
         assert local_state(engine, "SENT") is local_state(engine, "UNSENT") is SyncState.SYNCED
         on_server = [c["id"] for c in engine.client.pull(0, limit=10, epoch=None)["changes"]]
         assert sorted(on_server) == ["SENT", "UNSENT"]
     finally:
-        empty.stop()
+        restored.stop()
+        db.close()
+
+
+def test_a_server_that_never_had_a_ticket_refuses_it_as_a_recovery(tmp_path, make_engine):
+    engine = make_engine("a")
+    ops.register_ticket(engine.db, make_ticket("SENT"))
+    engine.sync_once()
+    # Another, unrelated database put in service: nothing proves it lost the ticket, so the
+    # ticket is not taken on the client's word; the refusal is kept for the lead to see.
+    other = start_embedded(f"sqlite:///{tmp_path / 'other.db'}", seed_demo_users=True)
+    try:
+        engine.client = signed_in_client(other.url)
+        report = engine.sync_once()
+        assert report.resynced and report.recovered == 1
+        assert [reason for _id, reason in report.rejected] == [translated(W_NOT_LOST)]
+        assert engine.client.pull(0, limit=10, epoch=None)["changes"] == []
+    finally:
+        other.stop()
 
 
 def pending_mutations(engine: SyncEngine) -> list[dict]:

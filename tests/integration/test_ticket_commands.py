@@ -10,12 +10,14 @@ import pytest
 from agent_app.core.actions import (
     R_ROLE,
     R_STATE,
+    R_TARGET,
     FollowUp,
     TicketCommand,
     merged_from,
     merged_into,
 )
 from agent_app.core.enums import TicketStatus
+from agent_app.core.i18n import translated
 from agent_app.core.interchange import ticket_from_dict
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.core.models import Ticket
@@ -151,7 +153,7 @@ def test_a_merge_into_a_closed_ticket_is_refused_with_the_reason(server, tmp_pat
                        cmd("T-A", Action.MERGE, "op01", into="T-GONE").to_dict())
         uow.commit()
     report = engine.sync_once()
-    assert [reason for _id, reason in report.rejected] == ["Name another open ticket."]
+    assert [reason for _id, reason in report.rejected] == [translated(R_TARGET)]
     assert on_server(server, "T-A").status is TicketStatus.REGISTERED
 
 
@@ -168,13 +170,13 @@ def test_a_role_the_server_refuses_is_undone_locally_and_explained(server, tmp_p
                                        level="reminder", notice="请尽快办理"))
     assert local(db, "T-SUP")[0].supervision_level is not None
     report = engine.sync_once()
-    assert [reason for _id, reason in report.rejected] == [R_ROLE]
+    assert [reason for _id, reason in report.rejected] == [translated(R_ROLE)]
     after, state = local(db, "T-SUP")
     assert after == before  # the refused event and field change are gone
     assert state is SyncState.CONFLICT
     problems = load_problems(db)
     assert [(r.op, r.entity_id, r.reason) for r in problems.rejections] == [
-        ("ticket.action", "T-SUP", R_ROLE)]
+        ("ticket.action", "T-SUP", translated(R_ROLE))]
 
 
 def test_two_operators_close_the_same_ticket_and_the_second_learns_why(server, tmp_path):
@@ -197,13 +199,13 @@ def test_two_operators_close_the_same_ticket_and_the_second_learns_why(server, t
             cmd("T-TWICE", Action.CLOSE, who)])
     first.sync_once()
     report = second.sync_once()
-    assert [reason for _id, reason in report.rejected] == [R_STATE, R_STATE]
+    assert [reason for _id, reason in report.rejected] == [translated(R_STATE)] * 2
     theirs, state = local(second_db, "T-TWICE")
     assert theirs == on_server(server, "T-TWICE")
     assert theirs.events[-2].actor == "op01" and theirs.events[-2].data["result"] == "satisfied"
     # The pull brought op01's close, so the row is in step; the refusals stay to be read.
     assert state is SyncState.SYNCED
-    assert [r.reason for r in load_problems(second_db).rejections] == [R_STATE, R_STATE]
+    assert [r.reason for r in load_problems(second_db).rejections] == [translated(R_STATE)] * 2
 
 
 def test_a_pending_command_is_replayed_on_what_the_pull_brings(server, tmp_path):

@@ -1,6 +1,5 @@
 """Handling units act on their tickets; the operator's client sees it through sync."""
 
-from dataclasses import replace
 
 import pytest
 
@@ -11,7 +10,7 @@ from agent_app.sync.client import ApiError, CentralClient
 from agent_app.sync.engine import SyncEngine
 from central_api.embedded import start_embedded
 from central_api.simulator import UnitSimulator
-from tests.factories import make_ticket
+from tests.factories import dispatched, make_ticket
 
 UNIT = "市城市管理局"
 
@@ -25,8 +24,7 @@ def world(server_db_url, tmp_path):
     unit.token = unit.login("unit-cgj", "demo").token
     db = open_database(tmp_path / "agent.db")
     for ticket_id, unit_name in (("MINE-1", UNIT), ("MINE-2", UNIT), ("OTHER-1", "市住建局")):
-        ticket = replace(make_ticket(ticket_id), status=TicketStatus.DISPATCHED, unit=unit_name)
-        ops.register_ticket(db, ticket)
+        ops.register_ticket(db, dispatched(make_ticket(ticket_id), unit_name))
     engine = SyncEngine(db, operator)
     engine.sync_once()
     yield server, engine, unit
