@@ -17,7 +17,8 @@ POOL_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
 def make_engine(url: str) -> Engine:
     pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
+        engine = create_engine(url, connect_args={"check_same_thread": False},
+                               hide_parameters=True, **pool)
 
         @event.listens_for(engine, "connect")
         def pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -28,7 +29,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool)
+    # hide_parameters: errors and logs never carry the values (citizens' phone numbers).
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool)
 
 
 def upgrade(engine: Engine) -> None:

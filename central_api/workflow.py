@@ -5,6 +5,7 @@ these; they are ticket commands (agent_app/core/actions.py), checked like every 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -20,6 +21,7 @@ from agent_app.core.catalogue import Catalogue
 from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import ticket_to_dict
 from agent_app.core.lifecycle import Action, SideEvent
+from agent_app.core.masking import identity_patterns, withhold_identity
 from agent_app.paths import resources_dir
 from central_api.commands import UnknownTicketError, locked_ticket, run_command
 from central_api.deps import (
@@ -98,31 +100,26 @@ WITHHELD = "***"
 
 def for_unit(ticket: Mapping[str, Any]) -> dict[str, Any]:
     """A ticket as a unit may see it. A confidential caller's name and phone are withheld
-    (保密: hidden from units), also where the operator wrote them into the text or a note;
+    (保密: hidden from units), also where the operator wrote them into the text, the address,
+    a note or a reply, in whatever form (core/masking.identity_patterns);
     the ticket still says `confidential`, so the unit knows why. Every unit-facing answer
     goes through here."""
     if not ticket.get("confidential"):
         return dict(ticket)
     caller = ticket.get("caller") or {}
-    phone, name = str(caller.get("phone", "")).strip(), str(caller.get("name", "")).strip()
-    # Longest first, so the number with its dash goes before its digits alone. A one-letter
-    # name is not searched for: it would blank that character everywhere.
-    secrets = sorted({s for s in (phone, phone.replace("-", ""), name) if len(s) >= 2},
-                     key=len, reverse=True)
-    shown = _withhold(ticket, secrets)
+    patterns = identity_patterns(str(caller.get("name", "")), str(caller.get("phone", "")))
+    shown = _withhold(ticket, patterns)
     shown["caller"] = {**caller, "name": "", "phone": ""}
     return shown
 
 
-def _withhold(value: Any, secrets: list[str]) -> Any:
+def _withhold(value: Any, patterns: list[re.Pattern[str]]) -> Any:
     if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, WITHHELD)
-        return value
+        return withhold_identity(value, patterns, WITHHELD)
     if isinstance(value, Mapping):
-        return {key: _withhold(item, secrets) for key, item in value.items()}
+        return {key: _withhold(item, patterns) for key, item in value.items()}
     if isinstance(value, list):
-        return [_withhold(item, secrets) for item in value]
+        return [_withhold(item, patterns) for item in value]
     return value
 
 

@@ -46,3 +46,49 @@ def mask_secrets_in_text(text: str) -> str:
 def mask_sensitive_text(text: str) -> str:
     """What logs and diagnostics go through: secrets, then phone numbers."""
     return mask_phones_in_text(mask_secrets_in_text(text))
+
+
+# What may stand between the digits of a number as people write it, and between the
+# characters of a name: spaces (also full-width), dashes, dots, brackets, middle dots.
+_GAP = r"[\s\-‐–—.·•()（）_,，、]*"
+_AREA_CODE = re.compile(r"^0\d{2,3}(?=\d{7,8}$)")
+
+
+def _digits(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) in (10, 11):
+            digits = digits[len(prefix):]
+    return digits
+
+
+def _spaced(chars: str) -> str:
+    return _GAP.join(re.escape(ch) for ch in chars)
+
+
+def identity_patterns(name: str, phone: str) -> list[re.Pattern[str]]:
+    """Every way a confidential caller's number or name is likely written in free text: the
+    digits with any separators, with or without +86 / 0086 (and without a landline's trunk
+    0 after +86), a landline's local number alone; the name with spaces or punctuation
+    between its characters. A one-character name is not searched for: it would blank that
+    character everywhere."""
+    patterns = []
+    digits = _digits(phone)
+    if len(digits) >= 5:
+        national = digits[1:] if digits.startswith("0") else digits
+        trunk = "0?" if digits.startswith("0") else ""
+        prefix = rf"(?:(?:\+|00)?86{_GAP})?"
+        patterns.append(rf"(?<!\d){prefix}{trunk}{_spaced(national)}(?!\d)")
+        area = _AREA_CODE.match(digits)
+        if area:
+            patterns.append(rf"(?<!\d){_spaced(digits[area.end():])}(?!\d)")
+    compact = re.sub(_GAP, "", name.strip())
+    if len(compact) >= 2:
+        patterns.append(_spaced(compact))
+    return [re.compile(p) for p in patterns]
+
+
+def withhold_identity(text: str, patterns: list[re.Pattern[str]], mask: str = "***") -> str:
+    for pattern in patterns:
+        text = pattern.sub(mask, text)
+    return text

@@ -15,6 +15,7 @@ event, actor, rating or counter a client claims is ever stored.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from typing import Any
 from agent_app.core.enums import AppealType, Channel, Gender, Urgency
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
 from agent_app.core.interchange import EARLIEST_YEAR, LATEST_YEAR
+from agent_app.core.models import Ticket
 
 WIRE_CONTEXT = "Wire"
 
@@ -276,3 +278,40 @@ def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise WireError(W_FLAG)
     return value
+
+
+W_UNSTORABLE = QT_TRANSLATE_NOOP(
+    "Wire", "The server sent a ticket of a shape this PC cannot store; it was set aside.")
+
+
+def check_ticket(ticket: Ticket) -> Ticket:
+    """A ticket from elsewhere (a pull, an import) holds only what a cache can store: text
+    where text belongs, numbers in range, years a datetime can move between time zones, and
+    event data that is plain JSON. WireError(W_UNSTORABLE) otherwise."""
+    texts = (ticket.id, ticket.caller.name, ticket.caller.phone, ticket.address,
+             ticket.content, ticket.demand, ticket.location.district, ticket.location.street,
+             ticket.location.community,
+             *((ticket.category.level1, ticket.category.level2) if ticket.category else ()))
+    if not all(isinstance(t, str) and len(t) <= MAX_CONTENT_CHARS for t in texts):
+        raise WireError(W_UNSTORABLE)
+    if not all(isinstance(t, str | None) and (t is None or len(t) <= MAX_CONTENT_CHARS)
+               for t in (ticket.unit, ticket.answer)):
+        raise WireError(W_UNSTORABLE)
+    if (not isinstance(ticket.redo_count, int) or not 0 <= ticket.redo_count <= MAX_INT
+            or len(ticket.events) > MAX_EVENTS_PER_TICKET):
+        raise WireError(W_UNSTORABLE)
+    moments = [ticket.created_at, *([ticket.deadline] if ticket.deadline else []),
+               *(e.at for e in ticket.events)]
+    for moment in moments:
+        check_time(moment.isoformat(), W_UNSTORABLE)
+    for event in ticket.events:
+        if not all(isinstance(v, str) and len(v) <= MAX_NAME_CHARS
+                   for v in (event.id, event.kind, event.actor)):
+            raise WireError(W_UNSTORABLE)
+        try:
+            size = len(json.dumps(event.data, ensure_ascii=False, allow_nan=False))
+        except (TypeError, ValueError):
+            raise WireError(W_UNSTORABLE) from None
+        if size > MAX_TICKET_BYTES:
+            raise WireError(W_UNSTORABLE)
+    return ticket

@@ -118,7 +118,8 @@ def move_aside(path: Path, now: datetime) -> Path:
 
 
 def _make_engine(path: Path, *, foreign_keys: bool) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    # hide_parameters: an error's text never carries the values (a caller's phone number).
+    engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def apply_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:

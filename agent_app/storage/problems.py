@@ -4,14 +4,14 @@ state overruled a local change (conflicts), and changes the server refused (with
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from agent_app.storage.database import Database
-from agent_app.storage.schema import ConflictRow, OutboxRow, OutboxState
+from agent_app.storage.schema import ConflictRow, OutboxRow, OutboxState, QuarantinedRow
 
 # Fields worth showing side by side; events are insert-only and never conflict.
 COMPARED_FIELDS = ("status", "unit", "deadline", "urgency", "category", "location", "address",
@@ -43,9 +43,22 @@ class Rejection:
 
 
 @dataclass(frozen=True)
+class Quarantined:
+    """A pulled ticket this PC could not store; `reason` is a fixed sentence (context
+    "Wire"), never the row's values."""
+
+    id: int
+    ticket_id: str
+    version: int
+    reason: str
+    detected_at: datetime
+
+
+@dataclass(frozen=True)
 class SyncProblems:
     conflicts: list[Conflict]
     rejections: list[Rejection]
+    quarantined: list[Quarantined] = field(default_factory=list)
 
 
 def differences(local: dict[str, Any], server: dict[str, Any]) -> list[FieldDifference]:
@@ -67,7 +80,20 @@ def load_problems(db: Database) -> SyncProblems:
             for row in uow.session.scalars(select(OutboxRow)
                                            .where(OutboxRow.state == OutboxState.REJECTED.value)
                                            .order_by(OutboxRow.mutation_id))]
-    return SyncProblems(conflicts, rejections)
+        quarantined = [
+            Quarantined(row.id, row.ticket_id, row.version, row.reason, row.detected_at)
+            for row in uow.session.scalars(select(QuarantinedRow)
+                                           .where(QuarantinedRow.resolved.is_(False))
+                                           .order_by(QuarantinedRow.id))]
+    return SyncProblems(conflicts, rejections, quarantined)
+
+
+def resolve_quarantined(db: Database, quarantined_id: int) -> None:
+    with db.unit_of_work() as uow:
+        row = uow.session.get(QuarantinedRow, quarantined_id)
+        if row is not None:
+            row.resolved = True
+        uow.commit()
 
 
 def resolve_conflict(db: Database, conflict_id: int) -> None:

@@ -33,6 +33,7 @@ from agent_app.storage.schema import (
     MetaRow,
     OutboxRow,
     OutboxState,
+    QuarantinedRow,
     SyncState,
     TicketEventRow,
     TicketRow,
@@ -280,6 +281,12 @@ class ConflictRepository:
 
     def open_count(self) -> int:
         stmt = select(func.count()).select_from(ConflictRow).where(ConflictRow.resolved.is_(False))
+        return self._session.scalar(stmt) or 0
+
+    def quarantined_count(self) -> int:
+        """Pulled tickets set aside, not yet marked as seen."""
+        stmt = (select(func.count()).select_from(QuarantinedRow)
+                .where(QuarantinedRow.resolved.is_(False)))
         return self._session.scalar(stmt) or 0
 
 

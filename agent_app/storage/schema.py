@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -193,6 +193,20 @@ class KbSearchDocRow(Base):
     title_pinyin: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_kb_search_docs_article", "article_id", unique=True),)
+
+
+class QuarantinedRow(Base):
+    """A ticket a pull brought that this client could not store: set aside, with the reason,
+    so the cursor moves on and the other rows arrive (the lead sees it in sync problems)."""
+
+    __tablename__ = "pull_quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    resolved: Mapped[bool] = mapped_column(default=False)
 
 
 class ConflictRow(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import ssl
@@ -13,9 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from agent_app.core.enums import Role
+from agent_app.sync import answers
 
 if TYPE_CHECKING:
     import requests
+
+log = logging.getLogger(__name__)
 
 # (connect, read) seconds: an operator should learn within seconds that the network is down.
 DEFAULT_TIMEOUT = (3.05, 10.0)
@@ -34,6 +38,11 @@ class ApiError(Exception):
 
 class ServerUnreachableError(Exception):
     """No usable answer: DNS, refused, timed out, TLS failure, or garbage."""
+
+
+class ServerAnswerError(ServerUnreachableError):
+    """The server answered, but not in the shape this client knows (a proxy's page, a broken
+    or mismatched server): nothing is applied, and the next sync tries again."""
 
 
 class TlsError(ServerUnreachableError):
@@ -93,19 +102,24 @@ class CentralClient:
         return self.ca_bundle or True
 
     def health(self) -> dict[str, Any]:
-        return self._request("GET", "/health")
+        return _checked(answers.check_health, self._request("GET", "/health"))
 
     def login(self, username: str, password: str) -> LoginResult:
-        data = self._request("POST", "/auth/login",
-                             json={"username": username, "password": password})
-        return LoginResult(
-            token=data["token"],
-            expires_at=datetime.fromisoformat(data["expires_at"]),
-            user=_profile(data["user"]),
-        )
+        data = _checked(answers.check_login, self._request(
+            "POST", "/auth/login", json={"username": username, "password": password}))
+        try:
+            return LoginResult(token=data["token"],
+                               expires_at=datetime.fromisoformat(data["expires_at"]),
+                               user=_profile(data["user"]))
+        except ValueError as exc:
+            raise ServerAnswerError(ANSWER_NOT_UNDERSTOOD) from exc
 
     def me(self) -> UserProfile:
-        return _profile(self._request("GET", "/auth/me"))
+        data = _checked(answers.check_profile, self._request("GET", "/auth/me"))
+        try:
+            return _profile(data)
+        except ValueError as exc:
+            raise ServerAnswerError(ANSWER_NOT_UNDERSTOOD) from exc
 
     def logout(self) -> None:
         self._request("POST", "/auth/logout")
@@ -134,14 +148,17 @@ class CentralClient:
                      (("epoch", epoch), ("cursor", cursor), ("after", after))
                      if value is not None})
         # Safe to retry: the server recognises mutation ids it has already applied.
-        return self._with_retries(lambda: self._request("POST", "/sync/push", json=body))
+        reply = self._with_retries(lambda: self._request("POST", "/sync/push", json=body))
+        return _checked(lambda r: answers.check_push_reply(r, mutations), reply)
 
     def pull(self, since: int, *, limit: int, epoch: str | None) -> dict[str, Any]:
-        return self._pull_page("/sync/pull", since, limit, epoch)
+        page = self._pull_page("/sync/pull", since, limit, epoch)
+        return _checked(lambda p: answers.check_pull_page(p, item="ticket"), page)
 
     def pull_kb(self, since: int, *, limit: int, epoch: str | None) -> dict[str, Any]:
         """KB article changes after `since`; same paging, tombstones and 410 as tickets."""
-        return self._pull_page("/kb/articles", since, limit, epoch)
+        page = self._pull_page("/kb/articles", since, limit, epoch)
+        return _checked(lambda p: answers.check_pull_page(p, item="article"), page)
 
     def _pull_page(self, path: str, since: int, limit: int, epoch: str | None
                    ) -> dict[str, Any]:
@@ -208,6 +225,17 @@ class CentralClient:
             return response.json()
         except ValueError as exc:
             raise ServerUnreachableError("the server sent a reply that is not JSON") from exc
+
+
+ANSWER_NOT_UNDERSTOOD = "the server's answer was not understood"
+
+
+def _checked(check: Callable[[Any], Any], answer: Any) -> Any:
+    try:
+        return check(answer)
+    except answers.AnswerShapeError as exc:
+        log.warning("%s: %s", ANSWER_NOT_UNDERSTOOD, exc)
+        raise ServerAnswerError(ANSWER_NOT_UNDERSTOOD) from exc
 
 
 def _profile(data: dict[str, Any]) -> UserProfile:

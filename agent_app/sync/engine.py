@@ -19,15 +19,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from agent_app.core.actions import CommandRefusedError, TicketCommand, apply_command
 from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
 from agent_app.core.models import Ticket
 from agent_app.core.reference import ReferenceData
+from agent_app.core.wire import W_UNSTORABLE, WireError, check_ticket
 from agent_app.search import apply_article_changes
 from agent_app.storage.database import Database
 from agent_app.storage.ops import OP_TICKET_ACTION, OP_TICKET_CREATE, OP_TICKET_RECOVER
 from agent_app.storage.reference import load_reference
-from agent_app.storage.schema import SyncState
+from agent_app.storage.schema import QuarantinedRow, SyncState
 from agent_app.storage.uow import UnitOfWork
 from agent_app.sync.client import ApiError, CentralClient
 from agent_app.sync.reference import refresh_reference
@@ -76,6 +79,7 @@ class SyncReport:
     reference_updated: bool = False
     kb_pulled: int = 0  # articles added, changed or deleted
     kb_resynced: bool = False
+    quarantined: int = 0  # pulled rows set aside because this PC cannot store them
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -158,20 +162,22 @@ class SyncEngine:
             ticket_id = self._refetch.pop()
             try:
                 reply = self.client.get(f"/tickets/{ticket_id}")
-                server_ticket = ticket_from_dict(reply["ticket"])
+                server_ticket = check_ticket(ticket_from_dict(reply["ticket"]))
+                version = int(reply["version"])
             except ApiError as exc:
                 if exc.status != 404:
                     raise
                 continue  # deleted on the server: the tombstone comes with the pull
-            except InterchangeError as exc:
-                log.error("skipping malformed ticket %s from the server: %s", ticket_id, exc)
+            except (InterchangeError, WireError, KeyError, TypeError, ValueError):
+                log.error("skipping a ticket the server sent in a shape this PC cannot "
+                          "store: %s", ticket_id)
                 continue
             with self.db.unit_of_work() as uow:
                 if uow.tickets.sync_state(ticket_id) is None:
                     continue
                 rebased, _ = self._rebase(uow, server_ticket)
                 uow.tickets.update(rebased, sync_state=SyncState.CONFLICT,
-                                   server_version=int(reply["version"]))
+                                   server_version=version)
                 uow.commit()
 
     def _record_acks(self, acks: list[dict[str, Any]], report: SyncReport) -> None:
@@ -215,7 +221,7 @@ class SyncEngine:
     def pull(self, report: SyncReport, progress: ProgressCallback,
              cancel: Callable[[], bool] = _never) -> None:
         self._pull_pages(_Feed("pull", self.client.pull, CURSOR_KEY, EPOCH_KEY,
-                               lambda page: self._apply_page(page, report),
+                               lambda page: self._apply_page_safely(page, report),
                                lambda: self._start_over(report),
                                lambda: report.pulled), progress, cancel)
         self._send_back_what_a_restore_lost(report)
@@ -305,6 +311,16 @@ class SyncEngine:
         if report.recovered:
             log.warning("sending %d tickets back to the restored server", report.recovered)
 
+    def _apply_page_safely(self, page: dict[str, Any], report: SyncReport) -> None:
+        """No row may stop the pull: rows this PC cannot read are set aside as they are met,
+        and a page the database refuses is applied again row by row."""
+        try:
+            self._apply_page(page, report)
+        except (SQLAlchemyError, ValueError, TypeError) as exc:
+            log.error("a pulled page could not be stored (%s): storing it row by row",
+                      type(exc).__name__)
+            self._apply_page_row_by_row(page, report)
+
     def _apply_page(self, page: dict[str, Any], report: SyncReport) -> None:
         changes = page["changes"]
         ids = [change["id"] for change in changes]
@@ -322,10 +338,9 @@ class SyncEngine:
                 if change["deleted"]:
                     uow.tickets.delete(ticket_id)
                     continue
-                try:
-                    server_ticket = ticket_from_dict(change["ticket"])
-                except InterchangeError as exc:
-                    log.error("skipping malformed ticket %s from the server: %s", ticket_id, exc)
+                server_ticket = _storable(change)
+                if server_ticket is None:
+                    _quarantine(uow, change, W_UNSTORABLE, report)
                     continue
                 overruled = known.get(ticket_id) is SyncState.CONFLICT
                 if ticket_id in unsent:
@@ -349,6 +364,23 @@ class SyncEngine:
                     uow.tickets.set_sync_state(ticket_id, SyncState.UNSENT)
                 report.pulled += 1
             uow.tickets.insert_many_from_server(new)
+            uow.meta.set(CURSOR_KEY, str(page["cursor"]))
+            uow.meta.set(EPOCH_KEY, page["server_epoch"])
+            uow.commit()
+
+    def _apply_page_row_by_row(self, page: dict[str, Any], report: SyncReport) -> None:
+        """After a page failed to store as a whole: each row on its own, so the one the
+        database refuses is set aside and the others (and the cursor) go on."""
+        for change in page["changes"]:
+            try:
+                self._apply_page({**page, "changes": [change], "more": True}, report)
+            except (SQLAlchemyError, ValueError, TypeError) as exc:
+                log.error("pulled ticket %s set aside: %s", _safe_id(change),
+                          type(exc).__name__)
+                with self.db.unit_of_work() as uow:
+                    _quarantine(uow, change, W_UNSTORABLE, report)
+                    uow.commit()
+        with self.db.unit_of_work() as uow:
             uow.meta.set(CURSOR_KEY, str(page["cursor"]))
             uow.meta.set(EPOCH_KEY, page["server_epoch"])
             uow.commit()
@@ -405,6 +437,26 @@ class SyncEngine:
             uow.conflicts.add(server_ticket.id, ticket_to_dict(local),
                               ticket_to_dict(server_ticket))
             report.conflicts += 1
+
+
+def _storable(change: dict[str, Any]) -> Ticket | None:
+    try:
+        return check_ticket(ticket_from_dict(change["ticket"]))
+    except (InterchangeError, WireError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _safe_id(change: Any) -> str:
+    ticket_id = change.get("id") if isinstance(change, dict) else None
+    return ticket_id[:40] if isinstance(ticket_id, str) else "?"
+
+
+def _quarantine(uow: UnitOfWork, change: dict[str, Any], reason: str,
+                report: SyncReport) -> None:
+    uow.session.add(QuarantinedRow(ticket_id=_safe_id(change), version=int(change["version"]),
+                                   reason=reason, detected_at=datetime.now(UTC),
+                                   resolved=False))
+    report.quarantined += 1
 
 
 @dataclass(frozen=True)

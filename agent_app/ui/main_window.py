@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ from agent_app.storage.database import Database
 from agent_app.sync.client import (
     ApiError,
     CentralClient,
+    ServerAnswerError,
     ServerUnreachableError,
     SignedIn,
     TlsError,
@@ -50,6 +52,8 @@ from agent_app.ui.sync_problems import SyncProblemsDialog
 from agent_app.ui.ticket.commands import refusal_text
 from agent_app.ui.widgets import plain_label
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class SyncStatus:
@@ -64,7 +68,7 @@ def _sync_status(db: Database) -> SyncStatus:
         last = uow.meta.get(LAST_SYNC_KEY)
         return SyncStatus(
             unsent=uow.outbox.pending_count(),
-            conflicts=uow.conflicts.open_count(),
+            conflicts=uow.conflicts.open_count() + uow.conflicts.quarantined_count(),
             rejected=uow.outbox.rejected_count(),
             last_sync_at=datetime.fromisoformat(last) if last else None,
         )
@@ -336,6 +340,11 @@ class MainWindow(QMainWindow):
                 self.tr("The server could not be verified as genuine, so nothing is sent; "
                         "changes are kept. Ask IT to check the server's certificate and the "
                         "CA bundle (ca_bundle). Details: %1").replace("%1", str(exc)))
+        elif isinstance(exc, ServerAnswerError):
+            self._show_connectivity(False)
+            self.statusBar().showMessage(
+                self.tr("The server's answer was not understood; changes are kept and the "
+                        "next sync tries again. If it persists, tell IT."), 15_000)
         elif isinstance(exc, ServerUnreachableError):
             self._show_connectivity(False)
         elif isinstance(exc, ApiError) and exc.status == 401:
@@ -348,8 +357,11 @@ class MainWindow(QMainWindow):
                 self.tr("The server is missing earlier changes from this PC. Nothing was "
                         "deleted; please contact IT."))
         else:
-            self.statusBar().showMessage(self.tr("Sync failed: %1").replace("%1", str(exc)),
-                                         15_000)
+            # Never the exception's own text: a database error quotes SQL and values.
+            log.error("sync failed: %s", type(exc).__name__)
+            self.statusBar().showMessage(
+                self.tr("Sync failed; changes are kept and the next sync tries again. "
+                        "Details are in the log."), 15_000)
 
     def sign_in_again(self) -> None:
         """A dialog over the window: whatever is being typed on the screens stays as it is."""

@@ -17,15 +17,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.core.wire import WIRE_CONTEXT
 from agent_app.storage.problems import (
     Conflict,
+    Quarantined,
     Rejection,
     SyncProblems,
     dismiss_rejection,
     load_problems,
     resolve_conflict,
+    resolve_quarantined,
 )
 from agent_app.tasks import TaskRunner, Topic
+from agent_app.ui.i18n import tr_core
 from agent_app.ui.table_model import RowsTableModel
 from agent_app.ui.ticket.commands import refusal_text
 from agent_app.ui.widgets import plain_label
@@ -37,12 +41,15 @@ class ProblemsModel(RowsTableModel):
                           self.tr("What")], parent)
 
     def set_problems(self, problems: SyncProblems) -> None:
-        self.set_rows([*problems.conflicts, *problems.rejections])
+        self.set_rows([*problems.conflicts, *problems.rejections, *problems.quarantined])
 
-    def cell(self, problem: Conflict | Rejection, column: int, role: int) -> Any:
+    def cell(self, problem: Conflict | Rejection | Quarantined, column: int, role: int) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if isinstance(problem, Conflict):
+        if isinstance(problem, Quarantined):
+            values: tuple[Any, ...] = (self.tr("Set aside when pulled"), problem.ticket_id,
+                                       problem.detected_at, tr_core(WIRE_CONTEXT, problem.reason))
+        elif isinstance(problem, Conflict):
             values = (self.tr("Overruled by the server"), problem.ticket_id,
                       problem.detected_at, ", ".join(d.field for d in problem.differences))
         else:
@@ -104,7 +111,13 @@ class SyncProblemsDialog(QDialog):
             return
         problem = self.model.row(current.row())
         self.settle_button.setEnabled(True)
-        if isinstance(problem, Conflict):
+        if isinstance(problem, Quarantined):
+            lines = [self.tr("Ticket %1 (server version %2) could not be stored on this PC:")
+                     .replace("%1", problem.ticket_id).replace("%2", str(problem.version)),
+                     tr_core(WIRE_CONTEXT, problem.reason),
+                     self.tr("The other tickets arrived. Tell IT: the server holds a ticket "
+                             "in a shape this version cannot read.")]
+        elif isinstance(problem, Conflict):
             lines = [self.tr("Ticket %1: the server's version was kept. Your version:")
                      .replace("%1", problem.ticket_id)]
             server = self.tr("server")
@@ -121,7 +134,11 @@ class SyncProblemsDialog(QDialog):
         if not index.isValid():
             return
         problem = self.model.row(index.row())
-        if isinstance(problem, Conflict):
+        if isinstance(problem, Quarantined):
+            self._tasks.run_db(lambda db: resolve_quarantined(db, problem.id),
+                               on_done=lambda _r: self.refresh(),
+                               changes=frozenset({Topic.SYNC}))
+        elif isinstance(problem, Conflict):
             self._tasks.run_db(lambda db: resolve_conflict(db, problem.id),
                                on_done=lambda _r: self.refresh(),
                                changes=frozenset({Topic.SYNC}))

@@ -1093,6 +1093,10 @@
         <translation>无法确认服务器的真实身份，因此不发送任何数据；更改已保留。请联系IT人员检查服务器证书和CA证书包（ca_bundle）。详情：%1</translation>
     </message>
     <message>
+        <source>The server&apos;s answer was not understood; changes are kept and the next sync tries again. If it persists, tell IT.</source>
+        <translation>服务器的回答无法识别；本机更改已保留，下次同步时会重试。如持续出现，请联系信息科。</translation>
+    </message>
+    <message>
         <source>Your sign-in has expired: changes are kept; sign in again to send them.</source>
         <translation>登录已过期：更改已保存，重新登录后发送。</translation>
     </message>
@@ -1101,8 +1105,8 @@
         <translation>服务器缺少本机之前提交的更改。本地数据未删除，请联系信息技术人员。</translation>
     </message>
     <message>
-        <source>Sync failed: %1</source>
-        <translation>同步失败：%1</translation>
+        <source>Sync failed; changes are kept and the next sync tries again. Details are in the log.</source>
+        <translation>同步失败；本机更改已保留，下次同步时会重试。详情见日志。</translation>
     </message>
     <message>
         <source>Unsent changes: %1</source>
@@ -1165,6 +1169,10 @@
     <message>
         <source>What</source>
         <translation>内容</translation>
+    </message>
+    <message>
+        <source>Set aside when pulled</source>
+        <translation>接收时已隔离</translation>
     </message>
     <message>
         <source>Overruled by the server</source>
@@ -1561,6 +1569,14 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Mark as seen</source>
         <translation>标记为已查看</translation>
+    </message>
+    <message>
+        <source>Ticket %1 (server version %2) could not be stored on this PC:</source>
+        <translation>工单 %1（服务器版本 %2）无法保存到本机：</translation>
+    </message>
+    <message>
+        <source>The other tickets arrived. Tell IT: the server holds a ticket in a shape this version cannot read.</source>
+        <translation>其他工单已正常接收。请告知信息科：服务器上有一件本版本无法读取的工单。</translation>
     </message>
     <message>
         <source>Ticket %1: the server&apos;s version was kept. Your version:</source>
@@ -2073,6 +2089,85 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Fewer than 6 tickets: listed, not ranked</source>
         <translation>承办件数少于6件：列出但不计排名</translation>
+    </message>
+</context>
+<context>
+    <name>Wire</name>
+    <message>
+        <source>The change is malformed and was not applied.</source>
+        <translation>该更改格式有误，未被采用。</translation>
+    </message>
+    <message>
+        <source>This client is too old for the server: update the program, then sync again.</source>
+        <translation>本客户端版本过旧，服务器无法接受：请先升级程序，再同步。</translation>
+    </message>
+    <message>
+        <source>The ticket number is missing or malformed.</source>
+        <translation>工单编号缺失或格式有误。</translation>
+    </message>
+    <message>
+        <source>The change names another ticket than its contents.</source>
+        <translation>该更改所指工单与其内容不一致。</translation>
+    </message>
+    <message>
+        <source>The change carries a malformed event id.</source>
+        <translation>该更改的事件编号格式有误或已被其他工单使用。</translation>
+    </message>
+    <message>
+        <source>The time of the call is missing, in the future, or too long ago.</source>
+        <translation>来电时间缺失、晚于当前时间或过于久远。</translation>
+    </message>
+    <message>
+        <source>A channel, appeal type, urgency or gender is not one the hotline knows.</source>
+        <translation>渠道、诉求类型、紧急程度或性别不是热线已知的取值。</translation>
+    </message>
+    <message>
+        <source>The caller&apos;s name or phone number is malformed.</source>
+        <translation>来电人姓名或电话格式有误。</translation>
+    </message>
+    <message>
+        <source>The category or location must be a list of names of the right length.</source>
+        <translation>分类或区域须为层级完整的名称列表。</translation>
+    </message>
+    <message>
+        <source>The content, demand or address is missing, not text, or too long.</source>
+        <translation>诉求内容、诉求或地址缺失、不是文字或过长。</translation>
+    </message>
+    <message>
+        <source>A yes/no field holds something else.</source>
+        <translation>是/否字段的取值有误。</translation>
+    </message>
+    <message>
+        <source>The command carries a value of the wrong type or size.</source>
+        <translation>该操作携带的数据类型或长度有误。</translation>
+    </message>
+    <message>
+        <source>The time of the action is malformed or out of range.</source>
+        <translation>操作时间格式有误或超出允许范围。</translation>
+    </message>
+    <message>
+        <source>The ticket has reached its size limit: no more notes can be added to it.</source>
+        <translation>该工单已达容量上限，不能再添加备注。</translation>
+    </message>
+    <message>
+        <source>The server does not know this kind of change.</source>
+        <translation>服务器不识别此类更改。</translation>
+    </message>
+    <message>
+        <source>A different ticket with this number already exists.</source>
+        <translation>已存在编号相同的另一件工单。</translation>
+    </message>
+    <message>
+        <source>The server has no such ticket.</source>
+        <translation>服务器上没有这件工单。</translation>
+    </message>
+    <message>
+        <source>Only a ticket the server lost in a restore, sent back by whoever registered it, can be recovered.</source>
+        <translation>只有服务器在恢复备份时丢失的工单，且由原登记人所在客户端送回，才能恢复。</translation>
+    </message>
+    <message>
+        <source>The server sent a ticket of a shape this PC cannot store; it was set aside.</source>
+        <translation>服务器发来的工单格式本机无法保存，已隔离。</translation>
     </message>
 </context>
 </TS>
