@@ -42,6 +42,20 @@ _BY_ERRNO = {
 
 
 def failure_text(exc: BaseException) -> str:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from agent_app.core.actions import REASON_CONTEXT, CommandRefusedError
+    from agent_app.core.wire import WIRE_CONTEXT, WireError
+
+    if isinstance(exc, WireError):
+        return QCoreApplication.translate(WIRE_CONTEXT, exc.reason)
+    if isinstance(exc, CommandRefusedError):
+        return QCoreApplication.translate(REASON_CONTEXT, exc.reason)
+    if isinstance(exc, SQLAlchemyError):
+        # Its text quotes SQL (and, but for hide_parameters, values): never shown.
+        return QCoreApplication.translate(
+            "Failures", "The local database refused the change. Ask IT to check this PC; "
+                        "details are in the log.")
     if isinstance(exc, OSError):
         explain = _BY_ERRNO.get(exc.errno or 0)
         if explain is not None:

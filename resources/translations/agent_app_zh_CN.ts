@@ -568,6 +568,10 @@
         <source>Reading or writing %1 failed. Ask IT to check the disk.</source>
         <translation>读写 %1 失败。请联系信息技术人员检查磁盘。</translation>
     </message>
+    <message>
+        <source>The local database refused the change. Ask IT to check this PC; details are in the log.</source>
+        <translation>本机数据库拒绝了此次更改。请联系信息科检查本机；详情见日志。</translation>
+    </message>
 </context>
 <context>
     <name>IntakeForm</name>

@@ -34,3 +34,16 @@ def test_disk_and_lock_failures_name_the_file_and_say_what_to_do(chinese, number
 def test_other_failures_keep_their_own_words(chinese):
     assert failure_text(ValueError("工单不存在")) == "工单不存在"
     assert failure_text(OSError(errno.ENOENT, "No such file", PATH)) == "No such file"
+
+
+def test_a_schema_refusal_is_said_in_the_users_language_and_sql_never_shown(chinese):
+    from sqlalchemy.exc import IntegrityError
+
+    from agent_app.core.i18n import translated
+    from agent_app.core.wire import W_TEXT, WireError
+
+    assert failure_text(WireError(W_TEXT)) == translated(W_TEXT)
+    leaked = IntegrityError("INSERT INTO tickets (caller_phone) VALUES (?)",
+                            ("13912345678",), Exception("UNIQUE constraint failed"))
+    shown = failure_text(leaked)
+    assert "INSERT" not in shown and "13912345678" not in shown
