@@ -24,7 +24,8 @@ from fastapi import HTTPException, status
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from central_api.models import ServerMeta, SyncClient, VersionCounter
+from central_api import versions
+from central_api.models import ServerMeta, SyncClient
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def current_epoch(session: Session) -> str:
 
 def newest_version(session: Session) -> int:
     """The last version this database has given out; no client can have seen a newer one."""
-    return int(session.scalar(select(VersionCounter.value).where(VersionCounter.id == 1)) or 0)
+    return versions.newest_version(session)
 
 
 def start_new_epoch(session: Session, *, replacing: str | None = None) -> str:

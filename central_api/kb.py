@@ -32,6 +32,7 @@ from central_api.deps import (
 from central_api.epochs import current_epoch, gone_back_in_time, newest_version
 from central_api.models import KbArticle, KbFeedback, User
 from central_api.sync import MAX_PAGE, next_version
+from central_api.versions import pull_horizon
 from central_api.workflow import WorkflowError, unit_name
 
 MAX_BODY_CHARS = 20_000
@@ -118,8 +119,11 @@ def pull_articles(s: SessionDep,
         raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
     if epoch == server_epoch and since > newest_version(s):
         raise gone_back_in_time(s, server_epoch)
-    rows = list(s.scalars(select(KbArticle).where(KbArticle.version > since)
-                          .order_by(KbArticle.version).limit(limit + 1)))
+    query = select(KbArticle).where(KbArticle.version > since)
+    horizon = pull_horizon(s)
+    if horizon is not None:  # the same versions as tickets: none still in flight below it
+        query = query.where(KbArticle.version < horizon)
+    rows = list(s.scalars(query.order_by(KbArticle.version).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     changes = [ArticleChange(version=r.version, id=r.id, deleted=r.deleted,

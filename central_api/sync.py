@@ -28,6 +28,7 @@ from pydantic import Field, StrictInt
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from agent_app.core.actions import (
@@ -88,7 +89,7 @@ from central_api.models import (
     TicketRecord,
     User,
 )
-from central_api.versions import lock_versions, next_version
+from central_api.versions import lock_versions, next_version, pull_horizon
 
 log = logging.getLogger(__name__)
 
@@ -345,7 +346,26 @@ def seed_tickets(session: Session, tickets: Sequence[Mapping[str, Any]]) -> int:
 def push(body: PushRequest, s: SessionDep,
          user: User = require_roles("POST", "/sync/push")) -> PushResponse:
     """The whole batch is one transaction, with the client's bookkeeping: one commit (one
-    fsync) per batch instead of per mutation, and all of it or none of it on a crash."""
+    fsync) per batch instead of per mutation, and all of it or none of it on a crash.
+    Writers no longer queue behind one lock, so two batches locking the same tickets in
+    opposite orders can deadlock on PostgreSQL: the one it aborts is run again."""
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            return _push_once(body, s, user)
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE or \
+                    attempt == DEADLOCK_RETRIES - 1:
+                raise
+            s.rollback()
+            log.warning("push of %s met a deadlock; running it again", user.username)
+    raise AssertionError("unreachable")
+
+
+DEADLOCK_RETRIES = 4
+_RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+
+
+def _push_once(body: PushRequest, s: Session, user: User) -> PushResponse:
     epoch = current_epoch(s)
     if body.epoch is not None and body.epoch != epoch:
         # Its mutation ids and cursor belong to another history: it resyncs, then pushes.
@@ -429,10 +449,14 @@ def pull(s: SessionDep,
     if 0 < since < pull_floor(s):
         # Tombstones after this cursor were compacted away: deletions could be missed.
         raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")
-    rows = s.execute(select(TicketRecord.version, TicketRecord.id, TicketRecord.deleted,
-                            TicketRecord.data)
-                     .where(TicketRecord.version > since)
-                     .order_by(TicketRecord.version).limit(limit + 1)).all()
+    query = (select(TicketRecord.version, TicketRecord.id, TicketRecord.deleted,
+                    TicketRecord.data)
+             .where(TicketRecord.version > since)
+             .order_by(TicketRecord.version).limit(limit + 1))
+    horizon = pull_horizon(s)
+    if horizon is not None:  # versions still in flight below it would be skipped
+        query = query.where(TicketRecord.version < horizon)
+    rows = s.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
     return Response(pull_page(server_epoch, rows, rows[-1].version if rows else since, more),

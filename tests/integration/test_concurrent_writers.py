@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +45,7 @@ def test_a_push_and_a_units_action_on_the_same_ticket_both_go_through(postgres_c
             make_ticket("SHARED-1"), status=TicketStatus.DISPATCHED, unit=unit))])
         operator = s.scalar(select(User).where(User.username == "op01"))
     assert operator is not None
-    note = TicketEvent("note-1", datetime.now(UTC), "note", "op01", {"text": "来电人催办"})
+    note = TicketEvent(str(uuid.uuid4()), datetime.now(UTC), "note", "op01", {"text": "来电人催办"})
     body = sync.PushRequest(client_id="load-client-1", mutations=[
         sync.Mutation(mutation_id=1, op="ticket.create", entity_id="NEW-1",
                       args=ticket_to_dict(make_ticket("NEW-1"))),
