@@ -34,6 +34,7 @@ from agent_app.core.actions import CommandRefusedError, TicketCommand
 from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import InterchangeError, event_from_dict, ticket_from_dict
 from agent_app.core.lifecycle import InvalidTransitionError, SideEvent, check_side_event
+from central_api import audit, limits
 from central_api.commands import UnknownTicketError, locked_ticket, run_command
 from central_api.deps import (
     API,
@@ -44,7 +45,7 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
-from central_api.epochs import current_epoch, gone_back_in_time, newest_version
+from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import (
     KbArticle,
     KbFeedback,
@@ -250,11 +251,12 @@ def seed_tickets(session: Session, tickets: Sequence[Mapping[str, Any]]) -> int:
     return len(tickets)
 
 
-@router.post("/sync/push", response_model=PushResponse, responses=refusals(410))
+@router.post("/sync/push", response_model=PushResponse, responses=refusals(410, 429))
 def push(body: PushRequest, s: SessionDep,
          user: User = require_roles("POST", "/sync/push")) -> PushResponse:
     """The whole batch is one transaction, with the client's bookkeeping: one commit (one
     fsync) per batch instead of per mutation, and all of it or none of it on a crash."""
+    limits.take_push(s, user.id)  # 429 for a user pushing faster than any real seat
     epoch = current_epoch(s)
     if body.epoch is not None and body.epoch != epoch:
         # Its mutation ids and cursor belong to another history: it resyncs, then pushes.
@@ -262,7 +264,7 @@ def push(body: PushRequest, s: SessionDep,
     client = _locked_client(s, body.client_id, user, body.after or 0)
     if body.epoch == epoch and _has_gone_back(s, client, body):
         log.warning("%s has seen more than this database holds", user.username)
-        raise gone_back_in_time(s, epoch)
+        raise ahead_of_server(s, body.client_id)
     last = client.last_mutation_id
     acks: list[Ack] = []
     gap_at: int | None = None
@@ -273,7 +275,7 @@ def push(body: PushRequest, s: SessionDep,
         if mutation.mutation_id != last + 1:
             gap_at = mutation.mutation_id
             break
-        acks.append(_apply(s, mutation, user))
+        acks.append(_apply(s, mutation, user, body.client_id))
         last = mutation.mutation_id
     client.last_mutation_id = last
     s.commit()
@@ -310,7 +312,7 @@ def _locked_client(s: Session, client_id: str, user: User, after: int) -> SyncCl
     return client
 
 
-def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
+def _apply(s: Session, mutation: Mutation, user: User, client_id: str | None = None) -> Ack:
     """Operations check everything before they write, so a rejection leaves nothing behind."""
     operation = OPERATIONS.get(mutation.op)
     try:
@@ -319,6 +321,9 @@ def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
         version = operation(s, mutation, user)
     except RejectedError as exc:
         return Ack(mutation_id=mutation.mutation_id, status="rejected", reason=str(exc))
+    audit.record(s, actor=user.username, client_id=client_id, action=mutation.op,
+                 ticket_id=None if mutation.op.startswith("kb.") else mutation.entity_id,
+                 detail=audit.mutation_detail(mutation.mutation_id, mutation.args))
     return Ack(mutation_id=mutation.mutation_id, status="applied", version=version)
 
 
@@ -332,7 +337,7 @@ def pull(s: SessionDep,
         # Restored from a backup (or a different server): the client's cursor means nothing here.
         raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
     if epoch == server_epoch and since > newest_version(s):
-        raise gone_back_in_time(s, server_epoch)
+        raise ahead_of_server(s)
     if 0 < since < pull_floor(s):
         # Tombstones after this cursor were compacted away: deletions could be missed.
         raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")
