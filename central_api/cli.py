@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from central_api import admin_cli
+from central_api.limits import Lockout, ServerLimits
 from central_api.migrate import MigrationError
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--demo", action="store_true",
                        help="demo users (password 'demo'), demo tickets and KB articles, "
                             "simulated units")
+    serve.add_argument("--lockout-after", type=int, nargs=2, metavar=("ACCOUNT", "ADDRESS"),
+                       default=None, help="failed sign-ins before an account and a source "
+                                          "address are locked out (default: 5 30)")
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--db", default=None)
     compact = commands.add_parser(
@@ -81,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             demo_tickets = generate_demo_tickets(now=datetime.now(CHINA_TZ))
             demo_articles = shipped_articles()
         app = create_app(url, seed_demo_users=args.demo or args.demo_users,
-                         demo_tickets=demo_tickets, demo_articles=demo_articles)
+                         demo_tickets=demo_tickets, demo_articles=demo_articles,
+                         server_limits=_limits(args.lockout_after))
         if args.demo:
             from central_api.simulator import UnitSimulator
 
@@ -92,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     note_high_water(app.state.engine)
     return 0
+
+
+def _limits(lockout_after: list[int] | None) -> ServerLimits | None:
+    if lockout_after is None:
+        return None
+    account, address = (max(1, n) for n in lockout_after)
+    return ServerLimits(account=Lockout(threshold=account), address=Lockout(threshold=address))
 
 
 @contextmanager
