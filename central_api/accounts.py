@@ -299,7 +299,7 @@ def logout(s: SessionDep, user: User = require_roles("POST", "/auth/logout")) ->
     s.commit()
 
 
-@router.post("/auth/password", status_code=204, responses=refusals(422, 429))
+@router.post("/auth/password", status_code=204, responses=refusals(409, 422, 429))
 def change_own_password(body: PasswordChange, request: Request, s: SessionDep, token: TokenDep,
                         user: User = require_roles("POST", "/auth/password")) -> None:
     """Self-service: the old password, then a new one within the policy. The user's other

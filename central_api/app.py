@@ -42,9 +42,7 @@ from central_api.deps import (
 )
 from central_api.epochs import EPOCH_KEY, current_epoch
 from central_api.models import CalendarOverrideRow, ServerMeta, User
-from central_api.security import (
-    hash_password,
-)
+from central_api.security import dummy_hash, hash_password
 
 __all__ = ["ALL_ROLES", "API", "DEMO_PASSWORD", "ENDPOINT_ROLES", "create_app"]
 
@@ -201,6 +199,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.state.hashing_threads = RunVar[anyio.CapacityLimiter]("hashing_threads")  # accounts.py
     app.state.limits = limits.for_engine(engine, server_limits or limits.ServerLimits())
     _first_start(sessions)
+    dummy_hash()  # once now, not on the event loop at the first sign-in of an unknown name
     epochs.check_history(engine, sessions)  # a restored or copied-in database: new epoch
     if seed_demo_users:
         _seed_users(sessions)
