@@ -7,17 +7,16 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any
 
 import anyio
 from anyio.lowlevel import RunVar
-from fastapi import APIRouter, FastAPI, HTTPException, Request, status
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, StrictBool
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -27,8 +26,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent_app import __version__
 from agent_app.core.enums import Role
 from agent_app.paths import resources_dir
+from central_api import accounts, audit, epochs, kb, limits, migrate, sync, tickets, workflow
 from central_api import db as database
-from central_api import kb, migrate, sync, tickets, workflow
 from central_api.deps import (
     ALL_ROLES,
     API,
@@ -38,20 +37,12 @@ from central_api.deps import (
     RequestBody,
     SessionDep,
     Strict,
-    TokenDep,
     refusals,
     require_roles,
-    unauthorized,
 )
 from central_api.epochs import EPOCH_KEY, current_epoch
-from central_api.models import AuthToken, CalendarOverrideRow, ServerMeta, User
-from central_api.security import (
-    dummy_hash,
-    hash_password,
-    new_token,
-    token_digest,
-    verify_password,
-)
+from central_api.models import CalendarOverrideRow, ServerMeta, User
+from central_api.security import dummy_hash, hash_password
 
 __all__ = ["ALL_ROLES", "API", "DEMO_PASSWORD", "ENDPOINT_ROLES", "create_app"]
 
@@ -66,42 +57,6 @@ DEMO_PASSWORD = "demo"
 TOO_LARGE = "request body too large (limit 1 MiB)"
 
 
-class LoginRequest(RequestBody):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
-
-
-class UserOut(Strict):
-    username: str
-    display_name: str
-    role: Role
-    unit_code: str | None
-
-
-class LoginResponse(Strict):
-    token: str
-    expires_at: datetime
-    user: UserOut
-
-
-class NewUser(RequestBody):
-    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
-    display_name: str = Field(min_length=1, max_length=64)
-    role: Role
-    unit_code: str | None = Field(default=None, max_length=40)
-    password: str = Field(min_length=8, max_length=256)
-
-    @model_validator(mode="after")
-    def _unit_accounts_name_their_unit(self) -> Self:
-        # Units see only their own tickets; an account without a unit would see nothing.
-        if self.role is Role.UNIT and not self.unit_code:
-            raise ValueError("a unit account needs a unit_code")
-        if self.role is Role.UNIT and not workflow.is_unit_code(self.unit_code):
-            # Otherwise the account is created and then refused everywhere.
-            raise ValueError(f"unknown unit_code {self.unit_code!r}: not in the unit catalogue")
-        return self
-
-
 class CalendarOverride(RequestBody):
     date: IsoDate
     workday: StrictBool  # as documented: 0 or "yes" is refused, not guessed at
@@ -113,11 +68,6 @@ class Health(Strict):
     version: str
     server_epoch: str
     time: datetime
-
-
-def _user_out(user: User) -> UserOut:
-    return UserOut(username=user.username, display_name=user.display_name,
-                   role=Role(user.role), unit_code=user.unit_code)
 
 
 def _read_catalogue(name: str) -> Any:
@@ -146,38 +96,6 @@ def health(s: SessionDep) -> Health:
                   time=datetime.now(UTC))
 
 
-@public.post("/auth/login", response_model=LoginResponse, responses=refusals(401))
-def login(body: LoginRequest, s: SessionDep, request: Request) -> LoginResponse:
-    user = s.scalar(select(User).where(User.username == body.username))
-    # Same answer, after the same work, for an unknown user and a wrong password: no user
-    # enumeration by message or by timing.
-    password_ok = verify_password(body.password,
-                                  user.password_hash if user is not None else dummy_hash())
-    if user is None or not user.active or not password_ok:
-        raise unauthorized("invalid username or password")
-    token = new_token()
-    now = datetime.now(UTC)
-    expires = now + request.app.state.token_ttl
-    s.add(AuthToken(token_hash=token_digest(token), user_id=user.id, issued_at=now,
-                    expires_at=expires, revoked=False))
-    s.commit()
-    return LoginResponse(token=token, expires_at=expires, user=_user_out(user))
-
-
-@router.post("/auth/logout", status_code=204)
-def logout(s: SessionDep, token: TokenDep,
-           _user: User = require_roles("POST", "/auth/logout")) -> None:
-    row = s.get(AuthToken, token_digest(token))
-    if row is not None:
-        row.revoked = True
-        s.commit()
-
-
-@router.get("/auth/me", response_model=UserOut)
-def me(user: User = require_roles("GET", "/auth/me")) -> UserOut:
-    return _user_out(user)
-
-
 @router.get("/catalogues", response_model=dict[str, Any])
 def catalogues(_user: User = require_roles("GET", "/catalogues")) -> Response:
     return Response(_catalogues_body(), media_type="application/json")
@@ -192,13 +110,15 @@ def get_overrides(s: SessionDep, _user: User = require_roles("GET", "/calendar/o
 
 @router.put("/calendar/overrides", response_model=list[CalendarOverride])
 def put_overrides(body: list[CalendarOverride], s: SessionDep,
-                  _user: User = require_roles("PUT", "/calendar/overrides")
+                  user: User = require_roles("PUT", "/calendar/overrides")
                   ) -> list[CalendarOverride]:
     days = [o.date for o in body]
     if len(set(days)) != len(days):
         raise HTTPException(422, "each date may appear only once")
     s.execute(delete(CalendarOverrideRow))
     s.add_all(CalendarOverrideRow(day=o.date, workday=o.workday, note=o.note) for o in body)
+    audit.record(s, actor=user.username, client_id=None, action="calendar.overrides",
+                 detail={"days": len(body)})
     s.commit()
     return sorted(body, key=lambda o: o.date)
 
@@ -206,26 +126,6 @@ def put_overrides(body: list[CalendarOverride], s: SessionDep,
 @router.get("/deadline-policy")
 def deadline_policy(_user: User = require_roles("GET", "/deadline-policy")) -> dict[str, Any]:
     return _read_catalogue("deadline_policy.json")
-
-
-@router.get("/users", response_model=list[UserOut])
-def list_users(s: SessionDep, _user: User = require_roles("GET", "/users")) -> list[UserOut]:
-    return [_user_out(u) for u in s.scalars(select(User).order_by(User.username))]
-
-
-@router.post("/users", response_model=UserOut, status_code=201, responses=refusals(409))
-def create_user(body: NewUser, s: SessionDep,
-                _user: User = require_roles("POST", "/users")) -> UserOut:
-    user = User(username=body.username, display_name=body.display_name, role=body.role.value,
-                unit_code=body.unit_code, password_hash=hash_password(body.password),
-                active=True, created_at=datetime.now(UTC))
-    s.add(user)
-    try:
-        s.commit()
-    except IntegrityError:
-        s.rollback()
-        raise HTTPException(status.HTTP_409_CONFLICT, "username already exists") from None
-    return _user_out(user)
 
 
 class RequestGuard:
@@ -284,7 +184,8 @@ async def method_not_allowed(request: Request, exc: StarletteHTTPException) -> R
 def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
                seed_demo_users: bool = False,
                demo_tickets: Sequence[Mapping[str, Any]] = (),
-               demo_articles: Sequence[Mapping[str, Any]] = ()) -> FastAPI:
+               demo_articles: Sequence[Mapping[str, Any]] = (),
+               server_limits: limits.ServerLimits | None = None) -> FastAPI:
     engine = database.make_engine(db_url)
     migrate.upgrade(engine)
     sessions = database.session_factory(engine)
@@ -295,7 +196,11 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.state.sessions = sessions
     app.state.connection_slots = RunVar[anyio.Semaphore]("connection_slots")  # deps.py
     app.state.token_ttl = token_ttl
+    app.state.hashing_threads = RunVar[anyio.CapacityLimiter]("hashing_threads")  # accounts.py
+    app.state.limits = limits.for_engine(engine, server_limits or limits.ServerLimits())
     _first_start(sessions)
+    dummy_hash()  # once now, not on the event loop at the first sign-in of an unknown name
+    epochs.check_history(engine, sessions)  # a restored or copied-in database: new epoch
     if seed_demo_users:
         _seed_users(sessions)
     if demo_tickets:
@@ -308,7 +213,9 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(405, method_not_allowed)
     app.include_router(public)
+    app.include_router(accounts.public)
     app.include_router(router)
+    app.include_router(accounts.router)
     app.include_router(sync.router)
     app.include_router(workflow.router)
     app.include_router(tickets.router)

@@ -1,4 +1,4 @@
-"""`agent-api`: run or migrate the central API."""
+"""`agent-api`: run or migrate the central API; accounts and the audit trail (admin_cli.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import platformdirs
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
+from central_api import admin_cli
+from central_api.limits import Lockout, ServerLimits
 from central_api.migrate import MigrationError
 
 if TYPE_CHECKING:
@@ -37,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--demo", action="store_true",
                        help="demo users (password 'demo'), demo tickets and KB articles, "
                             "simulated units")
+    serve.add_argument("--lockout-after", type=int, nargs=2, metavar=("ACCOUNT", "ADDRESS"),
+                       default=None, help="failed sign-ins before an account and a source "
+                                          "address are locked out (default: 5 30)")
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--db", default=None)
     compact = commands.add_parser(
@@ -47,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "new-epoch", help="after restoring the database from a backup: every client pulls "
                           "everything again and sends back what the backup lacks")
     new_epoch.add_argument("--db", default=None)
+    admin_cli.add_parsers(commands)
     args = parser.parse_args(argv)
     url = args.db or ""
     try:
@@ -60,9 +66,12 @@ def main(argv: list[str] | None = None) -> int:
             return _compact(url, args.older_than_days)
         if args.command == "new-epoch":
             return _new_epoch(url)
+        if args.command in ("users", "audit"):
+            return admin_cli.run(args, _migrated_session, url)
         import uvicorn
 
         from central_api.app import create_app
+        from central_api.epochs import note_high_water
 
         demo_tickets: list[dict[str, Any]] = []
         demo_articles: list[dict[str, Any]] = []
@@ -76,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             demo_tickets = generate_demo_tickets(now=datetime.now(CHINA_TZ))
             demo_articles = shipped_articles()
         app = create_app(url, seed_demo_users=args.demo or args.demo_users,
-                         demo_tickets=demo_tickets, demo_articles=demo_articles)
+                         demo_tickets=demo_tickets, demo_articles=demo_articles,
+                         server_limits=_limits(args.lockout_after))
         if args.demo:
             from central_api.simulator import UnitSimulator
 
@@ -85,7 +95,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"agent-api: cannot use database {_shown(url)}: {_one_line(exc)}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    note_high_water(app.state.engine)
     return 0
+
+
+def _limits(lockout_after: list[int] | None) -> ServerLimits | None:
+    if lockout_after is None:
+        return None
+    account, address = (max(1, n) for n in lockout_after)
+    return ServerLimits(account=Lockout(threshold=account), address=Lockout(threshold=address))
 
 
 @contextmanager
@@ -115,6 +133,7 @@ def _compact(url: str, days: int) -> int:
 
 
 def _new_epoch(url: str) -> int:
+    from central_api.audit import command_line_actor
     from central_api.epochs import current_epoch, start_new_epoch
 
     with _migrated_session(url) as session:
@@ -123,7 +142,7 @@ def _new_epoch(url: str) -> int:
         except RuntimeError as exc:
             print(f"agent-api: {exc}", file=sys.stderr)
             return 2
-        new = start_new_epoch(session, replacing=old)
+        new = start_new_epoch(session, replacing=old, actor=command_line_actor())
     print(f"server epoch {old} → {new}: clients resync at their next sync")
     return 0
 

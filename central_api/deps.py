@@ -32,6 +32,7 @@ MAX_NESTING = 16
 ALL_ROLES = frozenset(Role)
 ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/auth/logout"): ALL_ROLES,
+    ("POST", "/auth/password"): ALL_ROLES,
     ("GET", "/auth/me"): ALL_ROLES,
     ("GET", "/catalogues"): ALL_ROLES,
     ("GET", "/calendar/overrides"): ALL_ROLES,
@@ -39,6 +40,9 @@ ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/deadline-policy"): ALL_ROLES,
     ("GET", "/users"): frozenset({Role.LEAD, Role.ADMIN}),
     ("POST", "/users"): frozenset({Role.ADMIN}),
+    ("POST", "/users/{username}/disable"): frozenset({Role.ADMIN}),
+    ("POST", "/users/{username}/enable"): frozenset({Role.ADMIN}),
+    ("PUT", "/users/{username}/password"): frozenset({Role.ADMIN}),
     # Units get their own endpoints (their tickets only) with the unit workflow.
     # Admins push too: they may act as a team lead (review, supervision).
     ("POST", "/sync/push"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
@@ -75,11 +79,12 @@ _REFUSALS = {
     400: "the body is not JSON",
     401: "not signed in, or the token expired or was revoked",
     403: "the signed-in user's role (or unit) may not do this",
-    404: "no such ticket or article (another unit's counts as none)",
+    404: "no such ticket, article or user (another unit's counts as none)",
     409: "the request conflicts with the current state",
     410: "the cursor or server epoch is no longer valid: resync from scratch",
     413: "the body is over 1 MiB",
     422: "the input is invalid",
+    429: "too many attempts or requests: wait as long as Retry-After says",
 }
 
 

@@ -11,6 +11,8 @@ from typing import Any
 import uvicorn
 
 from central_api.app import create_app
+from central_api.epochs import note_high_water
+from central_api.limits import ServerLimits
 from central_api.simulator import UnitSimulator
 
 
@@ -26,6 +28,7 @@ class EmbeddedServer:
             self.simulator.stop()
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        note_high_water(self.server.config.app.state.engine)
         self.server.config.app.state.engine.dispose()
 
 
@@ -36,10 +39,11 @@ def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                    simulate_units: bool = False,
                    startup_timeout: float = 20.0,
                    ssl_certfile: str | None = None,
-                   ssl_keyfile: str | None = None) -> EmbeddedServer:
+                   ssl_keyfile: str | None = None,
+                   server_limits: ServerLimits | None = None) -> EmbeddedServer:
     """`ssl_certfile` (with `ssl_keyfile`, unless the key is in the same file) serves HTTPS."""
     app = create_app(db_url, seed_demo_users=seed_demo_users, demo_tickets=demo_tickets,
-                     demo_articles=demo_articles)
+                     demo_articles=demo_articles, server_limits=server_limits)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     server = uvicorn.Server(config)

@@ -2,11 +2,16 @@
 
 A database restored from a backup has gone back in time: the versions it gives out next repeat
 numbers clients have already seen, and mutations it acknowledged are gone. A new epoch tells
-every client to pull everything again and to send back what the server no longer has. IT starts
-one with `agent-api new-epoch` after a restore; the server also starts one itself the first
-time a client shows it has seen more of this history than the database holds (a restore nobody
-announced, or a copy of the database put into service). A copied file keeps its epoch, so only
-such evidence can tell.
+every client to pull everything again and to send back what the server no longer has.
+
+Only two things start one (issue 15, item 5): IT, with `agent-api new-epoch` after a restore,
+and the server itself when it finds at start-up that its database is not the one it served
+before (`check_history`): the physical history of a PostgreSQL cluster (its system identifier,
+timeline and database oid) or, for SQLite, a token kept both in the database and in a file
+beside it. A client's claim never does: a client that says it has seen more than the database
+holds (a cursor or an acknowledged mutation id ahead of it) gets 410 for itself alone, and
+every other client syncs on undisturbed (it once took any operator one request to make every
+client resync everything).
 
 The epoch is read from the database on every request, not kept from start-up: every process
 serving one database must agree, and a new epoch takes effect at once.
@@ -16,15 +21,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi import HTTPException, status
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, delete, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
-from central_api import versions
+from central_api import audit, versions
 from central_api.models import ServerMeta, SyncClient
 
 log = logging.getLogger(__name__)
@@ -60,7 +68,8 @@ def newest_version(session: Session) -> int:
     return versions.newest_version(session)
 
 
-def start_new_epoch(session: Session, *, replacing: str | None = None) -> str:
+def start_new_epoch(session: Session, *, replacing: str | None = None,
+                    actor: str = "server") -> str:
     """Start a new epoch and forget the old history's push bookkeeping: a restored row says
     less than the client knows, and each client declares where its mutation ids go on.
     With `replacing`, only if the epoch is still that one, so that requests noticing the same
@@ -73,6 +82,8 @@ def start_new_epoch(session: Session, *, replacing: str | None = None) -> str:
     if session.execute(stmt).rowcount:
         _remember_replaced(session, old)
         session.execute(delete(SyncClient))
+        audit.record(session, actor=actor, client_id=None, action="epoch.new",
+                     detail={"old_epoch": replacing, "new_epoch": new})
         log.warning("new server epoch %s (was %s): every client resyncs", new,
                     replacing or "unknown")
     session.commit()
@@ -88,11 +99,127 @@ def _remember_replaced(session: Session, old: str) -> None:
         row.value = value
 
 
-def gone_back_in_time(session: Session, epoch: str) -> HTTPException:
-    """A client has seen more of this history than the database holds: it was restored (or
-    copied). A new epoch starts and the client is told to resync (410)."""
+def ahead_of_server(session: Session, client_id: str | None = None) -> HTTPException:
+    """A client says it has seen more of this history than the database holds: that client
+    alone is told to resync (410). Its own push bookkeeping is forgotten, so its next push goes
+    on after the last id it declares acknowledged; nothing else changes."""
     session.rollback()
-    start_new_epoch(session, replacing=epoch)
+    if client_id is not None:
+        session.execute(delete(SyncClient).where(SyncClient.client_id == client_id))
+        session.commit()
+    log.warning("a client is ahead of this database (client id %s): it alone resyncs",
+                client_id or "unknown")
     return HTTPException(status.HTTP_410_GONE,
-                         "this server holds less than you have already seen (restored from "
-                         "a backup?): a new epoch has started, resync from scratch")
+                         "你的客户端记录超前于服务器：请从头重新同步。")
+
+
+# Restore detection ------------------------------------------------------------------------
+HISTORY_KEY = "history_identity"
+SIDECAR_SUFFIX = ".history"
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _postgres_identity(connection: Connection) -> str | None:
+    """The cluster's system identifier (new with every initdb, so with every logical restore
+    into another cluster), the timeline of its last checkpoint (raised by every point-in-time
+    recovery and every promotion of a standby) and the database's oid (new when the database
+    is dropped and restored): any of them changing means this is not the history clients saw."""
+    try:
+        with connection.begin_nested():
+            row = connection.execute(text(
+                "SELECT s.system_identifier, c.timeline_id, d.oid "
+                "FROM pg_control_system() s, pg_control_checkpoint() c, pg_database d "
+                "WHERE d.datname = current_database()")).one()
+    except DBAPIError as exc:  # a role without the right to read the control data
+        log.warning("cannot read PostgreSQL control data, restore detection limited to the "
+                    "database oid: %s", type(exc.orig).__name__)
+        oid = connection.execute(text(
+            "SELECT oid FROM pg_database WHERE datname = current_database()")).scalar_one()
+        return f"postgresql:oid={oid}"
+    return f"postgresql:{row[0]}:tli={row[1]}:oid={row[2]}"
+
+
+def _read_sidecar(path: Path) -> dict[str, object] | None:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _write_sidecar(path: Path, token: str, version: int) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"token": token, "version": version}), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def check_history(engine: Engine, sessions: sessionmaker[Session]) -> str | None:
+    """At start-up: whether this database is the history clients synced with. If not (it was
+    restored, or copied in), a new epoch starts and is logged, with an audit entry. Returns
+    the new epoch, or None when nothing changed. The first start records the identity."""
+    sidecar = _sqlite_file(engine)
+    sidecar = sidecar.with_name(sidecar.name + SIDECAR_SUFFIX) if sidecar else None
+    with sessions() as session:
+        recorded = session.get(ServerMeta, HISTORY_KEY)
+        reason = None
+        if sidecar is not None:
+            # SQLite: a fresh token at every start, kept in the database and beside it; a
+            # file restored or copied in carries an older token (or none beside it), and one
+            # restored while the server was down also holds fewer versions than last seen.
+            kept = _read_sidecar(sidecar)
+            version = newest_version(session)
+            if recorded is not None and kept is None:
+                reason = "the database has no history file beside it (copied in?)"
+            elif recorded is not None and kept is not None and kept.get("token") != recorded.value:
+                reason = "the database's history token differs from the file beside it"
+            elif kept is not None and isinstance(kept.get("version"), int) \
+                    and version < int(str(kept["version"])):
+                reason = "the database holds fewer versions than it had given out"
+            live = uuid.uuid4().hex
+        else:
+            live = _postgres_identity(session.connection()) \
+                if engine.dialect.name == "postgresql" else None
+            if live is None:
+                return None
+            if recorded is not None and recorded.value != live:
+                reason = f"the database's physical history changed ({recorded.value} → {live})"
+        if recorded is None:
+            session.add(ServerMeta(key=HISTORY_KEY, value=live))
+        else:
+            recorded.value = live
+        new_epoch = None
+        if reason is not None:
+            old = current_epoch(session)
+            new_epoch = str(uuid.uuid4())
+            session.execute(update(ServerMeta).where(ServerMeta.key == EPOCH_KEY)
+                            .values(value=new_epoch))
+            session.execute(delete(SyncClient))
+            audit.record(session, actor="server", client_id=None, action="epoch.restore",
+                         detail={"old_epoch": old, "new_epoch": new_epoch, "why": reason})
+            log.warning("restore detected (%s): new server epoch %s (was %s), every client "
+                        "resyncs", reason, new_epoch, old)
+        version = newest_version(session)
+        session.commit()
+    if sidecar is not None:
+        _write_sidecar(sidecar, live, version)
+    return new_epoch
+
+
+def note_high_water(engine: Engine) -> None:
+    """At a clean stop (SQLite): how many versions were given out, so a file restored while
+    the server is down is caught by its fewer versions."""
+    path = _sqlite_file(engine)
+    if path is None:
+        return
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    kept = _read_sidecar(sidecar)
+    if kept is None or not isinstance(kept.get("token"), str):
+        return
+    with Session(engine) as session:
+        _write_sidecar(sidecar, str(kept["token"]), newest_version(session))

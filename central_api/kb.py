@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
+from central_api import audit
 from central_api.deps import (
     API,
     MAX_VERSION,
@@ -29,7 +30,7 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
-from central_api.epochs import current_epoch, gone_back_in_time, newest_version
+from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import KbArticle, KbFeedback, User
 from central_api.sync import MAX_PAGE, next_version
 from central_api.versions import pull_horizon
@@ -118,7 +119,7 @@ def pull_articles(s: SessionDep,
     if epoch is not None and epoch != server_epoch:
         raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
     if epoch == server_epoch and since > newest_version(s):
-        raise gone_back_in_time(s, server_epoch)
+        raise ahead_of_server(s)
     query = select(KbArticle).where(KbArticle.version > since)
     horizon = pull_horizon(s)
     if horizon is not None:  # the same versions as tickets: none still in flight below it
@@ -155,6 +156,8 @@ def put_article(article_id: ArticleId, body: ArticleIn, s: SessionDep,
     row.unit = own if own is not None else body.unit
     row.deleted = False
     row.updated_at = datetime.now(UTC)
+    audit.record(s, actor=user.username, client_id=None, action="kb.article.put",
+                 detail={"article_id": article_id, "unit": row.unit, "version": version})
     s.commit()
     return ArticleOut(**_article(row).model_dump(), version=row.version)
 
@@ -171,6 +174,8 @@ def delete_article(article_id: ArticleId, s: SessionDep,
     row.title = row.body = ""  # the tombstone keeps only what clients need to drop it
     row.updated_at = datetime.now(UTC)
     row.version = next_version(s)
+    audit.record(s, actor=user.username, client_id=None, action="kb.article.delete",
+                 detail={"article_id": article_id, "unit": row.unit, "version": row.version})
     s.commit()
 
 

@@ -127,3 +127,20 @@ class TicketEventId(Base):
     __tablename__ = "ticket_event_ids"
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     ticket_id: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class AuditEntry(Base):
+    """Who did what, when, from which client: one row per applied mutation and per
+    administrative act (audit.py), written in the act's own transaction. Append-only: on
+    PostgreSQL a trigger refuses UPDATE and DELETE. The actor is a name, not a reference, so
+    the trail outlives the account. `detail` is a small JSON object without citizen data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    client_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="{}")

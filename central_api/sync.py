@@ -62,6 +62,7 @@ from agent_app.core.wire import (
     check_event_id,
     parse_intake,
 )
+from central_api import audit, limits
 from central_api.commands import (
     UnknownTicketError,
     deadline_policy,
@@ -79,7 +80,7 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
-from central_api.epochs import current_epoch, gone_back_in_time, newest_version, replaced_epoch
+from central_api.epochs import ahead_of_server, current_epoch, newest_version, replaced_epoch
 from central_api.models import (
     KbArticle,
     KbFeedback,
@@ -342,13 +343,14 @@ def seed_tickets(session: Session, tickets: Sequence[Mapping[str, Any]]) -> int:
     return len(tickets)
 
 
-@router.post("/sync/push", response_model=PushResponse, responses=refusals(410))
+@router.post("/sync/push", response_model=PushResponse, responses=refusals(410, 429))
 def push(body: PushRequest, s: SessionDep,
          user: User = require_roles("POST", "/sync/push")) -> PushResponse:
     """The whole batch is one transaction, with the client's bookkeeping: one commit (one
     fsync) per batch instead of per mutation, and all of it or none of it on a crash.
     Writers no longer queue behind one lock, so two batches locking the same tickets in
     opposite orders can deadlock on PostgreSQL: the one it aborts is run again."""
+    limits.take_push(s, user.id)  # 429 for a user pushing faster than any real seat
     for attempt in range(DEADLOCK_RETRIES):
         try:
             return _push_once(body, s, user)
@@ -373,7 +375,7 @@ def _push_once(body: PushRequest, s: Session, user: User) -> PushResponse:
     client = _locked_client(s, body.client_id, user, body.after or 0)
     if body.epoch == epoch and _has_gone_back(s, client, body):
         log.warning("%s has seen more than this database holds", user.username)
-        raise gone_back_in_time(s, epoch)
+        raise ahead_of_server(s, body.client_id)
     last = client.last_mutation_id
     s.info[_CLIENT_OF_PUSH] = body.client_id
     acks: list[Ack] = []
@@ -385,7 +387,7 @@ def _push_once(body: PushRequest, s: Session, user: User) -> PushResponse:
         if mutation.mutation_id != last + 1:
             gap_at = mutation.mutation_id
             break
-        acks.append(_apply(s, mutation, user))
+        acks.append(_apply(s, mutation, user, body.client_id))
         last = mutation.mutation_id
     client.last_mutation_id = last
     s.commit()
@@ -422,7 +424,7 @@ def _locked_client(s: Session, client_id: str, user: User, after: int) -> SyncCl
     return client
 
 
-def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
+def _apply(s: Session, mutation: Mutation, user: User, client_id: str | None = None) -> Ack:
     """Operations check everything before they write, so a rejection leaves nothing behind."""
     operation = OPERATIONS.get(mutation.op)
     try:
@@ -432,6 +434,9 @@ def _apply(s: Session, mutation: Mutation, user: User) -> Ack:
     except RejectedError as exc:
         return Ack(mutation_id=mutation.mutation_id, status="rejected",
                    reason=translated(str(exc)))
+    audit.record(s, actor=user.username, client_id=client_id, action=mutation.op,
+                 ticket_id=None if mutation.op.startswith("kb.") else mutation.entity_id,
+                 detail=audit.mutation_detail(mutation.mutation_id, mutation.args))
     return Ack(mutation_id=mutation.mutation_id, status="applied", version=version)
 
 
@@ -445,7 +450,7 @@ def pull(s: SessionDep,
         # Restored from a backup (or a different server): the client's cursor means nothing here.
         raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
     if epoch == server_epoch and since > newest_version(s):
-        raise gone_back_in_time(s, server_epoch)
+        raise ahead_of_server(s)
     if 0 < since < pull_floor(s):
         # Tombstones after this cursor were compacted away: deletions could be missed.
         raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from central_api import audit
 from central_api.deps import API, SessionDep, refusals, require_roles
 from central_api.models import ServerMeta, TicketRecord, User
 from central_api.sync import PULL_FLOOR_KEY, next_version, pull_floor
@@ -31,7 +32,7 @@ def get_ticket(ticket_id: str, s: SessionDep,
 
 @router.delete("/tickets/{ticket_id}", status_code=204, responses=refusals(404))
 def delete_ticket(ticket_id: str, s: SessionDep,
-                  _user: User = require_roles("DELETE", "/tickets/{ticket_id}")) -> None:
+                  user: User = require_roles("DELETE", "/tickets/{ticket_id}")) -> None:
     lock_versions(s)  # before the ticket's lock, as every ticket writer
     record = s.scalar(select(TicketRecord).where(TicketRecord.id == ticket_id)
                       .with_for_update())
@@ -41,6 +42,8 @@ def delete_ticket(ticket_id: str, s: SessionDep,
     record.data = "{}"  # the tombstone keeps no citizen's data
     record.version = next_version(s)
     record.updated_at = datetime.now(UTC)
+    audit.record(s, actor=user.username, client_id=None, action="ticket.delete",
+                 ticket_id=ticket_id, detail={"version": record.version})
     s.commit()
 
 

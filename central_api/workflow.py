@@ -23,6 +23,7 @@ from agent_app.core.interchange import ticket_to_dict
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.core.masking import identity_patterns, withhold_identity
 from agent_app.paths import resources_dir
+from central_api import audit
 from central_api.commands import UnknownTicketError, locked_ticket, run_command
 from central_api.deps import (
     API,
@@ -58,7 +59,8 @@ def unit_name(unit_code: str | None) -> str:
 
 
 def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
-            data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+            data: Mapping[str, Any] | None = None, *, actor: str | None = None
+            ) -> dict[str, Any]:
     """Apply one unit action through the shared ticket commands and commit; raises
     WorkflowError with an HTTP status."""
     try:
@@ -73,6 +75,8 @@ def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
         result = run_command(session, record, ticket, command, Role.UNIT)
     except CommandRefusedError as exc:
         raise WorkflowError(409, exc.reason) from exc
+    audit.record(session, actor=actor or unit, client_id=None, action="unit.action",
+                 ticket_id=ticket_id, detail={"kind": kind.value})
     session.commit()
     return ticket_to_dict(result)
 
@@ -126,7 +130,8 @@ def _withhold(value: Any, patterns: list[re.Pattern[str]]) -> Any:
 def _run(session: Session, user: User, ticket_id: str, kind: CommandKind,
          data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     try:
-        return for_unit(perform(session, ticket_id, unit_name(user.unit_code), kind, data))
+        return for_unit(perform(session, ticket_id, unit_name(user.unit_code), kind, data,
+                                actor=user.username))
     except WorkflowError as exc:
         session.rollback()
         raise HTTPException(exc.status_code, str(exc)) from None

@@ -1157,6 +1157,29 @@
     </message>
 </context>
 <context>
+    <name>PasswordPolicy</name>
+    <message>
+        <source>The password needs at least {minimum} characters.</source>
+        <translation>密码至少需要 {minimum} 个字符。</translation>
+    </message>
+    <message>
+        <source>The password may have at most {maximum} characters.</source>
+        <translation>密码最多 {maximum} 个字符。</translation>
+    </message>
+    <message>
+        <source>The password must not contain the user name.</source>
+        <translation>密码不能包含用户名。</translation>
+    </message>
+    <message>
+        <source>Mix at least two kinds of characters: letters, digits, other signs.</source>
+        <translation>密码须至少包含两类字符：字母、数字、其他符号。</translation>
+    </message>
+    <message>
+        <source>The password must not contain control characters.</source>
+        <translation>密码不能包含控制字符。</translation>
+    </message>
+</context>
+<context>
     <name>ProblemsModel</name>
     <message>
         <source>Kind</source>

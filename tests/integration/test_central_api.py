@@ -8,12 +8,15 @@ from datetime import timedelta
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from agent_app.core.creation import creation_steps
 from agent_app.core.enums import Role
 from agent_app.core.models import Caller
 from central_api.app import ALL_ROLES, API, DEMO_PASSWORD, ENDPOINT_ROLES
 from central_api.embedded import start_embedded
+from central_api.models import User
+from central_api.security import hash_password
 from tests.factories import dispatched as dispatched_to
 from tests.factories import make_ticket
 
@@ -32,6 +35,9 @@ BODIES = {
                          "password": "a-long-password"},
     ("POST", "/sync/push"): {"client_id": "matrix-client", "mutations": []},
     ("PUT", "/kb/articles/{article_id}"): {"title": "矩阵", "body": "正文", "unit": "市城市管理局"},
+    ("PUT", "/users/{username}/password"): {"password": "matrix-password-1"},
+    ("POST", "/auth/password"): {"old_password": DEMO_PASSWORD,
+                                 "new_password": "matrix-password-1"},
 }
 
 
@@ -78,7 +84,7 @@ def test_login_returns_a_token_and_the_user(server):
     assert reply.status_code == 200
     body = reply.json()
     assert body["user"] == {"username": "op01", "display_name": "话务员一号",
-                            "role": "operator", "unit_code": None}
+                            "role": "operator", "unit_code": None, "active": True}
     assert call(server, "GET", "/auth/me", body["token"]).json()["username"] == "op01"
 
 
@@ -94,6 +100,16 @@ def test_logout_revokes_the_token(server):
     token = login(server, "op02").json()["token"]
     assert call(server, "POST", "/auth/logout", token).status_code == 204
     assert call(server, "GET", "/auth/me", token).status_code == 401
+
+
+def test_logout_revokes_every_token_of_the_user(server):
+    """Found in issue 15: logout revoked the one token it was called with; a seat left
+    signed in elsewhere (or a token copied off a shared PC) went on working."""
+    here, elsewhere = (login(server, "op02").json()["token"] for _ in range(2))
+    other_user = login(server, "lead01").json()["token"]
+    assert call(server, "POST", "/auth/logout", here).status_code == 204
+    assert call(server, "GET", "/auth/me", elsewhere).status_code == 401
+    assert call(server, "GET", "/auth/me", other_user).status_code == 200
 
 
 def test_expired_tokens_are_refused(tmp_path):
@@ -114,11 +130,19 @@ def test_authorisation_matrix(server, tokens, method, path, role):
         body = {**body, "username": f"matrix-{role}"}
     if (method, path) == ("POST", "/sync/push") and role is not None:
         body = {**body, "client_id": f"matrix-client-{role}"}  # one installation per user
+    if (method, path) == ("POST", "/auth/password") and role == ANOTHER_UNIT:
+        body = {**body, "old_password": ANOTHER_UNIT_ACCOUNT["password"]}
     token = tokens[role] if role else None
     if (method, path) == ("POST", "/auth/logout") and role is not None:
         token = login_as(server, role).json()["token"]  # keep the shared ones valid
     reply = call(server, method, path, token,
                  **({"json": body} if body is not None else {}))
+    if (method, path) == ("POST", "/auth/logout") and role is not None:
+        tokens[role] = login_as(server, role).json()["token"]  # logout ended them all
+    if (method, path) == ("POST", "/auth/password") and reply.status_code == 204:
+        restore_password(server, USER_OF_ROLE.get(role) or ANOTHER_UNIT_ACCOUNT["username"],
+                         ANOTHER_UNIT_ACCOUNT["password"] if role == ANOTHER_UNIT
+                         else DEMO_PASSWORD)
     # Which tickets and articles a unit may touch is the endpoints' business (tests below);
     # by role, the other unit's account may do what any unit account may.
     role = Role.UNIT if role == ANOTHER_UNIT else role
@@ -132,6 +156,14 @@ def test_authorisation_matrix(server, tokens, method, path, role):
             assert reply.status_code < 300, reply.text
     else:
         assert reply.status_code == 403
+
+
+def restore_password(server, username, password):
+    """Back to the shared password, past the policy (the demo's 'demo' is too short for it)."""
+    with server.server.config.app.state.sessions() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        user.password_hash = hash_password(password)
+        session.commit()
 
 
 def test_every_route_but_health_and_login_is_in_the_role_table(server):
