@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 EPOCH_KEY = "server_epoch"
 # The epoch the current one replaced, and when: what `ticket.recover` is checked against.
 REPLACED_KEY = "replaced_epoch"
+KEPT_REPLACED = 10
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,15 @@ class ReplacedEpoch:
     ended_at: datetime
 
 
-def replaced_epoch(session: Session) -> ReplacedEpoch | None:
+def replaced_epochs(session: Session) -> list[ReplacedEpoch]:
+    """The epochs this database's history replaced, newest last (a restore may be noticed by
+    the server at start-up and announced by IT as well: both count)."""
     value = session.scalar(select(ServerMeta.value).where(ServerMeta.key == REPLACED_KEY))
     if not value:
-        return None
+        return []
     data = json.loads(value)
-    return ReplacedEpoch(data["epoch"], datetime.fromisoformat(data["ended_at"]))
+    entries = data if isinstance(data, list) else [data]  # one entry, as first written
+    return [ReplacedEpoch(e["epoch"], datetime.fromisoformat(e["ended_at"])) for e in entries]
 
 
 def current_epoch(session: Session) -> str:
@@ -91,12 +95,14 @@ def start_new_epoch(session: Session, *, replacing: str | None = None,
 
 
 def _remember_replaced(session: Session, old: str) -> None:
-    value = json.dumps({"epoch": old, "ended_at": datetime.now(UTC).isoformat()})
+    entries = [{"epoch": e.epoch, "ended_at": e.ended_at.isoformat()}
+               for e in replaced_epochs(session)][-(KEPT_REPLACED - 1):]
+    entries.append({"epoch": old, "ended_at": datetime.now(UTC).isoformat()})
     row = session.get(ServerMeta, REPLACED_KEY)
     if row is None:
-        session.add(ServerMeta(key=REPLACED_KEY, value=value))
+        session.add(ServerMeta(key=REPLACED_KEY, value=json.dumps(entries)))
     else:
-        row.value = value
+        row.value = json.dumps(entries)
 
 
 def ahead_of_server(session: Session, client_id: str | None = None) -> HTTPException:
@@ -199,6 +205,7 @@ def check_history(engine: Engine, sessions: sessionmaker[Session]) -> str | None
             new_epoch = str(uuid.uuid4())
             session.execute(update(ServerMeta).where(ServerMeta.key == EPOCH_KEY)
                             .values(value=new_epoch))
+            _remember_replaced(session, old)  # what clients send back names it
             session.execute(delete(SyncClient))
             audit.record(session, actor="server", client_id=None, action="epoch.restore",
                          detail={"old_epoch": old, "new_epoch": new_epoch, "why": reason})

@@ -80,7 +80,7 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
-from central_api.epochs import ahead_of_server, current_epoch, newest_version, replaced_epoch
+from central_api.epochs import ahead_of_server, current_epoch, newest_version, replaced_epochs
 from central_api.models import (
     KbArticle,
     KbFeedback,
@@ -243,8 +243,8 @@ def _recover_ticket(session: Session, mutation: Mutation, user: User) -> int:
     record = session.get(TicketRecord, mutation.entity_id)
     if record is not None:
         return record.version
-    replaced = replaced_epoch(session)
-    if replaced is None or replaced.epoch != lost_in:
+    replaced = next((e for e in replaced_epochs(session) if e.epoch == lost_in), None)
+    if replaced is None:
         raise RejectedError(W_NOT_LOST)
     try:
         claimed = ticket_from_dict(ticket_args)
