@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from agent_app.core.enums import Role
@@ -18,6 +19,8 @@ from agent_app.core.enums import Role
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+# cli._migrated_session: a session on the database at a URL, its schema brought up to date.
+SessionFor = Callable[[str], "AbstractContextManager[Session]"]
 REFUSED = 1
 
 
@@ -54,7 +57,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     audit.add_argument("--db", default=None)
 
 
-def run(args: argparse.Namespace, session_for: Callable[[str], object], url: str) -> int:
+def run(args: argparse.Namespace, session_for: SessionFor, url: str) -> int:
     """`session_for(url)` is cli._migrated_session: a session on the migrated database."""
     if args.command == "audit":
         return _audit(args, session_for, url)
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace, session_for: Callable[[str], object], url: str
             return _refused("no password on standard input")
     from central_api.accounts import AccountError
 
-    with session_for(url) as session:  # type: ignore[attr-defined]
+    with session_for(url) as session:
         try:
             return _users(args, session, password)
         except AccountError as exc:
@@ -110,10 +113,10 @@ def _users(args: argparse.Namespace, session: Session, password: str | None) -> 
     return 0
 
 
-def _audit(args: argparse.Namespace, session_for: Callable[[str], object], url: str) -> int:
+def _audit(args: argparse.Namespace, session_for: SessionFor, url: str) -> int:
     from central_api import audit
 
-    with session_for(url) as session:  # type: ignore[attr-defined]
+    with session_for(url) as session:
         found = audit.entries(session, ticket_id=args.ticket, actor=args.user)
         for entry in found:
             print(audit.as_line(entry))
