@@ -9,6 +9,9 @@ case's environment, focuses its text field, types `nihao` and a space with xdoto
 field's text (Ctrl+A, Ctrl+C) and reads the clipboard with xclip. Targets:
 
 - bare: a QLineEdit in a plain PySide6 process, none of the app's start-up code;
+- bare-fixed: the same QLineEdit after the app's input-method start-up code
+  (agent_app/input_method.py) and nothing else of the app; with --python another interpreter
+  (one with an older PySide6, say) runs both bare targets;
 - app: `python -m agent_app --demo call --number …` from this checkout, typing into 诉求内容
   (F7 focuses it);
 - bundle: the frozen `agent-app` of --bundle DIR, the same way.
@@ -41,6 +44,9 @@ CALLER = "13800138000"
 
 BARE_PROBE = """
 import sys
+if sys.argv[1:] == ["--with-start-up-fix"]:
+    from agent_app.input_method import prepare_input_method
+    prepare_input_method()
 from PySide6.QtWidgets import QApplication, QLineEdit
 app = QApplication(sys.argv[:1])
 edit = QLineEdit()
@@ -85,7 +91,7 @@ class Case:
     description: str
     # Targets expected to show Chinese once the app's start-up fix is in: the bare QLineEdit
     # has none of it, so it only works where Qt itself manages.
-    chinese_expected: frozenset[str]
+    chinese_expected: frozenset[str]  # of "bare", "app", "bundle"; bare-fixed is as app
     hide_ibus_daemon: bool = False  # a PC with fcitx5 but without the ibus package
 
 
@@ -220,9 +226,12 @@ def _bus_has(session: Session, name: str) -> bool:
     return "boolean true" in result.stdout
 
 
-def _target_command(target: str, bundle: Path | None, data_dir: Path) -> list[str]:
+def _target_command(target: str, bundle: Path | None, data_dir: Path, python: str
+                    ) -> list[str]:
     if target == "bare":
-        return [sys.executable, "-c", BARE_PROBE]
+        return [python, "-c", BARE_PROBE]
+    if target == "bare-fixed":
+        return [python, "-c", BARE_PROBE, "--with-start-up-fix"]
     app = [sys.executable, "-m", "agent_app"] if target == "app" else [str(bundle / "agent-app")]
     return [*app, "--data-dir", str(data_dir), "--demo", "call", "--number", CALLER]
 
@@ -243,17 +252,21 @@ def _no_ibus_daemon_path(session: Session) -> str:
     return os.pathsep.join(dict.fromkeys(kept))
 
 
-def type_and_read_back(session: Session, case: Case, target: str, bundle: Path | None) -> str:
+def type_and_read_back(session: Session, case: Case, target: str, bundle: Path | None,
+                       python: str = sys.executable) -> str:
     env = {**session.env, **case.env, "QT_QPA_PLATFORM": "xcb"}
     if case.hide_ibus_daemon:
         env["PATH"] = _no_ibus_daemon_path(session)
     data_dir = session.home / f"data-{target}"
-    process = session.start(_target_command(target, bundle, data_dir), env=env,
-                            log_name=f"{case.name}-{target}")
+    process = subprocess.Popen(_target_command(target, bundle, data_dir, python), env=env,
+                               cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=(session.home / f"{case.name}-{target}.log").open("ab"),
+                               start_new_session=True)
+    session.processes.append(process)
     try:
         window = _wait_for_window(session, process)
         session.run("xdotool", "windowfocus", "--sync", window)
-        if target != "bare":
+        if not target.startswith("bare"):
             # The demo signs in and opens the caller's intake form; F7 focuses 诉求内容.
             time.sleep(3.0)
             session.run("xdotool", "key", "--window", window, "F7")
@@ -294,7 +307,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bundle", type=Path, help="a built bundle (dist/hotline-agent)")
     parser.add_argument("--only", nargs="*", choices=[case.name for case in CASES])
-    parser.add_argument("--target", nargs="*", choices=["bare", "app", "bundle"])
+    parser.add_argument("--target", nargs="*", choices=["bare", "bare-fixed", "app", "bundle"])
+    parser.add_argument("--python", default=sys.executable,
+                        help="interpreter of the bare targets (default: this one)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     missing = [tool for tool in ("Xvfb", "xdotool", "xclip", "dbus-daemon", "dbus-send")
@@ -321,10 +336,12 @@ def main() -> int:
         for target in targets:
             try:
                 with desktop(case.daemon) as session:
-                    cells[target] = type_and_read_back(session, case, target, args.bundle)
+                    cells[target] = type_and_read_back(session, case, target, args.bundle,
+                                                       args.python)
             except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
                 cells[target] = f"error: {exc}"
-            if target in case.chinese_expected and EXPECTED not in cells[target]:
+            expected_as = "app" if target == "bare-fixed" else target
+            if expected_as in case.chinese_expected and EXPECTED not in cells[target]:
                 failed = True
         print(f"| {case.description} | {' | '.join(cells[t] or '(empty)' for t in targets)} |",
               flush=True)
