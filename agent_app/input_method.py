@@ -225,17 +225,29 @@ def input_method_report(env: Mapping[str, str], facts: QtInputFacts,
         return InputMethodReport(
             f"none running on the session bus (fcitx5, fcitx 4 or ibus); {asked}, "
             f"Qt will use the {plugin or 'no'} plugin (plugins here: {plugins})", ok=False)
+    seen = ", ".join(_evidence(method, names, ibus) for method in running)
     via = ""
     if plugin == "ibus" and "fcitx5" in running and "ibus" not in running:
         via = " (fcitx5's ibus-compatible frontend)"
     serves = plugin in {"ibus", "fcitx"}
-    line = (f"{' and '.join(running)} on the session bus; {asked}, "
+    line = (f"{' and '.join(running)} running ({seen}); {asked}, "
             f"Qt will use the {plugin or 'no'} plugin{via} (plugins here: {plugins})")
     if not serves:
         line += "; no plugin here speaks to it, so Chinese cannot be typed"
         if "fcitx 4" in running:
             line += " (fcitx 4 needs an fcitx plugin built for this Qt: switch to fcitx5 or ibus)"
     return InputMethodReport(line, ok=serves)
+
+
+def _evidence(method: str, names: set[str], ibus: IbusSocket | None) -> str:
+    """Where `method` was seen: its name on the session bus, or ibus-daemon's own address."""
+    if method == "fcitx5":
+        return next(name for name in FCITX5_NAMES if name in names)
+    if method == "fcitx 4":
+        return next(name for name in sorted(names) if _FCITX4_NAME.match(name))
+    if ibus is not None and ibus.alive and ibus.program != "fcitx5":
+        return f"{ibus.program or 'ibus-daemon'} at {ibus.address}"
+    return next(name for name in (IBUS_NAME, IBUS_PORTAL_NAME) if name in names)
 
 
 def ibus_socket_path(env: Mapping[str, str], machine_id: str) -> Path:

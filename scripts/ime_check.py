@@ -239,7 +239,7 @@ def _target_command(target: str, bundle: Path | None, data_dir: Path, python: st
 def _no_ibus_daemon_path(session: Session) -> str:
     """PATH with the folders holding ibus-daemon replaced by links to everything else."""
     shadow = session.home / "bin-without-ibus"
-    shadow.mkdir()
+    shadow.mkdir(exist_ok=True)
     kept = []
     for folder in session.env["PATH"].split(os.pathsep):
         if (Path(folder) / "ibus-daemon").exists():
@@ -250,6 +250,19 @@ def _no_ibus_daemon_path(session: Session) -> str:
         else:
             kept.append(folder)
     return os.pathsep.join(dict.fromkeys(kept))
+
+
+def selfcheck_line(session: Session, case: Case, bundle: Path | None) -> str:
+    """What `agent-app selfcheck` says about the input method in this session."""
+    env = {**session.env, **case.env, "QT_QPA_PLATFORM": "offscreen"}
+    if case.hide_ibus_daemon:
+        env["PATH"] = _no_ibus_daemon_path(session)
+    program = [str(bundle / "agent-app")] if bundle else [sys.executable, "-m", "agent_app"]
+    result = subprocess.run([*program, "--data-dir", str(session.home / "selfcheck"),
+                             "selfcheck"], env=env, cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    lines = (result.stdout + result.stderr).splitlines()
+    return next((line for line in lines if line.startswith("input method: ")), "(no line)")
 
 
 def type_and_read_back(session: Session, case: Case, target: str, bundle: Path | None,
@@ -311,6 +324,8 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable,
                         help="interpreter of the bare targets (default: this one)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--selfcheck", action="store_true",
+                        help="also print what selfcheck says about the input method, per case")
     args = parser.parse_args()
     missing = [tool for tool in ("Xvfb", "xdotool", "xclip", "dbus-daemon", "dbus-send")
                if not shutil.which(tool)]
@@ -345,6 +360,10 @@ def main() -> int:
                 failed = True
         print(f"| {case.description} | {' | '.join(cells[t] or '(empty)' for t in targets)} |",
               flush=True)
+        if args.selfcheck:
+            with desktop(case.daemon) as session:
+                cells["selfcheck"] = selfcheck_line(session, case, args.bundle)
+            print(f"|   selfcheck: {cells['selfcheck']} |", flush=True)
         results.append({"case": case.name, "description": case.description, **cells})
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",

@@ -58,7 +58,7 @@ def test_the_names_on_a_real_session_bus_name_the_input_method(private_session_b
         env = {"QT_IM_MODULE": "fcitx", "QT_IM_MODULES": "fcitx;ibus", "IBUS_USE_PORTAL": "1"}
         report = input_method_report(env, qt_input_facts(), names, None)
         assert report.ok, report.line
-        assert report.line.startswith("fcitx5 on the session bus")
+        assert report.line.startswith("fcitx5 running (org.fcitx.Fcitx5); ")
     assert "org.fcitx.Fcitx5" not in session_bus_names()
 
 

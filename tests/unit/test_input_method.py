@@ -168,7 +168,7 @@ def test_report_fcitx5_through_its_ibus_frontend_is_fine():
     env = {"QT_IM_MODULE": "fcitx", "QT_IM_MODULES": "fcitx;ibus"}
     report = input_method_report(env, WHEEL, FCITX5_BUS, FCITX5_SOCKET)
     assert report.ok
-    assert report.line.startswith("fcitx5 on the session bus")
+    assert report.line.startswith("fcitx5 running (org.fcitx.Fcitx5); ")
     assert "Qt will use the ibus plugin (fcitx5's ibus-compatible frontend)" in report.line
 
 
@@ -184,13 +184,16 @@ def test_report_warns_for_fcitx_4_which_no_bundled_plugin_speaks_to():
     env = {"QT_IM_MODULE": "fcitx", "QT_IM_MODULES": "fcitx;ibus"}
     report = input_method_report(env, WHEEL, ["org.fcitx.Fcitx-0"], None)
     assert not report.ok
-    assert report.line.startswith("fcitx 4 on the session bus")
+    assert report.line.startswith("fcitx 4 running (org.fcitx.Fcitx-0); ")
     assert "switch to fcitx5 or ibus" in report.line
 
 
 def test_report_ibus_daemon_needs_it_on_the_path():
     socket = IbusSocket(Path("s"), "unix:abstract=/x", 99, True, "ibus-daemon")
-    assert input_method_report({"QT_IM_MODULE": "ibus"}, WHEEL, [], socket).ok
+    report = input_method_report({"QT_IM_MODULE": "ibus"}, WHEEL, [], socket)
+    assert report.ok
+    assert report.line.startswith("ibus running (ibus-daemon at unix:abstract=/x); "
+                                  "QT_IM_MODULE=ibus, Qt will use the ibus plugin")
     hidden = QtInputFacts(WHEEL.plugins, True, ibus_daemon_on_path=False)
     assert not input_method_report({"QT_IM_MODULE": "ibus"}, hidden, [], socket).ok
 
