@@ -32,8 +32,10 @@ log = logging.getLogger(__name__)
 FCITX_MODULE_KEYS = frozenset({"fcitx", "fcitx5"})
 IBUS_PORTAL_NAME = "org.freedesktop.portal.IBus"
 IBUS_NAME = "org.freedesktop.IBus"
-FCITX5_NAMES = ("org.fcitx.Fcitx5", "org.freedesktop.portal.Fcitx")
-# fcitx 4 owns org.fcitx.Fcitx-<display number>; fcitx 5's compatibility frontend may too.
+FCITX5_NAME = "org.fcitx.Fcitx5"
+# fcitx 4.2.9 owns org.fcitx.Fcitx and org.fcitx.Fcitx-<display number>, and both fcitx 4 and
+# 5 may own the portal name; fcitx 5's fcitx4 frontend owns the fcitx 4 names too.
+FCITX_PORTAL_NAME = "org.freedesktop.portal.Fcitx"
 _FCITX4_NAME = re.compile(r"^org\.fcitx\.Fcitx(-\d+)?$")
 
 
@@ -160,10 +162,10 @@ def running_input_methods(bus_names: Iterable[str], ibus: IbusSocket | None) -> 
     """"fcitx5", "fcitx 4", "ibus" for what answers on the session bus (or ibus's own bus)."""
     names = set(bus_names)
     found = []
-    fcitx5 = any(name in names for name in FCITX5_NAMES)
+    fcitx5 = FCITX5_NAME in names
     if fcitx5:
         found.append("fcitx5")
-    elif any(_FCITX4_NAME.match(name) for name in names):
+    elif FCITX_PORTAL_NAME in names or any(_FCITX4_NAME.match(name) for name in names):
         found.append("fcitx 4")
     ibus_daemon = ibus is not None and ibus.alive and ibus.program != "fcitx5"
     if ibus_daemon or (not fcitx5 and (IBUS_NAME in names or IBUS_PORTAL_NAME in names)):
@@ -242,9 +244,10 @@ def input_method_report(env: Mapping[str, str], facts: QtInputFacts,
 def _evidence(method: str, names: set[str], ibus: IbusSocket | None) -> str:
     """Where `method` was seen: its name on the session bus, or ibus-daemon's own address."""
     if method == "fcitx5":
-        return next(name for name in FCITX5_NAMES if name in names)
+        return FCITX5_NAME
     if method == "fcitx 4":
-        return next(name for name in sorted(names) if _FCITX4_NAME.match(name))
+        return next((name for name in sorted(names) if _FCITX4_NAME.match(name)),
+                    FCITX_PORTAL_NAME)
     if ibus is not None and ibus.alive and ibus.program != "fcitx5":
         return f"{ibus.program or 'ibus-daemon'} at {ibus.address}"
     return next(name for name in (IBUS_NAME, IBUS_PORTAL_NAME) if name in names)

@@ -146,6 +146,9 @@ def test_the_pinned_wheel_reads_the_list_exactly_from_qt_6_8():
     (["org.fcitx.Fcitx5", "org.freedesktop.portal.Fcitx", "org.freedesktop.portal.IBus",
       "org.freedesktop.IBus"], "fcitx5", ["fcitx5"]),
     (["org.fcitx.Fcitx-0"], None, ["fcitx 4"]),
+    # What fcitx 4.2.9.9 owns on Debian 12, seen under Xvfb (display :90).
+    (["org.fcitx.Fcitx", "org.fcitx.Fcitx-90", "org.freedesktop.portal.Fcitx"], None,
+     ["fcitx 4"]),
     (["org.fcitx.Fcitx"], None, ["fcitx 4"]),
     # fcitx 5's fcitx4 frontend owns the fcitx 4 name too; it is still fcitx 5.
     (["org.fcitx.Fcitx5", "org.fcitx.Fcitx-0"], "fcitx5", ["fcitx5"]),
