@@ -286,8 +286,23 @@ def selfcheck_line(session: Session, case: Case, bundle: Path | None) -> str:
     return next((line for line in lines if line.startswith("input method: ")), "(no line)")
 
 
+GRAB_SCREEN = """
+import sys
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication(sys.argv[:1])
+app.primaryScreen().grabWindow(0).save(sys.argv[1])
+"""
+
+
+def grab_screen(session: Session, target: Path) -> None:
+    """A picture of the whole X screen, taken by another Qt process (no input method)."""
+    env = {**session.env, "QT_QPA_PLATFORM": "xcb"}
+    subprocess.run([sys.executable, "-c", GRAB_SCREEN, str(target)], env=env, timeout=60,
+                   check=True, capture_output=True)
+
+
 def type_and_read_back(session: Session, case: Case, target: str, bundle: Path | None,
-                       python: str = sys.executable) -> str:
+                       python: str = sys.executable, screenshots: Path | None = None) -> str:
     env = {**session.env, **case.env, "QT_QPA_PLATFORM": "xcb"}
     if case.hide_ibus_daemon:
         env["PATH"] = _no_ibus_daemon_path(session)
@@ -307,6 +322,8 @@ def type_and_read_back(session: Session, case: Case, target: str, bundle: Path |
         time.sleep(0.5)
         session.run("xdotool", "type", "--delay", "120", TYPED)
         time.sleep(0.5)
+        if screenshots is not None:  # the pinyin is being composed now
+            grab_screen(session, screenshots / f"composing-{case.name}-{target}.png")
         session.run("xdotool", "key", "space")
         time.sleep(1.0)
         session.run("xdotool", "key", "ctrl+a")
@@ -345,6 +362,8 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable,
                         help="interpreter of the bare targets (default: this one)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR",
+                        help="save the screen while the pinyin is being composed, per cell")
     parser.add_argument("--selfcheck", action="store_true",
                         help="also print what selfcheck says about the input method, per case")
     args = parser.parse_args()
@@ -373,7 +392,7 @@ def main() -> int:
             try:
                 with desktop(case.daemon) as session:
                     cells[target] = type_and_read_back(session, case, target, args.bundle,
-                                                       args.python)
+                                                       args.python, args.screenshots)
             except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
                 cells[target] = f"error: {exc}"
             expected_as = "app" if target == "bare-fixed" else target
