@@ -81,6 +81,8 @@ def test_the_bundle_holds_what_the_app_loads_and_nothing_for_development(built, 
                    "resources/icons/hotline-agent.svg", "resources/icons/hotline-agent-48.png",
                    "migrations/env.py", "central_api/migrations/env.py",
                    "PySide6/Qt/plugins/platforms/libqxcb.so",
+                   # Chinese input: ibus, and fcitx 5 through it (agent_app/input_method.py).
+                   "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
                    "PySide6/Qt/translations/qtbase_zh_CN.qm"):
         assert (internal / needed).is_file(), needed
     migrations = {p.name for p in (ROOT / "migrations" / "versions").glob("*.py")}
