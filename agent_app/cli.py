@@ -121,8 +121,10 @@ def launch_gui(data_dir: Path, args: argparse.Namespace) -> int:
         for library in missing:
             print(package_hint(library), file=sys.stderr)
         return 3
+    from agent_app.input_method import prepare_input_method
     from agent_app.preload import import_before_qt
 
+    prepare_input_method()  # Qt reads the input-method variables once, at the QApplication
     import_before_qt()
     try:
         from agent_app.ui.app import GuiOptions, run_gui

@@ -1,5 +1,6 @@
-"""`agent-app selfcheck`: the installer's smoke test. Opens and migrates the database, loads Qt
-and checks for a Chinese font; prints one line per check."""
+"""`agent-app selfcheck`: the installer's smoke test. Opens and migrates the database, loads Qt,
+checks for a Chinese font and says which input method Chinese typing will go through; prints
+one line per check."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ def run_selfcheck(data_dir: Path) -> int:
     print(f"database: ok ({db.path}, revision {db.current_revision()})")
     db.close()
 
+    from agent_app.input_method import prepare_input_method
     from agent_app.qt_check import explain_import_error
+
+    prepare_input_method()  # as the GUI does, so the input-method line says what it will get
 
     try:
         import PySide6
@@ -42,4 +46,12 @@ def run_selfcheck(data_dir: Path) -> int:
     else:
         print(f"fonts: WARNING — {missing_font_message()}", file=sys.stderr)
     del app
+    if sys.platform.startswith("linux"):
+        from agent_app.input_method import current_report
+
+        report = current_report()
+        if report.ok:
+            print(f"input method: {report.line}")
+        else:
+            print(f"input method: WARNING — {report.line}", file=sys.stderr)
     return 0

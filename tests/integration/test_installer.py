@@ -81,6 +81,8 @@ def test_the_bundle_holds_what_the_app_loads_and_nothing_for_development(built, 
                    "resources/icons/hotline-agent.svg", "resources/icons/hotline-agent-48.png",
                    "migrations/env.py", "central_api/migrations/env.py",
                    "PySide6/Qt/plugins/platforms/libqxcb.so",
+                   # Chinese input: ibus, and fcitx 5 through it (agent_app/input_method.py).
+                   "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
                    "PySide6/Qt/translations/qtbase_zh_CN.qm"):
         assert (internal / needed).is_file(), needed
     migrations = {p.name for p in (ROOT / "migrations" / "versions").glob("*.py")}
@@ -157,3 +159,32 @@ def test_the_package_unpacked_runs_and_is_set_up_for_the_desktop(built, tmp_path
         assert json.loads(archive.read("about.json"))["frozen"] is True
     # Nothing is written next to the program: a read-only install folder is fine.
     assert sorted(p.relative_to(install_dir) for p in install_dir.rglob("*")) == before
+
+
+def test_the_package_entry_the_desktop_starts_falls_back_to_ibus_under_fcitx(built, tmp_path):
+    # The desktop entry runs /usr/bin/agent-app, the frozen program itself: its start-up sets
+    # the input-method fallback before Qt starts (agent_app/input_method.py).
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(built.deb), str(root)], check=True)
+    desktop = (root / "usr/share/applications/hotline-agent.desktop").read_text("utf-8")
+    assert "Exec=/usr/bin/agent-app\n" in desktop
+    env = {"QT_IM_MODULE": "fcitx", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent",
+           "XDG_RUNTIME_DIR": str(tmp_path)}
+    result = frozen(root / "usr" / "bin" / "agent-app", "--data-dir", str(tmp_path / "data"),
+                    "selfcheck", env={**env, "QT_IM_MODULES": ""})
+    assert result.returncode == 0, result.stderr
+    assert "input method: QT_IM_MODULE=fcitx, so QT_IM_MODULES=fcitx;ibus" in result.stderr
+    assert "input method: no session bus" in result.stdout
+    assert "(Qt input-context plugins: compose, ibus)" in result.stdout
+
+
+@pytest.mark.skipif(not os.environ.get("IME_CHECK"), reason="set IME_CHECK=1 to type through "
+                    "real input methods into the frozen app (a few minutes)")
+def test_pinyin_typed_into_the_frozen_intake_form_arrives_as_chinese(built, tmp_path):
+    results = tmp_path / "results.json"
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "ime_check.py"), "--bundle",
+                          str(built.bundle), "--target", "bundle", "--json", str(results)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=20 * 60)
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = json.loads(results.read_text(encoding="utf-8"))
+    assert rows and all(row["bundle"] == "你好" for row in rows), rows

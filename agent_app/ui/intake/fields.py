@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.core.catalogue import Catalogue, LocationNode
 from agent_app.core.category_search import CategoryEntry, CategoryIndex
+from agent_app.ui.preedit import PlaceholderHiddenWhileComposing
 from agent_app.ui.widgets import plain_label
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -41,6 +42,7 @@ class LimitedTextEdit(QPlainTextEdit):
         self.limit = limit
         self._accepted = ""
         self.setTabChangesFocus(True)  # Tab moves on, as in every other field of the form
+        self.composition = PlaceholderHiddenWhileComposing(self)
         self.counter = plain_label()
         self.counter.setStyleSheet("color: #7f8c8d;")
         self.textChanged.connect(self._enforce_limit)
