@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,9 @@ _TOKEN_RE = re.compile(f"[{HAN_CLASS}]+|[a-z]+")
 MODEL_VERSION = 1
 LEXICON_SHARE = 0.5  # how much of a subcategory's centroid its reviewed words make up
 PHRASE_BONUS = 0.06  # per character of a reviewed phrase found whole in the text
+# The newest tickets of a subcategory are enough to learn its words, and keep a rebuild
+# over years of history to seconds.
+MAX_TICKETS_PER_CATEGORY = 300
 
 
 def features(text: str) -> Counter[str]:
@@ -139,8 +142,8 @@ def _weighted(counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, 
 def build_model(catalogue_paths: Sequence[CategoryKey], lexicon: Lexicon,
                 tickets: Iterable[TrainingTicket],
                 mask: Callable[[str], str] | None = None) -> CategoryModel:
-    """`mask` blanks what must not be learned as a category's words (place names: demo and
-    real tickets of one kind cluster in a few places)."""
+    """`tickets` oldest first. `mask` blanks what must not be learned as a category's words
+    (place names: demo and real tickets of one kind cluster in a few places)."""
     classes = list(catalogue_paths)
     index = {c: i for i, c in enumerate(classes)}
     lexicon_counts: list[Counter[str]] = []
@@ -149,14 +152,13 @@ def build_model(catalogue_paths: Sequence[CategoryKey], lexicon: Lexicon,
         for phrase in lexicon.words.get((level1, level2), ()):
             counts.update(features(phrase))
         lexicon_counts.append(counts)
-    history: list[list[Counter[str]]] = [[] for _ in classes]
-    trained_on = 0
+    newest: list[deque[str]] = [deque(maxlen=MAX_TICKETS_PER_CATEGORY) for _ in classes]
     for ticket in tickets:
         position = index.get(ticket.category)
-        if position is None:
-            continue  # a category no longer in the catalogue
-        history[position].append(features(mask(ticket.text) if mask else ticket.text))
-        trained_on += 1
+        if position is not None:  # else a category no longer in the catalogue
+            newest[position].append(ticket.text)
+    history = [[features(mask(text) if mask else text) for text in texts] for texts in newest]
+    trained_on = sum(map(len, history))
     # IDF over subcategories: a feature in every subcategory's words carries nothing.
     class_frequency: Counter[str] = Counter()
     for position in range(len(classes)):
