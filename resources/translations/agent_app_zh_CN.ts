@@ -1511,8 +1511,8 @@
 <context>
     <name>SmartIntake</name>
     <message>
-        <source>Same place (%1) and same problem (%2) as an open ticket from another caller, registered %3 hours ago</source>
-        <translation>与其他来电人尚未办结的工单地点相同（%1）、问题相同（%2），该工单%3小时前登记</translation>
+        <source>Same place (%1) and same problem (%2) as an open ticket from another caller, registered %3</source>
+        <translation>与其他来电人尚未办结的工单地点相同（%1）、问题相同（%2），该工单登记于%3</translation>
     </message>
     <message>
         <source>%1 calls about %2 in %3 since %4</source>

@@ -31,7 +31,7 @@ HOTSPOT_MIN_CALLS = 3
 
 MERGE_REASON = QT_TRANSLATE_NOOP(
     "SmartIntake", "Same place (%1) and same problem (%2) as an open ticket from another "
-                   "caller, registered %3 hours ago")
+                   "caller, registered %3")
 HOTSPOT_TITLE = QT_TRANSLATE_NOOP("SmartIntake", "%1 calls about %2 in %3 since %4")
 HOTSPOT_ANSWER = QT_TRANSLATE_NOOP(
     "SmartIntake", "We already know about the %1 problem in %2: %3 residents have reported "

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -61,18 +62,20 @@ def _fmt(template: str, *values: object) -> str:
     return text
 
 
-def _proposal_button(name: str) -> QPushButton:
-    button = QPushButton()
-    button.setObjectName(name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays in the fields; keys accept
-    button.setFlat(True)
-    button.setStyleSheet("QPushButton { text-align: left; padding: 1px 4px; }")
-    button.hide()
-    return button
+def _proposal_line(name: str, style: str = "") -> QLabel:
+    # Word-wrapped so a long place or reason never widens the form past the screen.
+    label = plain_label()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    if style:
+        label.setStyleSheet(style)
+    label.hide()
+    return label
 
 
 class ProposalPanel(QFrame):
-    """What the text says, one line per proposal, each with the key that accepts it."""
+    """What the text says, each proposal with the key that accepts it: categories on one
+    line, the fields (place, phone, form of address) on the next, then risk and merge."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,35 +84,24 @@ class ProposalPanel(QFrame):
                            "border: 1px solid #9ccc65; }")
         self.title = plain_label(self.tr("Proposed from the content — one key accepts"))
         self.title.setStyleSheet("color: #33691e;")
-        self.categories = [_proposal_button(f"proposal_category_{n}") for n in (1, 2, 3)]
-        self.location = _proposal_button("proposal_location")
-        self.phone = _proposal_button("proposal_phone")
-        self.name = _proposal_button("proposal_name")
-        self.urgency = _proposal_button("proposal_urgency")
-        self.urgency.setStyleSheet("QPushButton { text-align: left; padding: 1px 4px; "
-                                   "color: #b71c1c; font-weight: bold; }")
-        self.merge = _proposal_button("proposal_merge")
-        self.merge.setStyleSheet("QPushButton { text-align: left; padding: 1px 4px; "
-                                 "color: #0d47a1; }")
-        layout = QGridLayout(self)
+        self.categories = _proposal_line("proposal_categories")
+        self.fields = _proposal_line("proposal_fields")
+        self.urgency = _proposal_line("proposal_urgency", "color: #b71c1c; font-weight: bold;")
+        self.merge = _proposal_line("proposal_merge", "color: #0d47a1;")
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
-        layout.setVerticalSpacing(0)
-        layout.addWidget(self.title, 0, 0, 1, 3)
-        for column, button in enumerate(self.categories):
-            layout.addWidget(button, 1, column)
-        layout.addWidget(self.location, 2, 0, 1, 3)
-        layout.addWidget(self.phone, 3, 0)
-        layout.addWidget(self.name, 3, 1)
-        layout.addWidget(self.urgency, 4, 0, 1, 3)
-        layout.addWidget(self.merge, 5, 0, 1, 3)
+        layout.setSpacing(2)
+        for widget in (self.title, self.categories, self.fields, self.urgency, self.merge):
+            layout.addWidget(widget)
+        # Only as tall as its lines: the form's spare height belongs to nobody.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.hide()
 
-    def buttons(self) -> list[QPushButton]:
-        return [*self.categories, self.location, self.phone, self.name, self.urgency,
-                self.merge]
+    def lines(self) -> list[QLabel]:
+        return [self.categories, self.fields, self.urgency, self.merge]
 
     def refresh_visibility(self) -> None:
-        self.setVisible(any(not b.isHidden() for b in self.buttons()))
+        self.setVisible(any(not line.isHidden() for line in self.lines()))
 
 
 class HotspotBanner(QFrame):
@@ -232,13 +224,6 @@ class SmartIntakeProposals(QObject):
         self._reload.setSingleShot(True)
         self._reload.setInterval(RECENT_RELOAD_MS)
         self._reload.timeout.connect(self.load_recent)
-        for number, button in enumerate(self.panel.categories):
-            button.clicked.connect(lambda _c=False, n=number: self.accept_category(n))
-        self.panel.location.clicked.connect(self.accept_location)
-        self.panel.phone.clicked.connect(self.accept_phone)
-        self.panel.name.clicked.connect(self.accept_name)
-        self.panel.urgency.clicked.connect(self.accept_urgency)
-        self.panel.merge.clicked.connect(self.accept_merge)
         self.banner.use_answer.clicked.connect(self.use_prepared_answer)
         self._install_shortcuts(shortcut_parent)
         tasks.changes.connect(self._on_changes)
@@ -329,47 +314,36 @@ class SmartIntakeProposals(QObject):
             if text.strip() else []
         self.banner.show_hotspot(self.recent.hotspot_for(location, category, now)
                                  if text.strip() else None)
-        self._show(state)
+        self._show()
         self.proposed.emit(self.proposal)
 
-    def _show(self, state: object) -> None:
+    def _show(self) -> None:
         panel, proposal = self.panel, self.proposal
-        for number, button in enumerate(panel.categories):
-            if number < len(proposal.categories):
-                category = proposal.categories[number]
-                button.setText(f"{KEYS['category'][number]}  {category.level1} › "
-                               f"{category.level2}")
-                button.show()
-            else:
-                button.hide()
-        self._line(panel.location, proposal.location is not None and not self._typed(
-            "location", self._form.location.value()),
-            self.tr("Place: %1"), str(proposal.location or ""), KEYS["location"])
-        self._line(panel.phone, bool(proposal.phones) and not self._typed(
-            "phone", self._form.caller_phone.text()),
-            self.tr("Phone: %1"), proposal.phones[0] if proposal.phones else "", KEYS["phone"])
-        self._line(panel.name, bool(proposal.caller_name) and not self._typed(
-            "name", self._form.caller_name.text()),
-            self.tr("Caller: %1"), proposal.caller_name, KEYS["name"])
+        _set_line(panel.categories, "   ".join(
+            f"{KEYS['category'][n]}  {c.level1} › {c.level2}"
+            for n, c in enumerate(proposal.categories)))
+        fields = []
+        if proposal.location is not None and not self._typed(
+                "location", self._form.location.value()):
+            fields.append(f"{KEYS['location']}  " + self.tr("Place: %1").replace(
+                "%1", str(proposal.location)))
+        if proposal.phones and not self._typed("phone", self._form.caller_phone.text()):
+            fields.append(f"{KEYS['phone']}  " + self.tr("Phone: %1").replace(
+                "%1", proposal.phones[0]))
+        if proposal.caller_name and not self._typed("name", self._form.caller_name.text()):
+            fields.append(f"{KEYS['name']}  " + self.tr("Caller: %1").replace(
+                "%1", proposal.caller_name))
+        _set_line(panel.fields, "   ".join(fields))
         words = "、".join(dict.fromkeys(hit.text for hit in proposal.risk))
-        self._line(panel.urgency, proposal.is_risk and self._form.urgency.currentData()
-                   != Urgency.CRITICAL.value,
-                   self.tr("Risk words (%1): raise the urgency to critical"),
-                   words, KEYS["urgency"])
+        _set_line(panel.urgency, f"{KEYS['urgency']}  " + self.tr(
+            "Risk words (%1): raise the urgency to critical").replace("%1", words)
+            if proposal.is_risk and self._form.urgency.currentData() != Urgency.CRITICAL.value
+            else "")
         offer = self.offers[0] if self.offers else None
-        self._line(panel.merge, offer is not None,
-                   self.tr("Same matter as %1 — %2"),
-                   offer.ticket.id if offer else "",
-                   KEYS["merge"], second=merge_reason(offer) if offer else "")
+        _set_line(panel.merge, f"{KEYS['merge']}  " + _fmt(
+            self.tr("Same matter as %1 — %2"), offer.ticket.id, merge_reason(offer))
+            if offer is not None else "")
         panel.refresh_visibility()
-
-    def _line(self, button: QPushButton, visible: bool, template: str, value: str, key: str,
-              *, second: str = "") -> None:
-        if not visible:
-            button.hide()
-            return
-        button.setText(f"{key}  " + _fmt(template, value, second))
-        button.show()
 
     def _typed(self, field: str, current: object) -> bool:
         """True when the field holds something the operator typed (not empty, not ours)."""
@@ -412,7 +386,7 @@ class SmartIntakeProposals(QObject):
             return
         combo = self._form.urgency
         combo.setCurrentIndex(max(combo.findData(Urgency.CRITICAL.value), 0))
-        self._show(None)
+        self._show()
 
     def accept_merge(self) -> None:
         if self.offers:
@@ -425,7 +399,13 @@ class SmartIntakeProposals(QObject):
         self._form.answer.set_text(prepared_answer(hotspot))
 
 
+def _set_line(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
 def merge_reason(offer: MergeOffer) -> str:
     category: CategoryPath | None = offer.ticket.category
     return _fmt(tr_core("SmartIntake", MERGE_REASON), offer.place,
-                category.level2 if category else "", offer.hours_ago)
+                category.level2 if category else "",
+                offer.ticket.created_at.astimezone().strftime("%m-%d %H:%M"))
