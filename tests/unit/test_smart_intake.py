@@ -121,6 +121,8 @@ def test_ambiguous_names_and_ordinary_words_give_no_place(places: PlaceFinder,
 @pytest.mark.parametrize("text", [
     "我真的不想活了", "再不解决我就要跳楼", "我们要拉横幅", "找记者曝光你们", "去省里上访",
     "几十个人堵在门口", "我跟他拼了，大不了同归于尽", "准备进京上访", "发到抖音上让大家看看",
+    "他昨天把我头都打破了", "我们已经联系好记者了", "他扬言要带人来砸我家",
+    "我们几百户村民明天集体去市委讨说法", "活着也没意思了",
 ])
 def test_risk_words_are_flagged(text: str) -> None:
     assert RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
@@ -129,7 +131,8 @@ def test_risk_words_are_flagged(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "楼下打杀虫剂味道太大", "晚上跳广场舞太吵", "下个月要去北京旅游", "吵死了", "冷得要死",
     "家里老跳闸", "拼多多买的", "垃圾聚集在路边", "车堵在小区门口出不去",
-    "楼道堆满杂物，真着火了人都跑不出去",
+    "楼道堆满杂物，真着火了人都跑不出去", "你们打我电话吧", "一直被打扰", "集体去春游",
+    "广告牌怕掉下来砸人", "手机号码被曝光到网上了", "打破了纪录",
 ])
 def test_innocent_uses_are_not_flagged(text: str) -> None:
     assert not RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
