@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         if role in (Role.LEAD, Role.ADMIN):  # 热点预警: the lead sees the tickets of a hotspot
             self.intake.smart.hotspot_found.connect(self._alert_hotspot)
+            self.intake.smart.risk_found.connect(self._alert_risk)
 
         self._build_menus()
         self._build_sign_in_banner()
@@ -169,6 +170,13 @@ class MainWindow(QMainWindow):
         from agent_app.ui.intake.proposals import HotspotAlert
 
         alert = HotspotAlert(hotspot, self)  # type: ignore[arg-type]
+        alert.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        alert.show()
+
+    def _alert_risk(self, ticket: object, hits: object) -> None:
+        from agent_app.ui.intake.proposals import RiskAlert
+
+        alert = RiskAlert(ticket, hits, self)  # type: ignore[arg-type]
         alert.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         alert.show()
 

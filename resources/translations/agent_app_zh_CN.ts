@@ -1455,6 +1455,17 @@
     </message>
 </context>
 <context>
+    <name>RiskAlert</name>
+    <message>
+        <source>Risk words in a new appeal</source>
+        <translation>新诉求中出现风险词</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1（%2）：%3</translation>
+    </message>
+</context>
+<context>
     <name>SavedView</name>
     <message>
         <source>All tickets</source>

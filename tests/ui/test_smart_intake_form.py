@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import TicketStatus
@@ -16,7 +17,7 @@ from agent_app.core.models import Caller, CategoryPath, LocationPath
 from agent_app.core.smart_intake.same_matter import RecentTicket, RecentTickets
 from agent_app.storage import ops
 from agent_app.storage.repositories import ticket_payload
-from agent_app.ui.intake.proposals import HotspotAlert
+from agent_app.ui.intake.proposals import HotspotAlert, RiskAlert
 from agent_app.ui.intake.screen import IntakeScreen
 from tests.factories import make_ticket
 from tests.ui.test_intake import type_chinese
@@ -118,7 +119,7 @@ def _open_water_tickets(db, count: int) -> None:
 
 def test_the_same_matter_is_offered_for_merge_with_its_reason(qtbot, screen, db):
     _open_water_tickets(db, 1)
-    with qtbot.waitSignal(screen.smart.proposed, timeout=5_000):
+    with qtbot.waitSignal(screen.smart.recent_loaded, timeout=5_000):
         screen.smart.load_recent()
     type_and_wait(qtbot, screen, WATER_TEXT)
     merge = screen.smart.panel.merge
@@ -153,3 +154,19 @@ def test_f1_help_lists_the_proposal_keys_without_clashing(screen):
     keys = [keys for keys, _ in screen.shortcut_help()]
     assert "Alt+4" in keys and "Alt+9" in keys
     assert len(keys) == len(set(keys))
+
+
+def test_an_open_ticket_with_risk_words_is_reported_once_for_the_lead(qtbot, screen, db):
+    ticket = replace(make_ticket("R-1"), created_at=NOW - timedelta(hours=2),
+                     content="老板不给工资，我们几十个人明天去市政府门口拉横幅")
+    ops.import_synced_tickets(db, [ticket_payload(ticket)])
+    with qtbot.waitSignal(screen.smart.risk_found, timeout=5_000) as found:
+        screen.smart.load_recent()
+    reported, hits = found.args
+    assert reported.id == "R-1" and any(hit.text == "拉横幅" for hit in hits)
+    alert = RiskAlert(reported, hits)
+    qtbot.addWidget(alert)
+    assert "R-1" in alert.findChild(QLabel, "risk_alert_title").text()
+    with qtbot.assertNotEmitted(screen.smart.risk_found), \
+            qtbot.waitSignal(screen.smart.recent_loaded, timeout=5_000):
+        screen.smart.load_recent()

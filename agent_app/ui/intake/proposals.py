@@ -11,7 +11,7 @@ rebuilding the category model run on the workers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,12 +32,15 @@ from agent_app.core.enums import Urgency
 from agent_app.core.models import CategoryPath, LocationPath
 from agent_app.core.smart_intake.category import CategoryModel
 from agent_app.core.smart_intake.engine import Proposal, SmartIntake
+from agent_app.core.smart_intake.risk import RiskHit
 from agent_app.core.smart_intake.same_matter import (
     HOTSPOT_ANSWER,
     HOTSPOT_TITLE,
     MERGE_REASON,
+    OPEN_STATUSES,
     Hotspot,
     MergeOffer,
+    RecentTicket,
     RecentTickets,
     new_hotspots,
 )
@@ -50,7 +53,8 @@ from agent_app.ui.widgets import plain_label
 
 TYPING_PAUSE_MS = 150
 RECENT_RELOAD_MS = 2000  # after tickets change: batch a sync page's worth of changes
-REBUILD_AFTER_NEW_TICKETS = 200  # the model learns again once this many tickets arrived
+REBUILD_AFTER_NEW_TICKETS = 200
+RISK_NOTICE_WINDOW = timedelta(days=1)  # the model learns again once this many tickets arrived
 KEYS = {"category": ("Alt+1", "Alt+2", "Alt+3"), "location": "Alt+4", "phone": "Alt+5",
         "name": "Alt+6", "urgency": "Alt+7", "merge": "Alt+8", "answer": "Alt+9"}
 
@@ -185,13 +189,42 @@ class HotspotAlert(QDialog):
         self.resize(640, 360)
 
 
+class RiskAlert(QDialog):
+    """For the lead: a ticket whose text shows risk to life, violence, a gathering, the
+    media or a petition, with the words that matched."""
+
+    def __init__(self, ticket: RecentTicket, hits: list[RiskHit],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("risk_alert")
+        self.setWindowTitle(self.tr("Risk words in a new appeal"))
+        self.setModal(False)
+        words = "、".join(dict.fromkeys(hit.text for hit in hits))
+        title = plain_label(self.tr("%1 (%2): %3").replace("%1", ticket.id).replace(
+            "%2", ticket.created_at.astimezone().strftime("%H:%M")).replace("%3", words))
+        title.setObjectName("risk_alert_title")
+        title.setStyleSheet("font-weight: bold; color: #b71c1c;")
+        content = plain_label(ticket.content)
+        content.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(plain_label(str(ticket.location)))
+        layout.addWidget(content, 1)
+        layout.addWidget(buttons)
+        self.resize(560, 220)
+
+
 class SmartIntakeProposals(QObject):
     """Wires the engine to an intake form; the screen adds `banner` and connects
     `merge_requested`; the main window shows `HotspotAlert` for `hotspot_found` to leads."""
 
     merge_requested = Signal(str)  # ticket id the operator chose to merge this call into
     hotspot_found = Signal(object)  # Hotspot, once per hotspot
-    proposed = Signal(object)  # Proposal: after each pause in typing (tests, risk notices)
+    risk_found = Signal(object, object)  # RecentTicket, its RiskHits: once per ticket
+    proposed = Signal(object)  # Proposal: after each pause in typing
+    recent_loaded = Signal()  # the last days' tickets were read again
 
     def __init__(self, form: IntakeForm, tasks: TaskRunner, *, now: Callable[[], datetime],
                  shortcut_parent: QWidget) -> None:
@@ -204,9 +237,11 @@ class SmartIntakeProposals(QObject):
         self.proposal = Proposal()
         self.offers: list[MergeOffer] = []
         self._known_hotspots: list[Hotspot] = []
+        self._risk_checked: set[str] = set()
         self._recent_loaded = False
         self._trained_at_count = -1
         self._count = 0
+        self._tickets: list[RecentTicket] = []
         # What a proposal put into a field: only such a value may be replaced by another
         # proposal; anything else was typed or picked by the operator and stays.
         self._placed: dict[str, object] = {}
@@ -259,6 +294,7 @@ class SmartIntakeProposals(QObject):
     def _engine_ready(self, engine: SmartIntake) -> None:
         self.engine = engine
         self.propose_now()
+        self._check_risk()
         self._maybe_rebuild()
 
     def load_recent(self) -> None:
@@ -274,8 +310,25 @@ class SmartIntakeProposals(QObject):
         self._known_hotspots = found
         self._recent_loaded = True
         self._count = count
+        self._tickets = tickets
+        self._check_risk()
         self.propose_now()
+        self.recent_loaded.emit()
         self._maybe_rebuild()
+
+    def _check_risk(self) -> None:
+        """Open tickets of the last day whose text has risk words: the lead is told, once
+        per ticket, whoever registered it (they arrive here through sync)."""
+        if self.engine is None or not self._recent_loaded:
+            return
+        since = self._now() - RISK_NOTICE_WINDOW
+        for ticket in self._tickets:
+            if ticket.id in self._risk_checked or ticket.created_at < since:
+                continue
+            self._risk_checked.add(ticket.id)
+            hits = self.engine.risk_words.hits(ticket.content)
+            if hits and ticket.status in OPEN_STATUSES:
+                self.risk_found.emit(ticket, hits)
 
     def _maybe_rebuild(self) -> None:
         """Learn from the centre's tickets once at start, then every few hundred new ones."""
