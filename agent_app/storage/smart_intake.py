@@ -31,16 +31,22 @@ def recent_tickets(db: Database, now: datetime) -> list[RecentTicket]:
                 for r in rows]
 
 
-def training_history(db: Database) -> list[TrainingTicket]:
-    """Every ticket with a category and a text, oldest first (the model keeps the newest)."""
+TRAINING_TICKETS = 30_000  # the newest; enough for every category, quick on the DB worker
+
+
+def training_history(db: Database, limit: int = TRAINING_TICKETS) -> list[TrainingTicket]:
+    """The newest tickets with a category and a text, oldest first (the model keeps the
+    newest of each category)."""
     with db.unit_of_work() as uow:
         rows = uow.session.execute(
             select(TicketRow.content, TicketRow.category_l1, TicketRow.category_l2)
             .where(TicketRow.category_l1.is_not(None), TicketRow.content != "",
                    TicketRow.status != TicketStatus.DRAFT.value)
-            .order_by(TicketRow.created_at))
-        return [TrainingTicket(r.content, (r.category_l1, r.category_l2)) for r in rows
-                if r.category_l2]
+            .order_by(TicketRow.created_at.desc()).limit(limit))
+        found = [TrainingTicket(r.content, (r.category_l1, r.category_l2)) for r in rows
+                 if r.category_l2]
+    found.reverse()
+    return found
 
 
 def ticket_count(db: Database) -> int:
