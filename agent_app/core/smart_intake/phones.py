@@ -20,7 +20,7 @@ _SPOKEN = "零〇幺一二两三四五六七八九"
 # because operators separate a house number from a phone with one.
 _SEPARATORS = " \\-—–‐.·()（）"
 _RUN_RE = re.compile(rf"\+?[0-9{_SPOKEN}](?:[0-9{_SPOKEN}]|[{_SEPARATORS}]"
-                     rf"(?=[{_SEPARATORS}]?[0-9{_SPOKEN}(（]))*")
+                     rf"(?=[{_SEPARATORS}]{{0,2}}[0-9{_SPOKEN}(（]))*")
 _GROUP_RE = re.compile(rf"[0-9{_SPOKEN}]+")
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 LANDLINE_RE = re.compile(r"0[1-9]\d{8,10}")  # area code 0xx/0xxx and 7–8 digits
