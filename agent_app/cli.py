@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "intake":
         from agent_app.core.smart_intake.batch import run_suggest
 
-        return run_suggest(data_dir, args.text, batch=args.batch, as_json=args.json)
+        return run_suggest(args.text, batch=args.batch, as_json=args.json)
     if args.command == "diagnostics":
         from agent_app.diagnostics import run_export
 

@@ -10,13 +10,13 @@ from typing import TextIO
 from agent_app.core.smart_intake.engine import SmartIntake
 from agent_app.paths import resources_dir
 
-LOCAL_MODEL_FILE = "intake_category_model.json"
 
-
-def run_suggest(data_dir: Path, text: str | None, *, batch: Path | None, as_json: bool,
+def run_suggest(text: str | None, *, batch: Path | None, as_json: bool,
                 out: TextIO | None = None) -> int:
+    """With the shipped model (demo history + reviewed words): the same answers on every PC,
+    so a batch check measures the release, not one operator's cache."""
     out = out or sys.stdout
-    intake = SmartIntake.load(resources_dir(), model_path=data_dir / LOCAL_MODEL_FILE)
+    intake = SmartIntake.load(resources_dir())
     if batch is not None:
         source = sys.stdin if str(batch) == "-" else batch.open(encoding="utf-8")
         with source:
