@@ -100,6 +100,9 @@ def test_a_mobile_split_anywhere_by_spaces_or_dashes_is_found(cuts: list[int], s
     ("汝州温泉那边", ("汝州市", "温泉镇", "")),  # a short name beside its county
     ("卫东区平安社区", ("卫东区", "东环路街道", "平安社区")),  # named district settles it
     ("新华区建设路", ("新华区", "", "")),  # a road of another district: the district wins
+    ("新华区大营小区", ("新华区", "焦店镇", "大营村")),  # 大营 is also a town of 宝丰县
+    ("湛河区河滨街道新华社区", ("湛河区", "河滨街道", "新华社区")),  # not 新华社
+    ("西高皇街道光明路", ("新华区", "", "")),  # two streets: only their district is sure
 ])
 def test_places_said_loosely_resolve_as_far_as_the_text_supports(
         places: PlaceFinder, text: str, expected: tuple[str, str, str]) -> None:
@@ -112,6 +115,8 @@ def test_places_said_loosely_resolve_as_far_as_the_text_supports(
     "王庄村的",  # five towns
     "去温泉洗澡", "保平安", "十字路口红绿灯", "花园小区", "光明正大地说",
     "从卫东区搬到新华区了",  # two districts: ask, don't guess
+    "大营小区",  # a town in 宝丰县 or a village in 新华区
+    "新华社记者",
 ])
 def test_ambiguous_names_and_ordinary_words_give_no_place(places: PlaceFinder,
                                                           text: str) -> None:
@@ -210,3 +215,21 @@ def test_caller_form_of_address() -> None:
     assert caller_name("我姓王，王阿姨，住在这边") == "王阿姨"
     assert caller_name("找了物业的小李先生") == "李先生"
     assert caller_name("老师让买资料") == ""
+
+
+def test_every_place_of_the_catalogue_said_in_full_resolves_to_itself(
+        places: PlaceFinder, intake: SmartIntake) -> None:
+    wrong = []
+    for path in intake.catalogue.iter_location_paths():
+        text = f"我住在{path.district}{path.street}{path.community}，门口路灯不亮"
+        if places.locate(text) != (path.district, path.street, path.community):
+            wrong.append((text, places.locate(text)))
+    assert wrong == []
+
+
+def test_a_street_said_in_full_with_its_district_resolves_to_the_street(
+        places: PlaceFinder, intake: SmartIntake) -> None:
+    streets = {(p.district, p.street) for p in intake.catalogue.iter_location_paths()}
+    wrong = [(d, s, places.locate(f"{d}{s}这边停水了")) for d, s in sorted(streets)
+             if places.locate(f"{d}{s}这边停水了") != (d, s, "")]
+    assert wrong == []

@@ -82,8 +82,11 @@ class PlaceFinder:
         for name, places in loose.items():
             streets = {p for p in places if not p[2]}
             # 光明路 is both 光明路街道 and 光明路社区 in it: said bare, it is the street (or the
-            # road), not yet the community.
-            names[name] = _Name(frozenset(streets or places), loose=True)
+            # road), not yet the community. A community keeps its bare name where no street
+            # of its district has it (王寨: a town in 汝州市, a village in 平舆县).
+            street_districts = {p[0] for p in streets}
+            kept = streets | {p for p in places if p[2] and p[0] not in street_districts}
+            names[name] = _Name(frozenset(kept), loose=True)
         for name, places in full.items():
             names[name] = _Name(frozenset(places), loose=False)
         stop: list[str] = []
@@ -113,7 +116,7 @@ class PlaceFinder:
         raw: list[tuple[str, int, _Name]] = []
         position = 0
         while position < len(folded):
-            if folded[position] not in self._first_chars or position in blocked:
+            if folded[position] not in self._first_chars:
                 position += 1
                 continue
             hit = self._longest_at(folded, position)
@@ -179,7 +182,13 @@ def _loose_counts(name: str, entry: _Name, text: str, start: int,
 
 
 def resolve(mentions: Sequence[PlaceMention]) -> Place | None:
-    """The deepest place every mention agrees on; None when nothing is determined."""
+    """The deepest place every mention agrees on; None when nothing is determined.
+
+    Each mention is a set of places it may mean. A place is a reading of the whole text
+    when every mention has a meaning on its line (the same place, above or below it). The
+    answer is what all the deepest readings share: one community, else one street, else
+    one district, else nothing.
+    """
     if not mentions:
         return None
     districts = {p[0] for m in mentions for p in m.places if not p[1]}
@@ -188,37 +197,39 @@ def resolve(mentions: Sequence[PlaceMention]) -> Place | None:
     district = next(iter(districts), None)
     # A road or estate name outside the district the caller named is a road crossing it
     # (建设路 runs through more than one district): the named district wins.
-    mentions = [m for m in mentions if _filter(m.places, district)]
-    street_sets = [_filter(m.places, district) for m in mentions
-                   if any(p[1] and not p[2] for p in m.places)]
-    streets: set[tuple[str, str]] | None = None
-    for places in street_sets:
-        pairs = {(p[0], p[1]) for p in places if not p[2]}
-        streets = pairs if streets is None else streets & pairs
-    if streets is not None and not streets:
-        return None  # two streets that cannot both be right
-    community_sets = [_filter(m.places, district) for m in mentions
-                      if any(p[2] for p in m.places)]
-    communities: set[Place] | None = None
-    for places in community_sets:
-        leaves = {p for p in places if p[2]}
-        if streets is not None:
-            leaves = {p for p in leaves if (p[0], p[1]) in streets}
-        communities = leaves if communities is None else communities & leaves
-    if communities is not None and len(communities) == 1:
-        return next(iter(communities))
-    if communities is not None and communities:
-        pairs = {(p[0], p[1]) for p in communities}
-        streets = pairs if streets is None else streets & pairs
-    if streets and len(streets) == 1:
-        d, s = next(iter(streets))
-        return (d, s, "")
-    candidates = {p[0] for p in (communities or ())} | {p[0] for p in (streets or ())}
-    if district is not None and (not candidates or candidates == {district}):
-        return (district, "", "")
-    if len(candidates) == 1 and (bool(communities) or bool(streets)):
-        return (next(iter(candidates)), "", "")
-    return None
+    meanings = [kept for kept in (_filter(m.places, district) for m in mentions) if kept]
+    if not meanings:
+        return (district, "", "") if district else None
+    candidates = set().union(*meanings)
+    readings = [place for place in candidates
+                if all(any(_on_one_line(place, meaning) for meaning in options)
+                       for options in meanings)]
+    deepest = [place for place in readings
+               if not any(other != place and _on_one_line(place, other)
+                          and _depth(other) > _depth(place) for other in readings)]
+    return _shared(deepest or list(candidates))
+
+
+def _depth(place: Place) -> int:
+    return sum(1 for part in place if part)
+
+
+def _on_one_line(first: Place, second: Place) -> bool:
+    """One is the other or lies inside it: 新华区 and 新华区 › 西高皇街道 › 中央花园社区."""
+    return all(a == b or not a or not b for a, b in zip(first, second, strict=True))
+
+
+def _shared(places: Sequence[Place]) -> Place | None:
+    shared: list[str] = []
+    for level in range(3):
+        names = {p[level] for p in places}
+        if len(names) != 1 or not next(iter(names)):
+            break
+        shared.append(next(iter(names)))
+    if not shared:
+        return None
+    padded = [*shared, "", "", ""]
+    return (padded[0], padded[1], padded[2])
 
 
 def _filter(places: frozenset[Place], district: str | None) -> set[Place]:
