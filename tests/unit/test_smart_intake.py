@@ -139,6 +139,7 @@ def test_risk_words_are_flagged(text: str) -> None:
     "家里老跳闸", "拼多多买的", "垃圾聚集在路边", "车堵在小区门口出不去",
     "楼道堆满杂物，真着火了人都跑不出去", "你们打我电话吧", "一直被打扰", "集体去春游",
     "广告牌怕掉下来砸人", "手机号码被曝光到网上了", "打破了纪录",
+    "我们也不想上访，就想把问题解决了", "我没有想不开，就是想问问政策",
 ])
 def test_innocent_uses_are_not_flagged(text: str) -> None:
     assert not RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)

@@ -21,6 +21,12 @@ class RiskHit:
     start: int
 
 
+# 我们也不想上访 / 我不会做傻事: said to reassure, not to threaten. Only for what follows the
+# negation: 不想活 itself is a pattern and starts where the negation would be.
+_NEGATION_RE = re.compile(r"(不想|不会|不要|不打算|没想过?|并不|不是要|没有|不愿意?)"
+                          r"[^，。,.！!？?]{0,2}$")
+
+
 class RiskWords:
     def __init__(self, patterns: Sequence[tuple[str, re.Pattern[str]]],
                  exceptions: Sequence[str]) -> None:
@@ -50,6 +56,8 @@ class RiskWords:
                 span = range(match.start(), match.end())
                 # Inside an innocent phrase (杀虫剂 holds 杀), the words do not count.
                 if any(i in innocent for i in span):
+                    continue
+                if _NEGATION_RE.search(folded[max(0, match.start() - 6):match.start()]):
                     continue
                 found.append(RiskHit(kind, match.group(), match.start()))
         found.sort(key=lambda hit: hit.start)
