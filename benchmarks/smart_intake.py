@@ -136,15 +136,18 @@ def main() -> None:
     texts = [item["text"] for item in load_set(SETS["dev"])]
     prefixes = [text[:end] for text in texts for end in range(2, len(text) + 1, 3)]
     proposal_ms: list[float] = []
+    proposal_cpu_ms: list[float] = []
     floor_ms: list[float] = []
     for prefix in prefixes:
         began = time.perf_counter()
+        cpu_began = time.thread_time()
         proposal = intake.propose(prefix)
         if proposal.location is not None:
             category = proposal.categories[0] if proposal.categories else None
             recent.merge_offers(proposal.location, category, "13900000000", prefix, NOW)
             recent.hotspot_for(proposal.location, category, NOW)
         proposal_ms.append((time.perf_counter() - began) * 1000)
+        proposal_cpu_ms.append((time.thread_time() - cpu_began) * 1000)
         began = time.perf_counter()
         features(prefix)
         floor_ms.append((time.perf_counter() - began) * 1000)
@@ -153,10 +156,14 @@ def main() -> None:
     results["speed"] = {
         "history_tickets": args.tickets, "open_in_merge_window": len(recent),
         "proposals": len(prefixes), "proposal_p95_ms": round(p95, 3),
-        "proposal_max_ms": round(max(proposal_ms), 3), "floor_p95_ms": round(floor, 3),
+        "proposal_max_ms": round(max(proposal_ms), 3),
+        # Wall-clock outliers on a shared machine are time the process was not running:
+        # the CPU time of the slowest proposal says what the work itself costs.
+        "proposal_cpu_max_ms": round(max(proposal_cpu_ms), 3), "floor_p95_ms": round(floor, 3),
         "ratio": round(p95 / floor, 1) if floor else None, "target_ms": 30,
         "recent_index_s": round(index_s, 2), "model_rebuild_s": round(rebuild_s, 2)}
-    print(f"proposal p95 {p95:.2f} ms (max {max(proposal_ms):.2f}) over {len(prefixes)} "
+    print(f"proposal p95 {p95:.2f} ms (max {max(proposal_ms):.2f} wall, "
+          f"{max(proposal_cpu_ms):.2f} CPU) over {len(prefixes)} "
           f"keystroke prefixes, {args.tickets} tickets of history ({len(recent)} in the merge "
           f"window); floor (n-grams only) p95 {floor:.3f} ms, ratio {p95 / floor:.0f}; "
           f"target ≤ 30 ms")
