@@ -18,7 +18,7 @@ def run_suggest(text: str | None, *, batch: Path | None, as_json: bool,
     out = out or sys.stdout
     intake = SmartIntake.load(resources_dir())
     if batch is not None:
-        source = sys.stdin if str(batch) == "-" else batch.open(encoding="utf-8")
+        source = sys.stdin if str(batch) == "-" else batch.open(encoding="utf-8-sig")
         with source:
             for line in source:
                 # One line in, one line out, even for a blank line, so outputs pair up.
