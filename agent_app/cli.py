@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", type=Path, metavar="OUT",
                         help="file to write (default: stdout; required for xlsx)")
     _add_kb_commands(commands)
+    _add_intake_commands(commands)
     diagnostics = commands.add_parser(
         "diagnostics", help="zip the logs, version and settings for IT (phones and tokens masked)")
     diagnostics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.zip")
@@ -64,6 +65,19 @@ def _add_kb_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     kb_search.add_argument("--limit", type=int, default=10, help="hits per query (10)")
     kb_search.add_argument("--batch", type=Path, metavar="FILE",
                            help="one query per line in, one JSON array per line out")
+
+
+def _add_intake_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]
+                         ) -> None:
+    intake = commands.add_parser("intake", help="smart intake: proposals from appeal texts")
+    intake_commands = intake.add_subparsers(dest="intake_command", required=True)
+    suggest = intake_commands.add_parser(
+        "suggest", help="categories, place, phones and risk proposed for an appeal text")
+    suggest.add_argument("text", nargs="?", help="the appeal text")
+    suggest.add_argument("--batch", type=Path, metavar="FILE",
+                         help="one appeal text per line in ('-' reads stdin), one JSON "
+                              "object per line out")
+    suggest.add_argument("--json", action="store_true", help="a JSON object")
 
 
 def _incoming_number(text: str) -> str:
@@ -106,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(data_dir, args.file)
         return run_search(data_dir, args.text, as_json=args.json, limit=args.limit,
                           batch=args.batch)
+    if args.command == "intake":
+        from agent_app.core.smart_intake.batch import run_suggest
+
+        return run_suggest(args.text, batch=args.batch, as_json=args.json)
     if args.command == "diagnostics":
         from agent_app.diagnostics import run_export
 

@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
             self.add_screen(Screen("callbacks", self.tr("Callbacks"),
                                    CallbackScreen(tasks, role=role, actor=actor)))
         self.nav.setCurrentRow(0)
+        if role in (Role.LEAD, Role.ADMIN):  # 热点预警: the lead sees the tickets of a hotspot
+            self.intake.smart.hotspot_found.connect(self._alert_hotspot)
+            self.intake.smart.risk_found.connect(self._alert_risk)
 
         self._build_menus()
         self._build_sign_in_banner()
@@ -166,6 +169,20 @@ class MainWindow(QMainWindow):
             shortcut.setShortcut(QKeySequence(f"Ctrl+{position}"))
             shortcut.triggered.connect(lambda: self.nav.setCurrentRow(position - 1))
             self.addAction(shortcut)
+
+    def _alert_hotspot(self, hotspot: object) -> None:
+        from agent_app.ui.intake.proposals import HotspotAlert
+
+        alert = HotspotAlert(hotspot, self)  # type: ignore[arg-type]
+        alert.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        alert.show()
+
+    def _alert_risk(self, ticket: object, hits: object) -> None:
+        from agent_app.ui.intake.proposals import RiskAlert
+
+        alert = RiskAlert(ticket, hits, self)  # type: ignore[arg-type]
+        alert.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        alert.show()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))

@@ -574,6 +574,24 @@
     </message>
 </context>
 <context>
+    <name>HotspotAlert</name>
+    <message>
+        <source>Hotspot</source>
+        <translation>热点预警</translation>
+    </message>
+    <message>
+        <source>Prepared answer for operators: %1</source>
+        <translation>话务员统一答复口径：%1</translation>
+    </message>
+</context>
+<context>
+    <name>HotspotBanner</name>
+    <message>
+        <source>Use the prepared answer (%1)</source>
+        <translation>使用统一答复口径（%1）</translation>
+    </message>
+</context>
+<context>
     <name>IntakeForm</name>
     <message>
         <source>Who</source>
@@ -1211,6 +1229,13 @@
     </message>
 </context>
 <context>
+    <name>ProposalPanel</name>
+    <message>
+        <source>Proposed from the content — one key accepts</source>
+        <translation>根据诉求内容的智能建议——按一个键即可采用</translation>
+    </message>
+</context>
+<context>
     <name>QueueColumn</name>
     <message>
         <source>Ticket</source>
@@ -1465,6 +1490,17 @@
     </message>
 </context>
 <context>
+    <name>RiskAlert</name>
+    <message>
+        <source>Risk words in a new appeal</source>
+        <translation>新诉求中出现风险词</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1（%2）：%3</translation>
+    </message>
+</context>
+<context>
     <name>SavedView</name>
     <message>
         <source>All tickets</source>
@@ -1516,6 +1552,72 @@
     <message>
         <source>Share</source>
         <translation>占比</translation>
+    </message>
+</context>
+<context>
+    <name>SmartIntake</name>
+    <message>
+        <source>Same place (%1) and same problem (%2) as an open ticket from another caller, registered %3</source>
+        <translation>与其他来电人尚未办结的工单地点相同（%1）、问题相同（%2），该工单登记于%3</translation>
+    </message>
+    <message>
+        <source>%1 calls about %2 in %3 since %4</source>
+        <translation>自%4起，%3已有%1起关于“%2”的来电</translation>
+    </message>
+    <message>
+        <source>We already know about the %1 problem in %2: %3 residents have reported it and it has been passed to the responsible unit. We will add your call to it and you will be told when it is resolved.</source>
+        <translation>关于%2的“%1”问题，我们已经掌握情况：已有%3位市民反映，并已转交责任单位处理。我们会把您的来电一并登记，处理结果会及时告知您。</translation>
+    </message>
+</context>
+<context>
+    <name>SmartIntakeProposals</name>
+    <message>
+        <source>Accept the proposed category (best first)</source>
+        <translation>采用建议的分类（按可能性排序）</translation>
+    </message>
+    <message>
+        <source>Accept the proposed place</source>
+        <translation>采用建议的地点</translation>
+    </message>
+    <message>
+        <source>Accept the phone number found in the content</source>
+        <translation>采用诉求内容中的电话号码</translation>
+    </message>
+    <message>
+        <source>Accept the caller&apos;s form of address</source>
+        <translation>采用来电人称呼</translation>
+    </message>
+    <message>
+        <source>Raise the urgency (risk words in the content)</source>
+        <translation>提高紧急程度（诉求内容含风险词）</translation>
+    </message>
+    <message>
+        <source>Merge into the open ticket about the same matter</source>
+        <translation>并入同一事项的未办结工单</translation>
+    </message>
+    <message>
+        <source>Use the prepared answer of the hotspot</source>
+        <translation>使用热点的统一答复口径</translation>
+    </message>
+    <message>
+        <source>Place: %1</source>
+        <translation>地点：%1</translation>
+    </message>
+    <message>
+        <source>Phone: %1</source>
+        <translation>电话：%1</translation>
+    </message>
+    <message>
+        <source>Caller: %1</source>
+        <translation>来电人：%1</translation>
+    </message>
+    <message>
+        <source>Risk words (%1): raise the urgency to critical</source>
+        <translation>风险词（%1）：建议紧急程度设为特急</translation>
+    </message>
+    <message>
+        <source>Same matter as %1 — %2</source>
+        <translation>与%1为同一事项——%2</translation>
     </message>
 </context>
 <context>

@@ -189,6 +189,11 @@ class IntakeForm(QWidget):
             outer.addWidget(label)
         return box
 
+    def add_beside_content(self, widget: QWidget) -> None:
+        """A row right under 诉求内容: the smart-intake proposals (ui/intake/proposals.py)."""
+        row, _role = self._form.getWidgetPosition(self.content.parentWidget())
+        self._form.insertRow(row + 1, widget)
+
     def set_reference(self, reference: ReferenceData) -> None:
         self._reference = reference
         self.location.set_catalogue(reference.catalogue)

@@ -34,6 +34,7 @@ from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.failures import failure_text
 from agent_app.ui.intake.form import IntakeForm
 from agent_app.ui.intake.history import CallerHistoryPanel
+from agent_app.ui.intake.proposals import SmartIntakeProposals
 from agent_app.ui.kb.panel import KbPanel
 from agent_app.ui.widgets import plain_label
 
@@ -62,6 +63,7 @@ class IntakeScreen(QWidget):
         self._lookup_generation = 0
 
         self.form = IntakeForm()
+        self.smart = SmartIntakeProposals(self.form, tasks, now=now, shortcut_parent=self)
         self.history = CallerHistoryPanel()
         self.restore_box = self._build_restore_box()
         self.status = plain_label()
@@ -83,6 +85,7 @@ class IntakeScreen(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.restore_box)
+        left_layout.addWidget(self.smart.banner)
         left_layout.addWidget(scroll, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -125,6 +128,7 @@ class IntakeScreen(QWidget):
         self.dispatch_button.clicked.connect(lambda: self.submit(Outcome.DISPATCH))
         self.clear_button.clicked.connect(self.confirm_clear)
         self.history.merge_requested.connect(self.merge_into)
+        self.smart.merge_requested.connect(self.merge_into)
         self.history.follow_up_requested.connect(self.add_follow_up)
         self._install_shortcuts()
         tasks.changes.connect(self._on_changes)
@@ -145,6 +149,7 @@ class IntakeScreen(QWidget):
             ("F4", self.tr("Location")),
             ("F7", self.tr("Content")),
             ("F8", self.tr("Caller history")),
+            *self.smart.shortcut_help(),
             *([("F6", self.tr("Search the knowledge base"))] if self.kb_panel else []),
             *(self.kb_panel.shortcut_help() if self.kb_panel else []),
         ]

@@ -1,0 +1,239 @@
+"""The place of an appeal (district › street/town › community/village) from its text.
+
+Names come from the location catalogue in the forms callers use: the full name (西高皇街道),
+the name without its suffix (西高皇, 中央花园), a county without 县/市 (鲁山, 汝州), plus a
+reviewed gazetteer of aliases (resources/intake/place_aliases.json). A short loose name (two
+characters, often an ordinary word: 温泉, 钟楼, 平安) only counts next to a place word (镇里,
+那边, 小区) or when its district is named too. Precision comes first: a level is only filled
+when every name in the text agrees on one place; ambiguous names (王庄村 is in five towns)
+leave the level empty rather than guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent_app.search.text import fold
+
+Place = tuple[str, str, str]  # district, street, community; "" where the name stops
+_STREET_SUFFIXES = ("街道", "管委会", "镇", "乡")
+_COMMUNITY_SUFFIXES = ("社区", "村")
+_DISTRICT_SUFFIXES = ("区", "县", "市")
+# What makes a short loose name a place: 下汤那边, 温泉镇上, 平安小区, 龙河一带.
+_PLACE_CUE_RE = re.compile(r"(那边|那里|这边|这里|那块|这块|一带|附近|片区|辖区|小区|家属院|"
+                           r"街上|镇上|乡里|镇里|村里|社区|地区|那儿|这儿)")
+_ROAD_SUFFIXES = ("路", "街", "大道")
+
+
+@dataclass(frozen=True)
+class _Name:
+    places: frozenset[Place]
+    loose: bool  # a shortened form: needs a cue or its district named when it is short
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    text: str
+    start: int
+    places: frozenset[Place]
+
+
+class PlaceFinder:
+    def __init__(self, names: Mapping[str, _Name], stop_words: Iterable[str] = (),
+                 weak_names: Iterable[str] = ()) -> None:
+        self._names = dict(names)
+        self._stop = tuple(stop_words)
+        self._weak = frozenset(weak_names)
+        self._max_len = max((len(n) for n in self._names), default=0)
+        self._first_chars = frozenset(n[0] for n in self._names)
+
+    @classmethod
+    def from_documents(cls, locations: Sequence[Mapping[str, Any]],
+                       gazetteer: Mapping[str, Any] | None = None) -> PlaceFinder:
+        full: dict[str, set[Place]] = {}
+        loose: dict[str, set[Place]] = {}
+        for district in locations:
+            d = district["name"]
+            full.setdefault(d, set()).add((d, "", ""))
+            short = _strip(d, _DISTRICT_SUFFIXES)
+            if len(short) >= 2 and d.endswith(("县", "市")):
+                loose.setdefault(short, set()).add((d, "", ""))
+            for street in district.get("children", ()):
+                s = street["name"]
+                full.setdefault(s, set()).add((d, s, ""))
+                bare = _strip(s, _STREET_SUFFIXES)
+                if len(bare) >= 2 and bare != s:
+                    loose.setdefault(bare, set()).add((d, s, ""))
+                for community in street.get("children", ()):
+                    c = community["name"]
+                    full.setdefault(c, set()).add((d, s, c))
+                    bare_c = _strip(c, _COMMUNITY_SUFFIXES)
+                    if len(bare_c) >= 2 and bare_c != c:
+                        # 民主路 said bare is the road the community is named after: it puts
+                        # the place in that street, not yet in the community.
+                        road = bare_c.endswith(_ROAD_SUFFIXES)
+                        loose.setdefault(bare_c, set()).add((d, s, "" if road else c))
+        names: dict[str, _Name] = {}
+        for name, places in loose.items():
+            streets = {p for p in places if not p[2]}
+            # 光明路 is both 光明路街道 and 光明路社区 in it: said bare, it is the street (or the
+            # road), not yet the community. A community keeps its bare name where no street
+            # of its district has it (王寨: a town in 汝州市, a village in 平舆县).
+            street_districts = {p[0] for p in streets}
+            kept = streets | {p for p in places if p[2] and p[0] not in street_districts}
+            names[name] = _Name(frozenset(kept), loose=True)
+        for name, places in full.items():
+            names[name] = _Name(frozenset(places), loose=False)
+        stop: list[str] = []
+        weak: list[str] = []
+        if gazetteer:
+            for alias in gazetteer.get("aliases", ()):
+                path = alias["path"]
+                place = (path[0], path[1] or "", path[2] or "" if len(path) > 2 else "")
+                previous = names.get(alias["name"])
+                merged = (previous.places if previous and not previous.loose else frozenset())
+                names[alias["name"]] = _Name(merged | {place}, loose=False)
+            stop = list(gazetteer.get("not_places", ()))
+            weak = list(gazetteer.get("weak_names", ()))
+        return cls(names, stop, weak)
+
+    @classmethod
+    def load(cls, catalogue_dir: Path, gazetteer_path: Path | None) -> PlaceFinder:
+        locations = json.loads((catalogue_dir / "locations.json").read_text(encoding="utf-8"))
+        gazetteer = (json.loads(gazetteer_path.read_text(encoding="utf-8"))
+                     if gazetteer_path is not None and gazetteer_path.exists() else None)
+        return cls.from_documents(locations, gazetteer)
+
+    def mentions(self, text: str) -> list[PlaceMention]:
+        """Longest name first at each position; names inside a found name are not read again."""
+        folded = fold(text)
+        blocked = self._stop_spans(folded)
+        raw: list[tuple[str, int, _Name]] = []
+        position = 0
+        while position < len(folded):
+            if folded[position] not in self._first_chars:
+                position += 1
+                continue
+            hit = self._longest_at(folded, position)
+            if hit is None:
+                position += 1
+                continue
+            if position in blocked and position + len(hit) - 1 in blocked:
+                position += 1
+                continue
+            raw.append((hit, position, self._names[hit]))
+            position += len(hit)
+        districts_named = {next(iter(n.places))[0] for _, _, n in raw
+                           if not n.loose and len(n.places) == 1
+                           and all(not p[1] for p in n.places)}
+        districts_named |= {p[0] for _, _, n in raw if n.loose and all(not p[1] for p in n.places)
+                            for p in n.places}
+        found: list[PlaceMention] = []
+        for name, start, entry in raw:
+            weak = entry.loose or name in self._weak
+            if weak and not _loose_counts(name, entry, folded, start, districts_named,
+                                          strict=name in self._weak):
+                continue
+            found.append(PlaceMention(name, start, entry.places))
+        return found
+
+    def _stop_spans(self, text: str) -> set[int]:
+        blocked: set[int] = set()
+        for stop in self._stop:
+            start = text.find(stop)
+            while start >= 0:
+                blocked.update(range(start, start + len(stop)))
+                start = text.find(stop, start + 1)
+        return blocked
+
+    def _longest_at(self, text: str, position: int) -> str | None:
+        for length in range(min(self._max_len, len(text) - position), 1, -1):
+            candidate = text[position:position + length]
+            if candidate in self._names:
+                return candidate
+        return None
+
+    def locate(self, text: str) -> Place | None:
+        return resolve(self.mentions(text))
+
+
+def _strip(name: str, suffixes: Sequence[str]) -> str:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _loose_counts(name: str, entry: _Name, text: str, start: int,
+                  districts_named: set[str], *, strict: bool = False) -> bool:
+    if not strict and len(name) >= 3 and (name.endswith(_ROAD_SUFFIXES) or len(name) >= 4):
+        return True
+    if any(p[0] in districts_named for p in entry.places):
+        return True
+    after = text[start + len(name): start + len(name) + 4]
+    if _PLACE_CUE_RE.match(after):
+        return True
+    return not strict and len(name) >= 3
+
+
+def resolve(mentions: Sequence[PlaceMention]) -> Place | None:
+    """The deepest place every mention agrees on; None when nothing is determined.
+
+    Each mention is a set of places it may mean. A place is a reading of the whole text
+    when every mention has a meaning on its line (the same place, above or below it). The
+    answer is what all the deepest readings share: one community, else one street, else
+    one district, else nothing.
+    """
+    if not mentions:
+        return None
+    districts = {p[0] for m in mentions for p in m.places if not p[1]}
+    if len(districts) > 1:
+        return None  # two districts named (moved from one to the other…): ask, don't guess
+    district = next(iter(districts), None)
+    # A road or estate name outside the district the caller named is a road crossing it
+    # (建设路 runs through more than one district): the named district wins.
+    meanings = [kept for kept in (_filter(m.places, district) for m in mentions) if kept]
+    if not meanings:
+        return (district, "", "") if district else None
+    candidates = set().union(*meanings)
+    readings = [place for place in candidates
+                if all(any(_on_one_line(place, meaning) for meaning in options)
+                       for options in meanings)]
+    deepest = [place for place in readings
+               if not any(other != place and _on_one_line(place, other)
+                          and _depth(other) > _depth(place) for other in readings)]
+    return _shared(deepest or list(candidates))
+
+
+def _depth(place: Place) -> int:
+    return sum(1 for part in place if part)
+
+
+def _on_one_line(first: Place, second: Place) -> bool:
+    """One is the other or lies inside it: 新华区 and 新华区 › 西高皇街道 › 中央花园社区."""
+    return all(a == b or not a or not b for a, b in zip(first, second, strict=True))
+
+
+def _shared(places: Sequence[Place]) -> Place | None:
+    shared: list[str] = []
+    for level in range(3):
+        names = {p[level] for p in places}
+        if len(names) != 1 or not next(iter(names)):
+            break
+        shared.append(next(iter(names)))
+    if not shared:
+        return None
+    padded = [*shared, "", "", ""]
+    return (padded[0], padded[1], padded[2])
+
+
+def _filter(places: frozenset[Place], district: str | None) -> set[Place]:
+    if district is None:
+        return set(places)
+    kept = {p for p in places if p[0] == district}
+    return kept

@@ -1,0 +1,67 @@
+"""Risk words: a threat to life, self-harm, violence, a gathering of many people, going to the
+media or petitioning. Reviewed data (resources/intake/risk_words.json): patterns and the
+innocent uses that contain them (杀虫剂, 跳广场舞, 要去北京旅游), which never count."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent_app.search.text import fold
+
+
+@dataclass(frozen=True)
+class RiskHit:
+    kind: str  # self_harm, violence, gathering, media, petition, danger
+    text: str  # the words that matched, to show the operator why
+    start: int
+
+
+# 我们也不想上访 / 我不会做傻事: said to reassure, not to threaten. Only for what follows the
+# negation: 不想活 itself is a pattern and starts where the negation would be.
+_NEGATION_RE = re.compile(r"(不想|不会|不要|不打算|没想过?|并不|不是要|没有|不愿意?)"
+                          r"[^，。,.！!？?]{0,2}$")
+
+
+class RiskWords:
+    def __init__(self, patterns: Sequence[tuple[str, re.Pattern[str]]],
+                 exceptions: Sequence[str]) -> None:
+        self._patterns = list(patterns)
+        self._exception_re = (re.compile("|".join(map(re.escape, sorted(exceptions, key=len,
+                                                                         reverse=True))))
+                              if exceptions else None)
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> RiskWords:
+        return cls([(p["kind"], re.compile(p["re"])) for p in document["patterns"]],
+                   list(document.get("exceptions", ())))
+
+    @classmethod
+    def load(cls, path: Path) -> RiskWords:
+        return cls.from_document(json.loads(path.read_text(encoding="utf-8")))
+
+    def hits(self, text: str) -> list[RiskHit]:
+        folded = fold(text)
+        innocent: set[int] = set()
+        if self._exception_re is not None:
+            for match in self._exception_re.finditer(folded):
+                innocent.update(range(match.start(), match.end()))
+        found: list[RiskHit] = []
+        for kind, pattern in self._patterns:
+            for match in pattern.finditer(folded):
+                span = range(match.start(), match.end())
+                # Inside an innocent phrase (杀虫剂 holds 杀), the words do not count.
+                if any(i in innocent for i in span):
+                    continue
+                if _NEGATION_RE.search(folded[max(0, match.start() - 6):match.start()]):
+                    continue
+                found.append(RiskHit(kind, match.group(), match.start()))
+        found.sort(key=lambda hit: hit.start)
+        return found
+
+    def is_risk(self, text: str) -> bool:
+        return bool(self.hits(text))

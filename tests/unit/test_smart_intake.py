@@ -1,0 +1,236 @@
+"""Smart intake core (issue 22): phones, places, risk words, the category model, proposals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from agent_app.core.smart_intake.category import (
+    CategoryModel,
+    Lexicon,
+    TrainingTicket,
+    build_model,
+)
+from agent_app.core.smart_intake.engine import SmartIntake, caller_name, training_tickets
+from agent_app.core.smart_intake.phones import extract_phones
+from agent_app.core.smart_intake.places import PlaceFinder
+from agent_app.core.smart_intake.risk import RiskWords
+from agent_app.demo.generate import generate_demo_tickets
+from agent_app.paths import resources_dir
+
+RESOURCES = resources_dir()
+
+
+@pytest.fixture(scope="module")
+def intake() -> SmartIntake:
+    return SmartIntake.load(RESOURCES)
+
+
+@pytest.fixture(scope="module")
+def places() -> PlaceFinder:
+    return PlaceFinder.load(RESOURCES / "catalogues", RESOURCES / "intake" / "place_aliases.json")
+
+
+# Phones ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("电话138-0375-1234", ["13803751234"]),
+    ("手机 138 0375 1234 谢谢", ["13803751234"]),
+    ("+86 138 0375 1234", ["13803751234"]),
+    ("0086-13803751234", ["13803751234"]),
+    ("座机0375-2345678", ["03752345678"]),
+    ("(0375)2345678", ["03752345678"]),
+    ("座机0375 - 2345678", ["03752345678"]),
+    ("（0375）2345678", ["03752345678"]),
+    ("+86-375-2345678", ["03752345678"]),
+    ("幺三八零三七五幺二三四", ["13803751234"]),
+    ("一三九 一二三四 五六七八", ["13912345678"]),
+    ("１３８０３７５１２３４", ["13803751234"]),
+    ("手机13812341234，家里0375-2223333", ["13812341234", "03752223333"]),
+    ("3号楼13812345678", ["13812345678"]),
+])
+def test_phones_in_any_writing_come_out_as_digits(text: str, expected: list[str]) -> None:
+    assert extract_phones(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "2026-11-20下午三点", "欠了一万二千元", "欠三个月工资12000元", "身份证410402199001011234",
+    "住在3号楼2单元1201室", "一二楼之间的楼梯", "拨打12345热线",
+])
+def test_dates_amounts_ids_and_house_numbers_are_not_phones(text: str) -> None:
+    assert extract_phones(text) == []
+
+
+def test_a_local_number_counts_only_after_a_phone_word() -> None:
+    assert extract_phones("电话2345678") == ["2345678"]
+    assert extract_phones("罚了2345678元") == []
+
+
+def test_each_number_once_in_the_order_given() -> None:
+    assert extract_phones("13912345678，再说一遍139-1234-5678，或者0375-1234567") == [
+        "13912345678", "03751234567"]
+
+
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=5),
+       st.sampled_from([" ", "-", "", "—"]),
+       st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_a_mobile_split_anywhere_by_spaces_or_dashes_is_found(cuts: list[int], separator: str,
+                                                              number: str) -> None:
+    parts, rest = [], number
+    for cut in cuts:
+        if rest:
+            parts.append(rest[:cut])
+            rest = rest[cut:]
+    parts.append(rest)
+    written = separator.join(p for p in parts if p)
+    assert extract_phones(f"我的电话是{written}，谢谢") == [number]
+
+
+# Places ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("新华区西高皇街道中央花园社区3号楼", ("新华区", "西高皇街道", "中央花园社区")),
+    ("中央花园小区门口", ("新华区", "西高皇街道", "中央花园社区")),  # estate name, no 社区
+    ("西高皇那边路灯不亮", ("新华区", "西高皇街道", "")),  # street without 街道
+    ("光明路上有个坑", ("新华区", "光明路街道", "")),  # the road: the street, not yet 光明路社区
+    ("卫东区这边", ("卫东区", "", "")),  # a district alone
+    ("鲁山下汤镇林楼村", ("鲁山县", "下汤镇", "林楼村")),
+    ("汝州温泉那边", ("汝州市", "温泉镇", "")),  # a short name beside its county
+    ("卫东区平安社区", ("卫东区", "东环路街道", "平安社区")),  # named district settles it
+    ("新华区建设路", ("新华区", "", "")),  # a road of another district: the district wins
+    ("新华区大营小区", ("新华区", "焦店镇", "大营村")),  # 大营 is also a town of 宝丰县
+    ("湛河区河滨街道新华社区", ("湛河区", "河滨街道", "新华社区")),  # not 新华社
+    ("西高皇街道光明路", ("新华区", "", "")),  # two streets: only their district is sure
+])
+def test_places_said_loosely_resolve_as_far_as_the_text_supports(
+        places: PlaceFinder, text: str, expected: tuple[str, str, str]) -> None:
+    assert places.locate(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "平安社区",  # 卫东区 and 湛河区 both have one
+    "北环路社区",  # 新华区 and 卫东区
+    "王庄村的",  # five towns
+    "去温泉洗澡", "保平安", "十字路口红绿灯", "花园小区", "光明正大地说",
+    "从卫东区搬到新华区了",  # two districts: ask, don't guess
+    "大营小区",  # a town in 宝丰县 or a village in 新华区
+    "新华社记者",
+])
+def test_ambiguous_names_and_ordinary_words_give_no_place(places: PlaceFinder,
+                                                          text: str) -> None:
+    assert places.locate(text) is None
+
+
+# Risk -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "我真的不想活了", "再不解决我就要跳楼", "我们要拉横幅", "找记者曝光你们", "去省里上访",
+    "几十个人堵在门口", "我跟他拼了，大不了同归于尽", "准备进京上访", "发到抖音上让大家看看",
+    "他昨天把我头都打破了", "我们已经联系好记者了", "他扬言要带人来砸我家",
+    "我们几百户村民明天集体去市委讨说法", "活着也没意思了",
+])
+def test_risk_words_are_flagged(text: str) -> None:
+    assert RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "楼下打杀虫剂味道太大", "晚上跳广场舞太吵", "下个月要去北京旅游", "吵死了", "冷得要死",
+    "家里老跳闸", "拼多多买的", "垃圾聚集在路边", "车堵在小区门口出不去",
+    "楼道堆满杂物，真着火了人都跑不出去", "你们打我电话吧", "一直被打扰", "集体去春游",
+    "广告牌怕掉下来砸人", "手机号码被曝光到网上了", "打破了纪录",
+    "我们也不想上访，就想把问题解决了", "我没有想不开，就是想问问政策",
+])
+def test_innocent_uses_are_not_flagged(text: str) -> None:
+    assert not RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
+
+
+def test_an_innocent_phrase_only_covers_its_own_words() -> None:
+    words = RiskWords.from_document({"patterns": [{"kind": "violence", "re": "杀"}],
+                                     "exceptions": ["杀虫剂"]})
+    assert not words.is_risk("买了杀虫剂")
+    assert [h.text for h in words.hits("买了杀虫剂，我要杀人")] == ["杀"]
+
+
+# Category model -------------------------------------------------------------------------------
+PATHS = [("城市管理", "路灯照明"), ("城市管理", "噪音扰民"), ("公共服务", "供水")]
+
+
+def test_the_model_learns_a_word_only_the_centres_tickets_use() -> None:
+    lexicon = Lexicon.parse("城市管理/路灯照明: 路灯\n城市管理/噪音扰民: 噪音\n公共服务/供水: 停水")
+    before = build_model(PATHS, lexicon, [])
+    tickets = [TrainingTicket("楼下一直咚咚咚", ("城市管理", "噪音扰民"))] * 3
+    after = build_model(PATHS, lexicon, tickets)
+    assert before.propose("咚咚咚") == []
+    assert after.propose("咚咚咚")[0] == ("城市管理", "噪音扰民")
+    assert after.trained_on == 3
+
+
+def test_a_saved_model_proposes_the_same(tmp_path: Path) -> None:
+    lexicon = Lexicon.parse("城市管理/路灯照明: 路灯 不亮\n公共服务/供水: 停水 水压")
+    model = build_model(PATHS, lexicon, [TrainingTicket("水龙头没水", ("公共服务", "供水"))])
+    model.save(tmp_path / "model.json")
+    loaded = CategoryModel.load(tmp_path / "model.json")
+    for text in ("路灯不亮", "今天停水了", "水龙头没水", "噪音"):
+        assert loaded.propose(text) == model.propose(text)
+
+
+def test_the_shipped_model_is_the_one_built_from_demo_history_and_the_reviewed_words(
+        intake: SmartIntake) -> None:
+    rebuilt = intake.rebuilt(training_tickets(generate_demo_tickets(400)))
+    shipped = json.loads((RESOURCES / "intake" / "category_model.json").read_text("utf-8"))
+    assert json.loads(json.dumps(rebuilt.to_document())) == shipped, \
+        "run scripts/build_intake_model.py"
+
+
+def test_every_reviewed_word_line_names_a_catalogue_subcategory(intake: SmartIntake) -> None:
+    lexicon = Lexicon.load(RESOURCES / "intake" / "category_words.txt")
+    assert set(lexicon.words) == set(intake.model.classes)
+
+
+# Proposals ------------------------------------------------------------------------------------
+def test_a_proposal_as_the_command_line_prints_it(intake: SmartIntake) -> None:
+    proposal = intake.propose("我是张女士，住中央花园小区，楼下下水道堵了污水漫出来，"
+                              "电话138-0375-1234")
+    document = proposal.as_json()
+    assert list(document) == ["categories", "location", "phones", "risk"]
+    assert document["categories"][0] == ["城市管理", "市政管网"]
+    assert len(document["categories"]) <= 3
+    assert document["location"] == ["新华区", "西高皇街道", "中央花园社区"]
+    assert document["phones"] == ["13803751234"]
+    assert document["risk"] is False
+    assert proposal.caller_name == "张女士"
+    assert proposal.units, "the unit follows from the routing rules with the place"
+
+
+def test_a_district_alone_leaves_the_lower_levels_null(intake: SmartIntake) -> None:
+    assert intake.propose("卫东区这边停水了").as_json()["location"] == ["卫东区", None, None]
+
+
+def test_nothing_typed_proposes_nothing(intake: SmartIntake) -> None:
+    assert intake.propose("   ").as_json() == {"categories": [], "location": None,
+                                                 "phones": [], "risk": False}
+
+
+def test_caller_form_of_address() -> None:
+    assert caller_name("我姓王，王阿姨，住在这边") == "王阿姨"
+    assert caller_name("找了物业的小李先生") == "李先生"
+    assert caller_name("老师让买资料") == ""
+
+
+def test_every_place_of_the_catalogue_said_in_full_resolves_to_itself(
+        places: PlaceFinder, intake: SmartIntake) -> None:
+    wrong = []
+    for path in intake.catalogue.iter_location_paths():
+        text = f"我住在{path.district}{path.street}{path.community}，门口路灯不亮"
+        if places.locate(text) != (path.district, path.street, path.community):
+            wrong.append((text, places.locate(text)))
+    assert wrong == []
+
+
+def test_a_street_said_in_full_with_its_district_resolves_to_the_street(
+        places: PlaceFinder, intake: SmartIntake) -> None:
+    streets = {(p.district, p.street) for p in intake.catalogue.iter_location_paths()}
+    wrong = [(d, s, places.locate(f"{d}{s}这边停水了")) for d, s in sorted(streets)
+             if places.locate(f"{d}{s}这边停水了") != (d, s, "")]
+    assert wrong == []
