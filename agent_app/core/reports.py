@@ -311,21 +311,59 @@ class UnitDirectory:
     @classmethod
     def from_catalogue(cls, catalogue: Catalogue) -> UnitDirectory:
         units: dict[str, tuple[str, str]] = {}
+        short: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for unit in catalogue.units:
             for name in (unit.name, *unit.aliases):
                 units[name] = (unit.name, unit.group)
-        return cls(tuple((g.code, g.name) for g in catalogue.groups), units)
+            for name in unit.short_names:
+                short[name].append((unit.name, unit.group))
+        return cls(tuple((g.code, g.name) for g in catalogue.groups), units,
+                   {name: tuple(found) for name, found in short.items()},
+                   {alias: g.code for g in catalogue.groups for alias in g.aliases})
+
+    # A short name a centre prints (seed 002's 税务局) → the units that carry it.
+    short_names: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    group_aliases: Mapping[str, str] = field(default_factory=dict)  # other name → code
 
     def official_name(self, name: str) -> str:
         known = self.units.get(name)
+        if known is not None:
+            return known[0]
+        # Blanks aside (郏 县), a name stays as the data writes it: a county's table prints
+        # its own short names (seed 003's 医保局), which `canonical_name` resolves.
+        known = self.units.get("".join(name.split()))
         return known[0] if known else name
+
+    def canonical_name(self, name: str) -> str:
+        """The official name, short names included when unambiguous: how the assessment
+        matches a score table's rows to the report's."""
+        found = self.lookup(name)
+        return found[0] if isinstance(found, tuple) else name
+
+    def group_of_name(self, name: str) -> str | None:
+        found = self.lookup(name)
+        return found[1] if isinstance(found, tuple) else None
+
+    def lookup(self, name: str) -> tuple[str, str] | list[str] | None:
+        """A unit as a bulletin or a score table writes it → (official name, group code);
+        the candidates when a short name is ambiguous; None when unknown. Blanks inside a
+        name are ignored: the bulletins print 郏 县 and 退役军人 事务局."""
+        compact = "".join(name.split())
+        for candidate in (name, compact):
+            known = self.units.get(candidate)
+            if known is not None:
+                return known
+        matches = self.short_names.get(compact, ())
+        if len(matches) == 1:
+            return matches[0]
+        return sorted(official for official, _ in matches) or None
 
     def group_code(self, given: str) -> str:
         """A group named in the data by code or by name → its code; unknown names stay."""
         for code, name in self.groups:
             if given in (code, name):
                 return code
-        return given
+        return self.group_aliases.get(given, given)
 
     def group_name(self, code: str) -> str:
         return next((name for c, name in self.groups if c == code), code)
@@ -429,6 +467,14 @@ class UnitRow:
     reply_rate: float | None
     on_time_accept_rate: float | None
     rank: int | None  # None: fewer than RANKING_MIN_TICKETS received
+    # The assessment (agent_app.core.assessment) fills these in; rank is then by score.
+    score: float | None = None  # 考核总分: the official one when imported, else computed
+    score_source: str | None = None  # "official" or "computed"
+    computed_score: float | None = None  # from the policy's components, with adjustments
+    adjustment: float = 0.0  # 加分/扣分 applied to the computed score
+    interview: bool = False  # 约谈 this month
+    interview_level: str | None = None  # deputy / principal / public_statement (seed 004)
+    interviews_in_year: int = 0  # call-ins this calendar year, this month included
 
 
 @dataclass(frozen=True)
@@ -483,6 +529,10 @@ class MonthlyReport:
     channels: tuple[ChannelRow, ...]
     top_units: tuple[UnitRow, ...]  # by tickets received
     totals: Totals
+    # Per ranking group: the call-in rule and threshold the assessment applied (JSON-ready).
+    thresholds: tuple[Mapping[str, Any], ...] = ()
+    adjustments: tuple[Mapping[str, Any], ...] = ()  # the audited 加分/扣分 applied
+    year: tuple[Mapping[str, Any], ...] = ()  # year to date: average score, rank, honours
 
     @property
     def is_empty(self) -> bool:
@@ -696,7 +746,9 @@ class _Builder:
         if learned is not None:
             return self.directory.group_code(learned)
         known = self.directory.units.get(unit)
-        return known[1] if known else OTHER_GROUP
+        if known is not None:
+            return known[1]
+        return self.directory.group_of_name(unit) or OTHER_GROUP
 
 
 def compute_report(tickets: Iterable[ReportTicket], month: Month, *,
@@ -820,7 +872,7 @@ def _row(unit: str, code: str, name: str, t: _UnitTally, timed_acceptance: bool)
 def report_to_dict(report: MonthlyReport) -> dict[str, Any]:
     return {
         "month": str(report.month),
-        "groups": [{"group": code, "name": name} for code, name in report.groups],
+        "groups": _groups_with_thresholds(report),
         "units": [asdict(u) for u in report.units],
         "appeal_types": [{"appeal_type": r.key[0], "count": r.count, "share": r.share}
                          for r in report.appeal_types],
@@ -832,4 +884,16 @@ def report_to_dict(report: MonthlyReport) -> dict[str, Any]:
         "top_units": [{"unit": u.unit, "group": u.group, "received": u.received}
                       for u in report.top_units],
         "totals": asdict(report.totals),
+        "adjustments": [dict(a) for a in report.adjustments],
+        "year": [dict(y) for y in report.year],
     }
+
+
+def _groups_with_thresholds(report: MonthlyReport) -> list[dict[str, Any]]:
+    rules = {rule["group"]: rule for rule in report.thresholds}
+    rows: list[dict[str, Any]] = []
+    for code, name in report.groups:
+        rule = rules.get(code, {})
+        rows.append({"group": code, "name": name, "threshold": rule.get("threshold"),
+                     **{k: v for k, v in rule.items() if k not in ("group", "threshold")}})
+    return rows

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from agent_app.core.reports import MonthlyReport
 
-FORMATS = ("json", "xlsx", "csv")
+FORMATS = ("json", "xlsx", "csv", "docx")
 
 
 def write_report(report: MonthlyReport, fmt: str, target: Path) -> Path:
