@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -41,6 +42,7 @@ from agent_app.core.reports import (
     UnitDirectory,
     acceptance_check,
     compute_report,
+    policy_deadlines,
     report_ticket_from_dict,
 )
 from agent_app.export import FORMATS, write_report
@@ -65,12 +67,19 @@ def read_report_tickets(handle: IO[bytes], bad: list[BadLine]) -> list[ReportTic
 def report_from_tickets(tickets: Iterable[ReportTicket], month: Month, *,
                         now: datetime) -> MonthlyReport:
     """With the shipped catalogue and calendar: a file may come from any installation."""
-    reference = ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
+    reference = _shipped_reference()
     return compute_report(tickets, month,
                           directory=UnitDirectory.from_catalogue(reference.catalogue),
                           accepted_in_time=acceptance_check(reference.policy,
                                                             reference.calendar),
-                          as_of=now)
+                          as_of=now,
+                          deadline_for=policy_deadlines(reference.policy, reference.calendar))
+
+
+@cache
+def _shipped_reference() -> ReferenceData:
+    # Read once: the assessment makes the report of each earlier month of the year too.
+    return ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
 
 
 def shipped_policy() -> AssessmentPolicy:
@@ -78,8 +87,7 @@ def shipped_policy() -> AssessmentPolicy:
 
 
 def shipped_directory() -> UnitDirectory:
-    reference = ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
-    return UnitDirectory.from_catalogue(reference.catalogue)
+    return UnitDirectory.from_catalogue(_shipped_reference().catalogue)
 
 
 class _Inputs:

@@ -25,8 +25,9 @@ Where the published definitions leave a choice, this module makes it once:
   dispatched elsewhere, closed or merged. Replies, acceptances, callbacks and redos count for
   the unit whose tenure they fall in (or the unit the event names). A unit that never replied
   is overdue only if its deadline passed while it still held the ticket.
-- The deadline is the one the dispatch set (the ticket's own when the event has none),
-  moved by an approved extension before the first reply.
+- The deadline is the one the dispatch set (the ticket's own when the event has none; the
+  deadline policy's, counted in working days with 调休 from the dispatch, when neither has
+  one), moved by an approved extension before the first reply.
 - Ranking inside a group: result satisfaction, then process satisfaction (higher first, 未抽访
   last), then the share of tickets overdue, then the share redone (lower first); equal keys
   share a rank (1, 1, 3), as in the published tables. The published 考核总分 adds manual scores
@@ -48,8 +49,8 @@ from typing import Any, NamedTuple
 
 from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
 from agent_app.core.catalogue import Catalogue
-from agent_app.core.deadlines import DeadlinePolicy
-from agent_app.core.enums import AppealType, Channel, Rating
+from agent_app.core.deadlines import DeadlinePolicy, NoPolicyRuleError, compute_deadline
+from agent_app.core.enums import AppealType, Channel, Rating, Urgency
 from agent_app.core.interchange import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -75,6 +76,8 @@ _HUNDREDTH = Decimal("0.01")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 AcceptedInTime = Callable[[datetime, datetime], bool]  # (dispatched, accepted) → 按时签收?
+# (dispatched, appeal type, urgency) → the policy's deadline, for tickets that store none.
+DeadlineFor = Callable[[datetime, str, str | None], datetime | None]
 
 
 # Input -------------------------------------------------------------------------------------
@@ -103,6 +106,7 @@ class ReportTicket(NamedTuple):
     deadline: datetime | None
     events: tuple[ReportEvent, ...]  # in time order
     unit_group: str | None = None  # the ranking group of `unit`, when the source names it
+    urgency: str | None = None  # for the policy deadline of a dispatch that set none
 
 
 def utc(moment: datetime) -> datetime:
@@ -183,7 +187,7 @@ def report_ticket(ticket: Ticket, unit_group: str | None = None) -> ReportTicket
         category=(ticket.category.level1, ticket.category.level2) if ticket.category else None,
         unit=ticket.unit, deadline=utc(ticket.deadline) if ticket.deadline else None,
         events=tuple(report_event(e.at, e.kind, e.data) for e in events),
-        unit_group=unit_group)
+        unit_group=unit_group, urgency=ticket.urgency.value)
 
 
 def report_ticket_from_dict(data: Any) -> ReportTicket:
@@ -437,6 +441,25 @@ def _of_day(moment: time) -> int:
         + moment.microsecond
 
 
+def policy_deadlines(policy: DeadlinePolicy, calendar: WorkingCalendar) -> DeadlineFor:
+    """The deadline the policy gives a dispatch (working days with 调休), for tickets whose
+    dispatch and record carry none: without it such a ticket could never be overdue."""
+    known: dict[tuple[datetime, str, str | None], datetime | None] = {}
+
+    def deadline(dispatched: datetime, appeal_type: str, urgency: str | None) -> datetime | None:
+        key = (dispatched, appeal_type, urgency)
+        if key not in known:
+            try:
+                known[key] = utc(compute_deadline(
+                    dispatched, AppealType(appeal_type), Urgency(urgency or Urgency.NORMAL),
+                    policy, calendar))
+            except (ValueError, NoPolicyRuleError):
+                known[key] = None  # an appeal type the policy does not know: no deadline
+        return known[key]
+
+    return deadline
+
+
 def acceptance_check(policy: DeadlinePolicy, calendar: WorkingCalendar) -> AcceptedInTime:
     """Accepted within the policy's working hours of the dispatch (按时签收)."""
     return _WorkingClock(calendar,
@@ -597,13 +620,15 @@ class _ContactTally:
 class _Builder:
     def __init__(self, month: Month, directory: UnitDirectory,
                  accepted_in_time: AcceptedInTime | None,
-                 as_of: datetime | None, learned_groups: Mapping[str, str]) -> None:
+                 as_of: datetime | None, learned_groups: Mapping[str, str],
+                 deadline_for: DeadlineFor | None = None) -> None:
         self.start, self.end = utc(month.start), utc(month.end)
         # "No reply and a deadline before the month's end": for the month in progress, the
         # deadlines that have passed so far.
         self.cutoff = min(self.end, utc(as_of)) if as_of is not None else self.end
         self.directory = directory
         self.accepted_in_time = accepted_in_time
+        self.deadline_for = deadline_for
         self.learned_groups = learned_groups
         self.units: dict[str, _UnitTally] = defaultdict(_UnitTally)
         self.channels: dict[str, _ContactTally] = defaultdict(_ContactTally)
@@ -636,7 +661,11 @@ class _Builder:
                 if current is None or current.unit != unit or current.end is not None:
                     if current is not None and current.end is None:
                         current.end = event.at
-                    current = _Tenure(unit, event.at, event.deadline or ticket.deadline)
+                    deadline = event.deadline or ticket.deadline
+                    if deadline is None and self.deadline_for is not None:
+                        deadline = self.deadline_for(event.at, ticket.appeal_type,
+                                                     ticket.urgency)
+                    current = _Tenure(unit, event.at, deadline)
                     tenures.append(current)
                 if self.start <= event.at < self.end:
                     current.dispatched_in_month = True
@@ -754,16 +783,18 @@ class _Builder:
 def compute_report(tickets: Iterable[ReportTicket], month: Month, *,
                    directory: UnitDirectory | None = None,
                    accepted_in_time: AcceptedInTime | None = None,
-                   as_of: datetime | None = None) -> MonthlyReport:
+                   as_of: datetime | None = None,
+                   deadline_for: DeadlineFor | None = None) -> MonthlyReport:
     """The month's report. `accepted_in_time` judges an acceptance against the time limit
-    (without it 按时签收率 is None); `as_of` is now, for a month still in progress."""
+    (without it 按时签收率 is None); `as_of` is now, for a month still in progress;
+    `deadline_for` gives the policy deadline to a dispatch without one (else never overdue)."""
     directory = directory or UnitDirectory()
     tickets = list(tickets)
     learned: dict[str, str] = {}
     for ticket in tickets:
         if ticket.unit and ticket.unit_group:
             learned[directory.official_name(ticket.unit)] = ticket.unit_group
-    builder = _Builder(month, directory, accepted_in_time, as_of, learned)
+    builder = _Builder(month, directory, accepted_in_time, as_of, learned, deadline_for)
     for ticket in tickets:
         builder.add(ticket)
     return _assemble(builder, month)

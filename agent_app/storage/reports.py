@@ -24,6 +24,7 @@ from agent_app.core.reports import (
     UnitDirectory,
     acceptance_check,
     compute_report,
+    policy_deadlines,
     report_event_of,
     utc,
 )
@@ -49,7 +50,7 @@ _MONTH_TICKETS = """
 _MONTH_SQL = f"""
     SELECT t.id, t.created_at, t.channel, t.appeal_type, t.category_l1, t.category_l2,
            t.unit, t.deadline, e.at, e.kind,
-           {", ".join(_field_column(name) for name in EVENT_FIELD_ORDER)}
+           {", ".join(_field_column(name) for name in EVENT_FIELD_ORDER)}, t.urgency
     FROM tickets t
     LEFT JOIN ticket_events e
       ON e.ticket_id = t.id AND e.kind IN ({", ".join(f"'{kind}'" for kind in EVENT_FIELDS)})
@@ -101,11 +102,12 @@ def _tickets(rows: Iterable[Sequence[Any]], fallback_time: datetime) -> list[Rep
 def _add_ticket(tickets: list[ReportTicket], row: Sequence[Any], events: list[ReportEvent],
                 fallback_time: datetime) -> None:
     ticket_id, created, channel, appeal_type, level1, level2, unit, deadline = row[:8]
+    urgency = row[16]  # the last column of _MONTH_SQL
     try:
         tickets.append(ReportTicket(
             ticket_id, _time(created) or fallback_time, channel, appeal_type,
             (level1, level2) if level1 and level2 else None, unit, _time(deadline),
-            tuple(events)))
+            tuple(events), urgency=urgency))
     except ValueError as exc:
         # One damaged row must not cost the team lead the whole month's report.
         log.warning("ticket %s left out of the report: %s", ticket_id, exc)
@@ -120,4 +122,6 @@ def build_month_report(db: Database, month: Month, *, now: datetime) -> MonthlyR
                               directory=UnitDirectory.from_catalogue(reference.catalogue),
                               accepted_in_time=acceptance_check(reference.policy,
                                                                 reference.calendar),
-                              as_of=now)
+                              as_of=now,
+                              deadline_for=policy_deadlines(reference.policy,
+                                                            reference.calendar))

@@ -179,3 +179,33 @@ def test_no_name_or_alias_means_two_units():
             assert seen.setdefault(name, unit.code) == unit.code, name
     codes = [unit.code for unit in catalogue.units]
     assert len(codes) == len(set(codes))
+
+
+# Overdue from policy ----------------------------------------------------------------------
+
+
+def test_a_ticket_without_a_stored_deadline_gets_the_policy_deadline_with_tiaoxiu():
+    """A complaint dispatched on Thursday 1 February 2024 without a deadline: five working
+    days, and Sunday 4 February is a working day (调休 before the Spring Festival), so the
+    deadline is the end of Wednesday 7 February, not Thursday 8."""
+    from agent_app.core.calendar import WorkingCalendar
+    from agent_app.core.deadlines import DeadlinePolicy
+    from agent_app.core.reports import compute_report, policy_deadlines
+    from tests.report_history import TicketHistory, cst
+
+    def ticket(ticket_id: str, replied: tuple[int, int]) -> TicketHistory:
+        history = TicketHistory(ticket_id, cst(2024, 2, 1, 9))
+        history.data.update(unit="市城市管理局", status="dispatched")
+        history.event("dispatched", cst(2024, 2, 1, 10), unit="市城市管理局")
+        return history.reply(cst(2024, 2, *replied))
+
+    policy = DeadlinePolicy.from_dict({"rules": [
+        {"appeal_type": "complaint", "urgency": "*", "amount": 5, "unit": "days",
+         "working": True}]})
+    tickets = [ticket("in-time", (7, 15)).report_ticket(),
+               ticket("late", (8, 10)).report_ticket()]
+    without = compute_report(tickets, Month(2024, 2))
+    with_policy = compute_report(tickets, Month(2024, 2),
+                                 deadline_for=policy_deadlines(policy, WorkingCalendar()))
+    assert without.units[0].overdue == 0  # before: never overdue
+    assert (with_policy.units[0].received, with_policy.units[0].overdue) == (2, 1)
