@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--adjustments", type=Path, metavar="FILE.csv",
                         help="manual 加分/扣分 (columns unit,points,reason,by,role; role lead "
                              "or admin)")
+    report.add_argument("--notes", type=Path, metavar="FILE.json",
+                        help="the bulletin's 案例摘登 and 工作动态: {\"cases\": text, "
+                             "\"activities\": text}")
     report.add_argument("--format", choices=["json", "xlsx", "csv", "docx"],
                         help="default: from the -o suffix, else json")
     report.add_argument("-o", "--output", type=Path, metavar="OUT",
@@ -105,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_report(data_dir, args.month, source=args.from_jsonl, fmt=args.format,
                           output=args.output, scores=args.scores,
-                          adjustments=args.adjustments)
+                          adjustments=args.adjustments, notes=args.notes)
     if args.command == "kb":
         from agent_app.search.commands import run_import, run_search
 

@@ -161,7 +161,7 @@ def _format(fmt: str | None, output: Path | None) -> str:
 def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
                fmt: str | None = None, output: Path | None = None,
                now: datetime | None = None, scores: Path | None = None,
-               adjustments: Path | None = None) -> int:
+               adjustments: Path | None = None, notes: Path | None = None) -> int:
     try:
         month = Month.parse(month_text)
     except ValueError as exc:
@@ -173,6 +173,15 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
         return EXIT_FAILED
     now = now or datetime.now(UTC)
     bad: list[BadLine] = []
+    bulletin_notes = None
+    if notes is not None:
+        from agent_app.export.report_docx import BulletinNotes
+
+        try:
+            bulletin_notes = BulletinNotes.load(notes)
+        except (OSError, ValueError) as exc:
+            print(f"cannot use the notes {notes}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
     try:
         policy = shipped_policy()
     except PolicyError as exc:
@@ -205,7 +214,7 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
         sys.stdout.write(report_json(report) if fmt == "json" else report_csv(report))
     else:
         try:
-            write_report(report, fmt, output)
+            write_report(report, fmt, output, notes=bulletin_notes)
         except OSError as exc:
             print(f"cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_FAILED

@@ -66,6 +66,8 @@ RANKING_MIN_TICKETS = 6  # seed 002: 工单量小于6件的单位不计入考核
 HOT_TOPICS_SHOWN = 10  # seed 002's 热点问题统计表 lists ten
 TOP_UNITS_SHOWN = 10
 OTHER_GROUP = ""  # units no catalogue or ticket assigns to a ranking group
+# The web platform of the bulletins (seed 001: 市长信箱、网民留言…等网络平台; its 附件2).
+WEB_CHANNELS = frozenset({Channel.WEB_MESSAGE.value, Channel.MAYOR_MAILBOX.value})
 
 _RATINGS = frozenset(r.value for r in Rating)
 _SATISFIED = frozenset({Rating.SATISFIED.value, Rating.BASICALLY_SATISFIED.value})
@@ -498,6 +500,8 @@ class UnitRow:
     interview: bool = False  # 约谈 this month
     interview_level: str | None = None  # deputy / principal / public_statement (seed 004)
     interviews_in_year: int = 0  # call-ins this calendar year, this month included
+    web_received: int = 0  # of `received`, tickets from the web platform (WEB_CHANNELS)
+    web_replied: int = 0
 
 
 @dataclass(frozen=True)
@@ -605,6 +609,8 @@ class _UnitTally:
     closed: int = 0
     replied: int = 0
     accepted_on_time: int = 0
+    web_received: int = 0
+    web_replied: int = 0
 
 
 @dataclass
@@ -702,7 +708,7 @@ class _Builder:
                     current.end = event.at
                     if kind == "closed":
                         current.closed = event.at
-        self._add_tenures(tenures)
+        self._add_tenures(tenures, ticket.channel in WEB_CHANNELS)
         self._add_ratings(latest_result, latest_process)
         if self.start <= ticket.created_at < self.end:
             self._add_contact(ticket, answered=answered, dispatched=dispatched, merged=merged,
@@ -710,7 +716,7 @@ class _Builder:
                               replied_at=min((t.replied for t in tenures if t.replied),
                                              default=None))
 
-    def _add_tenures(self, tenures: list[_Tenure]) -> None:
+    def _add_tenures(self, tenures: list[_Tenure], web: bool) -> None:
         # Per unit, the ticket counts once; its flags are those of any tenure in the month.
         flags: dict[str, list[bool]] = {}
         for tenure in tenures:
@@ -734,6 +740,9 @@ class _Builder:
             tally.closed += closed
             tally.replied += replied
             tally.accepted_on_time += on_time
+            if web:
+                tally.web_received += 1
+                tally.web_replied += replied
 
     def _overdue(self, tenure: _Tenure) -> bool:
         if tenure.deadline is None:
@@ -894,7 +903,7 @@ def _row(unit: str, code: str, name: str, t: _UnitTally, timed_acceptance: bool)
         reply_rate=percentage(t.replied, t.received),
         on_time_accept_rate=(percentage(t.accepted_on_time, t.received)
                              if timed_acceptance else None),
-        rank=None)
+        rank=None, web_received=t.web_received, web_replied=t.web_replied)
 
 
 # JSON shape (agent-app report --format json) -------------------------------------------------
