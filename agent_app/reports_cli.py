@@ -132,7 +132,7 @@ def _assessed_from_cache(data_dir: Path, month: Month, now: datetime,
                          adjustments: Path | None) -> MonthlyReport | None:
     from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
     from agent_app.storage.reference import load_reference
-    from agent_app.storage.reports import build_month_report
+    from agent_app.storage.reports import build_assessed_month_report
 
     try:
         db = open_database(data_dir / DB_FILENAME)
@@ -144,8 +144,8 @@ def _assessed_from_cache(data_dir: Path, month: Month, now: datetime,
         inputs = _read_inputs(scores, adjustments, directory)
         if inputs is None:
             return None
-        return assess_month(month, lambda m: build_month_report(db, m, now=now), policy,
-                            directory, scores=inputs.scores, adjustments=inputs.adjustments)
+        return build_assessed_month_report(db, month, now=now, scores=inputs.scores,
+                                           adjustments=inputs.adjustments, policy=policy)
     finally:
         db.close()
 

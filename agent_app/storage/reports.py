@@ -13,6 +13,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
+
+from agent_app.core.assessment import (
+    POLICY_FILENAME,
+    Adjustment,
+    AssessmentPolicy,
+    OfficialScore,
+    assess_month,
+)
 from agent_app.core.interchange import InterchangeError
 from agent_app.core.reports import (
     EVENT_FIELD_ORDER,
@@ -29,6 +38,7 @@ from agent_app.core.reports import (
     utc,
 )
 from agent_app.gc_pause import cyclic_gc_paused
+from agent_app.paths import resources_dir
 from agent_app.storage.database import Database
 from agent_app.storage.reference import load_reference
 from agent_app.storage.schema import utc_text
@@ -125,3 +135,40 @@ def build_month_report(db: Database, month: Month, *, now: datetime) -> MonthlyR
                               as_of=now,
                               deadline_for=policy_deadlines(reference.policy,
                                                             reference.calendar))
+
+
+def kb_articles_by_unit(db: Database, month: Month) -> dict[str, int]:
+    """知识点报送: the KB articles each unit submitted (last updated) in `month`."""
+    bounds = {"start": utc_text(month.start), "end": utc_text(month.end)}
+    with db.session() as session:
+        rows = session.execute(text(
+            "SELECT unit, COUNT(*) FROM kb_articles WHERE unit IS NOT NULL "
+            "AND updated_at >= :start AND updated_at < :end GROUP BY unit"), bounds)
+        return {unit: count for unit, count in rows}
+
+
+def build_assessed_month_report(db: Database, month: Month, *, now: datetime,
+                                scores: Sequence[OfficialScore] = (),
+                                adjustments: Sequence[Adjustment] = (),
+                                policy: AssessmentPolicy | None = None) -> MonthlyReport:
+    """The month's report assessed (score, rank, call-ins), the year's earlier months first.
+    Raises PolicyError when the shipped policy cannot be used."""
+    reference = load_reference(db)
+    directory = UnitDirectory.from_catalogue(reference.catalogue)
+    policy = policy or AssessmentPolicy.load(resources_dir() / "policy" / POLICY_FILENAME)
+
+    with db.session() as session:
+        has_kb = session.execute(text("SELECT 1 FROM kb_articles LIMIT 1")).first() is not None
+
+    def kb_articles(of: Month) -> dict[str, int] | None:
+        if not has_kb:
+            return None  # no KB synced yet: 知识点报送 has no figures, rather than zero
+        counts: dict[str, int] = {}
+        for unit, count in kb_articles_by_unit(db, of).items():
+            name = directory.canonical_name(unit)
+            counts[name] = counts.get(name, 0) + count
+        return counts
+
+    return assess_month(month, lambda of: build_month_report(db, of, now=now), policy,
+                        directory, scores=scores, adjustments=adjustments,
+                        kb_articles=kb_articles)
