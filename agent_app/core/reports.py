@@ -937,3 +937,35 @@ def _groups_with_thresholds(report: MonthlyReport) -> list[dict[str, Any]]:
         rows.append({"group": code, "name": name, "threshold": rule.get("threshold"),
                      **{k: v for k, v in rule.items() if k not in ("group", "threshold")}})
     return rows
+
+
+# Drill-down --------------------------------------------------------------------------------
+
+# What a cell of the unit table counts → the UnitRow field that says a ticket is behind it.
+DRILL_MEASURES = ("received", "overdue", "redo", "result_rated", "process_rated", "closed",
+                  "accepted_on_time", "replied", "web_received")
+
+
+def tickets_behind(tickets: Iterable[ReportTicket], month: Month, unit: str, measure: str, *,
+                   directory: UnitDirectory | None = None,
+                   accepted_in_time: AcceptedInTime | None = None,
+                   as_of: datetime | None = None,
+                   deadline_for: DeadlineFor | None = None) -> list[ReportTicket]:
+    """The tickets a figure of `unit`'s row counts, by the same rules as the figure: each
+    candidate ticket is reported alone and kept when it adds to `measure`."""
+    if measure not in DRILL_MEASURES:
+        raise ValueError(f"no tickets behind {measure!r}")
+    directory = directory or UnitDirectory()
+    found = []
+    for ticket in tickets:
+        names = {e.unit for e in ticket.events if e.unit}
+        if ticket.unit:
+            names.add(ticket.unit)
+        if not any(directory.official_name(name) == unit for name in names):
+            continue  # a ticket that never named the unit adds to none of its figures
+        alone = compute_report([ticket], month, directory=directory,
+                               accepted_in_time=accepted_in_time, as_of=as_of,
+                               deadline_for=deadline_for)
+        if any(row.unit == unit and getattr(row, measure) > 0 for row in alone.units):
+            found.append(ticket)
+    return sorted(found, key=lambda t: (t.created_at, t.id))

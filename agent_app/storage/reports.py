@@ -35,6 +35,7 @@ from agent_app.core.reports import (
     compute_report,
     policy_deadlines,
     report_event_of,
+    tickets_behind,
     utc,
 )
 from agent_app.gc_pause import cyclic_gc_paused
@@ -172,3 +173,15 @@ def build_assessed_month_report(db: Database, month: Month, *, now: datetime,
     return assess_month(month, lambda of: build_month_report(db, of, now=now), policy,
                         directory, scores=scores, adjustments=adjustments,
                         kb_articles=kb_articles)
+
+
+def month_tickets_behind(db: Database, month: Month, unit: str, measure: str, *,
+                         now: datetime) -> list[ReportTicket]:
+    """The drill-down of the reports screen: the tickets behind one cell of a unit's row."""
+    reference = load_reference(db)
+    return tickets_behind(load_month_tickets(db, month), month, unit, measure,
+                          directory=UnitDirectory.from_catalogue(reference.catalogue),
+                          accepted_in_time=acceptance_check(reference.policy,
+                                                            reference.calendar),
+                          as_of=now,
+                          deadline_for=policy_deadlines(reference.policy, reference.calendar))
