@@ -281,17 +281,20 @@ class Adjustment:
     month: Month | None = None
 
 
-def _rows(text: str, required: Sequence[str], optional: Sequence[str],
-          source: str) -> list[tuple[int, dict[str, str]]]:
+# The published tables' own column titles, read as the CSV names.
+HEADER_NAMES = {"网络单位": "unit", "承办单位": "unit", "单位": "unit", "考核总分": "score",
+                "月份": "month", "分组": "group", "考核分组": "group"}
+
+
+def _rows(text: str, required: Sequence[str], source: str) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or ()]
+    header = [HEADER_NAMES.get(name.strip(), name.strip().lower())
+              for name in reader.fieldnames or ()]
     missing = [name for name in required if name not in header]
     if missing:
         raise InputError(source, [(1, f"the header needs the columns {', '.join(required)} "
                                       f"(missing: {', '.join(missing)})")])
-    unknown = [name for name in header if name and name not in (*required, *optional)]
-    if unknown:
-        raise InputError(source, [(1, f"unknown column {', '.join(unknown)}")])
+    # Other columns (a published table's 排名, say) are read past, not refused.
     reader.fieldnames = header
     rows = []
     for row in reader:
@@ -305,15 +308,26 @@ def _rows(text: str, required: Sequence[str], optional: Sequence[str],
     return rows
 
 
-def _unit_of(name: str, directory: UnitDirectory) -> tuple[str, str] | str:
-    """(official name, group) or the problem."""
+def _unit_of(name: str, directory: UnitDirectory, group: str = "") -> tuple[str, str] | str:
+    """(official name, group) or the problem. A `group` (code or name) picks among the units
+    a short name may mean, and must be the unit's."""
     if not name:
         return "no unit named"
     found = directory.lookup(name)
+    code = directory.group_code(group) if group else ""
+    if code and code not in dict(directory.groups):
+        return f"unknown ranking group {group!r}"
+    if isinstance(found, list) and code:
+        in_group = [(official, g) for official, g in (directory.units[f] for f in found)
+                    if g == code]
+        if len(in_group) == 1:
+            found = in_group[0]
     if found is None:
         return f"unknown unit {name!r}: the catalogue cannot place it in a ranking group"
     if isinstance(found, list):
         return f"{name!r} is ambiguous ({', '.join(found)}): write the full name"
+    if code and found[1] != code:
+        return f"{found[0]} is in the group {directory.group_name(found[1])}, not {group!r}"
     return found
 
 
@@ -328,16 +342,17 @@ def _month_of(text: str) -> Month | str | None:
 
 def parse_scores(text: str, directory: UnitDirectory, *, source: str = "scores"
                  ) -> list[OfficialScore]:
-    """An official score table: columns `unit,score` (and optionally `month`, for earlier
-    months of the year). Raises InputError listing every bad line; returns nothing partial."""
+    """An official score table: columns `unit,score` (or the published 网络单位,考核总分), and
+    optionally `month` (for earlier months of the year) and `group` (to tell apart short
+    names two centres share); other columns are read past. Raises InputError listing every bad line; returns nothing partial."""
     problems: list[tuple[int, str]] = []
     scores: list[OfficialScore] = []
     seen: dict[tuple[str, Month | None], int] = {}
-    for line, row in _rows(text, ("unit", "score"), ("month",), source):
+    for line, row in _rows(text, ("unit", "score"), source):
         if "__extra__" in row:
             problems.append((line, "more values than columns"))
             continue
-        unit = _unit_of(row["unit"], directory)
+        unit = _unit_of(row["unit"], directory, row.get("group", ""))
         month = _month_of(row.get("month", ""))
         score = _score_value(row["score"])
         for problem in (unit, month, score):
@@ -373,8 +388,7 @@ def parse_adjustments(text: str, directory: UnitDirectory, *, source: str = "adj
     lead or admin. Raises InputError listing every bad line."""
     problems: list[tuple[int, str]] = []
     adjustments: list[Adjustment] = []
-    for line, row in _rows(text, ("unit", "points", "reason", "by", "role"), ("month",),
-                           source):
+    for line, row in _rows(text, ("unit", "points", "reason", "by", "role"), source):
         if "__extra__" in row:
             problems.append((line, "more values than columns"))
             continue

@@ -209,3 +209,37 @@ def test_a_ticket_without_a_stored_deadline_gets_the_policy_deadline_with_tiaoxi
                                  deadline_for=policy_deadlines(policy, WorkingCalendar()))
     assert without.units[0].overdue == 0  # before: never overdue
     assert (with_policy.units[0].received, with_policy.units[0].overdue) == (2, 1)
+
+
+def test_a_published_table_reads_with_its_own_titles_and_a_group_settles_a_short_name():
+    parsed = parse_scores("网络单位,考核总分,排名\n郏 县,119.87,1\n", DIRECTORY)
+    assert [(s.unit, s.score) for s in parsed] == [("郏县", Decimal("119.87"))]
+    parsed = parse_scores("unit,score,group\n税务局,97.5,汝州市市直单位\n"
+                          "税务局,87.5,pingyu_departments\n", DIRECTORY)
+    assert [(s.unit, s.group) for s in parsed] == [("汝州市税务局", "ruzhou_departments"),
+                                                   ("平舆县税务局", "pingyu_departments")]
+    with pytest.raises(InputError) as raised:
+        parse_scores("unit,score,group\n郏县,119,市内五区\n叶县,119,火星组\n", DIRECTORY)
+    assert raised.value.problems == (
+        (2, "郏县 is in the group 县（市、区）分中心, not '市内五区'"),
+        (3, "unknown ranking group '火星组'"))
+
+
+def test_the_tickets_behind_a_figure_are_the_ones_it_counts():
+    from agent_app.core.reports import tickets_behind
+    from tests.report_history import TicketHistory, cst
+
+    in_time = (TicketHistory("in-time", cst(2024, 2, 1, 9)).dispatch("市城市管理局",
+                                                                     cst(2024, 2, 1, 10))
+               .reply(cst(2024, 2, 2)))
+    late = (TicketHistory("late", cst(2024, 2, 1, 9)).dispatch("市城市管理局",
+                                                               cst(2024, 2, 1, 10), days=1)
+            .reply(cst(2024, 2, 5)).redo(cst(2024, 2, 6)))
+    other = TicketHistory("other", cst(2024, 2, 1)).dispatch("市住建局", cst(2024, 2, 1, 10))
+    tickets = [h.report_ticket() for h in (in_time, late, other)]
+    feb = Month(2024, 2)
+    assert [t.id for t in tickets_behind(tickets, feb, "市城市管理局", "received")] == [
+        "in-time", "late"]
+    assert [t.id for t in tickets_behind(tickets, feb, "市城市管理局", "overdue")] == ["late"]
+    assert [t.id for t in tickets_behind(tickets, feb, "市城市管理局", "redo")] == ["late"]
+    assert tickets_behind(tickets, feb, "市住建局", "replied") == []
