@@ -344,7 +344,8 @@ def parse_scores(text: str, directory: UnitDirectory, *, source: str = "scores"
                  ) -> list[OfficialScore]:
     """An official score table: columns `unit,score` (or the published 网络单位,考核总分), and
     optionally `month` (for earlier months of the year) and `group` (to tell apart short
-    names two centres share); other columns are read past. Raises InputError listing every bad line; returns nothing partial."""
+    names two centres share); other columns are read past. Raises InputError listing every
+    bad line; returns nothing partial."""
     problems: list[tuple[int, str]] = []
     scores: list[OfficialScore] = []
     seen: dict[tuple[str, Month | None], int] = {}
