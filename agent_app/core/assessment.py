@@ -40,7 +40,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -279,6 +279,7 @@ class Adjustment:
     role: str
     line: int
     month: Month | None = None
+    at: datetime | None = None  # when it was recorded (kept adjustments)
 
 
 # The published tables' own column titles, read as the CSV names.
@@ -625,7 +626,9 @@ def assess(report: MonthlyReport, policy: AssessmentPolicy, directory: UnitDirec
     groups = tuple((code, names.get(code) or dict(report.groups).get(code, code))
                    for code in sorted(by_group, key=directory.group_order))
     audited = tuple({"unit": a.unit, "points": float(a.points), "reason": a.reason,
-                     "by": a.by, "role": a.role} for a in adjustments)
+                     "by": a.by, "role": a.role,
+                     **({"at": a.at.isoformat()} if a.at is not None else {})}
+                    for a in adjustments)
     result = replace(report, units=tuple(assessed), groups=groups,
                      thresholds=tuple(thresholds), adjustments=audited)
     return replace(result, year=tuple(year_result(result, inputs.score_history or {}, policy)))
@@ -715,3 +718,17 @@ def assess_month(month: Month, report_for: Callable[[Month], MonthlyReport],
         adjustments=[a for a in adjustments if a.month in (None, month)],
         kb_articles=kb_articles(month) if kb_articles else None,
         call_in_history=call_ins, score_history=score_history))
+
+
+def adjustment_problems(points: Decimal | None, reason: str, role: str) -> dict[str, str]:
+    """What is wrong with a manual adjustment, by field (empty when it can be recorded)."""
+    problems: dict[str, str] = {}
+    if points is None or not points.is_finite() or points == 0 or abs(points) > 100:
+        problems["points"] = "points must be a number from -100 to 100, not 0"
+    if not reason.strip():
+        problems["reason"] = "an adjustment needs its reason"
+    elif len(reason) > 500:
+        problems["reason"] = "the reason is too long (at most 500 characters)"
+    if role not in ADJUSTING_ROLES:
+        problems["role"] = "only a lead or an admin adjusts scores"
+    return problems

@@ -9,17 +9,20 @@ by json_extract inside SQLite, so a month of 60,000 tickets never builds full do
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from agent_app.core.assessment import (
     POLICY_FILENAME,
     Adjustment,
     AssessmentPolicy,
     OfficialScore,
+    adjustment_problems,
     assess_month,
 )
 from agent_app.core.interchange import InterchangeError
@@ -42,7 +45,7 @@ from agent_app.gc_pause import cyclic_gc_paused
 from agent_app.paths import resources_dir
 from agent_app.storage.database import Database
 from agent_app.storage.reference import load_reference
-from agent_app.storage.schema import utc_text
+from agent_app.storage.schema import ScoreAdjustmentRow, utc_text
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +173,9 @@ def build_assessed_month_report(db: Database, month: Month, *, now: datetime,
             counts[name] = counts.get(name, 0) + count
         return counts
 
+    kept = stored_adjustments(db, month.year, directory)
     return assess_month(month, lambda of: build_month_report(db, of, now=now), policy,
-                        directory, scores=scores, adjustments=adjustments,
+                        directory, scores=scores, adjustments=[*kept, *adjustments],
                         kb_articles=kb_articles)
 
 
@@ -185,3 +189,35 @@ def month_tickets_behind(db: Database, month: Month, unit: str, measure: str, *,
                                                             reference.calendar),
                           as_of=now,
                           deadline_for=policy_deadlines(reference.policy, reference.calendar))
+
+
+def record_adjustment(db: Database, month: Month, unit: str, points: Decimal, reason: str, *,
+                      actor: str, role: str, now: datetime) -> str:
+    """Keep a manual 加分/扣分 (insert-only, audited by actor, role and time); its id.
+    Raises ValueError naming what is wrong."""
+    problems = adjustment_problems(points, reason, role)
+    if problems:
+        raise ValueError("; ".join(problems.values()))
+    adjustment_id = str(uuid.uuid4())
+    with db.session() as session:
+        session.add(ScoreAdjustmentRow(
+            id=adjustment_id, month=str(month), unit=unit, points=str(points),
+            reason=reason.strip(), actor=actor, role=role, created_at=now))
+        session.commit()
+    return adjustment_id
+
+
+def stored_adjustments(db: Database, year: int, directory: UnitDirectory) -> list[Adjustment]:
+    """The year's manual adjustments kept in the cache, oldest first."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(ScoreAdjustmentRow)
+            .where(ScoreAdjustmentRow.month.like(f"{year:04d}-%"))
+            .order_by(ScoreAdjustmentRow.created_at)).all()
+        found = []
+        for number, row in enumerate(rows, start=1):
+            group = directory.group_of_name(row.unit) or ""
+            found.append(Adjustment(
+                directory.canonical_name(row.unit), group, Decimal(row.points), row.reason,
+                row.actor, row.role, number, Month.parse(row.month), at=row.created_at))
+        return found

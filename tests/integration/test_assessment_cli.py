@@ -226,3 +226,42 @@ def test_adjustments_move_the_computed_score_and_are_listed(tmp_path):
     assert after_report["adjustments"] == [{"unit": "示范区", "points": -5.0,
                                             "reason": "答复敷衍被退回", "by": "lead01",
                                             "role": "lead"}]
+
+
+def test_adjustments_kept_in_the_local_cache_are_applied_and_audited(tmp_path):
+    from datetime import datetime
+    from decimal import Decimal
+
+    from agent_app.core.calendar import CHINA_TZ
+    from agent_app.core.reports import Month
+    from agent_app.storage import ops
+    from agent_app.storage.database import DB_FILENAME, open_database
+    from agent_app.storage.reports import record_adjustment
+
+    data_dir = tmp_path / "data"
+    db = open_database(data_dir / DB_FILENAME)
+    try:
+        ops.import_synced_tickets(db, [json.loads(line) for line in month_of_tickets(
+            ["示范区", "石龙区"], 6, 2023, 8)])
+        before = agent_app("--data-dir", str(data_dir), "report", "--month", "2023-08")
+        recorded_at = datetime(2023, 9, 2, 9, 30, tzinfo=CHINA_TZ)
+        record_adjustment(db, Month(2023, 8), "城乡一体化示范区", Decimal("-2.5"),
+                          "答复敷衍被退回", actor="lead01", role="lead", now=recorded_at)
+        with pytest.raises(ValueError, match="only a lead or an admin"):
+            record_adjustment(db, Month(2023, 8), "示范区", Decimal(3), "加分", actor="op7",
+                              role="operator", now=recorded_at)
+        with pytest.raises(ValueError, match="needs its reason"):
+            record_adjustment(db, Month(2023, 8), "示范区", Decimal(3), "  ", actor="lead01",
+                              role="lead", now=recorded_at)
+    finally:
+        db.close()
+    after = agent_app("--data-dir", str(data_dir), "report", "--month", "2023-08")
+    assert before.returncode == 0 and after.returncode == 0, after.stderr
+    old = {r["unit"]: r for r in json.loads(before.stdout)["units"]}
+    report = json.loads(after.stdout)
+    new = {r["unit"]: r for r in report["units"]}
+    assert new["示范区"]["score"] == pytest.approx(old["示范区"]["score"] - 2.5)
+    assert new["石龙区"]["score"] == old["石龙区"]["score"]
+    assert report["adjustments"] == [{"unit": "示范区", "points": -2.5, "reason": "答复敷衍被退回",
+                                      "by": "lead01", "role": "lead",
+                                      "at": "2023-09-02T01:30:00+00:00"}]
