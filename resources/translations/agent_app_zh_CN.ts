@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdjustmentDialog</name>
+    <message>
+        <source>Adjust the score</source>
+        <translation>加分/扣分</translation>
+    </message>
+    <message>
+        <source>Positive adds points (加分), negative deducts them (扣分)</source>
+        <translation>正数为加分，负数为扣分</translation>
+    </message>
+    <message>
+        <source>Unit:</source>
+        <translation>承办单位：</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>月份：</translation>
+    </message>
+    <message>
+        <source>&amp;Points:</source>
+        <translation>分值(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>理由(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Adjustments are kept with your name and the time, and cannot be edited: correct one with another.</source>
+        <translation>加减分连同您的账号和时间一并留存，不能修改：如需更正，请再录一条。</translation>
+    </message>
+    <message>
+        <source>Enter the points to add or deduct.</source>
+        <translation>请输入加减的分值。</translation>
+    </message>
+    <message>
+        <source>Say why the score changes.</source>
+        <translation>请填写加减分理由。</translation>
+    </message>
+</context>
+<context>
     <name>ArticleReader</name>
     <message>
         <source>⚠ Not updated for a long time: check with the unit before reading it out.</source>
@@ -1334,6 +1373,14 @@
         <translation>填写本月案例摘登和工作动态，然后将通报导出为 DOCX</translation>
     </message>
     <message>
+        <source>&amp;Adjust score…</source>
+        <translation>加分/扣分(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>加分/扣分 for the selected unit, with the reason (leads and admins)</source>
+        <translation>为选中的单位加分或扣分并写明理由（班长、管理员）</translation>
+    </message>
+    <message>
         <source>Appeal type</source>
         <translation>诉求类型</translation>
     </message>
@@ -1424,6 +1471,14 @@
     <message>
         <source>The tickets could not be found: %1</source>
         <translation>无法查找工单：%1</translation>
+    </message>
+    <message>
+        <source>Choose a unit in a group&apos;s table first.</source>
+        <translation>请先在分组表格中选择一个单位。</translation>
+    </message>
+    <message>
+        <source>The adjustment was not kept: %1</source>
+        <translation>加减分未保存：%1</translation>
     </message>
 </context>
 <context>

@@ -225,3 +225,33 @@ def test_the_bulletin_carries_the_leads_paragraphs(qtbot, screen, tmp_path):
     assert text[0] == "2026年10月12345民呼必应热线工作情况通报"
     assert "1.学区划片问题" in text and "一是各级领导高度重视热线工作。" in text
     assert any(p.startswith("二是强化考核约谈通报机制") for p in text)
+
+
+def test_a_lead_adjusts_a_score_with_a_reason_and_the_month_is_assessed_again(qtbot, db, tasks):
+    from decimal import Decimal
+
+    from agent_app.ui.reports.dialogs import AdjustmentDialog
+
+    ops.import_synced_tickets(db, generate_demo_tickets(500, now=NOW))
+    lead = ReportsScreen(tasks, now=lambda: NOW, role="lead", actor="lead01")
+    qtbot.addWidget(lead)
+    report = shown(qtbot, lead)
+    assert lead.adjust_button.isVisible() and lead.adjust_button.isEnabled()
+    unit = next(u for u in report.units if u.score_source == "computed" and u.score > 10)
+    lead.adjust(unit.unit, Decimal("-3"), "答复敷衍被退回")
+    qtbot.waitUntil(lambda: lead.report is not report and lead.busy.isHidden(), timeout=30_000)
+    after = next(u for u in lead.report.units if u.unit == unit.unit)
+    assert after.score == pytest.approx(unit.score - 3) and after.adjustment == -3
+    assert lead.report.adjustments[0]["by"] == "lead01"
+
+    dialog = AdjustmentDialog(unit.unit, "2026-10", lead)
+    qtbot.addWidget(dialog)
+    dialog.points_edit.setValue(2)
+    dialog._check_and_accept()  # no reason: refused, the message beside the field
+    assert dialog.result() != AdjustmentDialog.DialogCode.Accepted
+    assert dialog.reason_error.text() and not dialog.points_error.text()
+
+
+def test_an_operator_sees_no_adjust_button(qtbot, screen):
+    shown(qtbot, screen)
+    assert not screen.adjust_button.isVisible()

@@ -1,9 +1,10 @@
-"""Dialogs of the reports screen: the tickets behind a cell (drill-down), and the lead's texts
-of the bulletin (案例摘登, 工作动态) before the DOCX export."""
+"""Dialogs of the reports screen: the tickets behind a cell (drill-down), the lead's texts of
+the bulletin (案例摘登, 工作动态) before the DOCX export, and a manual score adjustment."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -11,7 +12,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
     QHeaderView,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -122,3 +126,69 @@ class BulletinDialog(QDialog):
 
     def texts(self) -> tuple[str, str]:
         return self.cases_edit.toPlainText(), self.activities_edit.toPlainText()
+
+
+class AdjustmentDialog(QDialog):
+    """加分/扣分 for one unit and month, with the reason; the error shows next to its field."""
+
+    def __init__(self, unit: str, month: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adjustment_dialog")
+        self.setWindowTitle(self.tr("Adjust the score"))
+        self.points_edit = QDoubleSpinBox()
+        self.points_edit.setObjectName("adjustment_points")
+        self.points_edit.setRange(-100, 100)
+        self.points_edit.setDecimals(2)
+        self.points_edit.setSingleStep(0.5)
+        self.points_edit.setToolTip(self.tr("Positive adds points (加分), negative deducts "
+                                            "them (扣分)"))
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("adjustment_reason")
+        self.reason_edit.setMaxLength(500)
+        self.points_error = plain_label()
+        self.points_error.setObjectName("adjustment_points_error")
+        self.reason_error = plain_label()
+        self.reason_error.setObjectName("adjustment_reason_error")
+        for label in (self.points_error, self.reason_error):
+            label.setStyleSheet("color: #b00020")
+        form = QFormLayout()
+        form.addRow(self.tr("Unit:"), plain_label(unit))
+        form.addRow(self.tr("Month:"), plain_label(month))
+        points_label = plain_label(self.tr("&Points:"))
+        points_label.setBuddy(self.points_edit)
+        form.addRow(points_label, self.points_edit)
+        form.addRow("", self.points_error)
+        reason_label = plain_label(self.tr("&Reason:"))
+        reason_label.setBuddy(self.reason_edit)
+        form.addRow(reason_label, self.reason_edit)
+        form.addRow("", self.reason_error)
+        note = plain_label(self.tr("Adjustments are kept with your name and the time, and "
+                                   "cannot be edited: correct one with another."))
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check_and_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def points(self) -> Decimal:
+        return Decimal(str(round(self.points_edit.value(), 2)))
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+    def _check_and_accept(self) -> None:
+        points_ok = self.points() != 0
+        reason_ok = bool(self.reason())
+        self.points_error.setText("" if points_ok else self.tr("Enter the points to add or "
+                                                               "deduct."))
+        self.reason_error.setText("" if reason_ok else self.tr("Say why the score changes."))
+        if not points_ok:
+            self.points_edit.setFocus()
+        elif not reason_ok:
+            self.reason_edit.setFocus()
+        else:
+            self.accept()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,7 @@ from agent_app.core.calendar import CHINA_TZ
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.failures import failure_text
 from agent_app.ui.reports.charts import ReportCharts
-from agent_app.ui.reports.dialogs import BulletinDialog, TicketListDialog
+from agent_app.ui.reports.dialogs import AdjustmentDialog, BulletinDialog, TicketListDialog
 from agent_app.ui.reports.model import (
     DRILL_MEASURE,
     ChannelTableModel,
@@ -81,9 +82,12 @@ def _table(name: str) -> QTableView:
 
 class ReportsScreen(QWidget):
     def __init__(self, tasks: TaskRunner, *, now: Callable[[], datetime] = _now,
+                 role: str | None = None, actor: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
+        self._role = role
+        self._actor = actor
         self._now = now
         self._request = 0  # the latest computation asked for; older answers are dropped
         self._dirty = True  # compute when the screen is first shown, not at start-up
@@ -122,6 +126,13 @@ class ReportsScreen(QWidget):
                                                 "export the bulletin as DOCX"))
         self.bulletin_button.setEnabled(False)
         self.bulletin_button.clicked.connect(self.open_bulletin)
+        self.adjust_button = QPushButton(self.tr("&Adjust score…"))
+        self.adjust_button.setObjectName("adjust_score")
+        self.adjust_button.setToolTip(self.tr("加分/扣分 for the selected unit, with the reason "
+                                              "(leads and admins)"))
+        self.adjust_button.setVisible(role in ("lead", "admin"))
+        self.adjust_button.setEnabled(False)
+        self.adjust_button.clicked.connect(self.open_adjustment)
         self.bulletin_texts = ("", "")  # the lead's 案例摘登 and 工作动态, kept between exports
         self.drill_down: TicketListDialog | None = None
         self.empty_label = plain_label()
@@ -154,6 +165,7 @@ class ReportsScreen(QWidget):
         top.addWidget(self.status_label, 1)
         for button in self.export_buttons.values():
             top.addWidget(button)
+        top.addWidget(self.adjust_button)
         top.addWidget(self.bulletin_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tabs)
@@ -314,6 +326,7 @@ class ReportsScreen(QWidget):
         for button in self.export_buttons.values():
             button.setEnabled(True)
         self.bulletin_button.setEnabled(True)
+        self.adjust_button.setEnabled(bool(report.units))
         self.empty_label.setText(
             self.tr("No tickets in %1: there is nothing to assess or rank this month.")
             .replace("%1", str(report.month)))
@@ -408,3 +421,37 @@ class ReportsScreen(QWidget):
             self.drill_down.close()
         self.drill_down = TicketListDialog(title, tickets, self)
         self.drill_down.show()
+
+    # Manual adjustments ---------------------------------------------------------------------
+
+    def selected_unit(self) -> str | None:
+        table = self.group_tables.get(self.current_group() or "\0")
+        if table is None or not table.currentIndex().isValid():
+            return None
+        source = table.model().mapToSource(table.currentIndex())  # type: ignore[attr-defined]
+        return self.units.row(source.row()).unit
+
+    def open_adjustment(self) -> None:
+        unit = self.selected_unit()
+        if self.report is None:
+            return
+        if unit is None:
+            self.status_label.setText(self.tr("Choose a unit in a group's table first."))
+            return
+        dialog = AdjustmentDialog(unit, str(self.report.month), self)
+        if dialog.exec() == AdjustmentDialog.DialogCode.Accepted:
+            self.adjust(unit, dialog.points(), dialog.reason())
+
+    def adjust(self, unit: str, points: Decimal, reason: str) -> None:
+        """Keep the adjustment on the DB worker, then compute the month again."""
+        from agent_app.storage.reports import record_adjustment
+
+        if self.report is None:
+            return
+        month, now, role, actor = self.report.month, self._now(), self._role or "", self._actor
+        self._tasks.run_db(
+            lambda db: record_adjustment(db, month, unit, points, reason, actor=actor,
+                                         role=role, now=now),
+            on_done=lambda _id: self.compute(),
+            on_error=lambda exc: self.status_label.setText(
+                self.tr("The adjustment was not kept: %1").replace("%1", failure_text(exc))))
