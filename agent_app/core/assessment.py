@@ -318,11 +318,8 @@ def _unit_of(name: str, directory: UnitDirectory, group: str = "") -> tuple[str,
     code = directory.group_code(group) if group else ""
     if code and code not in dict(directory.groups):
         return f"unknown ranking group {group!r}"
-    if isinstance(found, list) and code:
-        in_group = [(official, g) for official, g in (directory.units[f] for f in found)
-                    if g == code]
-        if len(in_group) == 1:
-            found = in_group[0]
+    if code:
+        found = directory.lookup_in_group(name, code) or found
     if found is None:
         return f"unknown unit {name!r}: the catalogue cannot place it in a ranking group"
     if isinstance(found, list):
@@ -571,7 +568,7 @@ def assess(report: MonthlyReport, policy: AssessmentPolicy, directory: UnitDirec
     for adjustment in adjustments:
         adjusted[adjustment.unit] += adjustment.points
     # Keyed by official name; a row keeps the name the data gave it (seed 003's 医保局).
-    rows = {directory.canonical_name(row.unit): row for row in report.units}
+    rows = {directory.canonical_name(row.unit, row.group): row for row in report.units}
     names = dict(directory.groups)
     # A unit the official table scores but no ticket of the month names: listed, received 0.
     for unit, score in official.items():

@@ -340,11 +340,26 @@ class UnitDirectory:
         known = self.units.get("".join(name.split()))
         return known[0] if known else name
 
-    def canonical_name(self, name: str) -> str:
-        """The official name, short names included when unambiguous: how the assessment
-        matches a score table's rows to the report's."""
+    def canonical_name(self, name: str, group: str | None = None) -> str:
+        """The official name, short names included when unambiguous (or settled by the
+        `group` the data gives): how the assessment matches a score table's rows to the
+        report's."""
+        if group:
+            placed = self.lookup_in_group(name, group)
+            if placed is not None:
+                return placed[0]
         found = self.lookup(name)
-        return found[0] if isinstance(found, tuple) else name
+        return found[0] if isinstance(found, tuple) and not group else name
+
+    def lookup_in_group(self, name: str, group: str) -> tuple[str, str] | None:
+        """The unit of that group the name means: a county table's 移动公司 is the county's,
+        not the city's."""
+        found = self.lookup(name)
+        if isinstance(found, tuple) and found[1] == group:
+            return found
+        compact = "".join(name.split())
+        in_group = [match for match in self.short_names.get(compact, ()) if match[1] == group]
+        return in_group[0] if len(in_group) == 1 else None
 
     def group_of_name(self, name: str) -> str | None:
         found = self.lookup(name)

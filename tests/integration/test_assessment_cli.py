@@ -265,3 +265,31 @@ def test_adjustments_kept_in_the_local_cache_are_applied_and_audited(tmp_path):
     assert report["adjustments"] == [{"unit": "示范区", "points": -2.5, "reason": "答复敷衍被退回",
                                       "by": "lead01", "role": "lead",
                                       "at": "2023-09-02T01:30:00+00:00"}]
+
+
+@pytest.mark.parametrize("fixture", ["2024-02.json", "2023-07-ruzhou.json"])
+def test_other_published_tables_are_ranked_as_published(fixture, tmp_path):
+    """Seed 000 (February 2024: five units tied first among the streets) and seed 002 (the
+    Ruzhou tables, whose short names Pingyu shares: the tickets and the table name the
+    group)."""
+    published = json.loads((FIXTURES / fixture).read_text(encoding="utf-8"))
+    year, month = (int(part) for part in published["month"].split("-"))
+    lines = []
+    for table in published["tables"]:
+        for line in month_of_tickets([r[0] for r in table["rows"]], 6, year, month):
+            ticket = json.loads(line)
+            ticket["unit_group"] = table["group"]
+            lines.append(json.dumps(ticket, ensure_ascii=False))
+    tickets = write(tmp_path / "t.jsonl", lines)
+    scores = tmp_path / "s.csv"
+    with scores.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["网络单位", "考核总分", "group"])
+        for table in published["tables"]:
+            writer.writerows([r[0], r[1], table["group"]] for r in table["rows"])
+    result = agent_app("--data-dir", str(tmp_path / "d"), "report", "--month",
+                       published["month"], "--from-jsonl", str(tickets), "--scores", str(scores))
+    assert result.returncode == 0, result.stderr
+    rows = [(r["group"], r["score"], r["rank"]) for r in json.loads(result.stdout)["units"]]
+    expected = [(t["group"], float(r[1]), r[2]) for t in published["tables"] for r in t["rows"]]
+    assert sorted(rows, key=str) == sorted(expected, key=str)

@@ -14,14 +14,18 @@ from agent_app.core.assessment import (
     LEVEL_DEPUTY,
     LEVEL_PRINCIPAL,
     LEVEL_PUBLIC,
+    AssessmentInputs,
     AssessmentPolicy,
     InputError,
+    OfficialScore,
     PolicyError,
+    assess,
     competition_ranks,
     computed_score,
     escalation_level,
     group_call_ins,
     parse_scores,
+    year_result,
 )
 from agent_app.core.catalogue import Catalogue
 from agent_app.core.reports import Month, UnitDirectory
@@ -243,3 +247,43 @@ def test_the_tickets_behind_a_figure_are_the_ones_it_counts():
     assert [t.id for t in tickets_behind(tickets, feb, "市城市管理局", "overdue")] == ["late"]
     assert [t.id for t in tickets_behind(tickets, feb, "市城市管理局", "redo")] == ["late"]
     assert tickets_behind(tickets, feb, "市住建局", "replied") == []
+
+
+def test_the_years_result_is_the_average_of_the_months_with_honours():
+    from agent_app.core.reports import compute_report
+
+    december = compute_report([], Month(2023, 12), directory=DIRECTORY)
+    scores = [OfficialScore(unit, group, Decimal(score), None, n) for n, (unit, group, score)
+              in enumerate([("新华区", "districts", "80"), ("卫东区", "districts", "90"),
+                            ("市住建局", "city_departments", "88"),
+                            ("市税务局", "city_departments", "86"),
+                            ("市商务局", "city_departments", "70")], start=2)]
+    earlier = {Month(2023, 11): {"新华区": Decimal("100"), "卫东区": Decimal("80"),
+                                 "市商务局": Decimal("100")}}
+    # No tickets: nobody is ranked in December, so only the earlier month counts.
+    unranked = assess(december, POLICY, DIRECTORY, AssessmentInputs(
+        scores=scores, score_history=earlier))
+    year = {row["unit"]: row for row in unranked.year}
+    assert year["新华区"]["months"] == 1 and year["新华区"]["honour"]
+    assert not year["卫东区"]["honour"] and year["卫东区"]["final"]
+
+
+def test_honours_go_to_the_first_of_districts_and_the_first_two_of_departments():
+    from agent_app.core.reports import compute_report
+    from tests.report_history import TicketHistory, cst
+
+    scores = {"新华区": "80", "卫东区": "90", "市住建局": "88", "市税务局": "86", "市商务局": "70"}
+    tickets = [TicketHistory(f"{unit}{n}", cst(2023, 12, 1 + n, 9))
+               .dispatch(unit, cst(2023, 12, 1 + n, 10)).report_ticket()
+               for unit in scores for n in range(6)]
+    december = compute_report(tickets, Month(2023, 12), directory=DIRECTORY)
+    assessed = assess(december, POLICY, DIRECTORY, AssessmentInputs(scores=[
+        OfficialScore(u, DIRECTORY.lookup(u)[1], Decimal(s), None, 2)  # type: ignore[index]
+        for u, s in scores.items()]))
+    earlier = {Month(2023, 11): {"新华区": Decimal(100), "市商务局": Decimal(100)}}
+    year = {row["unit"]: row for row in year_result(assessed, earlier, POLICY)}
+    assert year["新华区"]["average"] == 90 and year["卫东区"]["average"] == 90
+    assert year["新华区"]["rank"] == year["卫东区"]["rank"] == 1  # a tie shares the honour
+    assert year["新华区"]["honour"] and year["卫东区"]["honour"]
+    assert year["市住建局"]["honour"] and year["市税务局"]["honour"]
+    assert year["市商务局"]["average"] == 85 and not year["市商务局"]["honour"]  # third
