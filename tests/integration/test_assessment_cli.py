@@ -312,3 +312,26 @@ def test_a_ticket_whose_unit_no_catalogue_places_is_a_numbered_bad_line(tmp_path
     assert "line 9" not in result.stderr
     groups = {r["unit"]: r["group"] for r in json.loads(result.stdout)["units"]}
     assert groups == {"示范区": "districts", "某新单位": "city_departments"}
+
+
+def test_the_csv_and_xlsx_carry_score_rank_and_call_in(august, tmp_path):
+    from openpyxl import load_workbook
+
+    folder = august["folder"]
+    common = ("--data-dir", str(folder / "data"), "report", "--month", "2023-08",
+              "--from-jsonl", str(august["tickets"]), "--scores", str(folder / "scores.csv"))
+    as_csv = agent_app(*common, "--format", "csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    rows = {row["unit"]: row for row in csv.DictReader(as_csv.stdout.splitlines())}
+    assert (rows["电信公司"]["score"], rows["电信公司"]["rank"], rows["电信公司"]["interview"],
+            rows["电信公司"]["interview_level"]) == ("64.0", "37", "True", "deputy")
+    workbook = tmp_path / "august.xlsx"
+    assert agent_app(*common, "-o", str(workbook)).returncode == 0
+    sheet = next(s for s in load_workbook(workbook).worksheets if "市内五区" in s.title
+                 and "乡镇" not in s.title)
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(row for row in values if row[0] == "承办单位")
+    demo_zone = next(row for row in values if row[0] == "示范区")
+    assert demo_zone[header.index("考核总分")] == 68.6
+    assert demo_zone[header.index("排名")] == 6
+    assert demo_zone[header.index("约谈")] == "约谈分管领导"
