@@ -48,6 +48,16 @@ PARALLEL_HOTLINES = (("hotline_12315", "12315消费者投诉举报热线"),
 HOTLINE_12345 = ("phone_12345", "wechat", "app")  # 12345热线电话(含公众号、APP)
 WEB_PLATFORM = ("mayor_mailbox", "web_message")
 PHONE_CHANNELS = ("phone_12345", *(code for code, _ in PARALLEL_HOTLINES))
+# The bulletin's order of the groups (seed 001's 附件1): 分中心, 各区, 市直和驻平单位, 街道.
+BULLETIN_GROUP_ORDER = ("counties", "districts", "city_departments", "streets")
+
+
+def bulletin_groups(report: MonthlyReport) -> list[tuple[str, str]]:
+    def order(group: tuple[str, str]) -> int:
+        code = group[0]
+        return BULLETIN_GROUP_ORDER.index(code) if code in BULLETIN_GROUP_ORDER else 99
+
+    return sorted(report.groups, key=order)  # stable: other groups keep the catalogue's order
 
 
 @dataclass(frozen=True)
@@ -246,7 +256,7 @@ def call_in_statement(report: MonthlyReport) -> str:
     rules = {rule["group"]: rule for rule in report.thresholds}
     names = dict(report.groups)
     parts = []
-    for code, _name in report.groups:
+    for code, _name in bulletin_groups(report):
         # The lowest first, as the bulletin names them.
         called = sorted((row for row in report.units if row.group == code and row.interview),
                         key=lambda row: (row.score or 0, row.unit))
@@ -278,7 +288,7 @@ def _annex_1(document: DocumentType, report: MonthlyReport, min_tickets: int) ->
     _title(document, "附件1", 14)
     _title(document, f"{month}月份12345民呼必应热线考核结果", 16)
     rules = {rule["group"]: rule for rule in report.thresholds}
-    for code, name in report.groups:
+    for code, name in bulletin_groups(report):
         rows: list[UnitRow] = [row for row in report.units if row.group == code]
         if not rows:
             continue

@@ -57,16 +57,21 @@ def test_the_bulletin_has_the_sections_tables_and_call_ins_of_seed_001(tmp_path)
                     "三、工作动态", "1.学区划片问题", "一是各级领导高度重视热线工作。"):
         assert heading in text
     statement = next(p for p in text if p.startswith("二是强化考核约谈通报机制"))
-    assert "示范区在市内五区组排名最后且分数低于本组最高分85%" in statement
-    assert ("市直和驻平单位组排名最后两名且分数低于本组最高分80%的有"
-            "电信公司、河南有线电视网络集团有限公司平顶山分公司") in statement
+    # As the bulletin words it, the districts first.
+    assert statement.endswith(
+        "其中，示范区在市内五区组排名最后且分数低于本组最高分85%；市直和驻平单位组排名最后两名且"
+        "分数低于本组最高分80%的有电信公司、河南有线电视网络集团有限公司平顶山分公司。")
     tables = {}
     for table in document.tables:
         rows = [[cell.text for cell in row.cells] for row in table.rows]
         tables.setdefault(tuple(rows[0]), []).append(rows[1:])
     annex_1 = tables[("网络单位", "考核总分", "排名")]
     assert len(annex_1) == 4
-    districts = next(rows for rows in annex_1 if rows[0][0] == "石龙区")
+    # Seed 001's order of the groups: 分中心, 各区, 市直和驻平单位, 街道 (two tied first).
+    assert [rows[0][0] for rows in annex_1[:3]] == ["郏县", "石龙区", "市公安局交管支队"]
+    assert {annex_1[3][0][0], annex_1[3][1][0]} == {"新华区西高皇街道办事处",
+                                                    "卫东区东环路街道办事处"}
+    districts = annex_1[1]
     assert districts == [["石龙区", "83.21", "1"], ["新华区", "82.68", "2"],
                          ["卫东区", "82.67", "3"], ["湛河区", "80.97", "4"],
                          ["高新区", "76.86", "5"], ["示范区（约谈）", "68.60", "6"]]
