@@ -225,7 +225,7 @@ def test_a_published_table_reads_with_its_own_titles_and_a_group_settles_a_short
     with pytest.raises(InputError) as raised:
         parse_scores("unit,score,group\n郏县,119,市内五区\n叶县,119,火星组\n", DIRECTORY)
     assert raised.value.problems == (
-        (2, "郏县 is in the group 县（市、区）分中心, not '市内五区'"),
+        (2, "郏县 is in the group 汝州市等其他7个县（市、区）, not '市内五区'"),
         (3, "unknown ranking group '火星组'"))
 
 
