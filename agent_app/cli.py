@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--adjustments", type=Path, metavar="FILE.csv",
                         help="manual 加分/扣分 (columns unit,points,reason,by,role; role lead "
                              "or admin)")
+    report.add_argument("--policy", type=Path, metavar="FILE.json",
+                        help="an assessment policy instead of the shipped one (component "
+                             "points, dated call-in shares); a bad entry stops the command")
     report.add_argument("--notes", type=Path, metavar="FILE.json",
                         help="the bulletin's 案例摘登 and 工作动态: {\"cases\": text, "
                              "\"activities\": text}")
@@ -108,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_report(data_dir, args.month, source=args.from_jsonl, fmt=args.format,
                           output=args.output, scores=args.scores,
-                          adjustments=args.adjustments, notes=args.notes)
+                          adjustments=args.adjustments, notes=args.notes,
+                          policy_file=args.policy)
     if args.command == "kb":
         from agent_app.search.commands import run_import, run_search
 

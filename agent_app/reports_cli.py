@@ -109,8 +109,9 @@ def _shipped_reference() -> ReferenceData:
     return ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
 
 
-def shipped_policy() -> AssessmentPolicy:
-    return AssessmentPolicy.load(resources_dir() / "policy" / POLICY_FILENAME)
+def shipped_policy(path: Path | None = None) -> AssessmentPolicy:
+    """The policy shipped in resources/policy, or the file given instead."""
+    return AssessmentPolicy.load(path or resources_dir() / "policy" / POLICY_FILENAME)
 
 
 def shipped_directory() -> UnitDirectory:
@@ -188,7 +189,8 @@ def _format(fmt: str | None, output: Path | None) -> str:
 def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
                fmt: str | None = None, output: Path | None = None,
                now: datetime | None = None, scores: Path | None = None,
-               adjustments: Path | None = None, notes: Path | None = None) -> int:
+               adjustments: Path | None = None, notes: Path | None = None,
+               policy_file: Path | None = None) -> int:
     try:
         month = Month.parse(month_text)
     except ValueError as exc:
@@ -210,7 +212,7 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
             print(f"cannot use the notes {notes}: {exc}", file=sys.stderr)
             return EXIT_FAILED
     try:
-        policy = shipped_policy()
+        policy = shipped_policy(policy_file)
     except PolicyError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED

@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -158,11 +159,18 @@ class AssessmentPolicy:
 
     @classmethod
     def load(cls, path: Path) -> AssessmentPolicy:
+        """From a JSON file; a PolicyError names the file and the line of the bad entry."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise PolicyError(f"cannot read the assessment policy {path.name}: {exc}") from exc
-        return cls.from_dict(data)
+        try:
+            return cls.from_dict(data)
+        except PolicyError as exc:
+            line = _entry_line(text, str(exc))
+            where = f"{path.name} line {line}" if line else path.name
+            raise PolicyError(f"{where}: {exc}") from exc
 
     @property
     def full_points(self) -> Decimal:
@@ -204,6 +212,23 @@ def _periods(items: list[Any]) -> tuple[SharePeriod, ...]:
                                   f"({other.starts} – {other.ends or '…'})")
         periods.append((number, period))
     return tuple(sorted((p for _, p in periods), key=lambda p: p.starts))
+
+
+_ENTRY_RE = re.compile(r"^(components|call_in groups|call_in shares) entry (\d+)")
+# The key every entry of the list starts with, to find the entry's line in the file.
+_ENTRY_KEYS = {"components": "code", "call_in groups": "group", "call_in shares": "from"}
+
+
+def _entry_line(text: str, message: str) -> int | None:
+    """The line of the file where the entry a message names begins (its n-th key)."""
+    match = _ENTRY_RE.match(message)
+    if match is None:
+        return None
+    key, number = _ENTRY_KEYS[match.group(1)], int(match.group(2))
+    positions = [m.start() for m in re.finditer(rf'"{key}"\s*:', text)]
+    if number > len(positions):
+        return None
+    return text.count("\n", 0, positions[number - 1]) + 1
 
 
 def _overlap(one: SharePeriod, other: SharePeriod) -> bool:

@@ -335,3 +335,22 @@ def test_the_csv_and_xlsx_carry_score_rank_and_call_in(august, tmp_path):
     assert demo_zone[header.index("考核总分")] == 68.6
     assert demo_zone[header.index("排名")] == 6
     assert demo_zone[header.index("约谈")] == "约谈分管领导"
+
+
+def test_a_policy_with_overlapping_dates_stops_the_command_naming_the_line(tmp_path):
+    from agent_app.paths import resources_dir
+
+    policy = json.loads((resources_dir() / "policy" / "assessment.json").read_text("utf-8"))
+    policy["call_in"]["shares"].append({"from": "2023-07-15", "to": None,
+                                        "shares": {"districts_and_counties": "0.8"}})
+    text = json.dumps(policy, ensure_ascii=False, indent=2)
+    bad = tmp_path / "bad_policy.json"
+    bad.write_text(text, encoding="utf-8")
+    line = next(n for n, content in enumerate(text.splitlines(), start=1)
+                if '"from": "2023-07-15"' in content)
+    tickets = write(tmp_path / "t.jsonl", month_of_tickets(["示范区"], 6, 2023, 8))
+    result = agent_app("--data-dir", str(tmp_path / "d"), "report", "--month", "2023-08",
+                       "--from-jsonl", str(tickets), "--policy", str(bad))
+    assert result.returncode == 2 and result.stdout == ""
+    assert (f"bad_policy.json line {line}: call_in shares entry 3: its dates overlap entry 1"
+            in result.stderr)
