@@ -53,42 +53,17 @@ from agent_app.paths import resources_dir
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
 
-def read_report_tickets(handle: IO[bytes], bad: list[BadLine],
-                        directory: UnitDirectory | None = None) -> list[ReportTicket]:
-    """The tickets of a JSON Lines file; lines that are not one are noted in `bad`. With a
-    `directory`, so is a ticket naming a unit no catalogue places in a ranking group (and
-    no `unit_group` of its own): the report never lists a unit without a group."""
+def read_report_tickets(handle: IO[bytes], bad: list[BadLine]) -> list[ReportTicket]:
+    """The tickets of a JSON Lines file; lines that are not one are noted in `bad`. A unit no
+    catalogue places stays in the report under the other units: the score and adjustment
+    tables, not the tickets, are where an unplaceable name is an error."""
     tickets = []
     for number, value in json_lines(handle, bad):
         try:
-            ticket = report_ticket_from_dict(value)
+            tickets.append(report_ticket_from_dict(value))
         except InterchangeError as exc:
             bad.append(BadLine(number, str(exc)))
-            continue
-        problem = unplaced_unit(ticket, directory) if directory is not None else None
-        if problem is not None:
-            bad.append(BadLine(number, problem))
-            continue
-        tickets.append(ticket)
     return tickets
-
-
-def unplaced_unit(ticket: ReportTicket, directory: UnitDirectory) -> str | None:
-    """Why a unit the ticket names cannot be placed in a ranking group, or None."""
-    if ticket.unit_group:
-        return None  # the source names the group
-    names = {e.unit for e in ticket.events if e.unit}
-    if ticket.unit:
-        names.add(ticket.unit)
-    for name in sorted(names):
-        found = directory.lookup(name)
-        if found is None:
-            return (f"ticket {ticket.id}: unit {name!r} is not in the catalogue and the "
-                    "ticket gives no unit_group: it cannot be placed in a ranking group")
-        if isinstance(found, list):
-            return (f"ticket {ticket.id}: unit {name!r} may be {' or '.join(found)}: write the "
-                    "full name or give unit_group")
-    return None
 
 
 def report_from_tickets(tickets: Iterable[ReportTicket], month: Month, *,
@@ -231,7 +206,7 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
             print(f"cannot read {source}: {exc.strerror}", file=sys.stderr)
             return EXIT_FAILED
         with handle, cyclic_gc_paused():
-            tickets = read_report_tickets(handle, bad, directory)
+            tickets = read_report_tickets(handle, bad)
             report = assess_month(
                 month, lambda m: report_from_tickets(tickets, m, now=now), policy, directory,
                 scores=inputs.scores, adjustments=inputs.adjustments)

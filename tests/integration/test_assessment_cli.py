@@ -295,25 +295,6 @@ def test_other_published_tables_are_ranked_as_published(fixture, tmp_path):
     assert sorted(rows, key=str) == sorted(expected, key=str)
 
 
-def test_a_ticket_whose_unit_no_catalogue_places_is_a_numbered_bad_line(tmp_path):
-    lines = month_of_tickets(["示范区"], 6, 2023, 8)
-    unknown = json.loads(month_of_tickets(["火星区"], 1, 2023, 8)[0])
-    ambiguous = json.loads(month_of_tickets(["税务局"], 1, 2023, 8)[0])
-    placed = json.loads(month_of_tickets(["某新单位"], 1, 2023, 8)[0])
-    placed["unit_group"] = "city_departments"  # the source names the group: accepted
-    tickets = write(tmp_path / "t.jsonl", [*lines, *(json.dumps(t, ensure_ascii=False)
-                                                     for t in (unknown, ambiguous, placed))])
-    result = agent_app("--data-dir", str(tmp_path / "d"), "report", "--month", "2023-08",
-                       "--from-jsonl", str(tickets))
-    assert result.returncode == 1
-    assert "line 7: ticket 202308-0-0: unit '火星区' is not in the catalogue" in result.stderr
-    assert "line 8: ticket 202308-0-0: unit '税务局' may be 平舆县税务局 or 汝州市税务局" in (
-        result.stderr)
-    assert "line 9" not in result.stderr
-    groups = {r["unit"]: r["group"] for r in json.loads(result.stdout)["units"]}
-    assert groups == {"示范区": "districts", "某新单位": "city_departments"}
-
-
 def test_the_csv_and_xlsx_carry_score_rank_and_call_in(august, tmp_path):
     from openpyxl import load_workbook
 
