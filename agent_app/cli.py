@@ -40,7 +40,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--from-jsonl", type=Path, metavar="FILE",
                         help="tickets in the interchange format ('-' reads stdin); bad lines "
                              "are reported and skipped (exit 1)")
-    report.add_argument("--format", choices=["json", "xlsx", "csv"],
+    report.add_argument("--scores", type=Path, metavar="FILE.csv",
+                        help="the official score table (columns unit,score; optional month): "
+                             "replaces the computed scores; a bad line stops the command")
+    report.add_argument("--adjustments", type=Path, metavar="FILE.csv",
+                        help="manual 加分/扣分 (columns unit,points,reason,by,role; role lead "
+                             "or admin)")
+    report.add_argument("--policy", type=Path, metavar="FILE.json",
+                        help="an assessment policy instead of the shipped one (component "
+                             "points, dated call-in shares); a bad entry stops the command")
+    report.add_argument("--notes", type=Path, metavar="FILE.json",
+                        help="the bulletin's 案例摘登 and 工作动态: {\"cases\": text, "
+                             "\"activities\": text}")
+    report.add_argument("--format", choices=["json", "xlsx", "csv", "docx"],
                         help="default: from the -o suffix, else json")
     report.add_argument("-o", "--output", type=Path, metavar="OUT",
                         help="file to write (default: stdout; required for xlsx)")
@@ -112,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         from agent_app.reports_cli import run_report
 
         return run_report(data_dir, args.month, source=args.from_jsonl, fmt=args.format,
-                          output=args.output)
+                          output=args.output, scores=args.scores,
+                          adjustments=args.adjustments, notes=args.notes,
+                          policy_file=args.policy)
     if args.command == "kb":
         from agent_app.search.commands import run_import, run_search
 

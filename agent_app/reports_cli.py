@@ -1,8 +1,13 @@
-"""`agent-app report --month YYYY-MM [--from-jsonl FILE] [--format json|xlsx|csv] [-o OUT]`.
+"""`agent-app report --month YYYY-MM [--from-jsonl FILE] [--scores FILE.csv]
+[--adjustments FILE.csv] [--format json|xlsx|csv|docx] [-o OUT]`.
 
 From the local cache by default (`--data-dir` like the other commands), or from a JSON Lines
 file of tickets in the interchange format of DESIGN.md §7, each optionally with `unit_group`.
-A month without data is an empty report, not an error.
+A month without data is an empty report, not an error. The report is assessed
+(agent_app.core.assessment): score, rank by score, call-ins, each group's threshold. An official
+score table (`unit,score`, optionally `month`) replaces the computed scores of the units it
+names; manual adjustments (`unit,points,reason,by,role`) move the computed ones. A bad line in
+either file stops the command before anything is written (exit 2), each bad line named.
 
 Exit codes: 0 done; 1 done, but some input lines were bad and skipped (reported on stderr by
 line number); 2 nothing done (bad arguments, or the file or the database could not be used).
@@ -13,9 +18,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import IO
 
+from agent_app.core.assessment import (
+    POLICY_FILENAME,
+    Adjustment,
+    AssessmentPolicy,
+    InputError,
+    OfficialScore,
+    PolicyError,
+    assess_month,
+    parse_adjustments,
+    parse_scores,
+)
 from agent_app.core.interchange import InterchangeError
 from agent_app.core.reference import ReferenceData, shipped_documents
 from agent_app.core.reports import (
@@ -25,6 +42,7 @@ from agent_app.core.reports import (
     UnitDirectory,
     acceptance_check,
     compute_report,
+    policy_deadlines,
     report_ticket_from_dict,
 )
 from agent_app.export import FORMATS, write_report
@@ -36,7 +54,9 @@ EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
 
 def read_report_tickets(handle: IO[bytes], bad: list[BadLine]) -> list[ReportTicket]:
-    """The tickets of a JSON Lines file; lines that are not one are noted in `bad`."""
+    """The tickets of a JSON Lines file; lines that are not one are noted in `bad`. A unit no
+    catalogue places stays in the report under the other units: the score and adjustment
+    tables, not the tickets, are where an unplaceable name is an error."""
     tickets = []
     for number, value in json_lines(handle, bad):
         try:
@@ -49,17 +69,73 @@ def read_report_tickets(handle: IO[bytes], bad: list[BadLine]) -> list[ReportTic
 def report_from_tickets(tickets: Iterable[ReportTicket], month: Month, *,
                         now: datetime) -> MonthlyReport:
     """With the shipped catalogue and calendar: a file may come from any installation."""
-    reference = ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
+    reference = _shipped_reference()
     return compute_report(tickets, month,
                           directory=UnitDirectory.from_catalogue(reference.catalogue),
                           accepted_in_time=acceptance_check(reference.policy,
                                                             reference.calendar),
-                          as_of=now)
+                          as_of=now,
+                          deadline_for=policy_deadlines(reference.policy, reference.calendar))
 
 
-def _from_cache(data_dir: Path, month: Month, now: datetime) -> MonthlyReport | None:
+@cache
+def _shipped_reference() -> ReferenceData:
+    # Read once: the assessment makes the report of each earlier month of the year too.
+    return ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
+
+
+def shipped_policy(path: Path | None = None) -> AssessmentPolicy:
+    """The policy shipped in resources/policy, or the file given instead."""
+    return AssessmentPolicy.load(path or resources_dir() / "policy" / POLICY_FILENAME)
+
+
+def shipped_directory() -> UnitDirectory:
+    return UnitDirectory.from_catalogue(_shipped_reference().catalogue)
+
+
+class _Inputs:
+    """The official scores and adjustments, read and checked before any report is made."""
+
+    def __init__(self) -> None:
+        self.scores: list[OfficialScore] = []
+        self.adjustments: list[Adjustment] = []
+
+
+def _read_inputs(scores: Path | None, adjustments: Path | None,
+                 directory: UnitDirectory) -> _Inputs | None:
+    inputs = _Inputs()
+    problems = False
+    for path, parse, target in ((scores, parse_scores, inputs.scores),
+                                (adjustments, parse_adjustments, inputs.adjustments)):
+        if path is None:
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except OSError as exc:
+            print(f"cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return None
+        except UnicodeDecodeError:
+            print(f"{path}: not UTF-8 text", file=sys.stderr)
+            return None
+        try:
+            target.extend(parse(text, directory, source=path.name))  # type: ignore[operator]
+        except InputError as exc:
+            for number, reason in exc.problems:
+                print(f"{path.name} line {number}: {reason}", file=sys.stderr)
+            problems = True
+    if problems:
+        print("nothing applied: correct the lines above and run the command again",
+              file=sys.stderr)
+        return None
+    return inputs
+
+
+def _assessed_from_cache(data_dir: Path, month: Month, now: datetime,
+                         policy: AssessmentPolicy, scores: Path | None,
+                         adjustments: Path | None) -> MonthlyReport | None:
     from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
-    from agent_app.storage.reports import build_month_report
+    from agent_app.storage.reference import load_reference
+    from agent_app.storage.reports import build_assessed_month_report
 
     try:
         db = open_database(data_dir / DB_FILENAME)
@@ -67,7 +143,12 @@ def _from_cache(data_dir: Path, month: Month, now: datetime) -> MonthlyReport | 
         print(f"the local database cannot be used: {exc}", file=sys.stderr)
         return None
     try:
-        return build_month_report(db, month, now=now)
+        directory = UnitDirectory.from_catalogue(load_reference(db).catalogue)
+        inputs = _read_inputs(scores, adjustments, directory)
+        if inputs is None:
+            return None
+        return build_assessed_month_report(db, month, now=now, scores=inputs.scores,
+                                           adjustments=inputs.adjustments, policy=policy)
     finally:
         db.close()
 
@@ -82,30 +163,53 @@ def _format(fmt: str | None, output: Path | None) -> str:
 
 def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
                fmt: str | None = None, output: Path | None = None,
-               now: datetime | None = None) -> int:
+               now: datetime | None = None, scores: Path | None = None,
+               adjustments: Path | None = None, notes: Path | None = None,
+               policy_file: Path | None = None) -> int:
     try:
         month = Month.parse(month_text)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED
     fmt = _format(fmt, output)
-    if fmt == "xlsx" and output is None:
-        print("an XLSX report needs -o FILE.xlsx", file=sys.stderr)
+    if fmt in ("xlsx", "docx") and output is None:
+        print(f"an {fmt.upper()} report needs -o FILE.{fmt}", file=sys.stderr)
         return EXIT_FAILED
     now = now or datetime.now(UTC)
     bad: list[BadLine] = []
+    bulletin_notes = None
+    if notes is not None:
+        from agent_app.export.report_docx import BulletinNotes
+
+        try:
+            bulletin_notes = BulletinNotes.load(notes)
+        except (OSError, ValueError) as exc:
+            print(f"cannot use the notes {notes}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    try:
+        policy = shipped_policy(policy_file)
+    except PolicyError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
     if source is None:
-        report = _from_cache(data_dir, month, now)
+        report = _assessed_from_cache(data_dir, month, now, policy, scores, adjustments)
         if report is None:
             return EXIT_FAILED
     else:
+        directory = shipped_directory()
+        inputs = _read_inputs(scores, adjustments, directory)
+        if inputs is None:
+            return EXIT_FAILED
         try:
             handle = sys.stdin.buffer if str(source) == "-" else source.open("rb")
         except OSError as exc:
             print(f"cannot read {source}: {exc.strerror}", file=sys.stderr)
             return EXIT_FAILED
         with handle, cyclic_gc_paused():
-            report = report_from_tickets(read_report_tickets(handle, bad), month, now=now)
+            tickets = read_report_tickets(handle, bad)
+            report = assess_month(
+                month, lambda m: report_from_tickets(tickets, m, now=now), policy, directory,
+                scores=inputs.scores, adjustments=inputs.adjustments)
     for line in bad:
         print(f"line {line.number}: {line.reason} — skipped", file=sys.stderr)
     if output is None:
@@ -114,7 +218,7 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
         sys.stdout.write(report_json(report) if fmt == "json" else report_csv(report))
     else:
         try:
-            write_report(report, fmt, output)
+            write_report(report, fmt, output, notes=bulletin_notes)
         except OSError as exc:
             print(f"cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_FAILED

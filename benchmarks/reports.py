@@ -7,7 +7,8 @@ the rest answered directly; --dispatched 0.7 gives a much heavier month.
 
 - json: the report as JSON from the local cache (read the month, compute, serialise) ≤ 2 s
 - xlsx: the same, written as the XLSX workbook ≤ 5 s
-- also measured: JSON from a JSON Lines file of the same tickets, and the whole
+- also measured: the assessed month (scores, ranks, call-ins) beside the plain tables, as a
+  CPU ratio; JSON from a JSON Lines file of the same tickets, and the whole
   `agent-app report` command in its own process (interpreter start-up included).
 
     python benchmarks/reports.py [--tickets 60000] [--dispatched 0.26]
@@ -40,7 +41,10 @@ from agent_app.export import write_report  # noqa: E402
 from agent_app.paths import resources_dir  # noqa: E402
 from agent_app.reports_cli import read_report_tickets, report_from_tickets  # noqa: E402
 from agent_app.storage.database import DB_FILENAME, open_database  # noqa: E402
-from agent_app.storage.reports import build_month_report  # noqa: E402
+from agent_app.storage.reports import (  # noqa: E402
+    build_assessed_month_report,
+    build_month_report,
+)
 
 MONTH = Month(2024, 2)
 CHANNELS = (("phone_12345", 70), ("hotline_12315", 8), ("hotline_12328", 5),
@@ -192,6 +196,11 @@ def main() -> None:
                 build_month_report(db, MONTH, now=now), "json", folder / "report.json"))
             as_xlsx = best_of(args.runs, lambda: write_report(
                 build_month_report(db, MONTH, now=now), "xlsx", folder / "report.xlsx"))
+            # The assessment (scores, ranks, call-ins) against the plain tables it rests on,
+            # both measured here: it also reports each earlier month of the year.
+            plain = best_of(args.runs, lambda: build_month_report(db, MONTH, now=now))
+            assessed = best_of(args.runs,
+                               lambda: build_assessed_month_report(db, MONTH, now=now))
         finally:
             db.close()
 
@@ -213,6 +222,8 @@ def main() -> None:
               f"   (budget 2 s)")
         print(f"cache → XLSX file               {as_xlsx.wall:6.2f} s  cpu {as_xlsx.cpu:5.2f} s"
               f"   (budget 5 s)")
+        print(f"assessed month (cpu)            {assessed.cpu:6.2f} s  plain tables "
+              f"{plain.cpu:5.2f} s  ratio {assessed.cpu / plain.cpu:4.2f}")
         print(f"JSON Lines → JSON file          {from_jsonl.wall:6.2f} s  cpu "
               f"{from_jsonl.cpu:5.2f} s")
         print(f"agent-app report, own process   {cli.wall:6.2f} s  (interpreter start included)")
@@ -224,7 +235,9 @@ def main() -> None:
             "xlsx_cpu_s": round(as_xlsx.cpu, 3), "jsonl_json_s": round(from_jsonl.wall, 3),
             "cli_json_s": round(cli.wall, 3), "calibration_s": round(calibration, 3),
             "json_budget_s": 2, "xlsx_budget_s": 5, "json_ok": as_json.wall <= 2,
-            "xlsx_ok": as_xlsx.wall <= 5}))
+            "xlsx_ok": as_xlsx.wall <= 5, "assessed_cpu_s": round(assessed.cpu, 3),
+            "plain_cpu_s": round(plain.cpu, 3),
+            "assessed_ratio": round(assessed.cpu / plain.cpu, 3)}))
 
 
 if __name__ == "__main__":

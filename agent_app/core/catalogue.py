@@ -27,6 +27,7 @@ class UnitGroup:
     code: str
     name: str
     centre: str
+    aliases: tuple[str, ...] = ()  # the names the work rules and bulletins give the group
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,10 @@ class Unit:
     name: str
     group: str
     district: str | None = None
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names used city-wide (市交警支队 = 市公安局交管支队)
+    # Names the unit's own centre prints in its bulletins (seed 002's 税务局 is 汝州市税务局):
+    # another centre may use the same short name, so they only resolve when unambiguous.
+    short_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,8 @@ class Catalogue:
             flat.append(Category(code=str(top["code"]), name=top["name"]))
             for child in top.get("children", ()):
                 flat.append(Category(str(child["code"]), child["name"], str(top["code"])))
-        groups = [UnitGroup(g["code"], g["name"], g.get("centre", "")) for g in units["groups"]]
+        groups = [UnitGroup(g["code"], g["name"], g.get("centre", ""), tuple(g.get("aliases", ())))
+                  for g in units["groups"]]
         group_codes = {g.code for g in groups}
         unit_list = []
         for u in units["units"]:
@@ -90,7 +95,8 @@ class Catalogue:
                 raise CatalogueError(f"unit {u['name']} names unknown group {u['group']}")
             unit_list.append(
                 Unit(
-                    u["code"], u["name"], u["group"], u.get("district"), tuple(u.get("aliases", ()))
+                    u["code"], u["name"], u["group"], u.get("district"),
+                    tuple(u.get("aliases", ())), tuple(u.get("short_names", ())),
                 )
             )
         return cls(flat, groups, unit_list, [_location(node) for node in locations])

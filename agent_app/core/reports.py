@@ -25,8 +25,9 @@ Where the published definitions leave a choice, this module makes it once:
   dispatched elsewhere, closed or merged. Replies, acceptances, callbacks and redos count for
   the unit whose tenure they fall in (or the unit the event names). A unit that never replied
   is overdue only if its deadline passed while it still held the ticket.
-- The deadline is the one the dispatch set (the ticket's own when the event has none),
-  moved by an approved extension before the first reply.
+- The deadline is the one the dispatch set (the ticket's own when the event has none; the
+  deadline policy's, counted in working days with 调休 from the dispatch, when neither has
+  one), moved by an approved extension before the first reply.
 - Ranking inside a group: result satisfaction, then process satisfaction (higher first, 未抽访
   last), then the share of tickets overdue, then the share redone (lower first); equal keys
   share a rank (1, 1, 3), as in the published tables. The published 考核总分 adds manual scores
@@ -48,8 +49,8 @@ from typing import Any, NamedTuple
 
 from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
 from agent_app.core.catalogue import Catalogue
-from agent_app.core.deadlines import DeadlinePolicy
-from agent_app.core.enums import AppealType, Channel, Rating
+from agent_app.core.deadlines import DeadlinePolicy, NoPolicyRuleError, compute_deadline
+from agent_app.core.enums import AppealType, Channel, Rating, Urgency
 from agent_app.core.interchange import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -65,6 +66,8 @@ RANKING_MIN_TICKETS = 6  # seed 002: 工单量小于6件的单位不计入考核
 HOT_TOPICS_SHOWN = 10  # seed 002's 热点问题统计表 lists ten
 TOP_UNITS_SHOWN = 10
 OTHER_GROUP = ""  # units no catalogue or ticket assigns to a ranking group
+# The web platform of the bulletins (seed 001: 市长信箱、网民留言…等网络平台; its 附件2).
+WEB_CHANNELS = frozenset({Channel.WEB_MESSAGE.value, Channel.MAYOR_MAILBOX.value})
 
 _RATINGS = frozenset(r.value for r in Rating)
 _SATISFIED = frozenset({Rating.SATISFIED.value, Rating.BASICALLY_SATISFIED.value})
@@ -75,6 +78,8 @@ _HUNDREDTH = Decimal("0.01")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 AcceptedInTime = Callable[[datetime, datetime], bool]  # (dispatched, accepted) → 按时签收?
+# (dispatched, appeal type, urgency) → the policy's deadline, for tickets that store none.
+DeadlineFor = Callable[[datetime, str, str | None], datetime | None]
 
 
 # Input -------------------------------------------------------------------------------------
@@ -103,6 +108,7 @@ class ReportTicket(NamedTuple):
     deadline: datetime | None
     events: tuple[ReportEvent, ...]  # in time order
     unit_group: str | None = None  # the ranking group of `unit`, when the source names it
+    urgency: str | None = None  # for the policy deadline of a dispatch that set none
 
 
 def utc(moment: datetime) -> datetime:
@@ -183,7 +189,7 @@ def report_ticket(ticket: Ticket, unit_group: str | None = None) -> ReportTicket
         category=(ticket.category.level1, ticket.category.level2) if ticket.category else None,
         unit=ticket.unit, deadline=utc(ticket.deadline) if ticket.deadline else None,
         events=tuple(report_event(e.at, e.kind, e.data) for e in events),
-        unit_group=unit_group)
+        unit_group=unit_group, urgency=ticket.urgency.value)
 
 
 def report_ticket_from_dict(data: Any) -> ReportTicket:
@@ -311,21 +317,74 @@ class UnitDirectory:
     @classmethod
     def from_catalogue(cls, catalogue: Catalogue) -> UnitDirectory:
         units: dict[str, tuple[str, str]] = {}
+        short: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for unit in catalogue.units:
             for name in (unit.name, *unit.aliases):
                 units[name] = (unit.name, unit.group)
-        return cls(tuple((g.code, g.name) for g in catalogue.groups), units)
+            for name in unit.short_names:
+                short[name].append((unit.name, unit.group))
+        return cls(tuple((g.code, g.name) for g in catalogue.groups), units,
+                   {name: tuple(found) for name, found in short.items()},
+                   {alias: g.code for g in catalogue.groups for alias in g.aliases})
+
+    # A short name a centre prints (seed 002's 税务局) → the units that carry it.
+    short_names: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    group_aliases: Mapping[str, str] = field(default_factory=dict)  # other name → code
 
     def official_name(self, name: str) -> str:
         known = self.units.get(name)
+        if known is not None:
+            return known[0]
+        # Blanks aside (郏 县), a name stays as the data writes it: a county's table prints
+        # its own short names (seed 003's 医保局), which `canonical_name` resolves.
+        known = self.units.get("".join(name.split()))
         return known[0] if known else name
+
+    def canonical_name(self, name: str, group: str | None = None) -> str:
+        """The official name, short names included when unambiguous (or settled by the
+        `group` the data gives): how the assessment matches a score table's rows to the
+        report's."""
+        if group:
+            placed = self.lookup_in_group(name, group)
+            if placed is not None:
+                return placed[0]
+        found = self.lookup(name)
+        return found[0] if isinstance(found, tuple) and not group else name
+
+    def lookup_in_group(self, name: str, group: str) -> tuple[str, str] | None:
+        """The unit of that group the name means: a county table's 移动公司 is the county's,
+        not the city's."""
+        found = self.lookup(name)
+        if isinstance(found, tuple) and found[1] == group:
+            return found
+        compact = "".join(name.split())
+        in_group = [match for match in self.short_names.get(compact, ()) if match[1] == group]
+        return in_group[0] if len(in_group) == 1 else None
+
+    def group_of_name(self, name: str) -> str | None:
+        found = self.lookup(name)
+        return found[1] if isinstance(found, tuple) else None
+
+    def lookup(self, name: str) -> tuple[str, str] | list[str] | None:
+        """A unit as a bulletin or a score table writes it → (official name, group code);
+        the candidates when a short name is ambiguous; None when unknown. Blanks inside a
+        name are ignored: the bulletins print 郏 县 and 退役军人 事务局."""
+        compact = "".join(name.split())
+        for candidate in (name, compact):
+            known = self.units.get(candidate)
+            if known is not None:
+                return known
+        matches = self.short_names.get(compact, ())
+        if len(matches) == 1:
+            return matches[0]
+        return sorted(official for official, _ in matches) or None
 
     def group_code(self, given: str) -> str:
         """A group named in the data by code or by name → its code; unknown names stay."""
         for code, name in self.groups:
             if given in (code, name):
                 return code
-        return given
+        return self.group_aliases.get(given, given)
 
     def group_name(self, code: str) -> str:
         return next((name for c, name in self.groups if c == code), code)
@@ -399,6 +458,25 @@ def _of_day(moment: time) -> int:
         + moment.microsecond
 
 
+def policy_deadlines(policy: DeadlinePolicy, calendar: WorkingCalendar) -> DeadlineFor:
+    """The deadline the policy gives a dispatch (working days with 调休), for tickets whose
+    dispatch and record carry none: without it such a ticket could never be overdue."""
+    known: dict[tuple[datetime, str, str | None], datetime | None] = {}
+
+    def deadline(dispatched: datetime, appeal_type: str, urgency: str | None) -> datetime | None:
+        key = (dispatched, appeal_type, urgency)
+        if key not in known:
+            try:
+                known[key] = utc(compute_deadline(
+                    dispatched, AppealType(appeal_type), Urgency(urgency or Urgency.NORMAL),
+                    policy, calendar))
+            except (ValueError, NoPolicyRuleError):
+                known[key] = None  # an appeal type the policy does not know: no deadline
+        return known[key]
+
+    return deadline
+
+
 def acceptance_check(policy: DeadlinePolicy, calendar: WorkingCalendar) -> AcceptedInTime:
     """Accepted within the policy's working hours of the dispatch (按时签收)."""
     return _WorkingClock(calendar,
@@ -429,6 +507,16 @@ class UnitRow:
     reply_rate: float | None
     on_time_accept_rate: float | None
     rank: int | None  # None: fewer than RANKING_MIN_TICKETS received
+    # The assessment (agent_app.core.assessment) fills these in; rank is then by score.
+    score: float | None = None  # 考核总分: the official one when imported, else computed
+    score_source: str | None = None  # "official" or "computed"
+    computed_score: float | None = None  # from the policy's components, with adjustments
+    adjustment: float = 0.0  # 加分/扣分 applied to the computed score
+    interview: bool = False  # 约谈 this month
+    interview_level: str | None = None  # deputy / principal / public_statement (seed 004)
+    interviews_in_year: int = 0  # call-ins this calendar year, this month included
+    web_received: int = 0  # of `received`, tickets from the web platform (WEB_CHANNELS)
+    web_replied: int = 0
 
 
 @dataclass(frozen=True)
@@ -483,6 +571,10 @@ class MonthlyReport:
     channels: tuple[ChannelRow, ...]
     top_units: tuple[UnitRow, ...]  # by tickets received
     totals: Totals
+    # Per ranking group: the call-in rule and threshold the assessment applied (JSON-ready).
+    thresholds: tuple[Mapping[str, Any], ...] = ()
+    adjustments: tuple[Mapping[str, Any], ...] = ()  # the audited 加分/扣分 applied
+    year: tuple[Mapping[str, Any], ...] = ()  # year to date: average score, rank, honours
 
     @property
     def is_empty(self) -> bool:
@@ -532,6 +624,8 @@ class _UnitTally:
     closed: int = 0
     replied: int = 0
     accepted_on_time: int = 0
+    web_received: int = 0
+    web_replied: int = 0
 
 
 @dataclass
@@ -547,13 +641,15 @@ class _ContactTally:
 class _Builder:
     def __init__(self, month: Month, directory: UnitDirectory,
                  accepted_in_time: AcceptedInTime | None,
-                 as_of: datetime | None, learned_groups: Mapping[str, str]) -> None:
+                 as_of: datetime | None, learned_groups: Mapping[str, str],
+                 deadline_for: DeadlineFor | None = None) -> None:
         self.start, self.end = utc(month.start), utc(month.end)
         # "No reply and a deadline before the month's end": for the month in progress, the
         # deadlines that have passed so far.
         self.cutoff = min(self.end, utc(as_of)) if as_of is not None else self.end
         self.directory = directory
         self.accepted_in_time = accepted_in_time
+        self.deadline_for = deadline_for
         self.learned_groups = learned_groups
         self.units: dict[str, _UnitTally] = defaultdict(_UnitTally)
         self.channels: dict[str, _ContactTally] = defaultdict(_ContactTally)
@@ -586,7 +682,11 @@ class _Builder:
                 if current is None or current.unit != unit or current.end is not None:
                     if current is not None and current.end is None:
                         current.end = event.at
-                    current = _Tenure(unit, event.at, event.deadline or ticket.deadline)
+                    deadline = event.deadline or ticket.deadline
+                    if deadline is None and self.deadline_for is not None:
+                        deadline = self.deadline_for(event.at, ticket.appeal_type,
+                                                     ticket.urgency)
+                    current = _Tenure(unit, event.at, deadline)
                     tenures.append(current)
                 if self.start <= event.at < self.end:
                     current.dispatched_in_month = True
@@ -623,7 +723,7 @@ class _Builder:
                     current.end = event.at
                     if kind == "closed":
                         current.closed = event.at
-        self._add_tenures(tenures)
+        self._add_tenures(tenures, ticket.channel in WEB_CHANNELS)
         self._add_ratings(latest_result, latest_process)
         if self.start <= ticket.created_at < self.end:
             self._add_contact(ticket, answered=answered, dispatched=dispatched, merged=merged,
@@ -631,7 +731,7 @@ class _Builder:
                               replied_at=min((t.replied for t in tenures if t.replied),
                                              default=None))
 
-    def _add_tenures(self, tenures: list[_Tenure]) -> None:
+    def _add_tenures(self, tenures: list[_Tenure], web: bool) -> None:
         # Per unit, the ticket counts once; its flags are those of any tenure in the month.
         flags: dict[str, list[bool]] = {}
         for tenure in tenures:
@@ -655,6 +755,9 @@ class _Builder:
             tally.closed += closed
             tally.replied += replied
             tally.accepted_on_time += on_time
+            if web:
+                tally.web_received += 1
+                tally.web_replied += replied
 
     def _overdue(self, tenure: _Tenure) -> bool:
         if tenure.deadline is None:
@@ -696,22 +799,26 @@ class _Builder:
         if learned is not None:
             return self.directory.group_code(learned)
         known = self.directory.units.get(unit)
-        return known[1] if known else OTHER_GROUP
+        if known is not None:
+            return known[1]
+        return self.directory.group_of_name(unit) or OTHER_GROUP
 
 
 def compute_report(tickets: Iterable[ReportTicket], month: Month, *,
                    directory: UnitDirectory | None = None,
                    accepted_in_time: AcceptedInTime | None = None,
-                   as_of: datetime | None = None) -> MonthlyReport:
+                   as_of: datetime | None = None,
+                   deadline_for: DeadlineFor | None = None) -> MonthlyReport:
     """The month's report. `accepted_in_time` judges an acceptance against the time limit
-    (without it 按时签收率 is None); `as_of` is now, for a month still in progress."""
+    (without it 按时签收率 is None); `as_of` is now, for a month still in progress;
+    `deadline_for` gives the policy deadline to a dispatch without one (else never overdue)."""
     directory = directory or UnitDirectory()
     tickets = list(tickets)
     learned: dict[str, str] = {}
     for ticket in tickets:
         if ticket.unit and ticket.unit_group:
             learned[directory.official_name(ticket.unit)] = ticket.unit_group
-    builder = _Builder(month, directory, accepted_in_time, as_of, learned)
+    builder = _Builder(month, directory, accepted_in_time, as_of, learned, deadline_for)
     for ticket in tickets:
         builder.add(ticket)
     return _assemble(builder, month)
@@ -811,7 +918,7 @@ def _row(unit: str, code: str, name: str, t: _UnitTally, timed_acceptance: bool)
         reply_rate=percentage(t.replied, t.received),
         on_time_accept_rate=(percentage(t.accepted_on_time, t.received)
                              if timed_acceptance else None),
-        rank=None)
+        rank=None, web_received=t.web_received, web_replied=t.web_replied)
 
 
 # JSON shape (agent-app report --format json) -------------------------------------------------
@@ -820,7 +927,7 @@ def _row(unit: str, code: str, name: str, t: _UnitTally, timed_acceptance: bool)
 def report_to_dict(report: MonthlyReport) -> dict[str, Any]:
     return {
         "month": str(report.month),
-        "groups": [{"group": code, "name": name} for code, name in report.groups],
+        "groups": _groups_with_thresholds(report),
         "units": [asdict(u) for u in report.units],
         "appeal_types": [{"appeal_type": r.key[0], "count": r.count, "share": r.share}
                          for r in report.appeal_types],
@@ -832,4 +939,48 @@ def report_to_dict(report: MonthlyReport) -> dict[str, Any]:
         "top_units": [{"unit": u.unit, "group": u.group, "received": u.received}
                       for u in report.top_units],
         "totals": asdict(report.totals),
+        "adjustments": [dict(a) for a in report.adjustments],
+        "year": [dict(y) for y in report.year],
     }
+
+
+def _groups_with_thresholds(report: MonthlyReport) -> list[dict[str, Any]]:
+    rules = {rule["group"]: rule for rule in report.thresholds}
+    rows: list[dict[str, Any]] = []
+    for code, name in report.groups:
+        rule = rules.get(code, {})
+        rows.append({"group": code, "name": name, "threshold": rule.get("threshold"),
+                     **{k: v for k, v in rule.items() if k not in ("group", "threshold")}})
+    return rows
+
+
+# Drill-down --------------------------------------------------------------------------------
+
+# What a cell of the unit table counts → the UnitRow field that says a ticket is behind it.
+DRILL_MEASURES = ("received", "overdue", "redo", "result_rated", "process_rated", "closed",
+                  "accepted_on_time", "replied", "web_received")
+
+
+def tickets_behind(tickets: Iterable[ReportTicket], month: Month, unit: str, measure: str, *,
+                   directory: UnitDirectory | None = None,
+                   accepted_in_time: AcceptedInTime | None = None,
+                   as_of: datetime | None = None,
+                   deadline_for: DeadlineFor | None = None) -> list[ReportTicket]:
+    """The tickets a figure of `unit`'s row counts, by the same rules as the figure: each
+    candidate ticket is reported alone and kept when it adds to `measure`."""
+    if measure not in DRILL_MEASURES:
+        raise ValueError(f"no tickets behind {measure!r}")
+    directory = directory or UnitDirectory()
+    found = []
+    for ticket in tickets:
+        names = {e.unit for e in ticket.events if e.unit}
+        if ticket.unit:
+            names.add(ticket.unit)
+        if not any(directory.official_name(name) == unit for name in names):
+            continue  # a ticket that never named the unit adds to none of its figures
+        alone = compute_report([ticket], month, directory=directory,
+                               accepted_in_time=accepted_in_time, as_of=as_of,
+                               deadline_for=deadline_for)
+        if any(row.unit == unit and getattr(row, measure) > 0 for row in alone.units):
+            found.append(ticket)
+    return sorted(found, key=lambda t: (t.created_at, t.id))

@@ -1,17 +1,29 @@
-"""Files made from a monthly report: JSON, CSV and the XLSX workbook laid out like the
-centre's published tables. Qt-free: the command line and the reports screen share it."""
+"""Files made from a monthly report: JSON, CSV, the XLSX workbook laid out like the
+centre's published tables and the DOCX bulletin
+(通报). Qt-free: the command line and the reports screen share it."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent_app.core.reports import MonthlyReport
 
-FORMATS = ("json", "xlsx", "csv")
+if TYPE_CHECKING:
+    from agent_app.export.report_docx import BulletinNotes
+
+FORMATS = ("json", "xlsx", "csv", "docx")
 
 
-def write_report(report: MonthlyReport, fmt: str, target: Path) -> Path:
-    """Write `report` to `target` in `fmt` (one of FORMATS); returns `target`."""
+def write_report(report: MonthlyReport, fmt: str, target: Path, *,
+                 notes: BulletinNotes | None = None) -> Path:
+    """Write `report` to `target` in `fmt` (one of FORMATS); returns `target`. `notes` are
+    the lead's 案例摘登 and 工作动态 for the DOCX bulletin."""
+    if fmt == "docx":
+        from agent_app.export.report_docx import BulletinNotes, write_report_docx
+
+        write_report_docx(report, target, notes=notes or BulletinNotes())
+        return target
     if fmt == "xlsx":
         from agent_app.export.report_xlsx import write_report_xlsx  # openpyxl only when asked
 

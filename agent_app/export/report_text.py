@@ -11,7 +11,8 @@ from agent_app.core.reports import MonthlyReport, report_to_dict
 # CSV columns: the JSON names, so scripts read both the same way.
 CSV_COLUMNS = ("month", "group", "group_name", "unit", "received", "overdue", "redo",
                "result_satisfaction", "process_satisfaction", "closed_rate", "reply_rate",
-               "on_time_accept_rate", "rank", "result_rated", "process_rated")
+               "on_time_accept_rate", "rank", "result_rated", "process_rated", "score",
+               "score_source", "interview", "interview_level")
 
 
 def report_json(report: MonthlyReport) -> str:

@@ -33,8 +33,10 @@ NO_VALUE = "—"
 OTHER_GROUP_NAME = "其他单位"
 PERCENT = "0.00%"
 UNIT_COLUMNS = ("承办单位", "承办件数", "超期件数", "重办量", "办理结果满意率", "服务过程满意率",
-                "办结率", "按时签收率", "回复率", "排名")
-UNIT_WIDTHS = (34, 10, 10, 8, 15, 15, 10, 11, 10, 8)
+                "办结率", "按时签收率", "回复率", "排名", "考核总分", "约谈")
+UNIT_WIDTHS = (34, 10, 10, 8, 15, 15, 10, 11, 10, 8, 10, 16)
+LEVEL_NAMES = {"deputy": "约谈分管领导", "principal": "约谈主要领导",
+               "public_statement": "公开表态发言"}
 RANKING_NOTE = f"注：承办件数小于{RANKING_MIN_TICKETS}件的单位列出但不计入排名"
 
 _TITLE = Font(bold=True, size=14)
@@ -126,8 +128,10 @@ def _unit_line(writer: _Writer, unit: UnitRow) -> None:
              _percent(unit.closed_rate), _percent(unit.on_time_accept_rate),
              _percent(unit.reply_rate)]
     writer.line([unit.unit, unit.received, unit.overdue, unit.redo,
-                 *(value for value, _ in rates), unit.rank if unit.rank is not None else ""],
-                [None, None, None, None, *(fmt for _, fmt in rates), None])
+                 *(value for value, _ in rates), unit.rank if unit.rank is not None else "",
+                 unit.score if unit.score is not None else "",
+                 LEVEL_NAMES.get(unit.interview_level or "", "") if unit.interview else ""],
+                [None, None, None, None, *(fmt for _, fmt in rates), None, "0.00", None])
 
 
 def _share_table(writer: _Writer, heading: str, first_column: str, rows: Sequence[ShareRow],

@@ -9,10 +9,22 @@ by json_extract inside SQLite, so a month of 60,000 tickets never builds full do
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select, text
+
+from agent_app.core.assessment import (
+    POLICY_FILENAME,
+    Adjustment,
+    AssessmentPolicy,
+    OfficialScore,
+    adjustment_problems,
+    assess_month,
+)
 from agent_app.core.interchange import InterchangeError
 from agent_app.core.reports import (
     EVENT_FIELD_ORDER,
@@ -24,13 +36,16 @@ from agent_app.core.reports import (
     UnitDirectory,
     acceptance_check,
     compute_report,
+    policy_deadlines,
     report_event_of,
+    tickets_behind,
     utc,
 )
 from agent_app.gc_pause import cyclic_gc_paused
+from agent_app.paths import resources_dir
 from agent_app.storage.database import Database
 from agent_app.storage.reference import load_reference
-from agent_app.storage.schema import utc_text
+from agent_app.storage.schema import ScoreAdjustmentRow, utc_text
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +64,7 @@ _MONTH_TICKETS = """
 _MONTH_SQL = f"""
     SELECT t.id, t.created_at, t.channel, t.appeal_type, t.category_l1, t.category_l2,
            t.unit, t.deadline, e.at, e.kind,
-           {", ".join(_field_column(name) for name in EVENT_FIELD_ORDER)}
+           {", ".join(_field_column(name) for name in EVENT_FIELD_ORDER)}, t.urgency
     FROM tickets t
     LEFT JOIN ticket_events e
       ON e.ticket_id = t.id AND e.kind IN ({", ".join(f"'{kind}'" for kind in EVENT_FIELDS)})
@@ -101,11 +116,12 @@ def _tickets(rows: Iterable[Sequence[Any]], fallback_time: datetime) -> list[Rep
 def _add_ticket(tickets: list[ReportTicket], row: Sequence[Any], events: list[ReportEvent],
                 fallback_time: datetime) -> None:
     ticket_id, created, channel, appeal_type, level1, level2, unit, deadline = row[:8]
+    urgency = row[16]  # the last column of _MONTH_SQL
     try:
         tickets.append(ReportTicket(
             ticket_id, _time(created) or fallback_time, channel, appeal_type,
             (level1, level2) if level1 and level2 else None, unit, _time(deadline),
-            tuple(events)))
+            tuple(events), urgency=urgency))
     except ValueError as exc:
         # One damaged row must not cost the team lead the whole month's report.
         log.warning("ticket %s left out of the report: %s", ticket_id, exc)
@@ -120,4 +136,88 @@ def build_month_report(db: Database, month: Month, *, now: datetime) -> MonthlyR
                               directory=UnitDirectory.from_catalogue(reference.catalogue),
                               accepted_in_time=acceptance_check(reference.policy,
                                                                 reference.calendar),
-                              as_of=now)
+                              as_of=now,
+                              deadline_for=policy_deadlines(reference.policy,
+                                                            reference.calendar))
+
+
+def kb_articles_by_unit(db: Database, month: Month) -> dict[str, int]:
+    """知识点报送: the KB articles each unit submitted (last updated) in `month`."""
+    bounds = {"start": utc_text(month.start), "end": utc_text(month.end)}
+    with db.session() as session:
+        rows = session.execute(text(
+            "SELECT unit, COUNT(*) FROM kb_articles WHERE unit IS NOT NULL "
+            "AND updated_at >= :start AND updated_at < :end GROUP BY unit"), bounds)
+        return {unit: count for unit, count in rows}
+
+
+def build_assessed_month_report(db: Database, month: Month, *, now: datetime,
+                                scores: Sequence[OfficialScore] = (),
+                                adjustments: Sequence[Adjustment] = (),
+                                policy: AssessmentPolicy | None = None) -> MonthlyReport:
+    """The month's report assessed (score, rank, call-ins), the year's earlier months first.
+    Raises PolicyError when the shipped policy cannot be used."""
+    reference = load_reference(db)
+    directory = UnitDirectory.from_catalogue(reference.catalogue)
+    policy = policy or AssessmentPolicy.load(resources_dir() / "policy" / POLICY_FILENAME)
+
+    with db.session() as session:
+        has_kb = session.execute(text("SELECT 1 FROM kb_articles LIMIT 1")).first() is not None
+
+    def kb_articles(of: Month) -> dict[str, int] | None:
+        if not has_kb:
+            return None  # no KB synced yet: 知识点报送 has no figures, rather than zero
+        counts: dict[str, int] = {}
+        for unit, count in kb_articles_by_unit(db, of).items():
+            name = directory.canonical_name(unit)
+            counts[name] = counts.get(name, 0) + count
+        return counts
+
+    kept = stored_adjustments(db, month.year, directory)
+    return assess_month(month, lambda of: build_month_report(db, of, now=now), policy,
+                        directory, scores=scores, adjustments=[*kept, *adjustments],
+                        kb_articles=kb_articles)
+
+
+def month_tickets_behind(db: Database, month: Month, unit: str, measure: str, *,
+                         now: datetime) -> list[ReportTicket]:
+    """The drill-down of the reports screen: the tickets behind one cell of a unit's row."""
+    reference = load_reference(db)
+    return tickets_behind(load_month_tickets(db, month), month, unit, measure,
+                          directory=UnitDirectory.from_catalogue(reference.catalogue),
+                          accepted_in_time=acceptance_check(reference.policy,
+                                                            reference.calendar),
+                          as_of=now,
+                          deadline_for=policy_deadlines(reference.policy, reference.calendar))
+
+
+def record_adjustment(db: Database, month: Month, unit: str, points: Decimal, reason: str, *,
+                      actor: str, role: str, now: datetime) -> str:
+    """Keep a manual 加分/扣分 (insert-only, audited by actor, role and time); its id.
+    Raises ValueError naming what is wrong."""
+    problems = adjustment_problems(points, reason, role)
+    if problems:
+        raise ValueError("; ".join(problems.values()))
+    adjustment_id = str(uuid.uuid4())
+    with db.session() as session:
+        session.add(ScoreAdjustmentRow(
+            id=adjustment_id, month=str(month), unit=unit, points=str(points),
+            reason=reason.strip(), actor=actor, role=role, created_at=now))
+        session.commit()
+    return adjustment_id
+
+
+def stored_adjustments(db: Database, year: int, directory: UnitDirectory) -> list[Adjustment]:
+    """The year's manual adjustments kept in the cache, oldest first."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(ScoreAdjustmentRow)
+            .where(ScoreAdjustmentRow.month.like(f"{year:04d}-%"))
+            .order_by(ScoreAdjustmentRow.created_at)).all()
+        found = []
+        for number, row in enumerate(rows, start=1):
+            group = directory.group_of_name(row.unit) or ""
+            found.append(Adjustment(
+                directory.canonical_name(row.unit), group, Decimal(row.points), row.reason,
+                row.actor, row.role, number, Month.parse(row.month), at=row.created_at))
+        return found

@@ -222,3 +222,25 @@ class ConflictRow(Base):
     resolved: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (Index("ix_conflicts_ticket", "ticket_id"),)
+
+
+class ScoreAdjustmentRow(Base):
+    """A manual 加分/扣分 of the monthly assessment, by a lead or admin, with its reason.
+    Insert-only, with a client-made UUID (an audit trail, and no conflict when it syncs): a
+    correction is another row."""
+
+    __tablename__ = "score_adjustments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    unit: Mapped[str] = mapped_column(String(80))
+    points: Mapped[str] = mapped_column(String(12))  # decimal text: exact, as entered
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    sync_state: Mapped[str] = mapped_column(
+        String(10), default=SyncState.UNSENT, server_default=SyncState.UNSENT.value
+    )
+
+    __table_args__ = (Index("ix_score_adjustments_month", "month"),)

@@ -118,9 +118,10 @@ class MainWindow(QMainWindow):
                                    kb_panel=KbPanel(tasks))
         self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
         self.add_screen(Screen("overview", self.tr("Overview"), OverviewScreen(tasks)))
-        self.add_screen(Screen("reports", self.tr("Reports"), ReportsScreen(tasks)))
-        self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
         role, actor = session.user.role, session.user.username
+        self.add_screen(Screen("reports", self.tr("Reports"),
+                               ReportsScreen(tasks, role=role, actor=actor)))
+        self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
         self.add_screen(Screen("queue", self.tr("Tickets"),
                                QueueScreen(tasks, role=role, actor=actor)))
         if role in (Role.LEAD, Role.ADMIN):

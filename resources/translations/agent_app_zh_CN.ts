@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdjustmentDialog</name>
+    <message>
+        <source>Adjust the score</source>
+        <translation>加分/扣分</translation>
+    </message>
+    <message>
+        <source>Positive adds points (加分), negative deducts them (扣分)</source>
+        <translation>正数为加分，负数为扣分</translation>
+    </message>
+    <message>
+        <source>Unit:</source>
+        <translation>承办单位：</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>月份：</translation>
+    </message>
+    <message>
+        <source>&amp;Points:</source>
+        <translation>分值(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>理由(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Adjustments are kept with your name and the time, and cannot be edited: correct one with another.</source>
+        <translation>加减分连同您的账号和时间一并留存，不能修改：如需更正，请再录一条。</translation>
+    </message>
+    <message>
+        <source>Enter the points to add or deduct.</source>
+        <translation>请输入加减的分值。</translation>
+    </message>
+    <message>
+        <source>Say why the score changes.</source>
+        <translation>请填写加减分理由。</translation>
+    </message>
+</context>
+<context>
     <name>ArticleReader</name>
     <message>
         <source>⚠ Not updated for a long time: check with the unit before reading it out.</source>
@@ -50,6 +89,37 @@
     <message>
         <source>At most %1 characters.</source>
         <translation>最多 %1 个字。</translation>
+    </message>
+</context>
+<context>
+    <name>BulletinDialog</name>
+    <message>
+        <source>Bulletin</source>
+        <translation>通报</translation>
+    </message>
+    <message>
+        <source>Typical cases of the month, one paragraph a line</source>
+        <translation>本月典型案例，每行一段</translation>
+    </message>
+    <message>
+        <source>Work of the month, one paragraph a line (一是…, 二是…)</source>
+        <translation>本月工作动态，每行一段（一是…，二是…）</translation>
+    </message>
+    <message>
+        <source>&amp;Cases (案例摘登)</source>
+        <translation>案例摘登(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Work news (工作动态)</source>
+        <translation>工作动态(&amp;W)</translation>
+    </message>
+    <message>
+        <source>The call-in statement is added after your work news from the month&apos;s assessment.</source>
+        <translation>约谈通报一段将根据本月考核结果接在工作动态之后自动生成。</translation>
+    </message>
+    <message>
+        <source>&amp;Export DOCX…</source>
+        <translation>导出 DOCX(&amp;E)…</translation>
     </message>
 </context>
 <context>
@@ -1355,6 +1425,22 @@
         <translation>导出 &amp;JSON…</translation>
     </message>
     <message>
+        <source>&amp;Bulletin…</source>
+        <translation>通报(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Write the month&apos;s cases and work news, then export the bulletin as DOCX</source>
+        <translation>填写本月案例摘登和工作动态，然后将通报导出为 DOCX</translation>
+    </message>
+    <message>
+        <source>&amp;Adjust score…</source>
+        <translation>加分/扣分(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>加分/扣分 for the selected unit, with the reason (leads and admins)</source>
+        <translation>为选中的单位加分或扣分并写明理由（班长、管理员）</translation>
+    </message>
+    <message>
         <source>Appeal type</source>
         <translation>诉求类型</translation>
     </message>
@@ -1371,6 +1457,18 @@
         <translation>月份：</translation>
     </message>
     <message>
+        <source>Ranked by assessment score within the group; equal scores share a rank (1, 1, 3); units with fewer than %1 tickets are listed but not ranked.</source>
+        <translation>按考核总分在本组内排名，同分同名次（1、1、3）；工单量小于%1件的单位列出但不计入排名。</translation>
+    </message>
+    <message>
+        <source>Call-in: the last %1 ranked unit(s) below %2 of the group&apos;s top score (%3 × %2 = %4).</source>
+        <translation>约谈：排名最后%1名且低于本组最高分%2（%3 × %2 = %4分）的单位。</translation>
+    </message>
+    <message>
+        <source>No call-in rule for this group.</source>
+        <translation>本组无约谈规则。</translation>
+    </message>
+    <message>
         <source>Other units</source>
         <translation>其他单位</translation>
     </message>
@@ -1385,6 +1483,10 @@
     <message>
         <source>The report could not be computed: %1</source>
         <translation>报表统计失败：%1</translation>
+    </message>
+    <message>
+        <source>No tickets in %1: there is nothing to assess or rank this month.</source>
+        <translation>%1 没有工单：本月无可考核、排名的数据。</translation>
     </message>
     <message>
         <source>No tickets in %1.</source>
@@ -1417,6 +1519,26 @@
     <message>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>Finding the tickets behind %1…</source>
+        <translation>正在查找 %1 对应的工单…</translation>
+    </message>
+    <message>
+        <source>The tickets could not be found: %1</source>
+        <translation>无法查找工单：%1</translation>
+    </message>
+    <message>
+        <source>Choose a unit in a group&apos;s table first.</source>
+        <translation>请先在分组表格中选择一个单位。</translation>
+    </message>
+    <message>
+        <source>The adjustment was not kept: %1</source>
+        <translation>加减分未保存：%1</translation>
     </message>
 </context>
 <context>
@@ -2056,6 +2178,36 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     </message>
 </context>
 <context>
+    <name>TicketListDialog</name>
+    <message>
+        <source>Tickets: %1</source>
+        <translation>工单 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>TicketRowsModel</name>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Appeal type</source>
+        <translation>诉求类型</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+</context>
+<context>
     <name>TimeLeft</name>
     <message>
         <source>overdue %1 h %2 min</source>
@@ -2172,6 +2324,14 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <translation>排名</translation>
     </message>
     <message>
+        <source>Score</source>
+        <translation>考核总分</translation>
+    </message>
+    <message>
+        <source>Call-in</source>
+        <translation>约谈</translation>
+    </message>
+    <message>
         <source>The unit the tickets were dispatched to</source>
         <translation>工单交办的承办单位</translation>
     </message>
@@ -2208,8 +2368,40 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <translation>承办工单中月底前已答复的占比</translation>
     </message>
     <message>
-        <source>Within the group; units with fewer than 6 tickets are not ranked</source>
-        <translation>组内排名；承办件数少于6件的单位不计排名</translation>
+        <source>By score within the group, equal scores sharing a rank; units with fewer than 6 tickets are not ranked</source>
+        <translation>按考核总分在本组内排名，同分同名次；工单量小于6件的单位不计入排名</translation>
+    </message>
+    <message>
+        <source>Assessment score: the official one when imported, else computed from the policy&apos;s components with the manual adjustments</source>
+        <translation>考核总分：导入官方分数时取官方分数，否则按考核指标计算并计入加减分</translation>
+    </message>
+    <message>
+        <source>Called in this month: the last ranked units below the group&apos;s threshold</source>
+        <translation>本月被约谈：排名靠后且低于本组约谈线的单位</translation>
+    </message>
+    <message>
+        <source>Deputy leader</source>
+        <translation>约谈分管领导</translation>
+    </message>
+    <message>
+        <source>Principal leader</source>
+        <translation>约谈主要领导</translation>
+    </message>
+    <message>
+        <source>Public statement</source>
+        <translation>公开表态发言</translation>
+    </message>
+    <message>
+        <source>Official score (imported)</source>
+        <translation>官方分数（导入）</translation>
+    </message>
+    <message>
+        <source>Computed score, adjustments %1</source>
+        <translation>计算分数，加减分 %1</translation>
+    </message>
+    <message>
+        <source>Yes · %1 · %2 this year</source>
+        <translation>是 · %1 · 本年第%2次</translation>
     </message>
     <message>
         <source>Not surveyed</source>

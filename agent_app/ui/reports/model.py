@@ -49,6 +49,20 @@ class UnitColumn(IntEnum):
     ACCEPTED = 7
     REPLIED = 8
     RANK = 9
+    SCORE = 10
+    INTERVIEW = 11
+
+
+# The tickets behind a cell (agent_app.core.reports.DRILL_MEASURES); score, rank and call-in
+# rest on all the tickets received.
+DRILL_MEASURE = {
+    UnitColumn.UNIT: "received", UnitColumn.RECEIVED: "received",
+    UnitColumn.OVERDUE: "overdue", UnitColumn.REDO: "redo",
+    UnitColumn.RESULT: "result_rated", UnitColumn.PROCESS: "process_rated",
+    UnitColumn.CLOSED: "closed", UnitColumn.ACCEPTED: "accepted_on_time",
+    UnitColumn.REPLIED: "replied", UnitColumn.RANK: "received", UnitColumn.SCORE: "received",
+    UnitColumn.INTERVIEW: "received",
+}
 
 
 class UnitTableModel(RowsTableModel):
@@ -57,7 +71,7 @@ class UnitTableModel(RowsTableModel):
                           self.tr("Redo"), self.tr("Result satisfaction"),
                           self.tr("Process satisfaction"), self.tr("Closed rate"),
                           self.tr("Accepted on time"), self.tr("Reply rate"),
-                          self.tr("Rank")], parent)
+                          self.tr("Rank"), self.tr("Score"), self.tr("Call-in")], parent)
         self._tips = [
             self.tr("The unit the tickets were dispatched to"),
             self.tr("Distinct tickets dispatched to the unit in the month"),
@@ -70,8 +84,15 @@ class UnitTableModel(RowsTableModel):
             self.tr("Tickets received and closed by the month's end"),
             self.tr("Tickets received and accepted within the acceptance time limit"),
             self.tr("Tickets received and replied to by the month's end"),
-            self.tr("Within the group; units with fewer than 6 tickets are not ranked"),
+            self.tr("By score within the group, equal scores sharing a rank; units with "
+                    "fewer than 6 tickets are not ranked"),
+            self.tr("Assessment score: the official one when imported, else computed from the "
+                    "policy's components with the manual adjustments"),
+            self.tr("Called in this month: the last ranked units below the group's threshold"),
         ]
+        self._levels = {"deputy": self.tr("Deputy leader"),
+                        "principal": self.tr("Principal leader"),
+                        "public_statement": self.tr("Public statement")}
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -92,6 +113,10 @@ class UnitTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == UnitColumn.UNIT:
                 return row.unit
+            if column == UnitColumn.SCORE:
+                return "" if value is None else f"{value:.2f}"
+            if column == UnitColumn.INTERVIEW:
+                return self.call_in_text(row)
             if column in (UnitColumn.RESULT, UnitColumn.PROCESS):
                 return format_rate(value, self.tr("Not surveyed"))
             if column in (UnitColumn.CLOSED, UnitColumn.ACCEPTED, UnitColumn.REPLIED):
@@ -101,13 +126,26 @@ class UnitTableModel(RowsTableModel):
             return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and column == UnitColumn.RANK and value is None:
             return self.tr("Fewer than 6 tickets: listed, not ranked")
+        if role == Qt.ItemDataRole.ToolTipRole and column == UnitColumn.SCORE and value is not None:
+            return (self.tr("Official score (imported)") if row.score_source == "official"
+                    else self.tr("Computed score, adjustments %1").replace(
+                        "%1", f"{row.adjustment:+.2f}"))
         return None
+
+    def call_in_text(self, row: UnitRow) -> str:
+        if not row.interview:
+            return ""
+        return self.tr("Yes · %1 · %2 this year").replace(
+            "%1", self._levels.get(row.interview_level or "", row.interview_level or "")
+        ).replace("%2", str(row.interviews_in_year))
 
     @staticmethod
     def _value(row: UnitRow, column: int) -> Any:
+        if column == UnitColumn.INTERVIEW:
+            return row.interviews_in_year if row.interview else 0
         return (row.unit, row.received, row.overdue, row.redo, row.result_satisfaction,
                 row.process_satisfaction, row.closed_rate, row.on_time_accept_rate,
-                row.reply_rate, row.rank)[column]
+                row.reply_rate, row.rank, row.score)[column]
 
 
 def group_proxy(source: UnitTableModel, group: str, parent: QWidget | None = None
