@@ -314,7 +314,13 @@ def _register(_t: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
 
 def _answer(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
     text = _text(command.data, "text", R_TEXT, high=MAX_TEXT_CHARS)
-    return {"answer": text}, {"text": text}
+    data: dict[str, Any] = {"text": text}
+    # The KB article the answer came from, and the version the operator saw: a later review
+    # knows which official wording the caller was given.
+    for key in ("article_id", "article_version"):
+        if command.data.get(key):
+            data[key] = _text(command.data, key, R_MALFORMED, high=40)
+    return {"answer": text}, data
 
 
 def _dispatch(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:

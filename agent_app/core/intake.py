@@ -59,6 +59,7 @@ class IntakeState:
     answer: str = ""
     unit: str = ""
     received_at: str = ""  # ISO time the call started; set when the form opens for a call
+    answer_article_id: str = ""  # the KB article the direct answer was taken from
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -148,8 +149,10 @@ def build_ticket(state: IntakeState, outcome: Outcome, reference: ReferenceData,
     if outcome is Outcome.ANSWER:
         ticket.status = TicketStatus.ANSWERED
         ticket.answer = state.answer.strip()
-        events.append(TicketEvent(new_event_id(), now, "answered", actor,
-                                  {"text": ticket.answer}))
+        answered: dict[str, Any] = {"text": ticket.answer}
+        if state.answer_article_id:
+            answered["article_id"] = state.answer_article_id
+        events.append(TicketEvent(new_event_id(), now, "answered", actor, answered))
     else:
         ticket.status = TicketStatus.DISPATCHED
         ticket.unit = state.unit

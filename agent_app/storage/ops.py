@@ -7,7 +7,7 @@ to the GUI thread without any session crossing threads.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +57,7 @@ def register_ticket(db: Database, ticket: Ticket, *, draft_id: str | None = None
 
 
 def _queue_creation(uow: UnitOfWork, ticket: Ticket) -> int:
+    ticket = _with_article_versions(uow, ticket)
     facts, commands = creation_steps(ticket)
     for command in commands:
         check_command_shape(command.to_dict())
@@ -79,6 +80,20 @@ def add_call_as_follow_up(db: Database, state: IntakeState, target_id: str, *, a
             uow.drafts.discard(draft_id)
         uow.commit()
     return target_id
+
+
+def _with_article_versions(uow: UnitOfWork, ticket: Ticket) -> Ticket:
+    """A direct answer taken from the KB names the article; the version it had on this PC
+    (its last change on the server) is stamped here, where the cache is at hand."""
+    events = []
+    for event in ticket.events:
+        article_id = event.data.get("article_id") if event.kind == "answered" else None
+        if article_id and not event.data.get("article_version"):
+            stamp = uow.kb.updated_at(str(article_id))
+            if stamp is not None:
+                event = replace(event, data={**event.data, "article_version": stamp})
+        events.append(event)
+    return replace(ticket, events=events)
 
 
 def merge_call_into(db: Database, state: IntakeState, target_id: str, *, actor: str,

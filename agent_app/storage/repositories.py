@@ -352,6 +352,12 @@ class KbRepository:
     def ids(self) -> list[str]:
         return list(self._session.scalars(select(KbArticleRow.id)))
 
+    def updated_at(self, article_id: str) -> str | None:
+        """When the article last changed on the server: the version an operator read."""
+        stamp = self._session.scalar(select(KbArticleRow.updated_at)
+                                     .where(KbArticleRow.id == article_id))
+        return stamp.isoformat() if stamp is not None else None
+
 
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:
     """What a `ticket.create` mutation carries: the interchange form of the ticket."""

@@ -336,3 +336,33 @@ def test_a_client_registers_only_what_the_schema_allows(tmp_path):
             assert uow.tickets.get("LOCAL-1") is None and uow.outbox.pending_count() == 0
     finally:
         db.close()
+
+
+def test_a_direct_answer_from_the_kb_records_the_article_and_the_version_given(tmp_path):
+    """Issue #19 item 4: a later review can see which official wording the caller heard."""
+    from agent_app.core.completeness import Outcome
+    from agent_app.core.intake import IntakeState, build_ticket
+    from agent_app.storage.reference import load_reference
+
+    db = open_database(tmp_path / "agent.db")
+    try:
+        ops.import_kb_articles(db, [{"id": "KB-1", "title": "公积金提取", "body": "携带身份证…",
+                                     "updated_at": "2026-11-20T08:00:00+00:00"}])
+        now = datetime.now(UTC)
+        state = IntakeState(caller_phone="13800138000", caller_name="王女士",
+                            category=("政务服务", "网点服务"), content="问公积金怎么提取",
+                            demand="想了解提取条件", address="五一路41号",
+                            location=("卫东区", "五一路街道", "五一路社区"),
+                            answer="携带身份证到窗口办理", answer_article_id="KB-1",
+                            received_at=(now - timedelta(minutes=3)).isoformat())
+        ticket = build_ticket(state, Outcome.ANSWER, load_reference(db), actor="op01", now=now)
+        ops.register_ticket(db, ticket)
+        with db.unit_of_work() as uow:
+            answered = uow.tickets.get(ticket.id).events[-1]
+            [_create, action] = [json.loads(r.args) for r in uow.outbox.pending(10)]
+        assert answered.data == {"text": "携带身份证到窗口办理", "article_id": "KB-1",
+                                 "article_version": "2026-11-20T08:00:00+00:00"}
+        assert action["data"]["article_id"] == "KB-1"
+        assert action["data"]["article_version"] == "2026-11-20T08:00:00+00:00"
+    finally:
+        db.close()

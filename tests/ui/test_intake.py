@@ -16,7 +16,7 @@ from agent_app.core.models import CategoryPath
 from agent_app.storage import ops
 from agent_app.storage.schema import OutboxRow
 from agent_app.ui.intake.screen import IntakeScreen
-from tests.factories import make_ticket
+from tests.factories import dispatched, make_ticket
 
 
 @pytest.fixture
@@ -79,10 +79,12 @@ def test_a_call_typed_with_the_keyboard_is_dispatched_and_queued_for_sync(qtbot,
     assert form.unit.currentData() == "新华区西高皇街道办事处"
     assert form.deadline_label.text()
     press(form.demand, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 1, timeout=5000)
+    # The call's facts, then the dispatch as a command the server replays.
+    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 2, timeout=5000)
 
-    row = outbox_rows(db)[0]
-    assert row.op == "ticket.create"
+    row, dispatch = outbox_rows(db)
+    assert row.op == "ticket.create" and dispatch.op == "ticket.action"
+    assert json.loads(dispatch.args)["kind"] == "dispatch"
     with db.unit_of_work() as uow:
         ticket = uow.tickets.get(row.entity_id)
     assert ticket is not None
@@ -120,7 +122,7 @@ def test_a_consultation_answered_on_the_call_is_closed(qtbot, screen, db):
     type_chinese(form.answer, "本人身份证和银行卡，可在公积金APP线上办理。")
     assert form.outcome().value == "answer"  # a consultation defaults to answering
     press(form.answer, Qt.Key.Key_F9)
-    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 2, timeout=5000)  # facts + answer
     with db.unit_of_work() as uow:
         ticket = uow.tickets.get(outbox_rows(db)[0].entity_id)
     assert ticket.status is TicketStatus.ANSWERED
@@ -149,7 +151,7 @@ def test_submitting_removes_the_draft(qtbot, screen, db):
     fill_dispatchable(screen)
     qtbot.waitUntil(lambda: ops.latest_draft(db, "intake") is not None, timeout=5000)
     screen.submit(screen.form.outcome())
-    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 2, timeout=5000)
     qtbot.waitUntil(lambda: ops.latest_draft(db, "intake") is None, timeout=5000)
 
 
@@ -174,10 +176,10 @@ def test_pasted_rich_text_arrives_as_plain_text(screen):
 
 
 def seed_open_noise_ticket(screen: IntakeScreen, db) -> None:
-    earlier = make_ticket("T-EARLIER", status=TicketStatus.DISPATCHED, phone="13800138000")
+    earlier = make_ticket("T-EARLIER", phone="13800138000")
     earlier.category = CategoryPath("城市管理", "噪音扰民")
     earlier.created_at = screen._now() - timedelta(days=3)
-    ops.register_ticket(db, earlier)
+    ops.register_ticket(db, dispatched(earlier, "新华区西高皇街道办事处"))
 
 
 def test_a_repeat_appeal_is_offered_with_the_callers_history(qtbot, screen, db):
@@ -214,11 +216,13 @@ def test_merging_a_repeat_call_registers_it_and_notes_the_open_ticket(qtbot, scr
     fill_dispatchable(screen)
     qtbot.waitUntil(lambda: screen.history.repeat_box.isVisible(), timeout=5000)
     screen.history.merge_button.click()
-    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 3, timeout=5000)  # earlier + merged + note
-    assert [r.op for r in outbox_rows(db)] == ["ticket.create", "ticket.create", "ticket.note"]
+    # The earlier ticket (facts, dispatch), the merged call (facts, merge), the note.
+    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 5, timeout=5000)
+    assert [r.op for r in outbox_rows(db)] == ["ticket.create", "ticket.action", "ticket.create",
+                                               "ticket.action", "ticket.action"]
     with db.unit_of_work() as uow:
         target = uow.tickets.get("T-EARLIER")
-        merged = uow.tickets.get(outbox_rows(db)[1].entity_id)
+        merged = uow.tickets.get(outbox_rows(db)[2].entity_id)
     assert merged.status is TicketStatus.MERGED
     assert target.events[-1].data["merged_from"] == merged.id
     assert screen.form.state().is_blank()

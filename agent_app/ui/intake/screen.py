@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +60,7 @@ class IntakeScreen(QWidget):
         self._now = now
         self._reference: ReferenceData | None = None
         self._draft_id = str(uuid.uuid4())
+        self._answer_article = ""  # the KB article the answer was taken from, if any
         self._dirty = False
         self._lookup_generation = 0
 
@@ -181,8 +183,10 @@ class IntakeScreen(QWidget):
         if self.kb_panel is not None:
             self.kb_panel.propose_from_text(self.form.content.text())
 
-    def use_answer(self, _article_id: str, text: str) -> None:
-        """An article from the KB becomes the answer given on the call: 直接答复."""
+    def use_answer(self, article_id: str, text: str) -> None:
+        """An article from the KB becomes the answer given on the call: 直接答复. The ticket
+        records which article (and version) it was."""
+        self._answer_article = article_id
         self.form.set_outcome(Outcome.ANSWER)
         self.form.answer.set_text(text)
         self.form.focus_field("answer")
@@ -209,6 +213,7 @@ class IntakeScreen(QWidget):
         if not self.form.state().is_blank():
             self.save_draft(force=True)
         self._draft_id = str(uuid.uuid4())
+        self._answer_article = ""
         self._dirty = False
         self.form.start_new(self._now(), phone=phone)
         self.status.setText(self.tr("Incoming call from %1").replace("%1", phone))
@@ -240,6 +245,8 @@ class IntakeScreen(QWidget):
             return
         self.form.set_outcome(outcome)
         state = self.form.state()
+        if outcome is Outcome.ANSWER and self._answer_article:
+            state = replace(state, answer_article_id=self._answer_article)
         issues = check(state, outcome)
         if issues:
             self.form.show_issues(issues)
@@ -307,6 +314,7 @@ class IntakeScreen(QWidget):
             self._reset(received_at=self._now())
 
     def _reset(self, received_at: datetime) -> None:
+        self._answer_article = ""
         self._draft_id = str(uuid.uuid4())
         self._dirty = False
         self.form.start_new(received_at)
