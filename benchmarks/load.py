@@ -101,6 +101,7 @@ from agent_app.core.actions import (  # noqa: E402
     next_supervision_level,
 )
 from agent_app.core.calendar import CHINA_TZ  # noqa: E402
+from agent_app.core.creation import creation_steps, registered_ticket  # noqa: E402
 from agent_app.core.enums import (  # noqa: E402
     AppealType,
     Channel,
@@ -119,6 +120,7 @@ from agent_app.core.models import (  # noqa: E402
     TicketEvent,
     new_event_id,
 )
+from agent_app.core.wire import parse_intake  # noqa: E402
 from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError  # noqa: E402
 from benchmarks.common import percentile  # noqa: E402
 
@@ -646,8 +648,12 @@ class ProtocolClient(LoadClient):
         return bool(self.own)
 
     def register(self, ticket: Ticket) -> None:
+        """As the real client: the facts of the call, then its steps as commands."""
         self.own[ticket.id] = ticket
-        self.queue(OP_CREATE, ticket.id, ticket_to_dict(ticket))
+        facts, commands = creation_steps(ticket)
+        self.queue(OP_CREATE, ticket.id, facts.to_dict())
+        for command in commands:
+            self.queue(OP_ACTION, ticket.id, command.to_dict())
 
     def own_ticket(self) -> Ticket | None:
         return self.own[self.rng.choice(list(self.own))] if self.own else None
@@ -935,14 +941,14 @@ def compare(creation: Sent, commands: dict[str, Sent], stored: dict[str, Any],
     order = [event.id for event in server.events]
     if len(order) != len(set(order)):
         return "an event is recorded twice"
-    expected_ids = {event["id"] for event in creation.args["events"]} | commands.keys()
+    expected_ids = {creation.args["registered_event_id"]} | commands.keys()
     if set(order) != expected_ids:
         return (f"events missing {sorted(expected_ids - set(order))}, "
                 f"not sent {sorted(set(order) - expected_ids)}")
     versions = [commands[e].version for e in order if e in commands and commands[e].version]
     if versions != sorted(versions):
         return "events are not in the order the server acknowledged them"
-    ticket = ticket_from_dict(creation.args)
+    ticket = registered_ticket(parse_intake(creation.args), creation.username)
     for event_id in order:
         if event_id in commands:
             sent = commands[event_id]
