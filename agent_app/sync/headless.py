@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from agent_app.settings import load_settings
 from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
@@ -13,6 +16,9 @@ from agent_app.sync.credentials import TokenStore
 from agent_app.sync.engine import SyncEngine, SyncGapError, SyncProgress, SyncReport
 
 DEFAULT_INTERVAL_SECONDS = 30
+
+
+log = logging.getLogger(__name__)
 
 
 def _print_progress(progress: SyncProgress) -> None:
@@ -67,6 +73,12 @@ def run_sync(data_dir: Path, server_url: str | None, *, once: bool,
             except SyncGapError as exc:
                 print(f"cannot push: {exc}; ask IT before deleting anything", file=sys.stderr)
                 return 1
+            except SQLAlchemyError as exc:
+                # Never the error's own text: it quotes SQL.
+                log.error("sync failed in the local database: %s", type(exc).__name__)
+                print("the local database refused a change; local changes are kept; details "
+                      "are in the log", file=sys.stderr)
+                status = 1
             if once:
                 return status
             time.sleep(interval)
