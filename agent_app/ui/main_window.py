@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import __version__
+from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role
 from agent_app.diagnostics import export_diagnostics
 from agent_app.logging_setup import current_log_dir
@@ -376,7 +377,7 @@ class MainWindow(QMainWindow):
         if status.last_sync_at is None:
             self.last_sync_label.setText(self.tr("Never synced"))
         elif not self.syncing:
-            local = status.last_sync_at.astimezone()
+            local = status.last_sync_at.astimezone(CHINA_TZ)
             self.last_sync_label.setText(
                 self.tr("Last sync: %1").replace("%1", local.strftime("%H:%M:%S")))
         problems = status.conflicts + status.rejected

@@ -767,6 +767,18 @@
         <translation>来电：%1</translation>
     </message>
     <message>
+        <source>Check the unit (%1) and the deadline, then press F10 again to dispatch.</source>
+        <translation>请核对承办单位（%1）和办结时限，再按 F10 派单。</translation>
+    </message>
+    <message>
+        <source>none chosen</source>
+        <translation>未选择</translation>
+    </message>
+    <message>
+        <source>Saved %1, dispatched to %2.</source>
+        <translation>已保存 %1，已派至 %2。</translation>
+    </message>
+    <message>
         <source>Not saved: %1 field(s) need attention.</source>
         <translation>未保存：%1 处需要补充或修改。</translation>
     </message>
@@ -1655,6 +1667,10 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>An approved extension needs 1 to 60 working days, or a deadline after the current one.</source>
         <translation>同意延期须延长1至60个工作日，或晚于当前时限的新时限。</translation>
+    </message>
+    <message>
+        <source>The new deadline has already passed: extend by more working days, or deny.</source>
+        <translation>新的办结时限已经过去：请延长更多工作日，或不予批准。</translation>
     </message>
     <message>
         <source>Decide: approved or denied.</source>

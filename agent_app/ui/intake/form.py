@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.completeness import (
     MAX_CONTENT_CHARS,
     MAX_DEMAND_CHARS,
@@ -251,8 +252,21 @@ class IntakeForm(QWidget):
         self.clear_issues()
         self._refresh_completeness()
 
-    def start_new(self, received_at: datetime, phone: str = "") -> None:
-        self.set_state(IntakeState(caller_phone=phone, received_at=received_at.isoformat()))
+    def start_new(self, received_at: datetime | None, phone: str = "") -> None:
+        """A fresh form. `received_at` is when the call began (a screen pop); a form opened
+        blank between calls gets its time at the first keystroke (`mark_call_started`)."""
+        self.set_state(IntakeState(caller_phone=phone,
+                                   received_at=received_at.isoformat() if received_at else ""))
+
+    @property
+    def received_at(self) -> str:
+        return self._received_at
+
+    def mark_call_started(self, moment: datetime) -> None:
+        """受理时间 is when the call began, not when the empty form was last reset."""
+        if not self._received_at:
+            self._received_at = moment.isoformat()
+            self._refresh_completeness()
 
     # Messages ---------------------------------------------------------------------------------
     def show_issues(self, issues: list[FieldIssue]) -> None:
@@ -351,9 +365,9 @@ class IntakeForm(QWidget):
         if self._reference is None or self.outcome() is Outcome.ANSWER:
             self.deadline_label.setText("")
             return
-        deadline = dispatch_deadline(self.state(), self._reference, datetime.now().astimezone())
+        deadline = dispatch_deadline(self.state(), self._reference, datetime.now(CHINA_TZ))
         self.deadline_label.setText(self.tr("Deadline %1").replace(
-            "%1", deadline.astimezone().strftime("%Y-%m-%d %H:%M")))
+            "%1", deadline.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")))
 
     def _refresh_completeness(self) -> None:
         missing = missing_elements(check(self.state(), self.outcome()))

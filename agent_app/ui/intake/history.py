@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.models import Ticket
 from agent_app.storage.callers import CallerTicket
 from agent_app.ui.i18n import tr_label
@@ -34,7 +35,7 @@ class CallerHistoryModel(RowsTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
-            return ticket.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            return ticket.created_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
         if column == 1:
             return tr_label(ticket.status)
         if column == 2:
@@ -104,7 +105,7 @@ class CallerHistoryPanel(QWidget):
                 self.tr("Possible repeat appeal: open ticket %1 (%2, %3) has the same "
                         "category and caller or address.")
                 .replace("%1", ticket.id).replace("%2", tr_label(ticket.status))
-                .replace("%3", ticket.created_at.astimezone().strftime("%m-%d %H:%M")))
+                .replace("%3", ticket.created_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M")))
 
     def _merge(self) -> None:
         if self._repeat is not None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.category_search import CategoryIndex
-from agent_app.core.completeness import Outcome
+from agent_app.core.completeness import FieldIssue, Outcome
 from agent_app.core.intake import IntakeState, build_ticket, check
 from agent_app.core.reference import ReferenceData
 from agent_app.storage import ops
@@ -75,7 +75,7 @@ class IntakeScreen(QWidget):
         for button in (self.answer_button, self.dispatch_button, self.clear_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays inside the fields
 
-        scroll = QScrollArea()
+        self._scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.form)
@@ -129,7 +129,7 @@ class IntakeScreen(QWidget):
         self._install_shortcuts()
         tasks.changes.connect(self._on_changes)
 
-        self.form.start_new(self._now())
+        self.form.start_new(None)  # no call yet: the time is taken at the first keystroke
         self._load_reference()
         tasks.run_db(lambda db: ops.latest_draft(db, DRAFT_KIND), on_done=self._offer_draft)
 
@@ -233,20 +233,33 @@ class IntakeScreen(QWidget):
     def submit(self, outcome: Outcome) -> None:
         if self._reference is None:
             return
+        if outcome is Outcome.DISPATCH and self.form.outcome() is not Outcome.DISPATCH:
+            # The unit row is hidden while answering: never dispatch to a unit the operator
+            # has not seen. Show it with the suggestion and wait for a second F10.
+            self.form.set_outcome(Outcome.DISPATCH)
+            issues = check(self.form.state(), Outcome.DISPATCH)
+            if issues:
+                self._show_issues(issues)
+                return
+            self.form.focus_field("unit")
+            self._scroll.ensureWidgetVisible(self.form.unit)
+            unit = self.form.unit.currentData() or ""
+            self.status.setText(
+                self.tr("Check the unit (%1) and the deadline, then press F10 again to "
+                        "dispatch.").replace("%1", unit or self.tr("none chosen")))
+            return
         self.form.set_outcome(outcome)
         state = self.form.state()
         issues = check(state, outcome)
         if issues:
-            self.form.show_issues(issues)
-            self.status.setText(self.tr("Not saved: %1 field(s) need attention.")
-                                .replace("%1", str(len(issues))))
+            self._show_issues(issues)
             return
         ticket = build_ticket(state, outcome, self._reference, actor=self._actor,
                               now=self._now())
         draft_id = self._draft_id
         # The form is ready for the next call at once; the save runs on the DB worker and,
         # should it fail, the typed state comes back.
-        self._reset(received_at=self._now())
+        self._reset()
 
         def failed(exc: BaseException) -> None:
             self.form.set_state(state, outcome)
@@ -255,12 +268,21 @@ class IntakeScreen(QWidget):
             self.status.setText(self.tr("Could not save: %1").replace("%1", failure_text(exc)))
 
         def saved(_mutation_id: int) -> None:
-            self.status.setText(self.tr("Saved %1.").replace("%1", ticket.id))
+            if ticket.unit:
+                self.status.setText(self.tr("Saved %1, dispatched to %2.")
+                                    .replace("%1", ticket.id).replace("%2", ticket.unit))
+            else:
+                self.status.setText(self.tr("Saved %1.").replace("%1", ticket.id))
             self.submitted.emit(ticket.id)
 
         self._tasks.run_db(lambda db: ops.register_ticket(db, ticket, draft_id=draft_id),
                            on_done=saved, on_error=failed,
                            changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS}))
+
+    def _show_issues(self, issues: list[FieldIssue]) -> None:
+        self.form.show_issues(issues)
+        self.status.setText(self.tr("Not saved: %1 field(s) need attention.")
+                            .replace("%1", str(len(issues))))
 
     def merge_into(self, target_id: str) -> None:
         self._link_to(target_id, ops.merge_call_into, self.tr("Merged into %1."))
@@ -271,7 +293,7 @@ class IntakeScreen(QWidget):
     def _link_to(self, target_id: str, operation: Callable[..., Any], done_text: str) -> None:
         state = self.form.state()
         draft_id = self._draft_id
-        self._reset(received_at=self._now())
+        self._reset()
 
         def failed(exc: BaseException) -> None:
             self.form.set_state(state)
@@ -288,7 +310,7 @@ class IntakeScreen(QWidget):
     # Clearing and drafts ----------------------------------------------------------------------
     def confirm_clear(self) -> None:
         if self.form.state().is_blank():
-            self._reset(received_at=self._now())
+            self._reset()
             return
         answer = QMessageBox.question(
             self, self.tr("Clear the form"),
@@ -299,18 +321,20 @@ class IntakeScreen(QWidget):
             draft_id = self._draft_id
             self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id),
                                changes=frozenset({Topic.DRAFTS}))
-            self._reset(received_at=self._now())
+            self._reset()
 
-    def _reset(self, received_at: datetime) -> None:
+    def _reset(self) -> None:
         self._draft_id = str(uuid.uuid4())
         self._dirty = False
-        self.form.start_new(received_at)
+        self.form.start_new(None)
         self.history.show_history([])
         self.history.show_repeat(None)
         self.form.focus_field("caller_phone")
 
     def _mark_dirty(self) -> None:
         self._dirty = True
+        if not self.form.received_at and not self.form.state().is_blank():
+            self.form.mark_call_started(self._now())
 
     def save_draft(self, *, force: bool = False) -> None:
         if not (self._dirty or force):

@@ -28,6 +28,7 @@ from agent_app.core.actions import (
     COMMAND_LABELS,
     MAX_EXTENSION_WORKING_DAYS,
     NOTICE_TEMPLATES,
+    R_EXTENSION_PAST,
     CommandKind,
     ExtensionDecision,
     FollowUp,
@@ -198,10 +199,14 @@ class CommandPanel(QWidget):
         def preview() -> None:
             approve = self.approve_radio.isChecked()
             self.days_spin.setEnabled(approve)
+            self.error.clear_message()
             if approve and reference is not None:
-                start = ticket.deadline or datetime.now(CHINA_TZ)
-                self.new_deadline.setText(format_time(
-                    reference.calendar.add_working_days(start, self.days_spin.value())))
+                now = datetime.now(CHINA_TZ)
+                deadline = reference.calendar.add_working_days(ticket.deadline or now,
+                                                               self.days_spin.value())
+                self.new_deadline.setText(format_time(deadline))
+                if deadline <= now:  # the core refuses it; say so before Confirm
+                    self.error.show_message(tr_core("TicketCommand", R_EXTENSION_PAST))
             else:
                 self.new_deadline.setText(format_time(ticket.deadline))
 
