@@ -39,6 +39,13 @@ class WorkingCalendar:
     def from_overrides(cls, overrides: Iterable[CalendarOverride]) -> WorkingCalendar:
         return cls(overrides={o.day: o.workday for o in overrides})
 
+    @property
+    def working_minutes_per_day(self) -> int:
+        """The length of a working day (7 h with the default periods): countdowns in working
+        days divide by it."""
+        return sum((datetime.combine(date.min, end) - datetime.combine(date.min, begin))
+                   // timedelta(minutes=1) for begin, end in self.periods)
+
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]

@@ -204,24 +204,43 @@ def sort_keys(rows: Sequence[QueueRow]) -> dict[Column, Sequence[int]]:
         elif column is Column.REDO:
             keys[column] = [row[field_index] for row in rows]
         elif column is Column.DEADLINE:
-            keys[column] = _ranks([row.deadline or _NO_DEADLINE for row in rows])
+            keys[column] = _ranks([row.deadline or _NO_DEADLINE for row in rows],
+                                  missing=_NO_DEADLINE)
         else:
             # Text (ids, times in their fixed-width stored form, callers, names): the rank
             # keeps the text's order; Chinese sorts by code point, as it did before.
             keys[column] = _ranks([row[field_index] for row in rows])
-    keys[Column.REMAINING] = keys[Column.DEADLINE]  # time left runs with the deadline
+    # Time left runs with the deadline, while a clock runs at all: a closed or answered
+    # ticket has no time left and goes with the tickets that have no deadline.
+    deadline_keys = keys[Column.DEADLINE]
+    keys[Column.REMAINING] = array("l", [
+        key if row.status in RUNNING_STATES else MISSING_KEY
+        for key, row in zip(deadline_keys, rows, strict=True)])
     return keys
 
 
-def _ranks(values: list[Any]) -> array[int]:
+MISSING_KEY = -1  # a row with no value in a column that has "no value" (no deadline)
+_LAST_WHEN_MISSING = frozenset({Column.DEADLINE, Column.REMAINING})
+
+
+def _ranks(values: list[Any], missing: Any = None) -> array[int]:
     order = {value: n for n, value in enumerate(sorted(set(values)))}
+    if missing is not None:
+        order[missing] = MISSING_KEY
     return array("l", [order[value] for value in values])
 
 
 def sort_order(index: QueueIndex, column: Column, descending: bool) -> list[int]:
-    """Every row position, sorted by `column`; stable, so equal rows keep the cache order."""
+    """Every row position, sorted by `column`; stable, so equal rows keep the cache order.
+    Rows without a deadline (or without a running clock, for the time left) come last in
+    both directions: the lead sorts by time left to see what is due, never what is not."""
     keys = index.keys[column]
-    return sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+    positions = range(len(keys))
+    if column not in _LAST_WHEN_MISSING:
+        return sorted(positions, key=keys.__getitem__, reverse=descending)
+    present = [n for n in positions if keys[n] != MISSING_KEY]
+    present.sort(key=keys.__getitem__, reverse=descending)
+    return present + [n for n in positions if keys[n] == MISSING_KEY]
 
 
 class DeadlineState(StrEnum):
@@ -237,6 +256,13 @@ class DeadlineState(StrEnum):
 class TimeLeft:
     minutes: int  # working minutes; negative when overdue
     state: DeadlineState
+
+    def split(self, minutes_per_day: int) -> tuple[int, int, int]:
+        """(working days, hours, minutes) of the time left or overdue, all non-negative:
+        a week is "5 working days", not "35 hours"."""
+        days, rest = divmod(abs(self.minutes), minutes_per_day)
+        hours, minutes = divmod(rest, 60)
+        return days, hours, minutes
 
 
 def time_left(deadline: datetime | None, status: str, now: datetime,

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(180)
+        self.nav.setFixedWidth(112)  # titles are four characters: the screens need the width
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
         central = QWidget()

@@ -1929,12 +1929,40 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
 <context>
     <name>TimeLeft</name>
     <message>
+        <source>overdue %1 working day(s)</source>
+        <translation>超期 %1 个工作日</translation>
+    </message>
+    <message>
+        <source>%1 working day(s) left</source>
+        <translation>剩余 %1 个工作日</translation>
+    </message>
+    <message>
+        <source>overdue %1 working day(s) %2 h</source>
+        <translation>超期 %1 个工作日 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 working day(s) %2 h left</source>
+        <translation>剩余 %1 个工作日 %2 小时</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>due after working hours</source>
+        <translation>非工作时间内到期</translation>
+    </message>
+    <message>
         <source>overdue %1 h %2 min</source>
         <translation>超期 %1 小时 %2 分</translation>
     </message>
     <message>
         <source>%1 h %2 min left</source>
         <translation>剩余 %1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>Working time until the deadline (办结时限), counted on working days 08:30–12:00 and 14:00–17:30. Overdue (超期): the deadline has passed and the unit has not replied yet.</source>
+        <translation>距办结时限的剩余工作时间，按工作日 08:30–12:00、14:00–17:30 计算。超期：已过办结时限，承办单位尚未答复。</translation>
     </message>
 </context>
 <context>

@@ -49,6 +49,9 @@ from agent_app.ui.widgets import plain_label
 TICK_MS = 30_000  # countdowns move on every half minute
 FILTER_DELAY_MS = 150
 REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS, Topic.SYNC)
+VISUAL_ORDER = (Column.ID, Column.CREATED, Column.STATUS, Column.DEADLINE, Column.REMAINING,
+                Column.APPEAL_TYPE, Column.CALLER, Column.CATEGORY, Column.UNIT, Column.REDO,
+                Column.SUPERVISION, Column.SYNC)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class QueueScreen(QWidget):
 
         self.views = QListWidget()
         self.views.setObjectName("saved_views")
-        self.views.setFixedWidth(170)
+        self.views.setFixedWidth(118)  # narrow: at 1366 px the table needs the width
         for view in SavedView:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, view.value)
@@ -101,15 +104,28 @@ class QueueScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
-        widths = {Column.ID: 150, Column.CREATED: 120, Column.CALLER: 150,
-                  Column.APPEAL_TYPE: 50, Column.CATEGORY: 150, Column.UNIT: 150,
-                  Column.STATUS: 60, Column.DEADLINE: 120, Column.REMAINING: 120,
-                  Column.REDO: 40, Column.SUPERVISION: 70, Column.SYNC: 60}
+        widths = {Column.ID: 138, Column.CREATED: 112, Column.CALLER: 140,
+                  Column.APPEAL_TYPE: 44, Column.CATEGORY: 140, Column.UNIT: 150,
+                  Column.STATUS: 62, Column.DEADLINE: 112, Column.REMAINING: 128,
+                  Column.REDO: 40, Column.SUPERVISION: 56, Column.SYNC: 56}
+        # Times and numbers exactly as wide as they are in the font in use (no "06:…").
+        metrics = self.table.fontMetrics()
+        samples = {Column.ID: "PDS20261202-00161", Column.CREATED: "2026-12-02 06:09",
+                   Column.DEADLINE: "2026-12-02 06:09", Column.STATUS: "直接答复",
+                   Column.REMAINING: "超期 12 个工作日 6 小时"}
+        for column, sample in samples.items():
+            widths[column] = metrics.horizontalAdvance(sample) + 14
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
+        # What a lead sorts and scans by comes right after the number, so that it is on
+        # screen at 1366 px even with the ticket open beside the table.
+        header = self.table.horizontalHeader()
+        for visual, column in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
 
         self.detail = TicketDetailView(tasks, role=role, actor=actor, now=now)
         self.detail.setObjectName("queue_detail")
+        self.detail.hide()  # until a ticket is chosen: an empty pane only takes width
 
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
@@ -259,6 +275,7 @@ class QueueScreen(QWidget):
         if not current.isValid():
             return
         self._selected_id = self.model.row_at(current.row()).id
+        self.detail.show()
         self.detail.show_ticket(self._selected_id)
 
     def select_ticket(self, ticket_id: str) -> bool:

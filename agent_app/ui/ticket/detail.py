@@ -302,10 +302,11 @@ class TicketDetailView(QWidget):
         links += [self.tr("merged from %1").replace("%1", other)
                   for other in merged_from(ticket)]
         deadline = format_time(ticket.deadline)
-        left = (time_left(ticket.deadline, ticket.status.value, self._now(),
-                          self._reference.calendar) if self._reference else None)
+        calendar = self._reference.calendar if self._reference else None
+        left = (time_left(ticket.deadline, ticket.status.value, self._now(), calendar)
+                if calendar else None)
         if left is not None:
-            deadline += f"  ({working_time_text(left.minutes)})"
+            deadline += f"  ({working_time_text(left, calendar.working_minutes_per_day)})"
         values = {
             "received": format_time(ticket.created_at), "channel": tr_label(ticket.channel),
             "type": f"{tr_label(ticket.appeal_type)} / {tr_label(ticket.urgency)}",
