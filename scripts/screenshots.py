@@ -63,13 +63,18 @@ def main() -> int:
             for row, screen in enumerate(window.screens):
                 window.nav.setCurrentRow(row)
                 settle(app, 700)
-                prepare = getattr(screen.widget, "prepare_screenshot", None)
-                if callable(prepare):
-                    prepare()
-                    settle(app, 300)
                 path = args.out / f"{args.role}_{screen.key}_{width}x{height}.png"
                 window.grab().save(str(path))
                 print(path)
+                table = getattr(screen.widget, "table", None)
+                if table is not None and table.model().rowCount():
+                    # The same screen with a ticket chosen (the detail and its actions).
+                    table.setFocus()
+                    table.selectRow(min(20, table.model().rowCount() - 1))
+                    settle(app, 700)
+                    chosen = args.out / f"{args.role}_{screen.key}_chosen_{width}x{height}.png"
+                    window.grab().save(str(chosen))
+                    print(chosen)
         window.close()
         tasks.shutdown()
         db.close()

@@ -90,12 +90,28 @@
 <context>
     <name>CallbackScreen</name>
     <message>
-        <source>Record ratings…</source>
-        <translation>记录评价…</translation>
+        <source>Record ratings… (Alt+P)</source>
+        <translation>记录评价… (Alt+P)</translation>
     </message>
     <message>
-        <source>Not reached</source>
-        <translation>未接通</translation>
+        <source>Not reached (Alt+N)</source>
+        <translation>未接通 (Alt+N)</translation>
+    </message>
+    <message>
+        <source>Close without callback (Alt+C)</source>
+        <translation>不回访办结 (Alt+C)</translation>
+    </message>
+    <message>
+        <source>The callback list (arrow keys choose)</source>
+        <translation>回访列表（方向键选择）</translation>
+    </message>
+    <message>
+        <source>Record the ratings</source>
+        <translation>记录回访评价</translation>
+    </message>
+    <message>
+        <source>Caller not reached</source>
+        <translation>来电人未接通</translation>
     </message>
     <message>
         <source>Close without callback</source>
@@ -211,6 +227,14 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Confirm (Ctrl+Enter)</source>
+        <translation>确定 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
     </message>
     <message>
         <source>Reason</source>
@@ -1245,6 +1269,18 @@
         <translation>筛选：工单号、来电人、分类、承办单位、地址…</translation>
     </message>
     <message>
+        <source>Filter the tickets (Enter: to the list)</source>
+        <translation>筛选工单（回车：转到列表）</translation>
+    </message>
+    <message>
+        <source>Saved views (arrow keys choose)</source>
+        <translation>常用视图（方向键选择）</translation>
+    </message>
+    <message>
+        <source>The ticket list (arrow keys choose a ticket)</source>
+        <translation>工单列表（方向键选择工单）</translation>
+    </message>
+    <message>
         <source>Could not read the tickets: %1</source>
         <translation>无法读取工单：%1</translation>
     </message>
@@ -1862,6 +1898,18 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <source>merged from %1</source>
         <translation>由 %1 并入</translation>
     </message>
+    <message>
+        <source>Add a note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <source>Confirm the open action form</source>
+        <translation>确定当前打开的操作</translation>
+    </message>
+    <message>
+        <source>Cancel the open action form</source>
+        <translation>取消当前打开的操作</translation>
+    </message>
 </context>
 <context>
     <name>TicketEvent</name>
@@ -1994,6 +2042,10 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>not reached (attempt %1)</source>
         <translation>未接通（第 %1 次）</translation>
+    </message>
+    <message>
+        <source>not reached</source>
+        <translation>未接通</translation>
     </message>
     <message>
         <source>into %1</source>

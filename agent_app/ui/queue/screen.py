@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -49,6 +49,7 @@ from agent_app.ui.widgets import plain_label
 TICK_MS = 30_000  # countdowns move on every half minute
 FILTER_DELAY_MS = 150
 REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS, Topic.SYNC)
+KEY_COLUMNS_WIDTH = 650  # the ticket number to the time left, with the scroll bar
 VISUAL_ORDER = (Column.ID, Column.CREATED, Column.STATUS, Column.DEADLINE, Column.REMAINING,
                 Column.APPEAL_TYPE, Column.CALLER, Column.CATEGORY, Column.UNIT, Column.REDO,
                 Column.SUPERVISION, Column.SYNC)
@@ -140,6 +141,7 @@ class QueueScreen(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self._splitter = splitter
         layout = QHBoxLayout(self)
         layout.addWidget(self.views)
         layout.addWidget(splitter, 1)
@@ -158,8 +160,33 @@ class QueueScreen(QWidget):
         self._tick.timeout.connect(self.model.tick)
         self._tick.start()
         tasks.changes.connect(self._on_changes)
+        self._install_shortcuts()
         self._show_counts(None)
         self._tasks.run_db(load_reference, on_done=self._set_reference)
+
+    # Keyboard ----------------------------------------------------------------------------------
+    def _install_shortcuts(self) -> None:
+        bindings: list[tuple[str, Callable[[], object]]] = [
+            ("Ctrl+F", self._focus_filter), ("Ctrl+L", self.views.setFocus),
+            ("Ctrl+T", self.table.setFocus)]
+        for keys, slot in bindings:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.filter_edit.returnPressed.connect(self.table.setFocus)
+        self.detail.install_shortcuts(self)
+        # After an action the list has the focus again, for the next ticket.
+        self.detail.changed.connect(lambda _id: self.table.setFocus())
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def shortcut_help(self) -> list[tuple[str, str]]:
+        return [("Ctrl+F", self.tr("Filter the tickets (Enter: to the list)")),
+                ("Ctrl+L", self.tr("Saved views (arrow keys choose)")),
+                ("Ctrl+T", self.tr("The ticket list (arrow keys choose a ticket)")),
+                *self.detail.shortcut_help()]
 
     # Reading the cache -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -275,7 +302,12 @@ class QueueScreen(QWidget):
         if not current.isValid():
             return
         self._selected_id = self.model.row_at(current.row()).id
-        self.detail.show()
+        if self.detail.isHidden():
+            self.detail.show()
+            # The list keeps its key columns (number to time left); the ticket gets the rest.
+            total = sum(self._splitter.sizes())
+            table = max(KEY_COLUMNS_WIDTH, total * 11 // 20)
+            self._splitter.setSizes([table, max(total - table, 0)])
         self.detail.show_ticket(self._selected_id)
 
     def select_ticket(self, ticket_id: str) -> bool:

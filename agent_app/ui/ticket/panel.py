@@ -9,12 +9,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -102,6 +104,13 @@ class CommandPanel(QWidget):
         layout.addLayout(buttons)
         self.confirm_button.clicked.connect(self.confirm)
         self.cancel_button.clicked.connect(self._cancel)
+        self.confirm_button.setText(self.tr("Confirm (Ctrl+Enter)"))
+        self.cancel_button.setText(self.tr("Cancel (Esc)"))
+        for keys, slot in (("Ctrl+Return", self.confirm), ("Ctrl+Enter", self.confirm),
+                           ("Esc", self._cancel)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         self.hide()
 
     # Showing a form ---------------------------------------------------------------------------
@@ -280,6 +289,15 @@ class CommandPanel(QWidget):
         return lambda: {"content": self.content_edit.toPlainText().strip(),
                         "demand": self.demand_edit.text().strip(),
                         "reason": self.text_edit.toPlainText().strip()}
+
+    def focus_first_field(self) -> None:
+        """What the lead types goes into the form just opened, not elsewhere."""
+        for child in self.form_host.findChildren(QWidget):
+            if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isEnabled() \
+                    and not isinstance(child, QLabel):
+                child.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # Results ---------------------------------------------------------------------------------
     def data(self) -> dict[str, Any]:
