@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -200,12 +201,14 @@ class IntakeScreen(QWidget):
 
     # Calls ------------------------------------------------------------------------------------
     def start_call(self, phone: str) -> None:
-        """Screen pop: a new form for this number. What was being typed stays a draft."""
-        if not self.form.state().is_blank():
+        """Screen pop: a new form for this number. What was being typed stays a draft; a
+        form that holds only a popped number is nothing to keep."""
+        if not _holds_only_a_number(self.form.state()):
             self.save_draft(force=True)
         self._draft_id = str(uuid.uuid4())
         self._dirty = False
         self.form.start_new(self._now(), phone=phone)
+        self._clear_last_call()
         self.status.setText(self.tr("Incoming call from %1").replace("%1", phone))
         self.form.focus_field("caller_name")
         self.look_up_caller()
@@ -327,21 +330,28 @@ class IntakeScreen(QWidget):
         self._draft_id = str(uuid.uuid4())
         self._dirty = False
         self.form.start_new(None)
+        self._clear_last_call()
+        self.form.focus_field("caller_phone")
+
+    def _clear_last_call(self) -> None:
+        """Nothing of the last caller stays on screen for the next one."""
         self.history.show_history([])
         self.history.show_repeat(None)
-        self.form.focus_field("caller_phone")
+        if self.kb_panel is not None:
+            self.kb_panel.reset()
 
     def _mark_dirty(self) -> None:
         self._dirty = True
         if not self.form.received_at and not self.form.state().is_blank():
             self.form.mark_call_started(self._now())
+            self.status.clear()  # the last call's "Saved …" is not about this one
 
     def save_draft(self, *, force: bool = False) -> None:
         if not (self._dirty or force):
             return
         state = self.form.state()
-        if state.is_blank():
-            return
+        if _holds_only_a_number(state):
+            return  # a screen pop nobody typed into: no draft to offer at the next start
         self._dirty = False
         draft_id, payload = self._draft_id, state.to_dict()
         self._tasks.run_db(
@@ -371,8 +381,16 @@ class IntakeScreen(QWidget):
     def _offer_draft(self, draft: tuple[str, dict[str, Any]] | None) -> None:
         if draft is None or draft[0] == self._draft_id:
             return
-        self._offered = draft
         state = IntakeState.from_dict(draft[1])
+        if _holds_only_a_number(state):
+            # Left by a screen pop of an earlier release: nothing to restore, no banner.
+            draft_id = draft[0]
+            self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id),
+                               changes=frozenset({Topic.DRAFTS}))
+            self._tasks.run_db(lambda db: ops.latest_draft(db, DRAFT_KIND),
+                               on_done=self._offer_draft)
+            return
+        self._offered = draft
         who = state.caller_phone or state.caller_name or self.tr("unknown caller")
         self.restore_text.setText(self.tr("An unfinished appeal (%1) was not submitted. "
                                           "Restore it?").replace("%1", who))
@@ -399,3 +417,8 @@ class IntakeScreen(QWidget):
                            changes=frozenset({Topic.DRAFTS}))
         # An older draft may be waiting behind this one.
         self._tasks.run_db(lambda db: ops.latest_draft(db, DRAFT_KIND), on_done=self._offer_draft)
+
+
+def _holds_only_a_number(state: IntakeState) -> bool:
+    """Blank but for the caller's number (what a screen pop fills in)."""
+    return replace(state, caller_phone="", phone_withheld=False).is_blank()
