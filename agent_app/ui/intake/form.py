@@ -4,7 +4,7 @@ under the field they are about."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -35,7 +35,12 @@ from agent_app.core.intake import MAX_ANSWER_CHARS, IntakeState, check, dispatch
 from agent_app.core.reference import ReferenceData
 from agent_app.core.routing import Reason, suggest_units
 from agent_app.ui.i18n import tr_core, tr_label
-from agent_app.ui.intake.fields import CategoryPicker, LimitedTextEdit, LocationCascade
+from agent_app.ui.intake.fields import (
+    CategoryPicker,
+    LimitedTextEdit,
+    LocationCascade,
+    SearchableCombo,
+)
 from agent_app.ui.widgets import FieldError, plain_label
 
 ELEMENT_NAMES = {
@@ -133,7 +138,7 @@ class IntakeForm(QWidget):
         self.answer.setPlaceholderText(self.tr("The answer given on the call (from the KB)"))
         self.answer_row = self._row(self.answer, error="answer", counter=self.answer)
         form.addRow(self.tr("Answer"), self.answer_row)
-        self.unit = QComboBox()
+        self.unit = SearchableCombo()
         self.unit.setObjectName("unit")
         self.unit.activated.connect(self._unit_activated)
         self.deadline_label = plain_label()
@@ -189,6 +194,11 @@ class IntakeForm(QWidget):
             self.errors[error] = label
             outer.addWidget(label)
         return box
+
+    def set_pinyin(self, keys: Mapping[str, str]) -> None:
+        """Pinyin of every place and unit name: the pickers find 西高皇街道 by xgh."""
+        self.location.set_pinyin(keys)
+        self.unit.set_pinyin(keys)
 
     def set_reference(self, reference: ReferenceData) -> None:
         self._reference = reference
@@ -343,6 +353,7 @@ class IntakeForm(QWidget):
         for unit in self._reference.catalogue.units:
             if unit.name not in suggested:
                 self.unit.addItem(unit.name, unit.name)
+        self.unit.index_items()
         self.unit.blockSignals(False)
         if current:
             self._select_unit(current)

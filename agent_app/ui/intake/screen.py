@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.core.calendar import CHINA_TZ
-from agent_app.core.category_search import CategoryIndex
+from agent_app.core.category_search import CategoryIndex, catalogue_names, pinyin_keys
 from agent_app.core.completeness import FieldIssue, Outcome
 from agent_app.core.intake import IntakeState, build_ticket, check
 from agent_app.core.reference import ReferenceData
@@ -194,6 +194,8 @@ class IntakeScreen(QWidget):
         # pypinyin takes a moment to load: build the category index off the GUI thread.
         self._tasks.run_net(lambda: CategoryIndex.build(reference.catalogue),
                             on_done=self.form.category.set_index)
+        self._tasks.run_net(lambda: pinyin_keys(catalogue_names(reference.catalogue)),
+                            on_done=self.form.set_pinyin)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches(Topic.REFERENCE):

@@ -13,7 +13,6 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -46,6 +45,7 @@ from agent_app.core.models import Ticket
 from agent_app.core.reference import ReferenceData
 from agent_app.core.routing import Reason, suggest_units
 from agent_app.ui.i18n import tr_core, tr_label
+from agent_app.ui.intake.fields import SearchableCombo
 from agent_app.ui.widgets import FieldError, plain_label
 
 REASON_KINDS = frozenset({Action.RETURN, Action.REJECT_RETURN, Action.REDO})
@@ -165,13 +165,14 @@ class CommandPanel(QWidget):
 
     def _unit_form(self, ticket: Ticket, reference: ReferenceData | None,
                    form: QFormLayout) -> Callable[[], dict[str, Any]]:
-        self.unit_combo = QComboBox()
+        self.unit_combo = SearchableCombo()  # type 城管 or cgj among the 145 units
         self.unit_combo.setObjectName("command_unit")
         reason_text = {Reason.CATEGORY: self.tr("responsible department"),
                        Reason.STREET: self.tr("street/town of the place"),
                        Reason.DISTRICT: self.tr("district of the place")}
         for label, name in unit_choices(ticket, reference, reason_text) if reference else []:
             self.unit_combo.addItem(label, name)
+        self.unit_combo.index_items()
         form.addRow(self.tr("Unit"), self.unit_combo)
         return lambda: {"unit": self.unit_combo.currentData() or ""}
 
