@@ -172,12 +172,12 @@
         <translation>该号码没有历史工单。</translation>
     </message>
     <message>
-        <source>Merge into it (并单)</source>
-        <translation>并单到该工单</translation>
+        <source>Merge into it (并单, Ctrl+M)</source>
+        <translation>并单到该工单 (Ctrl+M)</translation>
     </message>
     <message>
-        <source>Add as follow-up</source>
-        <translation>追加为补充诉求</translation>
+        <source>Add as follow-up (Ctrl+U)</source>
+        <translation>追加为补充诉求 (Ctrl+U)</translation>
     </message>
     <message>
         <source>Possible repeat appeal: open ticket %1 (%2, %3) has the same category and caller or address.</source>
@@ -775,10 +775,6 @@
         <translation>诉求内容</translation>
     </message>
     <message>
-        <source>Caller history</source>
-        <translation>来电历史</translation>
-    </message>
-    <message>
         <source>Search the knowledge base</source>
         <translation>搜索知识库</translation>
     </message>
@@ -811,8 +807,28 @@
         <translation>保存失败：%1</translation>
     </message>
     <message>
+        <source>Caller history (Enter opens a past ticket)</source>
+        <translation>来电历史（回车打开历史工单）</translation>
+    </message>
+    <message>
+        <source>Merge the call into the repeat ticket (并单, asks first)</source>
+        <translation>将本次来电并入重复工单（并单，先确认）</translation>
+    </message>
+    <message>
+        <source>Add the call to the repeat ticket as a follow-up</source>
+        <translation>将本次来电追加到重复工单作为补充诉求</translation>
+    </message>
+    <message>
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Merge the call (并单)</source>
+        <translation>并单</translation>
+    </message>
+    <message>
+        <source>Merge this call into %1? It is registered and closed as merged; %1 gets what the caller said as a note.</source>
+        <translation>将本次来电并入 %1？本次来电登记后以“已并单”办结，来电人所述内容作为备注记入 %1。</translation>
     </message>
     <message>
         <source>Merged into %1.</source>

@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QMessageBox,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.category_search import CategoryIndex, catalogue_names, pinyin_keys
 from agent_app.core.completeness import FieldIssue, Outcome
+from agent_app.core.enums import Role
 from agent_app.core.intake import IntakeState, build_ticket, check
 from agent_app.core.reference import ReferenceData
 from agent_app.storage import ops
@@ -36,6 +39,7 @@ from agent_app.ui.failures import failure_text
 from agent_app.ui.intake.form import IntakeForm
 from agent_app.ui.intake.history import CallerHistoryPanel
 from agent_app.ui.kb.panel import KbPanel
+from agent_app.ui.ticket.detail import TicketDetailView
 from agent_app.ui.widgets import plain_label
 
 DRAFT_KIND = "intake"
@@ -127,6 +131,8 @@ class IntakeScreen(QWidget):
         self.clear_button.clicked.connect(self.confirm_clear)
         self.history.merge_requested.connect(self.merge_into)
         self.history.follow_up_requested.connect(self.add_follow_up)
+        self.history.open_requested.connect(self.open_past_ticket)
+        self._prefilled_name = ""  # the caller's name as history gave it, not typed
         self._install_shortcuts()
         tasks.changes.connect(self._on_changes)
 
@@ -145,7 +151,9 @@ class IntakeScreen(QWidget):
             ("F3", self.tr("Category (type name, code or pinyin initials)")),
             ("F4", self.tr("Location")),
             ("F7", self.tr("Content")),
-            ("F8", self.tr("Caller history")),
+            ("F8", self.tr("Caller history (Enter opens a past ticket)")),
+            ("Ctrl+M", self.tr("Merge the call into the repeat ticket (并单, asks first)")),
+            ("Ctrl+U", self.tr("Add the call to the repeat ticket as a follow-up")),
             *([("F6", self.tr("Search the knowledge base"))] if self.kb_panel else []),
             *(self.kb_panel.shortcut_help() if self.kb_panel else []),
         ]
@@ -163,6 +171,8 @@ class IntakeScreen(QWidget):
             ("F7", lambda: self.form.focus_field("content")),
             ("F8", lambda: self.history.table.setFocus()),
             ("F6", self._focus_kb),
+            ("Ctrl+M", self.history.merge),
+            ("Ctrl+U", self.history.follow_up),
         ]
         for keys, slot in bindings:
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -205,7 +215,7 @@ class IntakeScreen(QWidget):
     def start_call(self, phone: str) -> None:
         """Screen pop: a new form for this number. What was being typed stays a draft; a
         form that holds only a popped number is nothing to keep."""
-        if not _holds_only_a_number(self.form.state()):
+        if not self._untouched(self.form.state()):
             self.save_draft(force=True)
         self._draft_id = str(uuid.uuid4())
         self._dirty = False
@@ -231,8 +241,33 @@ class IntakeScreen(QWidget):
             history, repeats = result
             self.history.show_history(history)
             self.history.show_repeat(repeats[0] if repeats else None)
+            self._prefill_name(history)
 
         self._tasks.run_db(job, on_done=show)
+
+    def _prefill_name(self, history: list[Any]) -> None:
+        """A known caller is addressed as last time (the operator may change it)."""
+        known = next((row.caller_name for row in history if row.caller_name), "")
+        if known and not self.form.caller_name.text().strip():
+            self._prefilled_name = known
+            self.form.caller_name.setText(known)
+
+    def open_past_ticket(self, ticket_id: str) -> None:
+        """A past ticket of this caller in full, over the form; Esc goes back to the call."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(ticket_id)
+        detail = TicketDetailView(self._tasks, role=Role.OPERATOR, actor=self._actor,
+                                  action_kinds=frozenset(), parent=dialog)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(detail, 1)
+        layout.addWidget(buttons)
+        dialog.resize(720, min(640, max(self.height(), 400)))
+        detail.show_ticket(ticket_id)
+        self.past_ticket_dialog = dialog
+        dialog.finished.connect(lambda _result: self.history.table.setFocus())
+        dialog.open()
 
     # Submit -----------------------------------------------------------------------------------
     def submit(self, outcome: Outcome) -> None:
@@ -290,6 +325,14 @@ class IntakeScreen(QWidget):
                             .replace("%1", str(len(issues))))
 
     def merge_into(self, target_id: str) -> None:
+        answer = QMessageBox.question(
+            self, self.tr("Merge the call (并单)"),
+            self.tr("Merge this call into %1? It is registered and closed as merged; %1 gets "
+                    "what the caller said as a note.").replace("%1", target_id),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         self._link_to(target_id, ops.merge_call_into, self.tr("Merged into %1."))
 
     def add_follow_up(self, target_id: str) -> None:
@@ -335,8 +378,15 @@ class IntakeScreen(QWidget):
         self._clear_last_call()
         self.form.focus_field("caller_phone")
 
+    def _untouched(self, state: IntakeState) -> bool:
+        """Only what the screen pop and the caller history filled in: nothing typed."""
+        if self._prefilled_name and state.caller_name == self._prefilled_name:
+            state = replace(state, caller_name="")
+        return _holds_only_a_number(state)
+
     def _clear_last_call(self) -> None:
         """Nothing of the last caller stays on screen for the next one."""
+        self._prefilled_name = ""
         self.history.show_history([])
         self.history.show_repeat(None)
         if self.kb_panel is not None:
@@ -352,7 +402,7 @@ class IntakeScreen(QWidget):
         if not (self._dirty or force):
             return
         state = self.form.state()
-        if _holds_only_a_number(state):
+        if self._untouched(state):
             return  # a screen pop nobody typed into: no draft to offer at the next start
         self._dirty = False
         draft_id, payload = self._draft_id, state.to_dict()
