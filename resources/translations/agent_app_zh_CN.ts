@@ -692,6 +692,10 @@
         <translation>电话中给出的答复（可取自知识库）</translation>
     </message>
     <message>
+        <source>✓ complete  ✗ missing  ○ not needed when the call is answered directly</source>
+        <translation>✓ 已填  ✗ 缺少  ○ 直接答复时不需要</translation>
+    </message>
+    <message>
         <source>Answer</source>
         <translation>答复内容</translation>
     </message>

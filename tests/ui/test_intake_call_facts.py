@@ -144,3 +144,24 @@ def test_caller_history_shows_beijing_time_whatever_the_pc_zone(qapp, new_york_t
                        None, False)
     model.set_rows([row])
     assert model.data(model.index(0, 0)) == "2026-11-30 01:30"
+
+
+def test_the_five_element_bar_shows_what_each_outcome_needs(qtbot, screen):
+    form = screen.form
+    QTest.keyClicks(form.caller_phone, "13800138000")
+    type_chinese(form.caller_name, "刘先生")
+    form.category.setFocus()
+    QTest.keyClicks(form.category.edit, "gjj")
+    press(form.category.edit, Qt.Key.Key_Return)
+    type_chinese(form.content, "咨询租房提取公积金需要什么材料")
+    assert form.outcome().value == "answer"
+    bar = form.completeness.text()
+    # Only the answer is missing: not "✗ What"; place and demand are not needed here.
+    assert "✓ What" in bar and "✗ Answer" in bar
+    assert "○ Where" in bar and "○ Demand" in bar
+    type_chinese(form.answer, "本人身份证和银行卡，可在公积金APP线上办理。")
+    assert "✗" not in form.completeness.text()
+
+    form.set_outcome(form.outcome().DISPATCH)
+    bar = form.completeness.text()
+    assert "✗ Where" in bar and "✗ Demand" in bar and "○" not in bar

@@ -24,6 +24,7 @@ from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.completeness import (
     MAX_CONTENT_CHARS,
     MAX_DEMAND_CHARS,
+    REQUIRED_ELEMENTS,
     Element,
     FieldIssue,
     Outcome,
@@ -43,6 +44,11 @@ from agent_app.ui.intake.fields import (
 )
 from agent_app.ui.widgets import FieldError, plain_label
 
+# Fields that belong to the handling chosen, not to the five elements.
+HANDLING_FIELDS = {
+    "answer": QT_TRANSLATE_NOOP("IntakeForm", "Answer"),
+    "unit": QT_TRANSLATE_NOOP("IntakeForm", "Unit"),
+}
 ELEMENT_NAMES = {
     Element.WHO: QT_TRANSLATE_NOOP("IntakeForm", "Who"),
     Element.WHEN: QT_TRANSLATE_NOOP("IntakeForm", "When"),
@@ -381,11 +387,21 @@ class IntakeForm(QWidget):
             "%1", deadline.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")))
 
     def _refresh_completeness(self) -> None:
-        missing = missing_elements(check(self.state(), self.outcome()))
-        parts = [("✗ " if element in missing else "✓ ") + tr_core("IntakeForm",
-                                                                  ELEMENT_NAMES[element])
-                 for element in Element]
-        self.completeness.setText(self.tr("Five elements: ") + "  ".join(parts))
+        """✓/✗ for the elements this way out needs, ○ for those it does not; what the handling
+        itself lacks (the answer, the unit) is said apart, not as a missing 何事."""
+        outcome = self.outcome()
+        issues = check(self.state(), outcome)
+        missing = missing_elements([i for i in issues if i.field not in HANDLING_FIELDS])
+        required = REQUIRED_ELEMENTS[outcome]
+        parts = [("○ " if element not in required else "✗ " if element in missing else "✓ ")
+                 + tr_core("IntakeForm", ELEMENT_NAMES[element]) for element in Element]
+        text = self.tr("Five elements: ") + "  ".join(parts)
+        handling = [HANDLING_FIELDS[i.field] for i in issues if i.field in HANDLING_FIELDS]
+        if handling:
+            text += "   " + "  ".join("✗ " + tr_core("IntakeForm", name) for name in handling)
+        self.completeness.setText(text)
+        self.completeness.setToolTip(self.tr("✓ complete  ✗ missing  ○ not needed when the "
+                                             "call is answered directly"))
 
 
 def _default_outcome(state: IntakeState) -> Outcome:
