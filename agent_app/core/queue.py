@@ -25,6 +25,7 @@ RUNNING_STATES = frozenset({TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED
                             TicketStatus.RETURNED.value})
 DRAFT_STATE = "draft"  # a saved intake form: not a ticket yet
 AMBER_WORKING_HOURS = 4
+DUE_SOON_HOURS = 2
 
 
 class QueueRow(NamedTuple):
@@ -84,11 +85,19 @@ class SavedView(StrEnum):
     EXTENSIONS = "extensions"
     AWAITING_CALLBACK = "awaiting_callback"
     FLAGGED = "flagged"
+    TODAY = "today"  # registered today (Beijing time): the calls of this shift
+    ANSWERED_TODAY = "answered_today"  # of those, answered directly on the call
+    MINE_OPEN = "mine_open"  # my tickets not closed yet
+    DUE_SOON = "due_soon"  # deadline within the next two hours
 
 
 VIEW_TITLES: dict[SavedView, str] = {
     SavedView.ALL: QT_TRANSLATE_NOOP("SavedView", "All tickets"),
     SavedView.MINE: QT_TRANSLATE_NOOP("SavedView", "My tickets"),
+    SavedView.TODAY: QT_TRANSLATE_NOOP("SavedView", "Registered today"),
+    SavedView.ANSWERED_TODAY: QT_TRANSLATE_NOOP("SavedView", "Answered directly today"),
+    SavedView.MINE_OPEN: QT_TRANSLATE_NOOP("SavedView", "My open tickets"),
+    SavedView.DUE_SOON: QT_TRANSLATE_NOOP("SavedView", "Due within 2 hours"),
     SavedView.UNSENT: QT_TRANSLATE_NOOP("SavedView", "Unsent"),
     SavedView.DRAFTS: QT_TRANSLATE_NOOP("SavedView", "Drafts"),
     SavedView.OVERDUE: QT_TRANSLATE_NOOP("SavedView", "Overdue"),
@@ -108,6 +117,8 @@ class QueueContext:
     today_end: str  # stored UTC text of the end of today in China
     mine: frozenset[str] = field(default_factory=frozenset)  # tickets I acted on
     pending_extensions: frozenset[str] = field(default_factory=frozenset)
+    today_start: str = ""  # stored UTC text of the start of today in China ("": no view)
+    soon_end: str = ""  # stored UTC text of now + DUE_SOON_HOURS
 
 
 _WITH_UNIT = frozenset({TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value})
@@ -137,6 +148,9 @@ def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
     times faster than calling a predicate per row."""
     now, today_end, mine = context.now, context.today_end, context.mine
     running = [r.status in RUNNING_STATES and r.deadline != "" for r in rows]
+    start, soon = context.today_start, context.soon_end
+    today = [bool(start) and r.sync_state != DRAFT_STATE and r.created_at >= start
+             for r in rows]
     views = {
         SavedView.ALL: [r.sync_state != DRAFT_STATE for r in rows],
         SavedView.MINE: [r.id in mine for r in rows],
@@ -151,6 +165,12 @@ def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
         SavedView.AWAITING_CALLBACK: [r.status == TicketStatus.REPLIED.value for r in rows],
         SavedView.FLAGGED: [r.redo_count >= LEAD_ATTENTION_REDOS and r.status not in _CLOSED
                             for r in rows],
+        SavedView.TODAY: today,
+        SavedView.ANSWERED_TODAY: [t and r.status == TicketStatus.ANSWERED.value
+                                   for t, r in zip(today, rows, strict=True)],
+        SavedView.MINE_OPEN: [r.id in mine and r.status not in _CLOSED for r in rows],
+        SavedView.DUE_SOON: [go and now <= r.deadline <= soon
+                             for go, r in zip(running, rows, strict=True)],
     }
     return QueueIndex(rows, context, [r.search for r in rows],
                       {view: bytearray(flags) for view, flags in views.items()},

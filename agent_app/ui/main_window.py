@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from agent_app import __version__
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role
+from agent_app.core.queue import SavedView
 from agent_app.diagnostics import export_diagnostics
 from agent_app.logging_setup import current_log_dir
 from agent_app.storage.database import Database
@@ -114,12 +115,17 @@ class MainWindow(QMainWindow):
         self.intake = IntakeScreen(tasks, actor=session.user.username,
                                    kb_panel=KbPanel(tasks))
         self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
-        self.add_screen(Screen("overview", self.tr("Overview"), OverviewScreen(tasks)))
+        role, actor = session.user.role, session.user.username
+        self.queue = QueueScreen(tasks, role=role, actor=actor)
+        self.overview = OverviewScreen(tasks)
+        # The start-of-shift figures are the queue's views; a figure opens the queue on them.
+        self.queue.counts_changed.connect(self.overview.set_counts)
+        self.overview.counts_wanted.connect(self.queue.refresh)
+        self.overview.view_requested.connect(self.open_queue_view)
+        self.add_screen(Screen("overview", self.tr("Overview"), self.overview))
         self.add_screen(Screen("reports", self.tr("Reports"), ReportsScreen(tasks)))
         self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
-        role, actor = session.user.role, session.user.username
-        self.add_screen(Screen("queue", self.tr("Tickets"),
-                               QueueScreen(tasks, role=role, actor=actor)))
+        self.add_screen(Screen("queue", self.tr("Tickets"), self.queue))
         if role in (Role.LEAD, Role.ADMIN):
             self.add_screen(Screen("review", self.tr("Review"),
                                    ReviewScreen(tasks, role=role, actor=actor)))
@@ -223,6 +229,12 @@ class MainWindow(QMainWindow):
     def show_screen(self, key: str) -> None:
         row = next(i for i, screen in enumerate(self.screens) if screen.key == key)
         self.nav.setCurrentRow(row)
+
+    def open_queue_view(self, view: SavedView) -> None:
+        self.show_screen("queue")
+        self.queue.filter_edit.clear()
+        self.queue.show_view(view)
+        self.queue.table.setFocus()
 
     def start_call(self, phone: str) -> None:
         """Screen pop from the telephony system: to the front, a new form for this number."""

@@ -1180,28 +1180,16 @@
 <context>
     <name>OverviewScreen</name>
     <message>
-        <source>Local cache at a glance</source>
-        <translation>本地数据概览</translation>
+        <source>Start of shift</source>
+        <translation>班前概览</translation>
     </message>
     <message>
-        <source>Tickets: %1</source>
-        <translation>工单：%1</translation>
+        <source>Each figure opens the ticket queue on those tickets (click, or Alt+number).</source>
+        <translation>点击数字（或按 Alt+序号）打开对应的工单列表。</translation>
     </message>
     <message>
-        <source>Unsent: %1</source>
-        <translation>待发送：%1</translation>
-    </message>
-    <message>
-        <source>Drafts: %1</source>
-        <translation>草稿：%1</translation>
-    </message>
-    <message>
-        <source>Overdue: %1</source>
-        <translation>超期：%1</translation>
-    </message>
-    <message>
-        <source>KB articles: %1</source>
-        <translation>知识库条目：%1</translation>
+        <source>This computer holds %1 tickets, %2 drafts and %3 KB articles.</source>
+        <translation>本机缓存工单 %1 件、草稿 %2 份、知识条目 %3 条。</translation>
     </message>
 </context>
 <context>
@@ -1519,6 +1507,22 @@
         <translation>我的工单</translation>
     </message>
     <message>
+        <source>Registered today</source>
+        <translation>今日受理</translation>
+    </message>
+    <message>
+        <source>Answered directly today</source>
+        <translation>今日直接答复</translation>
+    </message>
+    <message>
+        <source>My open tickets</source>
+        <translation>我的在办</translation>
+    </message>
+    <message>
+        <source>Due within 2 hours</source>
+        <translation>两小时内到期</translation>
+    </message>
+    <message>
         <source>Unsent</source>
         <translation>未发送</translation>
     </message>
@@ -1678,17 +1682,6 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Local database</source>
         <translation>本地数据库</translation>
-    </message>
-</context>
-<context>
-    <name>StatusCountsModel</name>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Tickets</source>
-        <translation>工单数</translation>
     </message>
 </context>
 <context>

@@ -27,7 +27,9 @@ from agent_app.core.queue import (
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
 CONTEXT = QueueContext(now="2026-11-24T02:00:00.000000Z", today_end="2026-11-24T15:59:59.999999Z",
-                       mine=frozenset({"A"}), pending_extensions=frozenset({"B", "C"}))
+                       mine=frozenset({"A"}), pending_extensions=frozenset({"B", "C"}),
+                       today_start="2026-11-23T16:00:00.000000Z",
+                       soon_end="2026-11-24T04:00:00.000000Z")
 times = st.sampled_from(["", "2026-11-23T02:00:00.000000Z", "2026-11-24T05:00:00.000000Z",
                          "2026-11-30T02:00:00.000000Z"])
 rows = st.builds(
@@ -62,6 +64,12 @@ def naive_in_view(row: QueueRow, view: SavedView) -> bool:
         SavedView.AWAITING_CALLBACK: row.status == "replied",
         SavedView.FLAGGED: row.redo_count >= 2 and row.status not in (
             "closed", "answered", "merged"),
+        SavedView.TODAY: row.sync_state != "draft" and row.created_at >= CONTEXT.today_start,
+        SavedView.ANSWERED_TODAY: row.sync_state != "draft" and row.status == "answered"
+        and row.created_at >= CONTEXT.today_start,
+        SavedView.MINE_OPEN: row.id in CONTEXT.mine and row.status not in (
+            "closed", "answered", "merged"),
+        SavedView.DUE_SOON: running and CONTEXT.now <= row.deadline <= CONTEXT.soon_end,
     }[view]
 
 

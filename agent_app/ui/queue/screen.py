@@ -9,7 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +72,8 @@ class _Prepared:
 
 
 class QueueScreen(QWidget):
+    counts_changed = Signal(object)  # dict[SavedView, int], after each read of the cache
+
     def __init__(self, tasks: TaskRunner, *, role: Role, actor: str,
                  now: Callable[[], datetime] = china_now, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -279,6 +288,8 @@ class QueueScreen(QWidget):
 
     def _show_counts(self, index: QueueIndex | None) -> None:
         counts = count_views(index) if index is not None else {}
+        if counts:
+            self.counts_changed.emit(counts)
         for row, view in enumerate(SavedView):
             title = QCoreApplication.translate("SavedView", VIEW_TITLES[view])
             count = counts.get(view)
