@@ -67,11 +67,21 @@ def main() -> int:
                 window.grab().save(str(path))
                 print(path)
                 table = getattr(screen.widget, "table", None)
+                tables = getattr(screen.widget, "tables", None)
+                if table is None and tables:  # the review screen: its first list with rows
+                    table = next((t for t in tables.values() if t.model().rowCount()), None)
+                    if table is not None:
+                        screen.widget.tabs.setCurrentWidget(table)
                 if table is not None and table.model().rowCount():
                     # The same screen with a ticket chosen (the detail and its actions).
                     table.setFocus()
                     table.selectRow(min(20, table.model().rowCount() - 1))
                     settle(app, 700)
+                    detail = getattr(screen.widget, "detail", None)
+                    offered = sorted(detail.offered()) if detail is not None else []
+                    if offered:  # an action form open, as the lead sees it before Confirm
+                        detail.start(offered[0])
+                        settle(app, 300)
                     chosen = args.out / f"{args.role}_{screen.key}_chosen_{width}x{height}.png"
                     window.grab().save(str(chosen))
                     print(chosen)

@@ -392,6 +392,8 @@ class IntakeForm(QWidget):
         outcome = self.outcome()
         issues = check(self.state(), outcome)
         missing = missing_elements([i for i in issues if i.field not in HANDLING_FIELDS])
+        if not self._received_at:
+            missing.discard(Element.WHEN)  # taken at the first keystroke of the call
         required = REQUIRED_ELEMENTS[outcome]
         parts = [("○ " if element not in required else "✗ " if element in missing else "✓ ")
                  + tr_core("IntakeForm", ELEMENT_NAMES[element]) for element in Element]

@@ -261,6 +261,9 @@ class TicketDetailView(QWidget):
         layout.addWidget(scroll, 1)
         self._scroll = scroll
         scroll.hide()
+        # Never narrower than its row of action buttons: a splitter beside a wide list would
+        # otherwise squeeze it and hide Confirm behind a horizontal scroll bar.
+        self.setMinimumWidth(max(self.actions_box.sizeHint().width() + 40, 360))
         tasks.changes.connect(self._on_changes)
         self._load_reference()
 
