@@ -787,6 +787,14 @@
         <translation>已从知识库带入答复：请核对后按 F9。</translation>
     </message>
     <message>
+        <source>Call %1</source>
+        <translation>通话 %1</translation>
+    </message>
+    <message>
+        <source>Wrap-up %1</source>
+        <translation>话后整理 %1</translation>
+    </message>
+    <message>
         <source>Incoming call from %1</source>
         <translation>来电：%1</translation>
     </message>
@@ -1980,6 +1988,10 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Linked tickets</source>
         <translation>关联工单</translation>
+    </message>
+    <message>
+        <source>Changed by %1 just now (%2, %3): check before you act.</source>
+        <translation>%1 刚刚更新了本工单（%2，%3）：请先核对再操作。</translation>
     </message>
     <message>
         <source>Refused by the server: %1</source>

@@ -165,3 +165,23 @@ def test_the_five_element_bar_shows_what_each_outcome_needs(qtbot, screen):
     form.set_outcome(form.outcome().DISPATCH)
     bar = form.completeness.text()
     assert "✗ Where" in bar and "✗ Demand" in bar and "○" not in bar
+
+
+def test_the_call_timer_runs_from_the_call_start_then_wrap_up_until_the_next(
+        qtbot, screen, db, clock):
+    screen.show_call_time()
+    assert screen.call_clock.text() == ""  # between calls, nothing runs
+    screen.start_call("13800138000")
+    clock.advance(minutes=2, seconds=5)
+    screen.show_call_time()
+    assert screen.call_clock.text() == "Call 02:05"
+    fill_dispatchable(screen)
+    screen.form.caller_phone.setText("13800138000")
+    press(screen.form.demand, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    saved_ticket(qtbot, db)
+    clock.advance(seconds=40)
+    screen.show_call_time()
+    assert screen.call_clock.text() == "Wrap-up 00:40"
+    screen.start_call("13900001111")
+    screen.show_call_time()
+    assert screen.call_clock.text() == "Call 00:00"

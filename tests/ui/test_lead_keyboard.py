@@ -217,3 +217,27 @@ def test_the_timeline_numbers_not_reached_callbacks_that_carry_no_attempt(qtbot,
     texts = [model.data(model.index(n, 3)) for n in range(model.rowCount())]
     assert "not reached (attempt 1)" in texts and "not reached (attempt 2)" in texts
     assert not any("?" in text for text in texts)
+
+
+def test_a_change_by_someone_else_is_said_at_once(qtbot, queue, db, tasks):
+    from agent_app.tasks import Topic
+
+    assert queue.select_ticket("T-A")
+    settle(qtbot, queue)
+    notice = queue.detail.changed_notice
+    assert not notice.isVisible()
+    accepted = TicketEvent(new_event_id(), NOW, "accepted", "unit07", {})
+    with db.unit_of_work() as uow:  # what a pull stores: the server's newer state
+        ticket = uow.tickets.get("T-A")
+        uow.tickets.store_from_server(replace(ticket, status=TicketStatus.ACCEPTED,
+                                              events=[*ticket.events, accepted]), 2)
+        uow.commit()
+    tasks.run_db(lambda _db: None, changes=frozenset({Topic.SYNC}))  # as a sync reports it
+    qtbot.waitUntil(notice.isVisible, timeout=10_000)
+    assert "unit07" in notice.text()
+    # The lead's own step is no news to them: the notice still names the unit's.
+    queue.detail.start(SideEvent.SUPERVISION)
+    queue.detail.panel.confirm()
+    qtbot.waitUntil(lambda: queue.detail.detail.ticket.events[-1].kind == "supervised",
+                    timeout=10_000)
+    assert "unit07" in notice.text()

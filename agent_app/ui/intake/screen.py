@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -89,7 +89,13 @@ class IntakeScreen(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.restore_box)
         left_layout.addWidget(scroll, 1)
+        # 通话计时 while the call is on, then 话后整理 (wrap-up) until the next call begins.
+        self.call_clock = plain_label()
+        self.call_clock.setObjectName("call_clock")
+        self.call_clock.setStyleSheet("color: #2e86c1; font-weight: bold;")
+        self._wrap_up_since: datetime | None = None
         buttons = QHBoxLayout()
+        buttons.addWidget(self.call_clock)
         buttons.addWidget(self.status, 1)
         for button in (self.clear_button, self.answer_button, self.dispatch_button):
             buttons.addWidget(button)
@@ -112,6 +118,7 @@ class IntakeScreen(QWidget):
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
+        self._autosave.timeout.connect(self.show_call_time)
         self._autosave.start()
         self._lookup = QTimer(self)
         self._lookup.setSingleShot(True)
@@ -194,6 +201,17 @@ class IntakeScreen(QWidget):
         self.form.focus_field("answer")
         self.status.setText(self.tr("Answer taken from the knowledge base: check it, then F9."))
 
+    def show_call_time(self) -> None:
+        now = self._now()
+        started = _parse_time(self.form.received_at)
+        if started is not None:
+            self.call_clock.setText(self.tr("Call %1").replace("%1", _minutes(now - started)))
+        elif self._wrap_up_since is not None:
+            self.call_clock.setText(self.tr("Wrap-up %1").replace(
+                "%1", _minutes(now - self._wrap_up_since)))
+        else:
+            self.call_clock.setText("")
+
     # Reference data ---------------------------------------------------------------------------
     def _load_reference(self) -> None:
         self._tasks.run_db(load_reference, on_done=self._set_reference)
@@ -220,6 +238,7 @@ class IntakeScreen(QWidget):
         self._draft_id = str(uuid.uuid4())
         self._dirty = False
         self.form.start_new(self._now(), phone=phone)
+        self._wrap_up_since = None
         self._clear_last_call()
         self.status.setText(self.tr("Incoming call from %1").replace("%1", phone))
         self.form.focus_field("caller_name")
@@ -300,6 +319,8 @@ class IntakeScreen(QWidget):
         # The form is ready for the next call at once; the save runs on the DB worker and,
         # should it fail, the typed state comes back.
         self._reset()
+        self._wrap_up_since = self._now()
+        self.show_call_time()
 
         def failed(exc: BaseException) -> None:
             self.form.set_state(state, outcome)
@@ -342,6 +363,8 @@ class IntakeScreen(QWidget):
         state = self.form.state()
         draft_id = self._draft_id
         self._reset()
+        self._wrap_up_since = self._now()
+        self.show_call_time()
 
         def failed(exc: BaseException) -> None:
             self.form.set_state(state)
@@ -396,6 +419,7 @@ class IntakeScreen(QWidget):
         self._dirty = True
         if not self.form.received_at and not self.form.state().is_blank():
             self.form.mark_call_started(self._now())
+            self._wrap_up_since = None
             self.status.clear()  # the last call's "Saved …" is not about this one
 
     def save_draft(self, *, force: bool = False) -> None:
@@ -474,3 +498,15 @@ class IntakeScreen(QWidget):
 def _holds_only_a_number(state: IntakeState) -> bool:
     """Blank but for the caller's number (what a screen pop fills in)."""
     return replace(state, caller_phone="", phone_withheld=False).is_blank()
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _minutes(span: timedelta) -> str:
+    seconds = max(int(span.total_seconds()), 0)
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"

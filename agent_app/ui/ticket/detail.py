@@ -195,6 +195,12 @@ class TicketDetailView(QWidget):
         self.flag = plain_label()
         self.flag.setStyleSheet("color: #c0392b; font-weight: bold;")
         self.flag.hide()
+        self.changed_notice = plain_label()
+        self.changed_notice.setObjectName("changed_by_someone_else")
+        self.changed_notice.setWordWrap(True)
+        self.changed_notice.setStyleSheet("background: #fff4e5; border: 1px solid #f0ad4e; "
+                                          "padding: 4px;")
+        self.changed_notice.hide()
         self.fields: dict[str, QLabel] = {}
         fields_form = QFormLayout()
         fields_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -241,6 +247,7 @@ class TicketDetailView(QWidget):
         inner = QVBoxLayout(body)
         inner.addWidget(self.heading)
         inner.addWidget(self.flag)
+        inner.addWidget(self.changed_notice)
         inner.addWidget(self.refusals)
         # The actions and an opened form first: at 1366×768 Confirm is on screen without
         # scrolling, and the buttons keep their places whatever the ticket's state.
@@ -296,8 +303,29 @@ class TicketDetailView(QWidget):
     def _loaded(self, ticket_id: str, detail: TicketDetail | None) -> None:
         if ticket_id != self._ticket_id:
             return  # another ticket was chosen meanwhile
+        before = self.detail
+        if before is None or before.ticket.id != ticket_id:
+            self.changed_notice.hide()
+        elif detail is not None:
+            self._say_what_others_changed(before.ticket, detail.ticket)
         self.detail = detail
         self._render()
+
+    def _say_what_others_changed(self, before: Ticket, after: Ticket) -> None:
+        """The ticket on show changed under the user's eyes (a sync brought someone else's
+        step): say so at once, with who and what, before they act on the old state."""
+        seen = {event.id for event in before.events}
+        news = [e for e in after.events if e.id not in seen and e.actor != self._actor]
+        if not news:
+            return
+        latest = news[-1]
+        label = EVENT_LABELS.get(latest.kind)
+        what = tr_core("TicketEvent", label) if label else latest.kind
+        self.changed_notice.setText(
+            self.tr("Changed by %1 just now (%2, %3): check before you act.")
+            .replace("%1", latest.actor).replace("%2", what)
+            .replace("%3", format_time(latest.at)))
+        self.changed_notice.show()
 
     def _load_reference(self) -> None:
         self._tasks.run_db(load_reference, on_done=self._set_reference)
