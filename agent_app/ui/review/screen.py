@@ -111,6 +111,7 @@ class ReviewScreen(QWidget):
         self.detail = TicketDetailView(tasks, role=role, actor=actor,
                                        action_kinds=REVIEW_ACTIONS, now=now)
         self.detail.setObjectName("review_detail")
+        self.detail.hide()  # until a ticket is chosen: the lists get the width
         splitter = QSplitter()
         splitter.addWidget(self.tabs)
         splitter.addWidget(self.detail)
@@ -196,6 +197,7 @@ class ReviewScreen(QWidget):
 
     def _chosen(self, key: str, current: QModelIndex) -> None:
         if current.isValid():
+            self.detail.show()
             self.detail.show_ticket(self.models[key].row(current.row()).ticket_id)
 
     def _tab_changed(self, position: int) -> None:
