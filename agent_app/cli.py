@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
+import socket
 import sys
 from pathlib import Path
 
 from agent_app import __version__
-from agent_app.logging_setup import configure_logging, current_log_dir
-from agent_app.paths import default_data_dir, default_log_dir
+
+# Logging, paths and the rest are imported inside main(): a screen pop hands its number over
+# before any of it is needed (every millisecond of it is the caller's).
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +22,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", type=Path,
                         help="where the local cache and settings live")
+    # The same option after the subcommand (`agent-app call --number N --data-dir D`, as
+    # telephony systems and scripts write it). SUPPRESS: when it is not given there, the
+    # value given before the subcommand stays.
+    data_dir_after = argparse.ArgumentParser(add_help=False)
+    data_dir_after.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                                help="where the local cache and settings live")
     parser.add_argument("--server", dest="server_url", help="central API URL")
     parser.add_argument("--demo", action="store_true",
                         help="start an embedded central API with demo data, signed in")
@@ -27,15 +38,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--quit-after-ms", type=int, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("selfcheck", help="open the database, migrate, load Qt, exit 0")
+    commands.add_parser("selfcheck", help="open the database, migrate, load Qt, exit 0",
+                        parents=[data_dir_after])
     call = commands.add_parser(
-        "call", help="screen pop: a new intake form for this caller in the running instance")
+        "call", help="screen pop: a new intake form for this caller in the running instance",
+        parents=[data_dir_after])
     call.add_argument("--number", required=True, type=_incoming_number,
                       help="the caller's number as the telephony system passes it")
-    sync = commands.add_parser("sync", help="push local changes and pull the server's, headless")
+    sync = commands.add_parser("sync", help="push local changes and pull the server's, headless",
+                               parents=[data_dir_after])
     sync.add_argument("--once", action="store_true", help="one round, then exit")
     report = commands.add_parser(
-        "report", help="the monthly unit tables and hot topics, from the local cache or a file")
+        "report", help="the monthly unit tables and hot topics, from the local cache or a file",
+        parents=[data_dir_after])
     report.add_argument("--month", required=True, metavar="YYYY-MM")
     report.add_argument("--from-jsonl", type=Path, metavar="FILE",
                         help="tickets in the interchange format ('-' reads stdin); bad lines "
@@ -56,22 +71,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="default: from the -o suffix, else json")
     report.add_argument("-o", "--output", type=Path, metavar="OUT",
                         help="file to write (default: stdout; required for xlsx)")
-    _add_kb_commands(commands)
-    _add_intake_commands(commands)
+    _add_kb_commands(commands, data_dir_after)
+    _add_intake_commands(commands, data_dir_after)
     diagnostics = commands.add_parser(
-        "diagnostics", help="zip the logs, version and settings for IT (phones and tokens masked)")
+        "diagnostics", help="zip the logs, version and settings for IT (phones and tokens masked)",
+        parents=[data_dir_after])
     diagnostics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.zip")
     return parser
 
 
-def _add_kb_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    kb = commands.add_parser("kb", help="knowledge base: import articles, search them")
+def _add_kb_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                     data_dir_after: argparse.ArgumentParser) -> None:
+    kb = commands.add_parser("kb", help="knowledge base: import articles, search them",
+                             parents=[data_dir_after])
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
     kb_import = kb_commands.add_parser(
         "import", help="add or update articles from JSON Lines; bad lines are reported and "
-                       "skipped (exit 1), the rest imported")
+                       "skipped (exit 1), the rest imported", parents=[data_dir_after])
     kb_import.add_argument("file", type=Path, metavar="FILE.jsonl", help="'-' reads stdin")
-    kb_search = kb_commands.add_parser("search", help="search the local KB, best first")
+    kb_search = kb_commands.add_parser("search", help="search the local KB, best first",
+                                       parents=[data_dir_after])
     kb_search.add_argument("text", nargs="?", help="what to look for")
     kb_search.add_argument("--json", action="store_true", help="a JSON array of hits")
     kb_search.add_argument("--limit", type=int, default=10, help="hits per query (10)")
@@ -79,12 +98,14 @@ def _add_kb_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
                            help="one query per line in, one JSON array per line out")
 
 
-def _add_intake_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]
-                         ) -> None:
-    intake = commands.add_parser("intake", help="smart intake: proposals from appeal texts")
+def _add_intake_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                         data_dir_after: argparse.ArgumentParser) -> None:
+    intake = commands.add_parser("intake", help="smart intake: proposals from appeal texts",
+                                 parents=[data_dir_after])
     intake_commands = intake.add_subparsers(dest="intake_command", required=True)
     suggest = intake_commands.add_parser(
-        "suggest", help="categories, place, phones and risk proposed for an appeal text")
+        "suggest", help="categories, place, phones and risk proposed for an appeal text",
+        parents=[data_dir_after])
     suggest.add_argument("text", nargs="?", help="the appeal text")
     suggest.add_argument("--batch", type=Path, metavar="FILE",
                          help="one appeal text per line in ('-' reads stdin), one JSON "
@@ -92,26 +113,67 @@ def _add_intake_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     suggest.add_argument("--json", action="store_true", help="a JSON object")
 
 
-def _incoming_number(text: str) -> str:
-    from agent_app.core.intake import is_phone_like
+def _is_phone_like(text: str) -> bool:
+    """core.intake.is_phone_like, without importing the intake rules (45 ms of a screen pop);
+    tests/integration/test_cli_data_dir.py checks that the two agree."""
+    return 3 <= len(text) <= 20 and all(ch.isdigit() or ch == "-" for ch in text)
 
-    if not is_phone_like(text):
+
+def _incoming_number(text: str) -> str:
+    if not _is_phone_like(text):
         raise argparse.ArgumentTypeError(f"not a phone number: {text!r}")
     return text
+
+
+def hand_over_call(data_dir: Path, number: str) -> bool:
+    """The screen pop's fast path: the request goes straight to the running instance's
+    QLocalServer, written with the standard library: loading the GUI first (as a start does)
+    took 1–2.5 s of the caller's time, and even Qt's network module alone takes ~0.2 s to
+    import. False when no instance is listening (then the app starts and pops the form)."""
+    message = (json.dumps({"call": number}) + "\n").encode()
+    name = _instance_name(data_dir)
+    try:
+        if sys.platform == "win32":
+            # QLocalServer listens on the named pipe \\.\pipe\<name>.
+            with open(rf"\\.\pipe\{name}", "wb", buffering=0) as pipe:
+                pipe.write(message)
+            return True
+        # On Unix, on a socket file of that name in Qt's temporary folder.
+        folder = os.environ.get("TMPDIR") or "/tmp"  # what QDir::tempPath() says
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(1.0)
+            connection.connect(os.path.join(folder.rstrip("/") or "/", name))
+            connection.sendall(message)
+        return True
+    except OSError:
+        return False
+
+
+def _instance_name(data_dir: Path) -> str:
+    # agent_app.ui.single_instance.server_name, without importing Qt; a test checks they agree.
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    return f"hotline-agent-{digest}"
 
 
 def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:
     if given is not None:
         return given
+    from agent_app.paths import default_data_dir
+
     # The demo never writes into a real operator's cache.
     return default_data_dir() / "demo" if demo else default_data_dir()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    data_dir = resolve_data_dir(args.data_dir, demo=args.demo)
+    if args.command == "call" and hand_over_call(data_dir, args.number):
+        return 0  # the running instance has the form up: nothing else to load
+    from agent_app.logging_setup import configure_logging, current_log_dir
+    from agent_app.paths import default_log_dir
+
     # An explicit data folder keeps its own logs too (tests, a second profile on one PC).
     configure_logging(log_dir=args.data_dir / "logs" if args.data_dir else default_log_dir())
-    data_dir = resolve_data_dir(args.data_dir, demo=args.demo)
     if args.command == "selfcheck":
         from agent_app.selfcheck import run_selfcheck
 

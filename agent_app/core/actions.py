@@ -170,6 +170,9 @@ R_NO_PENDING_EXTENSION = QT_TRANSLATE_NOOP(
 R_EXTENSION_DEADLINE = QT_TRANSLATE_NOOP(
     "TicketCommand",
     "An approved extension needs 1 to 60 working days, or a deadline after the current one.")
+R_EXTENSION_PAST = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "The new deadline has already passed: extend by more working days, or deny.")
 R_DECISION = QT_TRANSLATE_NOOP("TicketCommand", "Decide: approved or denied.")
 R_REQUESTED_DEADLINE = QT_TRANSLATE_NOOP(
     "TicketCommand", "Ask for a deadline after the current one.")
@@ -407,6 +410,10 @@ def _extension_decision(ticket: Ticket, command: TicketCommand, context: _Contex
         deadline = _time(command.data.get("deadline"), R_EXTENSION_DEADLINE)
         if deadline <= start:
             raise CommandRefusedError(R_EXTENSION_DEADLINE)
+    if deadline <= command.at:
+        # Extending a long-overdue ticket from its old deadline can land in the past: the unit
+        # would be overdue the moment it is granted, so such an approval is refused.
+        raise CommandRefusedError(R_EXTENSION_PAST)
     data: dict[str, Any] = {"decision": decision, "request_id": request.id,
                             "deadline": deadline.isoformat()}
     if days is not None:

@@ -34,12 +34,29 @@ class CalendarOverride:
 class WorkingCalendar:
     overrides: Mapping[date, bool] = field(default_factory=dict)
     periods: tuple[tuple[time, time], ...] = DEFAULT_WORKING_PERIODS
+    _workdays: dict[date, bool] = field(default_factory=dict, init=False, repr=False,
+                                        compare=False)
 
     @classmethod
     def from_overrides(cls, overrides: Iterable[CalendarOverride]) -> WorkingCalendar:
         return cls(overrides={o.day: o.workday for o in overrides})
 
+    @property
+    def working_minutes_per_day(self) -> int:
+        """The length of a working day (7 h with the default periods): countdowns in working
+        days divide by it."""
+        return sum((datetime.combine(date.min, end) - datetime.combine(date.min, begin))
+                   // timedelta(minutes=1) for begin, end in self.periods)
+
     def is_workday(self, day: date) -> bool:
+        # Remembered per day: the queue works out the time left of every row on screen at
+        # each repaint, and a long-overdue ticket spans hundreds of days.
+        known = self._workdays.get(day)
+        if known is None:
+            known = self._workdays[day] = self._look_up_workday(day)
+        return known
+
+    def _look_up_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         try:
@@ -93,16 +110,19 @@ class WorkingCalendar:
             return -self.working_time_between(end, start)
         total = timedelta()
         start, end = _local(start), _local(end)
-        day = start.date()
-        while day <= end.date():
+        first, last = start.date(), end.date()
+        for day in {first, last}:  # the partial days at either end
             if self.is_workday(day):
                 for begin, finish in self.periods:
                     lo = max(start, datetime.combine(day, begin, CHINA_TZ))
                     hi = min(end, datetime.combine(day, finish, CHINA_TZ))
                     if hi > lo:
                         total += hi - lo
-            day += timedelta(days=1)
-        return total
+        # Whole days between: a working day counts its full length (no datetime per period;
+        # a ticket overdue for months is repainted every half minute).
+        whole_days = sum(1 for n in range(1, (last - first).days)
+                         if self.is_workday(first + timedelta(days=n)))
+        return total + whole_days * timedelta(minutes=self.working_minutes_per_day)
 
 
 def _local(moment: datetime) -> datetime:

@@ -8,7 +8,7 @@ so the form builds the index off the GUI thread); matching is plain string work.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from agent_app.core.catalogue import Catalogue
@@ -66,6 +66,24 @@ class CategoryIndex:
                 scored.append((rank, order, entry))
         scored.sort(key=lambda item: (item[0], item[1]))
         return [entry for _, _, entry in scored[:limit]]
+
+
+def pinyin_keys(names: Iterable[str]) -> dict[str, str]:
+    """For each name, what else an operator may type to find it in a picker: its pinyin
+    initials and spelling (新华区 → "xhq xinhuaqu"). Built off the GUI thread, like the index."""
+    initials, spelling = _pinyin_functions()
+    return {name: f"{initials(name)} {spelling(name)}" for name in set(names)}
+
+
+def catalogue_names(catalogue: Catalogue) -> list[str]:
+    """Every district, street, community and unit name of the catalogue."""
+    names: list[str] = [unit.name for unit in catalogue.units]
+    pending = list(catalogue.locations)
+    while pending:
+        node = pending.pop()
+        names.append(node.name)
+        pending.extend(node.children)
+    return names
 
 
 def _rank(entry: CategoryEntry, query: str) -> int | None:

@@ -1,7 +1,10 @@
 """Five-element completeness (五要素: who, when, where, what, demand) with field-level messages.
 
 A ticket that will be dispatched must be complete to community level, because the unit has to
-find the place; a consultation answered on the call needs no place.
+find the place; a consultation answered on the call needs no place, and no separate demand:
+the answer given records what the caller wanted to know. The category stays required either
+way, because the monthly bulletin counts consultations by category (seed 002: 咨询类 2049,
+民主法制—政策咨询 404).
 """
 
 from __future__ import annotations
@@ -35,6 +38,13 @@ class Element(StrEnum):
 class Outcome(StrEnum):
     DISPATCH = "dispatch"
     ANSWER = "answer"
+
+
+# The elements each way out of the call needs; the form's bar shows only these.
+REQUIRED_ELEMENTS: dict[Outcome, frozenset[Element]] = {
+    Outcome.DISPATCH: frozenset(Element),
+    Outcome.ANSWER: frozenset({Element.WHO, Element.WHEN, Element.WHAT}),
+}
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,7 @@ def check_completeness(facts: IntakeFacts, outcome: Outcome) -> list[FieldIssue]
             )
         )
     demand = facts.demand.strip()
-    if not demand:
+    if not demand and Element.DEMAND in REQUIRED_ELEMENTS[outcome]:
         issues.append(
             FieldIssue(
                 "demand",

@@ -25,6 +25,7 @@ RUNNING_STATES = frozenset({TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED
                             TicketStatus.RETURNED.value})
 DRAFT_STATE = "draft"  # a saved intake form: not a ticket yet
 AMBER_WORKING_HOURS = 4
+DUE_SOON_HOURS = 2
 
 
 class QueueRow(NamedTuple):
@@ -84,11 +85,19 @@ class SavedView(StrEnum):
     EXTENSIONS = "extensions"
     AWAITING_CALLBACK = "awaiting_callback"
     FLAGGED = "flagged"
+    TODAY = "today"  # registered today (Beijing time): the calls of this shift
+    ANSWERED_TODAY = "answered_today"  # of those, answered directly on the call
+    MINE_OPEN = "mine_open"  # my tickets not closed yet
+    DUE_SOON = "due_soon"  # deadline within the next two hours
 
 
 VIEW_TITLES: dict[SavedView, str] = {
     SavedView.ALL: QT_TRANSLATE_NOOP("SavedView", "All tickets"),
     SavedView.MINE: QT_TRANSLATE_NOOP("SavedView", "My tickets"),
+    SavedView.TODAY: QT_TRANSLATE_NOOP("SavedView", "Registered today"),
+    SavedView.ANSWERED_TODAY: QT_TRANSLATE_NOOP("SavedView", "Answered directly today"),
+    SavedView.MINE_OPEN: QT_TRANSLATE_NOOP("SavedView", "My open tickets"),
+    SavedView.DUE_SOON: QT_TRANSLATE_NOOP("SavedView", "Due within 2 hours"),
     SavedView.UNSENT: QT_TRANSLATE_NOOP("SavedView", "Unsent"),
     SavedView.DRAFTS: QT_TRANSLATE_NOOP("SavedView", "Drafts"),
     SavedView.OVERDUE: QT_TRANSLATE_NOOP("SavedView", "Overdue"),
@@ -108,6 +117,8 @@ class QueueContext:
     today_end: str  # stored UTC text of the end of today in China
     mine: frozenset[str] = field(default_factory=frozenset)  # tickets I acted on
     pending_extensions: frozenset[str] = field(default_factory=frozenset)
+    today_start: str = ""  # stored UTC text of the start of today in China ("": no view)
+    soon_end: str = ""  # stored UTC text of now + DUE_SOON_HOURS
 
 
 _WITH_UNIT = frozenset({TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value})
@@ -137,6 +148,11 @@ def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
     times faster than calling a predicate per row."""
     now, today_end, mine = context.now, context.today_end, context.mine
     running = [r.status in RUNNING_STATES and r.deadline != "" for r in rows]
+    start, soon = context.today_start, context.soon_end
+    # The views added for the start-of-shift cards are built as bytes straight away: no
+    # list of 100k Python objects each, which kept the resident memory above its budget.
+    today = bytearray(bool(start) and r.sync_state != DRAFT_STATE and r.created_at >= start
+                      for r in rows)
     views = {
         SavedView.ALL: [r.sync_state != DRAFT_STATE for r in rows],
         SavedView.MINE: [r.id in mine for r in rows],
@@ -151,9 +167,16 @@ def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
         SavedView.AWAITING_CALLBACK: [r.status == TicketStatus.REPLIED.value for r in rows],
         SavedView.FLAGGED: [r.redo_count >= LEAD_ATTENTION_REDOS and r.status not in _CLOSED
                             for r in rows],
+        SavedView.TODAY: today,
+        SavedView.ANSWERED_TODAY: bytearray(bool(t) and r.status == TicketStatus.ANSWERED.value
+                                            for t, r in zip(today, rows, strict=True)),
+        SavedView.MINE_OPEN: bytearray(r.id in mine and r.status not in _CLOSED for r in rows),
+        SavedView.DUE_SOON: bytearray(go and now <= r.deadline <= soon
+                                      for go, r in zip(running, rows, strict=True)),
     }
     return QueueIndex(rows, context, [r.search for r in rows],
-                      {view: bytearray(flags) for view, flags in views.items()},
+                      {view: flags if isinstance(flags, bytearray) else bytearray(flags)
+                       for view, flags in views.items()},
                       sort_keys(rows))
 
 
@@ -204,24 +227,43 @@ def sort_keys(rows: Sequence[QueueRow]) -> dict[Column, Sequence[int]]:
         elif column is Column.REDO:
             keys[column] = [row[field_index] for row in rows]
         elif column is Column.DEADLINE:
-            keys[column] = _ranks([row.deadline or _NO_DEADLINE for row in rows])
+            keys[column] = _ranks([row.deadline or _NO_DEADLINE for row in rows],
+                                  missing=_NO_DEADLINE)
         else:
             # Text (ids, times in their fixed-width stored form, callers, names): the rank
             # keeps the text's order; Chinese sorts by code point, as it did before.
             keys[column] = _ranks([row[field_index] for row in rows])
-    keys[Column.REMAINING] = keys[Column.DEADLINE]  # time left runs with the deadline
+    # Time left runs with the deadline, while a clock runs at all: a closed or answered
+    # ticket has no time left and goes with the tickets that have no deadline.
+    deadline_keys = keys[Column.DEADLINE]
+    keys[Column.REMAINING] = array("l", (
+        key if row.status in RUNNING_STATES else MISSING_KEY
+        for key, row in zip(deadline_keys, rows, strict=True)))
     return keys
 
 
-def _ranks(values: list[Any]) -> array[int]:
+MISSING_KEY = -1  # a row with no value in a column that has "no value" (no deadline)
+_LAST_WHEN_MISSING = frozenset({Column.DEADLINE, Column.REMAINING})
+
+
+def _ranks(values: list[Any], missing: Any = None) -> array[int]:
     order = {value: n for n, value in enumerate(sorted(set(values)))}
+    if missing is not None:
+        order[missing] = MISSING_KEY
     return array("l", [order[value] for value in values])
 
 
 def sort_order(index: QueueIndex, column: Column, descending: bool) -> list[int]:
-    """Every row position, sorted by `column`; stable, so equal rows keep the cache order."""
+    """Every row position, sorted by `column`; stable, so equal rows keep the cache order.
+    Rows without a deadline (or without a running clock, for the time left) come last in
+    both directions: the lead sorts by time left to see what is due, never what is not."""
     keys = index.keys[column]
-    return sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+    positions = range(len(keys))
+    if column not in _LAST_WHEN_MISSING:
+        return sorted(positions, key=keys.__getitem__, reverse=descending)
+    present = [n for n in positions if keys[n] != MISSING_KEY]
+    present.sort(key=keys.__getitem__, reverse=descending)
+    return present + [n for n in positions if keys[n] == MISSING_KEY]
 
 
 class DeadlineState(StrEnum):
@@ -237,6 +279,13 @@ class DeadlineState(StrEnum):
 class TimeLeft:
     minutes: int  # working minutes; negative when overdue
     state: DeadlineState
+
+    def split(self, minutes_per_day: int) -> tuple[int, int, int]:
+        """(working days, hours, minutes) of the time left or overdue, all non-negative:
+        a week is "5 working days", not "35 hours"."""
+        days, rest = divmod(abs(self.minutes), minutes_per_day)
+        hours, minutes = divmod(rest, 60)
+        return days, hours, minutes
 
 
 def time_left(deadline: datetime | None, status: str, now: datetime,

@@ -28,6 +28,7 @@ class CallerTicket:
     content: str
     unit: str | None
     confidential: bool
+    caller_name: str = ""  # how the caller was addressed then: prefilled for this call
 
 
 def caller_history(db: Database, phone: str, limit: int = 20) -> list[CallerTicket]:
@@ -37,13 +38,14 @@ def caller_history(db: Database, phone: str, limit: int = 20) -> list[CallerTick
         rows = uow.session.execute(
             select(TicketRow.id, TicketRow.created_at, TicketRow.status, TicketRow.category_l1,
                    TicketRow.category_l2, TicketRow.content, TicketRow.unit,
-                   TicketRow.confidential)
+                   TicketRow.confidential, TicketRow.caller_name)
             .where(TicketRow.caller_phone == phone)
             .order_by(TicketRow.created_at.desc()).limit(limit))
         return [CallerTicket(r.id, r.created_at, TicketStatus(r.status),
                              CategoryPath(r.category_l1, r.category_l2)
                              if r.category_l1 else None,
-                             r.content, r.unit, r.confidential) for r in rows]
+                             r.content, r.unit, r.confidential, r.caller_name or "")
+                for r in rows]
 
 
 def repeat_candidates(db: Database, state: IntakeState, now: datetime) -> list[Ticket]:

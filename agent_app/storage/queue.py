@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -23,7 +23,13 @@ from agent_app.core.actions import ExtensionDecision
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.masking import mask_name, mask_phone
 from agent_app.core.models import Ticket
-from agent_app.core.queue import DRAFT_STATE, QueueContext, QueueRow, search_text
+from agent_app.core.queue import (
+    DRAFT_STATE,
+    DUE_SOON_HOURS,
+    QueueContext,
+    QueueRow,
+    search_text,
+)
 from agent_app.storage.database import Database
 from agent_app.storage.schema import DraftRow, OutboxRow, OutboxState, SyncState, utc_text
 
@@ -107,9 +113,13 @@ class QueueLoader:
                 self._read_events_page(connection)
             drafts = _draft_rows(uow.session.scalars(select(DraftRow)).all())
         pending = {ticket for ticket, (_at, waiting) in self._extensions.items() if waiting}
-        today_end = datetime.combine(now.astimezone(CHINA_TZ).date(), time.max, CHINA_TZ)
+        today = now.astimezone(CHINA_TZ).date()
+        today_end = datetime.combine(today, time.max, CHINA_TZ)
+        today_start = datetime.combine(today, time.min, CHINA_TZ)
         context = QueueContext(now=utc_text(now), today_end=utc_text(today_end),
-                               mine=frozenset(self._mine), pending_extensions=frozenset(pending))
+                               mine=frozenset(self._mine), pending_extensions=frozenset(pending),
+                               today_start=utc_text(today_start),
+                               soon_end=utc_text(now + timedelta(hours=DUE_SOON_HOURS)))
         return QueueSnapshot([*self._rows, *drafts], context, self._complete, len(self._rows),
                              total)
 

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import __version__
+from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role
+from agent_app.core.queue import SavedView
 from agent_app.diagnostics import export_diagnostics
 from agent_app.logging_setup import current_log_dir
 from agent_app.storage.database import Database
@@ -102,7 +104,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(180)
+        self.nav.setFixedWidth(112)  # titles are four characters: the screens need the width
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
         central = QWidget()
@@ -117,13 +119,18 @@ class MainWindow(QMainWindow):
         self.intake = IntakeScreen(tasks, actor=session.user.username,
                                    kb_panel=KbPanel(tasks))
         self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
-        self.add_screen(Screen("overview", self.tr("Overview"), OverviewScreen(tasks)))
         role, actor = session.user.role, session.user.username
+        self.queue = QueueScreen(tasks, role=role, actor=actor)
+        self.overview = OverviewScreen(tasks)
+        # The start-of-shift figures are the queue's views; a figure opens the queue on them.
+        self.queue.counts_changed.connect(self.overview.set_counts)
+        self.overview.counts_wanted.connect(self.queue.refresh)
+        self.overview.view_requested.connect(self.open_queue_view)
+        self.add_screen(Screen("overview", self.tr("Overview"), self.overview))
         self.add_screen(Screen("reports", self.tr("Reports"),
                                ReportsScreen(tasks, role=role, actor=actor)))
         self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
-        self.add_screen(Screen("queue", self.tr("Tickets"),
-                               QueueScreen(tasks, role=role, actor=actor)))
+        self.add_screen(Screen("queue", self.tr("Tickets"), self.queue))
         if role in (Role.LEAD, Role.ADMIN):
             self.add_screen(Screen("review", self.tr("Review"),
                                    ReviewScreen(tasks, role=role, actor=actor)))
@@ -244,6 +251,12 @@ class MainWindow(QMainWindow):
     def show_screen(self, key: str) -> None:
         row = next(i for i, screen in enumerate(self.screens) if screen.key == key)
         self.nav.setCurrentRow(row)
+
+    def open_queue_view(self, view: SavedView) -> None:
+        self.show_screen("queue")
+        self.queue.filter_edit.clear()
+        self.queue.show_view(view)
+        self.queue.table.setFocus()
 
     def start_call(self, phone: str) -> None:
         """Screen pop from the telephony system: to the front, a new form for this number."""
@@ -406,7 +419,7 @@ class MainWindow(QMainWindow):
         if status.last_sync_at is None:
             self.last_sync_label.setText(self.tr("Never synced"))
         elif not self.syncing:
-            local = status.last_sync_at.astimezone()
+            local = status.last_sync_at.astimezone(CHINA_TZ)
             self.last_sync_label.setText(
                 self.tr("Last sync: %1").replace("%1", local.strftime("%H:%M:%S")))
         problems = status.conflicts + status.rejected

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.wire import WIRE_CONTEXT
 from agent_app.storage.problems import (
     Conflict,
@@ -56,7 +57,7 @@ class ProblemsModel(RowsTableModel):
             values = (self.tr("Refused by the server"), problem.entity_id,
                       problem.created_at, refusal_text(problem.reason))
         if column == 2:
-            return values[2].astimezone().strftime("%Y-%m-%d %H:%M")
+            return values[2].astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
         return str(values[column])
 
 

@@ -160,12 +160,28 @@
 <context>
     <name>CallbackScreen</name>
     <message>
-        <source>Record ratings…</source>
-        <translation>记录评价…</translation>
+        <source>Record ratings… (Alt+P)</source>
+        <translation>记录评价… (Alt+P)</translation>
     </message>
     <message>
-        <source>Not reached</source>
-        <translation>未接通</translation>
+        <source>Not reached (Alt+N)</source>
+        <translation>未接通 (Alt+N)</translation>
+    </message>
+    <message>
+        <source>Close without callback (Alt+C)</source>
+        <translation>不回访办结 (Alt+C)</translation>
+    </message>
+    <message>
+        <source>The callback list (arrow keys choose)</source>
+        <translation>回访列表（方向键选择）</translation>
+    </message>
+    <message>
+        <source>Record the ratings</source>
+        <translation>记录回访评价</translation>
+    </message>
+    <message>
+        <source>Caller not reached</source>
+        <translation>来电人未接通</translation>
     </message>
     <message>
         <source>Close without callback</source>
@@ -226,12 +242,12 @@
         <translation>该号码没有历史工单。</translation>
     </message>
     <message>
-        <source>Merge into it (并单)</source>
-        <translation>并单到该工单</translation>
+        <source>Merge into it (并单, Ctrl+M)</source>
+        <translation>并单到该工单 (Ctrl+M)</translation>
     </message>
     <message>
-        <source>Add as follow-up</source>
-        <translation>追加为补充诉求</translation>
+        <source>Add as follow-up (Ctrl+U)</source>
+        <translation>追加为补充诉求 (Ctrl+U)</translation>
     </message>
     <message>
         <source>Possible repeat appeal: open ticket %1 (%2, %3) has the same category and caller or address.</source>
@@ -281,6 +297,14 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Confirm (Ctrl+Enter)</source>
+        <translation>确定 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
     </message>
     <message>
         <source>Reason</source>
@@ -760,6 +784,10 @@
         <translation>电话中给出的答复（可取自知识库）</translation>
     </message>
     <message>
+        <source>✓ complete  ✗ missing  ○ not needed when the call is answered directly</source>
+        <translation>✓ 已填  ✗ 缺少  ○ 直接答复时不需要</translation>
+    </message>
+    <message>
         <source>Answer</source>
         <translation>答复内容</translation>
     </message>
@@ -843,10 +871,6 @@
         <translation>诉求内容</translation>
     </message>
     <message>
-        <source>Caller history</source>
-        <translation>来电历史</translation>
-    </message>
-    <message>
         <source>Search the knowledge base</source>
         <translation>搜索知识库</translation>
     </message>
@@ -867,8 +891,48 @@
         <translation>保存失败：%1</translation>
     </message>
     <message>
+        <source>Caller history (Enter opens a past ticket)</source>
+        <translation>来电历史（回车打开历史工单）</translation>
+    </message>
+    <message>
+        <source>Merge the call into the repeat ticket (并单, asks first)</source>
+        <translation>将本次来电并入重复工单（并单，先确认）</translation>
+    </message>
+    <message>
+        <source>Add the call to the repeat ticket as a follow-up</source>
+        <translation>将本次来电追加到重复工单作为补充诉求</translation>
+    </message>
+    <message>
+        <source>Call %1</source>
+        <translation>通话 %1</translation>
+    </message>
+    <message>
+        <source>Wrap-up %1</source>
+        <translation>话后整理 %1</translation>
+    </message>
+    <message>
+        <source>Check the unit (%1) and the deadline, then press F10 again to dispatch.</source>
+        <translation>请核对承办单位（%1）和办结时限，再按 F10 派单。</translation>
+    </message>
+    <message>
+        <source>none chosen</source>
+        <translation>未选择</translation>
+    </message>
+    <message>
+        <source>Saved %1, dispatched to %2.</source>
+        <translation>已保存 %1，已派至 %2。</translation>
+    </message>
+    <message>
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Merge the call (并单)</source>
+        <translation>并单</translation>
+    </message>
+    <message>
+        <source>Merge this call into %1? It is registered and closed as merged; %1 gets what the caller said as a note.</source>
+        <translation>将本次来电并入 %1？本次来电登记后以“已并单”办结，来电人所述内容作为备注记入 %1。</translation>
     </message>
     <message>
         <source>Merged into %1.</source>
@@ -1220,28 +1284,16 @@
 <context>
     <name>OverviewScreen</name>
     <message>
-        <source>Local cache at a glance</source>
-        <translation>本地数据概览</translation>
+        <source>Start of shift</source>
+        <translation>班前概览</translation>
     </message>
     <message>
-        <source>Tickets: %1</source>
-        <translation>工单：%1</translation>
+        <source>Each figure opens the ticket queue on those tickets (click, or Alt+number).</source>
+        <translation>点击数字（或按 Alt+序号）打开对应的工单列表。</translation>
     </message>
     <message>
-        <source>Unsent: %1</source>
-        <translation>待发送：%1</translation>
-    </message>
-    <message>
-        <source>Drafts: %1</source>
-        <translation>草稿：%1</translation>
-    </message>
-    <message>
-        <source>Overdue: %1</source>
-        <translation>超期：%1</translation>
-    </message>
-    <message>
-        <source>KB articles: %1</source>
-        <translation>知识库条目：%1</translation>
+        <source>This computer holds %1 tickets, %2 drafts and %3 KB articles.</source>
+        <translation>本机缓存工单 %1 件、草稿 %2 份、知识条目 %3 条。</translation>
     </message>
 </context>
 <context>
@@ -1306,6 +1358,17 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>QueueColumn</name>
     <message>
         <source>Ticket</source>
@@ -1361,6 +1424,18 @@
     <message>
         <source>Filter: ticket number, caller, category, unit, address…</source>
         <translation>筛选：工单号、来电人、分类、承办单位、地址…</translation>
+    </message>
+    <message>
+        <source>Filter the tickets (Enter: to the list)</source>
+        <translation>筛选工单（回车：转到列表）</translation>
+    </message>
+    <message>
+        <source>Saved views (arrow keys choose)</source>
+        <translation>常用视图（方向键选择）</translation>
+    </message>
+    <message>
+        <source>The ticket list (arrow keys choose a ticket)</source>
+        <translation>工单列表（方向键选择工单）</translation>
     </message>
     <message>
         <source>Could not read the tickets: %1</source>
@@ -1633,6 +1708,22 @@
         <translation>我的工单</translation>
     </message>
     <message>
+        <source>Registered today</source>
+        <translation>今日受理</translation>
+    </message>
+    <message>
+        <source>Answered directly today</source>
+        <translation>今日直接答复</translation>
+    </message>
+    <message>
+        <source>My open tickets</source>
+        <translation>我的在办</translation>
+    </message>
+    <message>
+        <source>Due within 2 hours</source>
+        <translation>两小时内到期</translation>
+    </message>
+    <message>
         <source>Unsent</source>
         <translation>未发送</translation>
     </message>
@@ -1663,6 +1754,85 @@
     <message>
         <source>Redone twice</source>
         <translation>两次重办</translation>
+    </message>
+</context>
+<context>
+    <name>ServerMessage</name>
+    <message>
+        <source>Your role may not do this.</source>
+        <translation>您的角色无权进行此操作。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s sync id belongs to another user: sign in again.</source>
+        <translation>本机的同步标识属于另一位用户：请重新登录。</translation>
+    </message>
+    <message>
+        <source>The local copy is too old: it is downloaded again.</source>
+        <translation>本地数据过旧：正在重新下载。</translation>
+    </message>
+    <message>
+        <source>The server was restored from a backup: the local copy is downloaded again.</source>
+        <translation>服务器已从备份恢复：本地数据正在重新下载。</translation>
+    </message>
+    <message>
+        <source>The server was restored from a backup: the local copy is downloaded again, then unsent changes are sent.</source>
+        <translation>服务器已从备份恢复：本地数据正在重新下载，之后发送未发送的更改。</translation>
+    </message>
+    <message>
+        <source>This user name is taken already.</source>
+        <translation>该用户名已被使用。</translation>
+    </message>
+    <message>
+        <source>A unit submits knowledge articles for itself only.</source>
+        <translation>承办单位只能报送本单位的知识点。</translation>
+    </message>
+    <message>
+        <source>Each date may appear only once.</source>
+        <translation>每个日期只能出现一次。</translation>
+    </message>
+    <message>
+        <source>The requested deadline needs a time zone.</source>
+        <translation>申请的办结时限需要带时区。</translation>
+    </message>
+    <message>
+        <source>Too much at once for the server (at most 1 MiB).</source>
+        <translation>一次提交的数据过多（最多 1 MiB）。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>Not signed in: sign in again.</source>
+        <translation>未登录：请重新登录。</translation>
+    </message>
+    <message>
+        <source>The sign-in has expired: sign in again.</source>
+        <translation>登录已过期：请重新登录。</translation>
+    </message>
+    <message>
+        <source>cannot connect to the server (check the network cable or Wi-Fi, or ask IT whether the server is running)</source>
+        <translation>无法连接服务器（请检查网线或无线网络，或联系信息科确认服务器是否运行）</translation>
+    </message>
+    <message>
+        <source>the server did not answer in time</source>
+        <translation>服务器未及时响应</translation>
+    </message>
+    <message>
+        <source>No ticket %1.</source>
+        <translation>没有工单 %1。</translation>
+    </message>
+    <message>
+        <source>No article %1.</source>
+        <translation>没有知识条目 %1。</translation>
+    </message>
+    <message>
+        <source>Article %1 belongs to another unit.</source>
+        <translation>知识条目 %1 属于其他单位。</translation>
+    </message>
+    <message>
+        <source>The server answered with error %1.</source>
+        <translation>服务器返回错误 %1。</translation>
     </message>
 </context>
 <context>
@@ -1779,17 +1949,6 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Local database</source>
         <translation>本地数据库</translation>
-    </message>
-</context>
-<context>
-    <name>StatusCountsModel</name>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Tickets</source>
-        <translation>工单数</translation>
     </message>
 </context>
 <context>
@@ -1922,6 +2081,10 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>An approved extension needs 1 to 60 working days, or a deadline after the current one.</source>
         <translation>同意延期须延长1至60个工作日，或晚于当前时限的新时限。</translation>
+    </message>
+    <message>
+        <source>The new deadline has already passed: extend by more working days, or deny.</source>
+        <translation>新的办结时限已经过去：请延长更多工作日，或不予批准。</translation>
     </message>
     <message>
         <source>Decide: approved or denied.</source>
@@ -2094,6 +2257,10 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <translation>关联工单</translation>
     </message>
     <message>
+        <source>Changed by %1 just now (%2, %3): check before you act.</source>
+        <translation>%1 刚刚更新了本工单（%2，%3）：请先核对再操作。</translation>
+    </message>
+    <message>
         <source>Refused by the server: %1</source>
         <translation>服务器拒绝：%1</translation>
     </message>
@@ -2112,6 +2279,18 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>merged from %1</source>
         <translation>由 %1 并入</translation>
+    </message>
+    <message>
+        <source>Add a note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <source>Confirm the open action form</source>
+        <translation>确定当前打开的操作</translation>
+    </message>
+    <message>
+        <source>Cancel the open action form</source>
+        <translation>取消当前打开的操作</translation>
     </message>
 </context>
 <context>
@@ -2210,12 +2389,40 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
 <context>
     <name>TimeLeft</name>
     <message>
+        <source>overdue %1 working day(s)</source>
+        <translation>超期 %1 个工作日</translation>
+    </message>
+    <message>
+        <source>%1 working day(s) left</source>
+        <translation>剩余 %1 个工作日</translation>
+    </message>
+    <message>
+        <source>overdue %1 working day(s) %2 h</source>
+        <translation>超期 %1 个工作日 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 working day(s) %2 h left</source>
+        <translation>剩余 %1 个工作日 %2 小时</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>due after working hours</source>
+        <translation>非工作时间内到期</translation>
+    </message>
+    <message>
         <source>overdue %1 h %2 min</source>
         <translation>超期 %1 小时 %2 分</translation>
     </message>
     <message>
         <source>%1 h %2 min left</source>
         <translation>剩余 %1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>Working time until the deadline (办结时限), counted on working days 08:30–12:00 and 14:00–17:30. Overdue (超期): the deadline has passed and the unit has not replied yet.</source>
+        <translation>距办结时限的剩余工作时间，按工作日 08:30–12:00、14:00–17:30 计算。超期：已过办结时限，承办单位尚未答复。</translation>
     </message>
 </context>
 <context>
@@ -2247,6 +2454,10 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>not reached (attempt %1)</source>
         <translation>未接通（第 %1 次）</translation>
+    </message>
+    <message>
+        <source>not reached</source>
+        <translation>未接通</translation>
     </message>
     <message>
         <source>into %1</source>

@@ -71,7 +71,7 @@ def test_a_satisfied_callback_closes_the_ticket(qtbot, operator_loop):
     screen = callback_screen(qtbot, operator_loop, Role.OPERATOR)
     replied(operator_loop, "T-OK")
     choose(qtbot, screen, "T-OK")
-    assert screen.detail.action_buttons == {}  # operators act through the ratings
+    assert screen.detail.offered() == set()  # operators act through the ratings
     rate(qtbot, screen, Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
     assert operator_loop.sync().rejected == []
     on_server = operator_loop.on_server("T-OK")
@@ -138,7 +138,7 @@ def test_a_lead_sends_a_formulaic_reply_back_for_redo(qtbot, lead_loop):
     screen = callback_screen(qtbot, lead_loop, Role.LEAD)
     replied(lead_loop, "T-EMPTY")
     choose(qtbot, screen, "T-EMPTY")
-    qtbot.waitUntil(lambda: Action.REDO in screen.detail.action_buttons, timeout=10_000)
+    qtbot.waitUntil(lambda: Action.REDO in screen.detail.offered(), timeout=10_000)
     qtbot.mouseClick(screen.detail.action_buttons[Action.REDO], Qt.MouseButton.LeftButton)
     panel = screen.detail.panel
     panel.text_edit.setPlainText("答复内容套话空泛，未说明具体处理结果")

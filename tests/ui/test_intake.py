@@ -211,7 +211,10 @@ def test_screen_pop_keeps_the_form_being_typed_as_a_draft(qtbot, screen, db):
     assert ops.latest_draft(db, "intake")[1]["content"] == "第一通电话的内容"
 
 
-def test_merging_a_repeat_call_registers_it_and_notes_the_open_ticket(qtbot, screen, db):
+def test_merging_a_repeat_call_registers_it_and_notes_the_open_ticket(qtbot, screen, db,
+                                                                     monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)  # 并单 asks first
     seed_open_noise_ticket(screen, db)
     fill_dispatchable(screen)
     qtbot.waitUntil(lambda: screen.history.repeat_box.isVisible(), timeout=5000)

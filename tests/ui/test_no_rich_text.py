@@ -386,7 +386,7 @@ def open_ticket_actions(qtbot, tasks: TaskRunner, root: QWidget, walk: Walk) -> 
     for detail in root.findChildren(TicketDetailView):
         if not detail.isVisible() or detail.detail is None:
             continue
-        for kind in list(detail.action_buttons):
+        for kind in sorted(detail.offered()):
             detail.start(kind)
             settled(qtbot, tasks)
             walk(detail.panel)

@@ -140,7 +140,23 @@ def test_time_left_in_working_time_with_colours(screen):
     assert cell(screen, "T-SOON", Column.REMAINING, Qt.ItemDataRole.ForegroundRole).color() \
         == COLOURS[DeadlineState.AMBER]
     assert cell(screen, "T-LATER", Column.REMAINING, Qt.ItemDataRole.ForegroundRole) is None
+    # A week ahead is five working days of 7 h: today's 5.5 h, Wednesday to Friday and
+    # Monday, then 1.5 h next Tuesday; no "35 h left".
+    assert cell(screen, "T-LATER", Column.REMAINING) == "5 working day(s) left"
+    assert cell(screen, "T-RET", Column.REMAINING) == "3 working day(s) left"
     assert cell(screen, "T-CLOSED", Column.REMAINING) == ""
+    assert "超期" in cell(screen, "T-OVER", Column.REMAINING, Qt.ItemDataRole.ToolTipRole)
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_sorting_by_time_left_puts_tickets_without_a_running_deadline_last(screen, order):
+    screen.table.sortByColumn(Column.REMAINING, order)
+    ids = shown_ids(screen)
+    running = ["T-OVER", "T-SOON", "T-RET", "T-LATER", "T-SECRET"]
+    assert sorted(ids[:5]) == sorted(running)
+    assert set(ids[5:]) == {"T-REPLIED", "T-CLOSED"}
+    most_urgent = 0 if order == Qt.SortOrder.AscendingOrder else 4
+    assert ids[most_urgent] == "T-OVER"
 
 
 def test_the_selection_stays_on_its_ticket_across_refresh_filter_and_sort(qtbot, screen,

@@ -44,7 +44,7 @@ def choose(qtbot, screen: ReviewScreen, key: str, ticket_id: str) -> None:
 
 
 def act(qtbot, screen: ReviewScreen, kind) -> None:
-    qtbot.waitUntil(lambda: kind in screen.detail.action_buttons, timeout=10_000)
+    qtbot.waitUntil(lambda: kind in screen.detail.offered(), timeout=10_000)
     qtbot.mouseClick(screen.detail.action_buttons[kind], Qt.MouseButton.LeftButton)
     assert screen.detail.panel.isVisible() and screen.detail.panel.kind is kind
 
@@ -151,7 +151,7 @@ def test_supervision_climbs_the_ladder_and_the_unit_sees_each_notice(qtbot, lead
         qtbot.waitUntil(lambda lv=level: screen.detail.detail is not None
                         and screen.detail.detail.ticket.supervision_level is lv,
                         timeout=10_000)
-    assert SideEvent.SUPERVISION not in screen.detail.action_buttons  # top of the ladder
+    assert SideEvent.SUPERVISION not in screen.detail.offered()  # top of the ladder
     lead_loop.sync()
     seen_by_unit = next(t for t in lead_loop.unit().get("/unit/tickets") if t["id"] == "T-LATE")
     supervised = [e for e in seen_by_unit["events"] if e["kind"] == "supervised"]

@@ -331,8 +331,28 @@ def test_extension_approval_skips_holidays():
     ticket = ticket_in(S.ACCEPTED, event("extension", decision="pending", reason="x",
                                          requested_deadline="2026-10-20T00:00:00+08:00"),
                        deadline=datetime(2026, 9, 30, 23, 59, 59, tzinfo=CHINA_TZ))
-    approved = apply(ticket, command(ticket, FollowUp.EXTENSION_DECISION))
+    approved = apply(ticket, command(ticket, FollowUp.EXTENSION_DECISION,
+                                     at=datetime(2026, 9, 30, 10, tzinfo=CHINA_TZ)))
     assert approved.deadline == datetime(2026, 10, 10, 23, 59, 59, tzinfo=CHINA_TZ)
+
+
+def test_an_approval_whose_new_deadline_has_already_passed_is_refused():
+    # Overdue since 2 Nov; three working days after that is 5 Nov, long before the decision
+    # on 24 Nov: the unit would be overdue the moment it is granted.
+    ticket = ticket_in(S.ACCEPTED, event("extension", decision="pending", reason="x",
+                                         requested_deadline="2026-12-01T00:00:00+08:00"),
+                       deadline=datetime(2026, 11, 2, 23, 59, 59, tzinfo=CHINA_TZ))
+    with pytest.raises(CommandRefusedError) as refused:
+        apply(ticket, command(ticket, FollowUp.EXTENSION_DECISION,
+                              {"decision": "approved", "working_days": 3}))
+    assert "already passed" in refused.value.reason
+    with pytest.raises(CommandRefusedError):
+        apply(ticket, command(ticket, FollowUp.EXTENSION_DECISION,
+                              {"decision": "approved", "deadline": "2026-11-20T18:00:00+08:00"}))
+    # Enough working days to reach past the decision: granted.
+    approved = apply(ticket, command(ticket, FollowUp.EXTENSION_DECISION,
+                                     {"decision": "approved", "working_days": 20}))
+    assert approved.deadline is not None and approved.deadline > AT
 
 
 @pytest.mark.parametrize("data", [

@@ -5,6 +5,7 @@ import pytest
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.completeness import (
+    REQUIRED_ELEMENTS,
     Element,
     IntakeFacts,
     Outcome,
@@ -51,6 +52,22 @@ def test_a_direct_answer_needs_no_place_but_a_dispatch_does():
     no_place = replace(COMPLETE, location=LocationPath(), address="")
     assert check_completeness(no_place, Outcome.ANSWER) == []
     assert missing_elements(check_completeness(no_place, Outcome.DISPATCH)) == {Element.WHERE}
+
+
+def test_a_direct_answer_needs_no_separate_demand_but_a_dispatch_does():
+    no_demand = replace(COMPLETE, demand="")
+    assert check_completeness(no_demand, Outcome.ANSWER) == []
+    assert missing_elements(check_completeness(no_demand, Outcome.DISPATCH)) == {Element.DEMAND}
+    # What is typed is still checked: an over-long demand is refused either way.
+    too_long = replace(COMPLETE, demand="要" * 501)
+    assert missing_elements(check_completeness(too_long, Outcome.ANSWER)) == {Element.DEMAND}
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_every_reported_element_is_one_the_outcome_requires(outcome):
+    empty = IntakeFacts(Caller(), None, LocationPath(), "", "", "")
+    assert missing_elements(check_completeness(empty, outcome)) \
+        == REQUIRED_ELEMENTS[outcome]
 
 
 def test_a_withheld_number_is_accepted_without_a_phone():

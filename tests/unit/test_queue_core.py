@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,7 +27,9 @@ from agent_app.core.queue import (
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
 CONTEXT = QueueContext(now="2026-11-24T02:00:00.000000Z", today_end="2026-11-24T15:59:59.999999Z",
-                       mine=frozenset({"A"}), pending_extensions=frozenset({"B", "C"}))
+                       mine=frozenset({"A"}), pending_extensions=frozenset({"B", "C"}),
+                       today_start="2026-11-23T16:00:00.000000Z",
+                       soon_end="2026-11-24T04:00:00.000000Z")
 times = st.sampled_from(["", "2026-11-23T02:00:00.000000Z", "2026-11-24T05:00:00.000000Z",
                          "2026-11-30T02:00:00.000000Z"])
 rows = st.builds(
@@ -61,6 +64,12 @@ def naive_in_view(row: QueueRow, view: SavedView) -> bool:
         SavedView.AWAITING_CALLBACK: row.status == "replied",
         SavedView.FLAGGED: row.redo_count >= 2 and row.status not in (
             "closed", "answered", "merged"),
+        SavedView.TODAY: row.sync_state != "draft" and row.created_at >= CONTEXT.today_start,
+        SavedView.ANSWERED_TODAY: row.sync_state != "draft" and row.status == "answered"
+        and row.created_at >= CONTEXT.today_start,
+        SavedView.MINE_OPEN: row.id in CONTEXT.mine and row.status not in (
+            "closed", "answered", "merged"),
+        SavedView.DUE_SOON: running and CONTEXT.now <= row.deadline <= CONTEXT.soon_end,
     }[view]
 
 
@@ -95,8 +104,34 @@ def test_sorting_is_a_stable_sort_by_the_column(table, column, descending):
                 Column.SUPERVISION: ["", *[s.value for s in SupervisionLevel]].index(
                     row.supervision_level)}[column]
 
-    expected = sorted(range(len(table)), key=lambda n: key(table[n]), reverse=descending)
+    def has_value(row: QueueRow) -> bool:
+        if column is Column.DEADLINE:
+            return bool(row.deadline)
+        if column is Column.REMAINING:  # a clock runs: a deadline and an open handling state
+            return bool(row.deadline) and row.status in ("dispatched", "accepted", "returned")
+        return True
+
+    # Rows without a value come last in both directions, in cache order.
+    present = [n for n in range(len(table)) if has_value(table[n])]
+    expected = sorted(present, key=lambda n: key(table[n]), reverse=descending)
+    expected += [n for n in range(len(table)) if not has_value(table[n])]
     assert order == expected
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_tickets_without_a_deadline_sort_last_by_time_left_in_both_directions(descending):
+    def row(ticket_id: str, status: str, deadline: str) -> QueueRow:
+        return QueueRow(ticket_id, "2026-11-20T00:00:00.000000Z", "", "help", "", "", status,
+                        deadline, 0, "", "synced", ticket_id)
+
+    table = [row("none", "registered", ""), row("late", "accepted", "2026-11-26T00:00:00Z"),
+             row("closed", "closed", "2026-11-21T00:00:00Z"),
+             row("soon", "dispatched", "2026-11-25T00:00:00Z")]
+    index = index_rows(table, CONTEXT)
+    ids = [table[n].id for n in sort_order(index, Column.REMAINING, descending)]
+    assert ids == (["late", "soon"] if descending else ["soon", "late"]) + ["none", "closed"]
+    by_deadline = [table[n].id for n in sort_order(index, Column.DEADLINE, descending)]
+    assert by_deadline[-1] == "none"
 
 
 def test_filtering_in_a_sorted_order_keeps_it_sorted():

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -86,11 +87,11 @@ class CallbackScreen(QWidget):
             now=now)
         self.detail.setObjectName("callback_detail")
         # The ratings form of the command layer, and what the ratings lead to.
-        self.record_button = QPushButton(self.tr("Record ratings…"))
+        self.record_button = QPushButton(self.tr("Record ratings… (Alt+P)"))
         self.record_button.setObjectName("record_callback")
-        self.not_reached_button = QPushButton(self.tr("Not reached"))
+        self.not_reached_button = QPushButton(self.tr("Not reached (Alt+N)"))
         self.not_reached_button.setObjectName("callback_not_reached")
-        self.close_button = QPushButton(self.tr("Close without callback"))
+        self.close_button = QPushButton(self.tr("Close without callback (Alt+C)"))
         self.close_button.setObjectName("close_without_callback")
         self.hint = plain_label()
         self.hint.setObjectName("callback_hint")
@@ -130,8 +131,30 @@ class CallbackScreen(QWidget):
         self.detail.runner.saved.connect(lambda _id: self.error.clear_message())
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
         tasks.changes.connect(self._on_changes)
+        # After a recording the next ticket of the list is chosen: row of the one just done.
+        self._advance_from: tuple[str, int] | None = None
+        self.detail.runner.saved.connect(self._recorded)
+        for keys, slot in (("Alt+P", self.start_ratings), ("Alt+N", self.not_reached),
+                           ("Alt+C", self.close_unrated), ("Ctrl+T", self.table.setFocus)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.detail.install_shortcuts(self)
         self._show_buttons(None)
         self.refresh()
+
+    def shortcut_help(self) -> list[tuple[str, str]]:
+        return [("Ctrl+T", self.tr("The callback list (arrow keys choose)")),
+                ("Alt+P", self.tr("Record the ratings")),
+                ("Alt+N", self.tr("Caller not reached")),
+                ("Alt+C", self.tr("Close without callback")),
+                *[entry for entry in self.detail.shortcut_help()
+                  if entry[0] not in ("Alt+P", "Alt+N", "Alt+C")]]
+
+    def _recorded(self, ticket_id: str) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._advance_from = (ticket_id, index.row())
 
     # The worklist ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -154,14 +177,27 @@ class CallbackScreen(QWidget):
         self.model.set_rows(items)
         row = next((n for n, item in enumerate(items)
                     if chosen is not None and item.ticket_id == chosen.ticket_id), None)
-        if row is not None:
+        advance, self._advance_from = self._advance_from, None
+        if row is not None and advance is None:
             self.table.selectRow(row)
         selection.blockSignals(False)
         self.table.viewport().update()
         self.count_label.setText(self.tr("%1 awaiting callback").replace("%1", str(len(items))))
+        if advance is not None and items:
+            done_id, done_row = advance
+            # Gone from the list (closed, redo): the next one moved up into its row.
+            # Still there (not reached): the one below it.
+            following = done_row + 1 if row is not None and items[row].ticket_id == done_id \
+                else done_row
+            self.table.selectRow(min(following, len(items) - 1))
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return self._again_if_needed()
         self._show_buttons(items[row] if row is not None else None)
         if row is None and chosen is not None:
             self.detail.show_ticket(None)
+        self._again_if_needed()
+
+    def _again_if_needed(self) -> None:
         if self._again:
             self._again = False
             self.refresh()

@@ -1,8 +1,10 @@
 """Field widgets of the intake form that need more than Qt gives: text with a hard length
-limit and a visible count, the category picker with type-to-filter, the location cascade."""
+limit and a visible count, the category picker with type-to-filter, drop-down lists one
+can type into (by name or pinyin), the location cascade."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -10,11 +12,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -186,6 +190,61 @@ class CategoryPicker(QWidget):
         return super().eventFilter(watched, event)
 
 
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 7  # name, pinyin initials and spelling of an item
+# Pinyin of the catalogue's names, computed once off the GUI thread (the intake screen does it
+# at start): every picker of the process finds names by it, the lead's 改派 list too.
+KNOWN_PINYIN: dict[str, str] = {}
+
+
+class SearchableCombo(QComboBox):
+    """A drop-down list one can also type into: 西高, xgh or xigao finds 西高皇街道, as the
+    category picker does. Down opens the matches, Enter picks; leaving the box without
+    picking puts back what was chosen. The items and their data are a plain QComboBox's."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pinyin: Mapping[str, str] = KNOWN_PINYIN
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(self.model(), self)
+        completer.setCompletionRole(SEARCH_ROLE)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(12)
+        self.setCompleter(completer)
+        completer.activated[QModelIndex].connect(self._completed)  # type: ignore[index]
+        self.lineEdit().editingFinished.connect(self._show_chosen)
+
+    def set_pinyin(self, keys: Mapping[str, str]) -> None:
+        KNOWN_PINYIN.update(keys)
+        self.index_items()
+
+    def index_items(self) -> None:
+        """What each item is found by; call after the items change."""
+        for row in range(self.count()):
+            value = self.itemData(row)
+            key = f"{self.itemText(row)} {self.pinyin.get(value, '')}" if value else ""
+            self.setItemData(row, key, SEARCH_ROLE)
+
+    def _completed(self, index: QModelIndex) -> None:
+        value = index.data(Qt.ItemDataRole.UserRole)
+        row = self.findData(value)
+        if row >= 0:
+            # After the completer has written its text into the box: the item's name wins.
+            QTimer.singleShot(0, lambda: self._choose(row))
+
+    def _choose(self, row: int) -> None:
+        self.setCurrentIndex(row)
+        self.setEditText(self.itemText(row))
+        self.activated.emit(row)
+
+    def _show_chosen(self) -> None:
+        chosen = self.itemText(self.currentIndex())  # currentText() is what was typed
+        if self.lineEdit().text() != chosen:
+            self.setEditText(chosen)
+
+
 class LocationCascade(QWidget):
     """district › street › community; each level lists only the children of the one before."""
 
@@ -194,11 +253,11 @@ class LocationCascade(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._districts: list[LocationNode] = []
-        self.district = QComboBox()
+        self.district = SearchableCombo()
         self.district.setObjectName("location_district")
-        self.street = QComboBox()
+        self.street = SearchableCombo()
         self.street.setObjectName("location_street")
-        self.community = QComboBox()
+        self.community = SearchableCombo()
         self.community.setObjectName("location_community")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -209,6 +268,10 @@ class LocationCascade(QWidget):
         self.district.currentIndexChanged.connect(self._district_changed)
         self.street.currentIndexChanged.connect(self._street_changed)
         self.community.currentIndexChanged.connect(lambda _i: self.changed.emit())
+
+    def set_pinyin(self, keys: Mapping[str, str]) -> None:
+        for combo in (self.district, self.street, self.community):
+            combo.set_pinyin(keys)
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         value = self.value()
@@ -247,11 +310,12 @@ class LocationCascade(QWidget):
         return next((n for n in nodes if n.name == name), None)
 
     @staticmethod
-    def _fill(combo: QComboBox, nodes: list[LocationNode], placeholder: str) -> None:
+    def _fill(combo: SearchableCombo, nodes: list[LocationNode], placeholder: str) -> None:
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(f"— {placeholder} —", "")
         for node in nodes:
             combo.addItem(node.name, node.name)
+        combo.index_items()
         combo.blockSignals(False)
         combo.currentIndexChanged.emit(0)

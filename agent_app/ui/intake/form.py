@@ -4,7 +4,7 @@ under the field they are about."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.completeness import (
     MAX_CONTENT_CHARS,
     MAX_DEMAND_CHARS,
+    REQUIRED_ELEMENTS,
     Element,
     FieldIssue,
     Outcome,
@@ -34,9 +36,19 @@ from agent_app.core.intake import MAX_ANSWER_CHARS, IntakeState, check, dispatch
 from agent_app.core.reference import ReferenceData
 from agent_app.core.routing import Reason, suggest_units
 from agent_app.ui.i18n import tr_core, tr_label
-from agent_app.ui.intake.fields import CategoryPicker, LimitedTextEdit, LocationCascade
+from agent_app.ui.intake.fields import (
+    CategoryPicker,
+    LimitedTextEdit,
+    LocationCascade,
+    SearchableCombo,
+)
 from agent_app.ui.widgets import FieldError, plain_label
 
+# Fields that belong to the handling chosen, not to the five elements.
+HANDLING_FIELDS = {
+    "answer": QT_TRANSLATE_NOOP("IntakeForm", "Answer"),
+    "unit": QT_TRANSLATE_NOOP("IntakeForm", "Unit"),
+}
 ELEMENT_NAMES = {
     Element.WHO: QT_TRANSLATE_NOOP("IntakeForm", "Who"),
     Element.WHEN: QT_TRANSLATE_NOOP("IntakeForm", "When"),
@@ -132,7 +144,7 @@ class IntakeForm(QWidget):
         self.answer.setPlaceholderText(self.tr("The answer given on the call (from the KB)"))
         self.answer_row = self._row(self.answer, error="answer", counter=self.answer)
         form.addRow(self.tr("Answer"), self.answer_row)
-        self.unit = QComboBox()
+        self.unit = SearchableCombo()
         self.unit.setObjectName("unit")
         self.unit.activated.connect(self._unit_activated)
         self.deadline_label = plain_label()
@@ -193,6 +205,11 @@ class IntakeForm(QWidget):
         """A row right under 诉求内容: the smart-intake proposals (ui/intake/proposals.py)."""
         row, _role = self._form.getWidgetPosition(self.content.parentWidget())
         self._form.insertRow(row + 1, widget)
+
+    def set_pinyin(self, keys: Mapping[str, str]) -> None:
+        """Pinyin of every place and unit name: the pickers find 西高皇街道 by xgh."""
+        self.location.set_pinyin(keys)
+        self.unit.set_pinyin(keys)
 
     def set_reference(self, reference: ReferenceData) -> None:
         self._reference = reference
@@ -256,8 +273,21 @@ class IntakeForm(QWidget):
         self.clear_issues()
         self._refresh_completeness()
 
-    def start_new(self, received_at: datetime, phone: str = "") -> None:
-        self.set_state(IntakeState(caller_phone=phone, received_at=received_at.isoformat()))
+    def start_new(self, received_at: datetime | None, phone: str = "") -> None:
+        """A fresh form. `received_at` is when the call began (a screen pop); a form opened
+        blank between calls gets its time at the first keystroke (`mark_call_started`)."""
+        self.set_state(IntakeState(caller_phone=phone,
+                                   received_at=received_at.isoformat() if received_at else ""))
+
+    @property
+    def received_at(self) -> str:
+        return self._received_at
+
+    def mark_call_started(self, moment: datetime) -> None:
+        """受理时间 is when the call began, not when the empty form was last reset."""
+        if not self._received_at:
+            self._received_at = moment.isoformat()
+            self._refresh_completeness()
 
     # Messages ---------------------------------------------------------------------------------
     def show_issues(self, issues: list[FieldIssue]) -> None:
@@ -334,6 +364,7 @@ class IntakeForm(QWidget):
         for unit in self._reference.catalogue.units:
             if unit.name not in suggested:
                 self.unit.addItem(unit.name, unit.name)
+        self.unit.index_items()
         self.unit.blockSignals(False)
         if current:
             self._select_unit(current)
@@ -356,16 +387,28 @@ class IntakeForm(QWidget):
         if self._reference is None or self.outcome() is Outcome.ANSWER:
             self.deadline_label.setText("")
             return
-        deadline = dispatch_deadline(self.state(), self._reference, datetime.now().astimezone())
+        deadline = dispatch_deadline(self.state(), self._reference, datetime.now(CHINA_TZ))
         self.deadline_label.setText(self.tr("Deadline %1").replace(
-            "%1", deadline.astimezone().strftime("%Y-%m-%d %H:%M")))
+            "%1", deadline.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")))
 
     def _refresh_completeness(self) -> None:
-        missing = missing_elements(check(self.state(), self.outcome()))
-        parts = [("✗ " if element in missing else "✓ ") + tr_core("IntakeForm",
-                                                                  ELEMENT_NAMES[element])
-                 for element in Element]
-        self.completeness.setText(self.tr("Five elements: ") + "  ".join(parts))
+        """✓/✗ for the elements this way out needs, ○ for those it does not; what the handling
+        itself lacks (the answer, the unit) is said apart, not as a missing 何事."""
+        outcome = self.outcome()
+        issues = check(self.state(), outcome)
+        missing = missing_elements([i for i in issues if i.field not in HANDLING_FIELDS])
+        if not self._received_at:
+            missing.discard(Element.WHEN)  # taken at the first keystroke of the call
+        required = REQUIRED_ELEMENTS[outcome]
+        parts = [("○ " if element not in required else "✗ " if element in missing else "✓ ")
+                 + tr_core("IntakeForm", ELEMENT_NAMES[element]) for element in Element]
+        text = self.tr("Five elements: ") + "  ".join(parts)
+        handling = [HANDLING_FIELDS[i.field] for i in issues if i.field in HANDLING_FIELDS]
+        if handling:
+            text += "   " + "  ".join("✗ " + tr_core("IntakeForm", name) for name in handling)
+        self.completeness.setText(text)
+        self.completeness.setToolTip(self.tr("✓ complete  ✗ missing  ○ not needed when the "
+                                             "call is answered directly"))
 
 
 def _default_outcome(state: IntakeState) -> Outcome:

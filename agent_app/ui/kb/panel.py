@@ -117,6 +117,20 @@ class KbPanel(QWidget):
         self.search_box.setFocus()
         self.search_box.selectAll()
 
+    def reset(self) -> None:
+        """A new call: nothing of the last caller's search, article or suggestions stays."""
+        self._debounce.stop()
+        self._search_generation += 1  # answers still under way are for the last call
+        self._article_generation += 1
+        self._proposal = self._query = ""
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.model.set_hits([])
+        self.reader.close_feedback()
+        self.reader.show_article(None)
+        self._show_heading()
+
     def propose_from_text(self, text: str) -> None:
         """Articles for what is being typed into the call's content; the search box, when it
         holds anything, wins over proposals."""

@@ -31,6 +31,7 @@ from agent_app.sync.client import (
 )
 from agent_app.sync.credentials import TokenStore
 from agent_app.tasks import TaskRunner
+from agent_app.ui.failures import failure_text
 from agent_app.ui.widgets import FieldError, plain_label
 
 ClientFactory = Callable[[str], CentralClient]
@@ -142,10 +143,11 @@ class LoginDialog(QDialog):
             self.offline_button.setVisible(self._can_work_offline(server, username))
         elif isinstance(exc, ServerUnreachableError):
             self.server_error.show_message(
-                self.tr("Cannot reach the server: %1").replace("%1", str(exc)))
+                self.tr("Cannot reach the server: %1").replace("%1", failure_text(exc)))
             self.offline_button.setVisible(self._can_work_offline(server, username))
         else:
-            self.status_label.setText(self.tr("Sign-in failed: %1").replace("%1", str(exc)))
+            self.status_label.setText(self.tr("Sign-in failed: %1").replace(
+                "%1", failure_text(exc)))
 
     def _can_work_offline(self, server: str, username: str) -> bool:
         if self._first_start():

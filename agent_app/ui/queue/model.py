@@ -34,14 +34,15 @@ from agent_app.core.queue import (
     time_left,
 )
 from agent_app.ui.i18n import tr_label
-from agent_app.ui.ticket.labels import sync_label, working_time_text
+from agent_app.ui.ticket.labels import sync_label, time_left_tip, working_time_text
 
 _Index = QModelIndex | QPersistentModelIndex
 COLOURS = {DeadlineState.OVERDUE: QColor("#c0392b"), DeadlineState.AMBER: QColor("#d68910")}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_ANSWERED = frozenset({_DISPLAY, _FOREGROUND, Qt.ItemDataRole.FontRole, ID_ROLE})
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ANSWERED = frozenset({_DISPLAY, _FOREGROUND, Qt.ItemDataRole.FontRole, ID_ROLE, _TOOLTIP})
 _TIMED = frozenset({Column.DEADLINE, Column.REMAINING})
 
 
@@ -73,6 +74,7 @@ class QueueModel(QAbstractTableModel):
         self._labels = {value.value: tr_label(value)
                         for enum in (TicketStatus, AppealType, SupervisionLevel)
                         for value in enum}
+        self._time_tip = time_left_tip()
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -145,6 +147,8 @@ class QueueModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return QCoreApplication.translate("QueueColumn", COLUMN_TITLES[Column(section)])
+        if orientation == Qt.Orientation.Horizontal and role == _TOOLTIP and section in _TIMED:
+            return self._time_tip
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -162,6 +166,8 @@ class QueueModel(QAbstractTableModel):
             return self._display(row, position, Column(column))
         if role == ID_ROLE:
             return row.id
+        if role == _TOOLTIP:
+            return self._time_tip if column in _TIMED else None
         if role == _FOREGROUND:
             if column in _TIMED:
                 left = self._time_left(row, position)
@@ -193,7 +199,8 @@ class QueueModel(QAbstractTableModel):
             return _shown_time(row.deadline)
         if column is Column.REMAINING:
             left = self._time_left(row, position)
-            return working_time_text(left.minutes) if left else ""
+            return (working_time_text(left, self.calendar.working_minutes_per_day)
+                    if left else "")
         if column is Column.REDO:
             return str(row.redo_count) if row.redo_count else ""
         if column is Column.SUPERVISION:

@@ -9,8 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -49,6 +56,10 @@ from agent_app.ui.widgets import plain_label
 TICK_MS = 30_000  # countdowns move on every half minute
 FILTER_DELAY_MS = 150
 REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS, Topic.SYNC)
+KEY_COLUMNS_WIDTH = 650  # the ticket number to the time left, with the scroll bar
+VISUAL_ORDER = (Column.ID, Column.CREATED, Column.STATUS, Column.DEADLINE, Column.REMAINING,
+                Column.APPEAL_TYPE, Column.CALLER, Column.CATEGORY, Column.UNIT, Column.REDO,
+                Column.SUPERVISION, Column.SYNC)
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,8 @@ class _Prepared:
 
 
 class QueueScreen(QWidget):
+    counts_changed = Signal(object)  # dict[SavedView, int], after each read of the cache
+
     def __init__(self, tasks: TaskRunner, *, role: Role, actor: str,
                  now: Callable[[], datetime] = china_now, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,7 +87,7 @@ class QueueScreen(QWidget):
 
         self.views = QListWidget()
         self.views.setObjectName("saved_views")
-        self.views.setFixedWidth(170)
+        self.views.setFixedWidth(118)  # narrow: at 1366 px the table needs the width
         for view in SavedView:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, view.value)
@@ -101,15 +114,28 @@ class QueueScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
-        widths = {Column.ID: 150, Column.CREATED: 120, Column.CALLER: 150,
-                  Column.APPEAL_TYPE: 50, Column.CATEGORY: 150, Column.UNIT: 150,
-                  Column.STATUS: 60, Column.DEADLINE: 120, Column.REMAINING: 120,
-                  Column.REDO: 40, Column.SUPERVISION: 70, Column.SYNC: 60}
+        widths = {Column.ID: 138, Column.CREATED: 112, Column.CALLER: 140,
+                  Column.APPEAL_TYPE: 44, Column.CATEGORY: 140, Column.UNIT: 150,
+                  Column.STATUS: 62, Column.DEADLINE: 112, Column.REMAINING: 128,
+                  Column.REDO: 40, Column.SUPERVISION: 56, Column.SYNC: 56}
+        # Times and numbers exactly as wide as they are in the font in use (no "06:…").
+        metrics = self.table.fontMetrics()
+        samples = {Column.ID: "PDS20261202-00161", Column.CREATED: "2026-12-02 06:09",
+                   Column.DEADLINE: "2026-12-02 06:09", Column.STATUS: "直接答复",
+                   Column.REMAINING: "超期 12 个工作日 6 小时"}
+        for column, sample in samples.items():
+            widths[column] = metrics.horizontalAdvance(sample) + 14
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
+        # What a lead sorts and scans by comes right after the number, so that it is on
+        # screen at 1366 px even with the ticket open beside the table.
+        header = self.table.horizontalHeader()
+        for visual, column in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
 
         self.detail = TicketDetailView(tasks, role=role, actor=actor, now=now)
         self.detail.setObjectName("queue_detail")
+        self.detail.hide()  # until a ticket is chosen: an empty pane only takes width
 
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
@@ -124,6 +150,7 @@ class QueueScreen(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self._splitter = splitter
         layout = QHBoxLayout(self)
         layout.addWidget(self.views)
         layout.addWidget(splitter, 1)
@@ -142,8 +169,33 @@ class QueueScreen(QWidget):
         self._tick.timeout.connect(self.model.tick)
         self._tick.start()
         tasks.changes.connect(self._on_changes)
+        self._install_shortcuts()
         self._show_counts(None)
         self._tasks.run_db(load_reference, on_done=self._set_reference)
+
+    # Keyboard ----------------------------------------------------------------------------------
+    def _install_shortcuts(self) -> None:
+        bindings: list[tuple[str, Callable[[], object]]] = [
+            ("Ctrl+F", self._focus_filter), ("Ctrl+L", self.views.setFocus),
+            ("Ctrl+T", self.table.setFocus)]
+        for keys, slot in bindings:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.filter_edit.returnPressed.connect(self.table.setFocus)
+        self.detail.install_shortcuts(self)
+        # After an action the list has the focus again, for the next ticket.
+        self.detail.changed.connect(lambda _id: self.table.setFocus())
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def shortcut_help(self) -> list[tuple[str, str]]:
+        return [("Ctrl+F", self.tr("Filter the tickets (Enter: to the list)")),
+                ("Ctrl+L", self.tr("Saved views (arrow keys choose)")),
+                ("Ctrl+T", self.tr("The ticket list (arrow keys choose a ticket)")),
+                *self.detail.shortcut_help()]
 
     # Reading the cache -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -236,6 +288,8 @@ class QueueScreen(QWidget):
 
     def _show_counts(self, index: QueueIndex | None) -> None:
         counts = count_views(index) if index is not None else {}
+        if counts:
+            self.counts_changed.emit(counts)
         for row, view in enumerate(SavedView):
             title = QCoreApplication.translate("SavedView", VIEW_TITLES[view])
             count = counts.get(view)
@@ -259,6 +313,12 @@ class QueueScreen(QWidget):
         if not current.isValid():
             return
         self._selected_id = self.model.row_at(current.row()).id
+        if self.detail.isHidden():
+            self.detail.show()
+            # The list keeps its key columns (number to time left); the ticket gets the rest.
+            total = sum(self._splitter.sizes())
+            table = max(KEY_COLUMNS_WIDTH, total * 11 // 20)
+            self._splitter.setSizes([table, max(total - table, 0)])
         self.detail.show_ticket(self._selected_id)
 
     def select_ticket(self, ticket_id: str) -> bool:

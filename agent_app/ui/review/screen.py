@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -110,6 +111,7 @@ class ReviewScreen(QWidget):
         self.detail = TicketDetailView(tasks, role=role, actor=actor,
                                        action_kinds=REVIEW_ACTIONS, now=now)
         self.detail.setObjectName("review_detail")
+        self.detail.hide()  # until a ticket is chosen: the lists get the width
         splitter = QSplitter()
         splitter.addWidget(self.tabs)
         splitter.addWidget(self.detail)
@@ -120,7 +122,27 @@ class ReviewScreen(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(splitter)
         tasks.changes.connect(self._on_changes)
+        self.detail.install_shortcuts(self)
+        self.detail.changed.connect(lambda _id: self._focus_list())
+        for n in range(len(self._titles)):
+            shortcut = QShortcut(QKeySequence(f"Alt+{n + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda n=n: self._open_list(n))
         self._tasks.run_db(load_reference, on_done=self._set_reference)
+
+    def shortcut_help(self) -> list[tuple[str, str]]:
+        lists = [(f"Alt+{n + 1}", title) for n, title in enumerate(self._titles.values())]
+        return [*lists, *self.detail.shortcut_help()]
+
+    def _open_list(self, position: int) -> None:
+        self.tabs.setCurrentIndex(position)
+        self._focus_list()
+
+    def _focus_list(self) -> None:
+        table = self.tables[list(self._titles)[self.tabs.currentIndex()]]
+        table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not table.currentIndex().isValid() and table.model().rowCount():
+            table.selectRow(0)
 
     def _set_reference(self, reference: ReferenceData) -> None:
         self._reference = reference
@@ -175,6 +197,7 @@ class ReviewScreen(QWidget):
 
     def _chosen(self, key: str, current: QModelIndex) -> None:
         if current.isValid():
+            self.detail.show()
             self.detail.show_ticket(self.models[key].row(current.row()).ticket_id)
 
     def _tab_changed(self, position: int) -> None:

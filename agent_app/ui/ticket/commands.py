@@ -21,7 +21,7 @@ from agent_app.core.intake import new_ticket_id
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.storage import ops
 from agent_app.tasks import TaskRunner, Topic
-from agent_app.ui.failures import failure_text
+from agent_app.ui.failures import failure_text, server_text
 from agent_app.ui.i18n import tr_core
 
 CHANGES = frozenset({Topic.TICKETS, Topic.OUTBOX})
@@ -30,7 +30,8 @@ CHANGES = frozenset({Topic.TICKETS, Topic.OUTBOX})
 def refusal_text(reason: str) -> str:
     """A refusal from the core or the server, translated when it is one of ours (the server
     sends the core's sentences); anything else is shown as it came."""
-    return tr_core(REASON_CONTEXT, reason)
+    translated = tr_core(REASON_CONTEXT, reason)
+    return translated if translated != reason else server_text(reason)
 
 
 class CommandRunner(QObject):

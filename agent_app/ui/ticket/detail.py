@@ -3,11 +3,12 @@ and the actions the signed-in role may take now, each through the command layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from agent_app.core.actions import (
     COMMAND_LABELS,
+    COMMAND_ROLES,
     EVENT_LABELS,
     CommandKind,
+    FollowUp,
     allowed_commands,
     latest_event,
     merged_from,
@@ -34,7 +37,7 @@ from agent_app.core.actions import (
 )
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Rating, Role, SupervisionLevel
-from agent_app.core.lifecycle import SideEvent
+from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.core.models import Ticket, TicketEvent
 from agent_app.core.queue import DeadlineState, time_left
 from agent_app.core.reference import ReferenceData
@@ -47,6 +50,17 @@ from agent_app.ui.ticket.commands import CommandRunner, refusal_text
 from agent_app.ui.ticket.labels import sync_label, working_time_text
 from agent_app.ui.ticket.panel import CommandPanel, format_time
 from agent_app.ui.widgets import FieldError, plain_label
+
+# One key per action, the same on every screen; Alt+F and Alt+H stay the menus'.
+ACTION_KEYS: dict[CommandKind, str] = {
+    Action.ANSWER: "Alt+A", Action.DISPATCH: "Alt+D", Action.ACCEPT: "Alt+K",
+    Action.RETURN: "Alt+T", Action.REDISPATCH: "Alt+G", Action.REJECT_RETURN: "Alt+J",
+    Action.REPLY: "Alt+Y", Action.CLOSE: "Alt+C", Action.REDO: "Alt+R", Action.MERGE: "Alt+M",
+    SideEvent.EXTENSION: "Alt+X", SideEvent.SUPERVISION: "Alt+S",
+    SideEvent.CALLBACK_NOT_REACHED: "Alt+N", FollowUp.CALLBACK: "Alt+P",
+    FollowUp.EXTENSION_DECISION: "Alt+E", FollowUp.SPLIT: "Alt+L",
+}
+NOTE_KEY = "Alt+O"
 
 STATE_COLOURS = {DeadlineState.OVERDUE: "#c0392b", DeadlineState.AMBER: "#d68910",
                  DeadlineState.OK: "#1e8449"}
@@ -63,6 +77,20 @@ class TimelineModel(RowsTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__([self.tr("When"), self.tr("What"), self.tr("Who"),
                           self.tr("Details")], parent)
+        self._attempts: dict[str, int] = {}
+
+    def set_rows(self, rows: Sequence[TicketEvent]) -> None:
+        # The n-th unanswered callback since the unit's latest reply: events from older
+        # releases and imports carry no attempt number, and "attempt ?" helps nobody.
+        self._attempts = {}
+        count = 0
+        for event in rows:
+            if event.kind == "replied":
+                count = 0
+            elif event.kind == "callback" and not event.data.get("reached"):
+                count += 1
+                self._attempts[event.id] = count
+        super().set_rows(rows)
 
     def cell(self, event: TicketEvent, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:
@@ -89,8 +117,9 @@ class TimelineModel(RowsTableModel):
                              .replace("%1", _rating(data.get("result")))
                              .replace("%2", _rating(data.get("process"))))
             else:
-                parts.append(self.tr("not reached (attempt %1)")
-                             .replace("%1", str(data.get("attempt", "?"))))
+                attempt = data.get("attempt") or self._attempts.get(event.id)
+                parts.append(self.tr("not reached (attempt %1)").replace("%1", str(attempt))
+                             if attempt else self.tr("not reached"))
         if event.kind == "extension":
             parts.append(self._extension(data))
         if event.kind == "supervised" and data.get("level") in set(SupervisionLevel):
@@ -166,6 +195,12 @@ class TicketDetailView(QWidget):
         self.flag = plain_label()
         self.flag.setStyleSheet("color: #c0392b; font-weight: bold;")
         self.flag.hide()
+        self.changed_notice = plain_label()
+        self.changed_notice.setObjectName("changed_by_someone_else")
+        self.changed_notice.setWordWrap(True)
+        self.changed_notice.setStyleSheet("background: #fff4e5; border: 1px solid #f0ad4e; "
+                                          "padding: 4px;")
+        self.changed_notice.hide()
         self.fields: dict[str, QLabel] = {}
         fields_form = QFormLayout()
         fields_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -203,6 +238,7 @@ class TicketDetailView(QWidget):
         self.actions_layout = QGridLayout(self.actions_box)
         self.actions_layout.setContentsMargins(0, 0, 0, 0)
         self.action_buttons: dict[CommandKind, QPushButton] = {}
+        self._build_action_buttons()
         self.panel = CommandPanel()
         self.panel.submitted.connect(self._submit)
         self.empty = plain_label(self.tr("Choose a ticket to see it here."))
@@ -211,14 +247,17 @@ class TicketDetailView(QWidget):
         inner = QVBoxLayout(body)
         inner.addWidget(self.heading)
         inner.addWidget(self.flag)
+        inner.addWidget(self.changed_notice)
         inner.addWidget(self.refusals)
+        # The actions and an opened form first: at 1366×768 Confirm is on screen without
+        # scrolling, and the buttons keep their places whatever the ticket's state.
+        inner.addWidget(self.actions_box)
+        inner.addWidget(self.panel)
         inner.addLayout(fields_form)
         inner.addWidget(plain_label(self.tr("Timeline")))
         inner.addWidget(self.timeline, 1)
         inner.addLayout(note_row)
         inner.addWidget(self.note_error)
-        inner.addWidget(self.actions_box)
-        inner.addWidget(self.panel)
         self.body = body
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -229,6 +268,9 @@ class TicketDetailView(QWidget):
         layout.addWidget(scroll, 1)
         self._scroll = scroll
         scroll.hide()
+        # Never narrower than its row of action buttons: a splitter beside a wide list would
+        # otherwise squeeze it and hide Confirm behind a horizontal scroll bar.
+        self.setMinimumWidth(max(self.actions_box.sizeHint().width() + 40, 360))
         tasks.changes.connect(self._on_changes)
         self._load_reference()
 
@@ -261,8 +303,29 @@ class TicketDetailView(QWidget):
     def _loaded(self, ticket_id: str, detail: TicketDetail | None) -> None:
         if ticket_id != self._ticket_id:
             return  # another ticket was chosen meanwhile
+        before = self.detail
+        if before is None or before.ticket.id != ticket_id:
+            self.changed_notice.hide()
+        elif detail is not None:
+            self._say_what_others_changed(before.ticket, detail.ticket)
         self.detail = detail
         self._render()
+
+    def _say_what_others_changed(self, before: Ticket, after: Ticket) -> None:
+        """The ticket on show changed under the user's eyes (a sync brought someone else's
+        step): say so at once, with who and what, before they act on the old state."""
+        seen = {event.id for event in before.events}
+        news = [e for e in after.events if e.id not in seen and e.actor != self._actor]
+        if not news:
+            return
+        latest = news[-1]
+        label = EVENT_LABELS.get(latest.kind)
+        what = tr_core("TicketEvent", label) if label else latest.kind
+        self.changed_notice.setText(
+            self.tr("Changed by %1 just now (%2, %3): check before you act.")
+            .replace("%1", latest.actor).replace("%2", what)
+            .replace("%3", format_time(latest.at)))
+        self.changed_notice.show()
 
     def _load_reference(self) -> None:
         self._tasks.run_db(load_reference, on_done=self._set_reference)
@@ -302,10 +365,11 @@ class TicketDetailView(QWidget):
         links += [self.tr("merged from %1").replace("%1", other)
                   for other in merged_from(ticket)]
         deadline = format_time(ticket.deadline)
-        left = (time_left(ticket.deadline, ticket.status.value, self._now(),
-                          self._reference.calendar) if self._reference else None)
+        calendar = self._reference.calendar if self._reference else None
+        left = (time_left(ticket.deadline, ticket.status.value, self._now(), calendar)
+                if calendar else None)
         if left is not None:
-            deadline += f"  ({working_time_text(left.minutes)})"
+            deadline += f"  ({working_time_text(left, calendar.working_minutes_per_day)})"
         values = {
             "received": format_time(ticket.created_at), "channel": tr_label(ticket.channel),
             "type": f"{tr_label(ticket.appeal_type)} / {tr_label(ticket.urgency)}",
@@ -328,33 +392,75 @@ class TicketDetailView(QWidget):
         self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self._show_actions()
 
+    def _slot_kinds(self) -> list[CommandKind]:
+        """Every action this role could ever take here, in a fixed order: one button each."""
+        return [kind for kind in ACTION_KEYS if self._role in COMMAND_ROLES[kind]
+                and (self._action_kinds is None or kind in self._action_kinds)]
+
+    def _build_action_buttons(self) -> None:
+        for n, kind in enumerate(self._slot_kinds()):
+            label = tr_core("TicketCommandLabel", COMMAND_LABELS[kind])
+            button = QPushButton(f"{label} ({ACTION_KEYS[kind]})")
+            button.setObjectName(f"action_{kind.value}")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _checked=False, k=kind: self.start(k))
+            self.actions_layout.addWidget(button, n // 3, n % 3)
+            self.action_buttons[kind] = button
+
+    def install_shortcuts(self, host: QWidget) -> None:
+        """The action keys work anywhere on `host` (the screen with the list beside this)."""
+        for kind in self.action_buttons:
+            shortcut = QShortcut(QKeySequence(ACTION_KEYS[kind]), host)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda k=kind: self.start(k))
+        note = QShortcut(QKeySequence(NOTE_KEY), host)
+        note.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        note.activated.connect(self.focus_note)
+
+    def shortcut_help(self) -> list[tuple[str, str]]:
+        keys = [(ACTION_KEYS[kind], tr_core("TicketCommandLabel", COMMAND_LABELS[kind]))
+                for kind in self.action_buttons]
+        return [*keys, (NOTE_KEY, self.tr("Add a note")),
+                ("Ctrl+Enter", self.tr("Confirm the open action form")),
+                ("Esc", self.tr("Cancel the open action form"))]
+
+    def offered(self) -> set[CommandKind]:
+        """The actions that apply to the ticket on show now (their buttons are enabled)."""
+        return {kind for kind, button in self.action_buttons.items() if button.isEnabled()}
+
+    def focus_note(self) -> None:
+        if self.note_edit.isEnabled() and self.detail is not None:
+            self.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self._scroll.ensureWidgetVisible(self.note_edit)
+
     def _show_actions(self) -> None:
-        for button in self.action_buttons.values():
-            button.deleteLater()
-        self.action_buttons = {}
         if self.detail is None:
+            for button in self.action_buttons.values():
+                button.setEnabled(False)
             return
         ticket = self.detail.ticket
         allowed = allowed_commands(ticket, self._role)
         can_note = SideEvent.NOTE in allowed
         self.note_edit.setEnabled(can_note)
         self.note_button.setEnabled(can_note)
-        kinds = [k for k in allowed if k is not SideEvent.NOTE
-                 and (self._action_kinds is None or k in self._action_kinds)]
-        for n, kind in enumerate(kinds):
-            button = QPushButton(tr_core("TicketCommandLabel", COMMAND_LABELS[kind]))
-            button.setObjectName(f"action_{kind.value}")
-            button.clicked.connect(lambda _checked=False, k=kind: self.start(k))
-            self.actions_layout.addWidget(button, n // 3, n % 3)
-            self.action_buttons[kind] = button
+        # Buttons never move: what does not apply now is greyed out, not taken away, so a
+        # second click lands on the same action, never on its neighbour.
+        for kind, button in self.action_buttons.items():
+            button.setEnabled(kind in allowed)
         if self.panel.kind is not None and self.panel.kind not in allowed:
             self.panel.close_form()  # the ticket moved on (a sync) while the form was open
 
     # Acting ----------------------------------------------------------------------------------
     def start(self, kind: CommandKind) -> None:
-        """Open the form of one action for the ticket on show."""
-        if self.detail is not None:
-            self.panel.show_for(kind, self.detail.ticket, self._reference)
+        """Open the form of one action for the ticket on show; it takes the focus."""
+        button = self.action_buttons.get(kind)
+        if self.detail is None or (button is not None and not button.isEnabled()):
+            return
+        if button is None and kind not in allowed_commands(self.detail.ticket, self._role):
+            return
+        self.panel.show_for(kind, self.detail.ticket, self._reference)
+        self._scroll.ensureWidgetVisible(self.panel.confirm_button)
+        self.panel.focus_first_field()
 
     def add_note(self) -> None:
         text = self.note_edit.toPlainText().strip()

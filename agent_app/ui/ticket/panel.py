@@ -9,12 +9,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -28,6 +29,7 @@ from agent_app.core.actions import (
     COMMAND_LABELS,
     MAX_EXTENSION_WORKING_DAYS,
     NOTICE_TEMPLATES,
+    R_EXTENSION_PAST,
     CommandKind,
     ExtensionDecision,
     FollowUp,
@@ -43,6 +45,7 @@ from agent_app.core.models import Ticket
 from agent_app.core.reference import ReferenceData
 from agent_app.core.routing import Reason, suggest_units
 from agent_app.ui.i18n import tr_core, tr_label
+from agent_app.ui.intake.fields import SearchableCombo
 from agent_app.ui.widgets import FieldError, plain_label
 
 REASON_KINDS = frozenset({Action.RETURN, Action.REJECT_RETURN, Action.REDO})
@@ -101,6 +104,13 @@ class CommandPanel(QWidget):
         layout.addLayout(buttons)
         self.confirm_button.clicked.connect(self.confirm)
         self.cancel_button.clicked.connect(self._cancel)
+        self.confirm_button.setText(self.tr("Confirm (Ctrl+Enter)"))
+        self.cancel_button.setText(self.tr("Cancel (Esc)"))
+        for keys, slot in (("Ctrl+Return", self.confirm), ("Ctrl+Enter", self.confirm),
+                           ("Esc", self._cancel)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         self.hide()
 
     # Showing a form ---------------------------------------------------------------------------
@@ -155,13 +165,14 @@ class CommandPanel(QWidget):
 
     def _unit_form(self, ticket: Ticket, reference: ReferenceData | None,
                    form: QFormLayout) -> Callable[[], dict[str, Any]]:
-        self.unit_combo = QComboBox()
+        self.unit_combo = SearchableCombo()  # type 城管 or cgj among the 145 units
         self.unit_combo.setObjectName("command_unit")
         reason_text = {Reason.CATEGORY: self.tr("responsible department"),
                        Reason.STREET: self.tr("street/town of the place"),
                        Reason.DISTRICT: self.tr("district of the place")}
         for label, name in unit_choices(ticket, reference, reason_text) if reference else []:
             self.unit_combo.addItem(label, name)
+        self.unit_combo.index_items()
         form.addRow(self.tr("Unit"), self.unit_combo)
         return lambda: {"unit": self.unit_combo.currentData() or ""}
 
@@ -198,10 +209,14 @@ class CommandPanel(QWidget):
         def preview() -> None:
             approve = self.approve_radio.isChecked()
             self.days_spin.setEnabled(approve)
+            self.error.clear_message()
             if approve and reference is not None:
-                start = ticket.deadline or datetime.now(CHINA_TZ)
-                self.new_deadline.setText(format_time(
-                    reference.calendar.add_working_days(start, self.days_spin.value())))
+                now = datetime.now(CHINA_TZ)
+                deadline = reference.calendar.add_working_days(ticket.deadline or now,
+                                                               self.days_spin.value())
+                self.new_deadline.setText(format_time(deadline))
+                if deadline <= now:  # the core refuses it; say so before Confirm
+                    self.error.show_message(tr_core("TicketCommand", R_EXTENSION_PAST))
             else:
                 self.new_deadline.setText(format_time(ticket.deadline))
 
@@ -275,6 +290,15 @@ class CommandPanel(QWidget):
         return lambda: {"content": self.content_edit.toPlainText().strip(),
                         "demand": self.demand_edit.text().strip(),
                         "reason": self.text_edit.toPlainText().strip()}
+
+    def focus_first_field(self) -> None:
+        """What the lead types goes into the form just opened, not elsewhere."""
+        for child in self.form_host.findChildren(QWidget):
+            if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isEnabled() \
+                    and not isinstance(child, QLabel):
+                child.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # Results ---------------------------------------------------------------------------------
     def data(self) -> dict[str, Any]:
