@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from agent_app.core.actions import R_REASON, FollowUp, TicketCommand, pending_extension
+from agent_app.core.actions import R_REASON, R_STATE, FollowUp, TicketCommand, pending_extension
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role, SupervisionLevel, TicketStatus
+from agent_app.core.i18n import translated
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
@@ -203,5 +204,6 @@ def test_an_action_the_server_refuses_shows_its_reason(qtbot, lead_loop, screen,
     report = lead_loop.sync()
     assert len(report.rejected) == 1
     qtbot.waitUntil(lambda: screen.detail.refusals.isVisible(), timeout=10_000)
-    assert "this action does not apply to it any more" in screen.detail.refusals.text()
+    # The server says why, in Chinese (its reasons are the core's sentences, translated).
+    assert translated(R_STATE) in screen.detail.refusals.text()
     assert screen.detail.detail.ticket.unit == UNIT  # the server's state, not ours
