@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_app.paths import system_config_file
+from agent_app.private_files import create_private_file, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +124,10 @@ def save_settings(data_dir: Path, settings: Settings, system_config: Path | None
     """Writes what differs from the defaults and the machine-wide file."""
     base = asdict(system_settings(system_config))
     own = {key: value for key, value in asdict(settings).items() if value != base[key]}
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     path = data_dir / SETTINGS_FILENAME
     tmp = path.with_suffix(".tmp")
+    create_private_file(tmp)
     tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION, **own},
                               ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)

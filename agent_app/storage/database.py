@@ -17,6 +17,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.paths import migrations_dir
+from agent_app.private_files import create_private_file, private_dir, private_file, tighten_folder
 from agent_app.storage.errors import disk_error
 from agent_app.storage.schema import MetaRow
 from agent_app.storage.uow import UnitOfWork
@@ -211,7 +212,9 @@ def open_database(path: Path, *, migrate_to: str = "head") -> Database:
     Raises CorruptDatabaseError rather than touching a file SQLite cannot read, and OSError
     when the disk or folder is at fault (full, read-only, cannot be opened).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    tighten_folder(path.parent)  # the database, its WAL and backups an older version left 0644
+    create_private_file(path)  # before SQLite makes it 0644; its WAL and SHM take its mode
     check_file(path)
     try:
         migrate(path, migrate_to)
@@ -239,6 +242,7 @@ def _backup(engine: Engine, target: Path) -> None:
     partial = target.with_name(f"{target.name}.partial")
     for leftover in (partial, Path(f"{partial}-journal")):  # from a backup cut off before
         leftover.unlink(missing_ok=True)
+    create_private_file(partial)  # a copy of the cache is as private as the cache
     raw = engine.raw_connection()
     try:
         destination = sqlite3.connect(partial)
@@ -249,6 +253,7 @@ def _backup(engine: Engine, target: Path) -> None:
     finally:
         raw.close()
     os.replace(partial, target)
+    private_file(target)
 
 
 def _ensure_client_id(database: Database) -> None:
