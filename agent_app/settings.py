@@ -39,6 +39,9 @@ class Settings:
     last_role: str = ""
     stale_article_days: int = 365
     health_check_seconds: int = 15
+    # IT's choice, read from the machine-wide file only: encrypt the local cache (SQLCipher,
+    # key in the OS keyring). Off by default; see the README for the measured cost.
+    encrypt_cache: bool = False
 
 
 # UPGRADES[n] turns a version-n document into version n+1; add one whenever a key is renamed

@@ -26,6 +26,7 @@ from agent_app.storage.database import (
     move_aside,
     open_database,
 )
+from agent_app.storage.encryption import EncryptionUnavailableError
 from agent_app.sync.client import CentralClient, SignedIn
 from agent_app.sync.credentials import TokenStore
 from agent_app.tasks import TaskRunner
@@ -103,6 +104,14 @@ def open_database_or_ask(path: Path) -> Database | None:
     """Open the cache; if it is broken, let the user move it aside (never delete) or quit."""
     try:
         return open_database(path)
+    except EncryptionUnavailableError as exc:
+        QMessageBox.critical(None, QApplication.translate("Startup", "Local database"),
+                             QApplication.translate(
+                                 "Startup",
+                                 "The local database %1 is encrypted and cannot be opened on "
+                                 "this computer now (%2). It is left as it is; ask IT.")
+                             .replace("%1", str(path)).replace("%2", str(exc)))
+        return None
     except OSError as exc:
         _cannot_write(path, exc)
         return None
