@@ -47,7 +47,9 @@ def account_from_answer(data: Any) -> Account:
         raise UnexpectedAnswerError("the server's answer was not understood (not an account)")
     try:
         username, display_name = data["username"], data["display_name"]
-        role, unit_code, active = Role(data["role"]), data.get("unit_code"), data["active"]
+        # A server from before accounts could be disabled sends no `active`: all are.
+        role, unit_code = Role(data["role"]), data.get("unit_code")
+        active = data.get("active", True)
     except (KeyError, ValueError, TypeError) as exc:
         raise UnexpectedAnswerError(
             f"the server's answer was not understood (account field {exc})") from exc
@@ -136,6 +138,19 @@ def hand_over(db: Database, push: Callable[[], None], logout: Callable[[], None]
     return HandoverResult(ended=True, unsent=0, server_told=server_told)
 
 
+def client_owner(db: Database) -> str | None:
+    """Who the installation's client id pushes for (None: not recorded yet)."""
+    with db.unit_of_work() as uow:
+        return uow.meta.get(CLIENT_USER_KEY)
+
+
+class UnsentWorkOfAnotherUserError(Exception):
+    def __init__(self, owner: str, unsent: int) -> None:
+        super().__init__(f"{unsent} change(s) of {owner} are still unsent")
+        self.owner = owner
+        self.unsent = unsent
+
+
 def claim_client_for(db: Database, username: str) -> bool:
     """Make the installation's client id push for `username`; True when a new id was taken.
 
@@ -152,9 +167,11 @@ def claim_client_for(db: Database, username: str) -> bool:
             uow.meta.set(CLIENT_USER_KEY, username)
             uow.commit()
             return False
-        if uow.outbox.pending_count():
-            # Never re-attributed: the previous user's changes keep their client id.
-            raise ValueError("the previous user's changes are still unsent")
+        unsent = uow.outbox.pending_count()
+        if unsent:
+            # Never re-attributed: the previous user's changes keep their client id, and
+            # nobody else's changes may queue behind them in the same sequence.
+            raise UnsentWorkOfAnotherUserError(owner, unsent)
         uow.meta.set("client_id", str(uuid.uuid4()))
         uow.meta.set(CLIENT_USER_KEY, username)
         uow.commit()

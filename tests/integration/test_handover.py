@@ -12,6 +12,7 @@ from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.sync.accounts import (
     CLIENT_USER_KEY,
+    UnsentWorkOfAnotherUserError,
     claim_client_for,
     hand_over,
     pending_changes,
@@ -102,7 +103,7 @@ def test_offline_the_session_is_not_ended_and_nothing_moves(server, db):
     assert isinstance(result.reason, ServerUnreachableError)
     assert logged_out == []  # still signed in: the token stays for when the network is back
     # Nobody else may take the installation while op01's changes wait.
-    with pytest.raises(ValueError):
+    with pytest.raises(UnsentWorkOfAnotherUserError):
         claim_client_for(db, "op02")
     with db.unit_of_work() as uow:
         assert uow.meta.get(CLIENT_USER_KEY) == "op01"
