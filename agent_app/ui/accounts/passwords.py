@@ -58,8 +58,8 @@ class NewPasswordFields:
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #7f8c8d;")
         form.addRow(QCoreApplication.translate("Accounts", "&New password:"), self.new_edit)
-        form.addRow("", self.hint)
         form.addRow("", self.new_error)
+        form.addRow("", self.hint)
         form.addRow(QCoreApplication.translate("Accounts", "&Repeat it:"), self.repeat_edit)
         form.addRow("", self.repeat_error)
 

@@ -325,7 +325,8 @@ class AddUserDialog(QDialog):
     def _refused(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, ApiError) and exc.status == 409:
-            self.errors["username"].show_message(exc.message or self.tr(
+            # The contract's meaning of 409 is fixed; said in our words, in Chinese.
+            self.errors["username"].show_message(self.tr(
                 "An account with this name exists already."))
             self.username_edit.selectAll()
             self.username_edit.setFocus(Qt.FocusReason.OtherFocusReason)
