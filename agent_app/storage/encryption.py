@@ -77,8 +77,15 @@ class CacheKeyStore:
     def __init__(self, backend: KeyringBackend | None = None) -> None:
         # Imported here: a plain cache (the default) must not pay for keyring at start-up.
         import keyring
+        from keyring.backends.fail import Keyring as NoKeyring
 
-        self._backend = backend if backend is not None else keyring.get_keyring()
+        if backend is None:
+            try:
+                backend = keyring.get_keyring()
+            except Exception as exc:  # a misconfigured backend must not stop the start
+                log.warning("no keyring for the cache key: %s", exc)
+                backend = NoKeyring()
+        self._backend = backend
 
     @property
     def persistent(self) -> bool:
