@@ -478,6 +478,14 @@ class MainWindow(QMainWindow):
             self._reauthenticating = False
         if renewed is None:
             return
+        if renewed.user.username != self.session.user.username and self.session.token:
+            # This window, its screens and its unsent work are the signed-in user's; another
+            # user takes over through the handover, which sends that work first.
+            QMessageBox.warning(self, self.tr("Sign in again"), self.tr(
+                "Sign in again as %1 to send your changes. To hand the computer over to "
+                "someone else, use File › Switch user.").replace(
+                "%1", self.session.user.username))
+            return
         self.session = renewed
         self._client.token = renewed.token
         self.sign_in_banner.setVisible(not renewed.token)

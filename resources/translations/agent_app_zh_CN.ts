@@ -1278,6 +1278,14 @@ Connect to the network and try again, or quit: the changes are sent the next tim
         <translation>同步失败：%1</translation>
     </message>
     <message>
+        <source>Sign in again</source>
+        <translation>重新登录</translation>
+    </message>
+    <message>
+        <source>Sign in again as %1 to send your changes. To hand the computer over to someone else, use File › Switch user.</source>
+        <translation>请以 %1 的身份重新登录以发送您的修改。要把电脑交给他人，请使用“文件 › 交班换人”。</translation>
+    </message>
+    <message>
         <source>Unsent changes: %1</source>
         <translation>待发送：%1</translation>
     </message>

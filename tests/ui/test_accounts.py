@@ -440,3 +440,23 @@ def test_offline_sign_out_keeps_everything_and_says_why(qtbot, tasks, dead_url, 
     assert pending_changes(tasks.db) == 2
     assert texts and "2" in texts[0] and "话务员一号" in texts[0]
     window.close()
+
+
+def test_an_expired_sign_in_is_not_taken_over_by_another_user(qtbot, tasks, api_server):
+    client = CentralClient(api_server.url, timeout=(2, 5))
+    login = client.login("op01", "demo")
+    other = CentralClient(api_server.url).login("op02", "demo")
+    claim_client_for(tasks.db, "op01")
+    ops.register_ticket(tasks.db, make_ticket("UI-EXPIRED-1"))
+    client.token = "expired-token"
+    window = MainWindow(tasks, SignedIn(api_server.url, login.user, "expired-token"), client,
+                        health_check_ms=60_000, sync_ms=600_000,
+                        reauthenticate=lambda: SignedIn(api_server.url, other.user,
+                                                        other.token))
+    qtbot.addWidget(window)
+    texts = answer_box(qtbot, lambda: (window.show(), qtbot.waitUntil(
+        lambda: not window.syncing, timeout=15_000), qtbot.wait(300)))
+    assert texts and "op01" in texts[0]
+    assert window.session.user.username == "op01" and client.token == "expired-token"
+    assert pending_changes(tasks.db) == 1  # nothing sent under op02's name
+    window.close()
