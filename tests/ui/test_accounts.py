@@ -460,3 +460,51 @@ def test_an_expired_sign_in_is_not_taken_over_by_another_user(qtbot, tasks, api_
     assert window.session.user.username == "op01" and client.token == "expired-token"
     assert pending_changes(tasks.db) == 1  # nothing sent under op02's name
     window.close()
+
+
+def test_nobody_else_signs_in_while_the_previous_users_changes_wait(qtbot, tasks, api_server,
+                                                                   tmp_path, monkeypatch):
+    """The start-up sign-in (agent_app.ui.app.sign_in_at_seat): op02 is told and the dialog
+    comes back; op01, whose changes they are, is let in."""
+    from agent_app.settings import Settings
+    from agent_app.sync.credentials import TokenStore
+    from agent_app.ui import app as app_module
+    from agent_app.ui.login.dialog import LoginDialog
+    from tests.os_keyring import ENV, FileKeyring
+
+    monkeypatch.setenv(ENV, str(tmp_path / "keyring.json"))
+    # Tokens in a file-backed keyring of this test, not the machine's.
+    monkeypatch.setattr(app_module, "TokenStore", lambda: TokenStore(FileKeyring()))
+    claim_client_for(tasks.db, "op01")
+    ops.register_ticket(tasks.db, make_ticket("UI-SEAT-1"))
+    settings = Settings(server_url=api_server.url)
+    users = iter(["op02", "op01"])
+    told: list[str] = []
+
+    def step() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if not widget.isVisible():
+                continue
+            if isinstance(widget, QMessageBox):
+                told.append(widget.text())
+                widget.done(QMessageBox.StandardButton.Ok)
+            elif isinstance(widget, LoginDialog) and widget.user_edit.isEnabled():
+                username = next(users, None)
+                if username is None:
+                    widget.reject()
+                    continue
+                widget.server_edit.setText(api_server.url)
+                widget.user_edit.setText(username)
+                widget.password_edit.setText("demo")
+                widget.submit()
+
+    timer = QTimer()
+    timer.timeout.connect(step)
+    timer.start(100)
+    try:
+        session = app_module.sign_in_at_seat(tasks, settings, tmp_path)
+    finally:
+        timer.stop()
+    assert len(told) == 1 and "op01" in told[0] and "1" in told[0]
+    assert session is not None and session.user.username == "op01"
+    assert pending_changes(tasks.db) == 1  # kept for op01's first sync
