@@ -146,14 +146,16 @@ def move_aside(path: Path, now: datetime) -> Path:
 
 
 def _make_engine(path: Path, *, foreign_keys: bool, key: str | None = None) -> Engine:
+    # hide_parameters: an error's text never carries the values (a caller's phone number);
+    # as on main since the trust work of issue 15, kept here so the two agree.
     if key is None:
-        engine = create_engine(f"sqlite:///{path}")
+        engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
     else:
         # SQLCipher's module for SQLAlchemy's error mapping, and a creator so the key is the
         # first statement on every new connection, before anything reads a page.
         module = encryption.cipher_module()
         engine = create_engine(
-            f"sqlite:///{path}", module=module,
+            f"sqlite:///{path}", module=module, hide_parameters=True,
             creator=lambda: encryption.keyed_connect(path, key, check_same_thread=False))
 
     @event.listens_for(engine, "connect")
