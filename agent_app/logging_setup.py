@@ -71,7 +71,7 @@ def _rotating_file(log_dir: Path) -> RotatingFileHandler | None:
     """Opened now, so a folder that cannot be written is reported once, not at every record."""
     try:
         private_dir(log_dir)
-        tighten_folder(log_dir)  # logs an older version wrote 0644
+        tighten_folder(log_dir, (LOG_FILENAME,))  # logs an older version wrote 0644
         return PrivateRotatingFileHandler(log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES,
                                    backupCount=LOG_BACKUPS, encoding="utf-8")
     except OSError as exc:

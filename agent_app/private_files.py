@@ -50,14 +50,15 @@ def create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
 
 
-def tighten_folder(path: Path) -> None:
-    """The folder 0700 and every regular file directly in it 0600 (what an older version
-    wrote with the default umask)."""
+def tighten_folder(path: Path, prefixes: tuple[str, ...]) -> None:
+    """The folder 0700 and our files directly in it (names starting with one of `prefixes`)
+    0600: what an older version wrote with the default umask. Only ours: `--data-dir` may
+    point at a folder that holds other things too."""
     if not applies() or not path.is_dir():
         return
     _chmod(path, PRIVATE_DIR_MODE)
     for child in path.iterdir():
-        if child.is_symlink():
+        if child.is_symlink() or not child.name.startswith(prefixes):
             continue  # never follow a link to change some other file's mode
         if child.is_file():
             _chmod(child, PRIVATE_FILE_MODE)

@@ -262,7 +262,8 @@ def open_database(path: Path, *, migrate_to: str = "head",
     EncryptionUnavailableError for an encrypted cache without its key or SQLCipher.
     """
     private_dir(path.parent)
-    tighten_folder(path.parent)  # the database, its WAL and backups an older version left 0644
+    # The database, its WAL, backups and settings an older version left 0644.
+    tighten_folder(path.parent, (path.name, "settings."))
     encryption.finish_interrupted_encryption(path)
     wanted = system_settings().encrypt_cache if encrypt is None else encrypt
     key = encryption.resolve_cache_key(path, wanted=wanted)

@@ -70,12 +70,16 @@ def test_an_older_cache_left_world_readable_is_tightened(tmp_path, loose_umask):
     conn.close()
     backup = data_dir / f"{DB_FILENAME}.pre-upgrade-0001"
     backup.write_bytes(b"old copy")
+    someone_elses = data_dir / "run.sh"  # --data-dir pointed at a folder with other things
+    someone_elses.write_text("#!/bin/sh\n", encoding="utf-8")
+    someone_elses.chmod(0o755)
     for loose in (data_dir, path, backup):
         loose.chmod(0o755 if loose.is_dir() else 0o644)
     db = open_database(path)
     try:
         assert mode(data_dir) == 0o700
         assert mode(path) == 0o600 and mode(backup) == 0o600
+        assert mode(someone_elses) == 0o755  # not ours: left alone
         # The upgrade from the bare file made a backup of its own before migrating.
         backups = list(data_dir.glob(f"{DB_FILENAME}.pre-upgrade-*"))
         assert backups and all(mode(copy) == 0o600 for copy in backups)
