@@ -7,6 +7,9 @@ SQLCipher-encrypted one, measured in the same run, and their ratio.
   articles, snippets included (§8: p95 ≤ 20 ms on 100k articles).
 - open: open_database on the filled cache (integrity check, migration check, engine), the
   part of start-up encryption changes, median of `--runs`.
+Each measurement alternates between the two caches (a save in one, then in the other; query
+by query; open by open), so on a shared machine both meet the same load.
+
 - cold start: benchmarks/startup.py's probe (a fresh interpreter to the first paint of the
   main window) on the filled cache, median of `--runs` (§8: ≤ 1.0 s).
 - encrypt existing: encrypting the filled plain cache in place (what turning the setting on
@@ -50,59 +53,77 @@ from tests.os_keyring import ENV as KEYRING_ENV  # noqa: E402
 from tests.os_keyring import FileKeyring, child_env  # noqa: E402
 
 
-def save_latencies(data_dir: Path, saves: int, *, encrypt: bool) -> list[float]:
+def save_latencies(dirs: dict[str, Path], saves: int) -> dict[str, list[float]]:
+    """Saves alternating between the two caches, so both meet the same load on a shared
+    machine."""
     base = make_ticket()
-    db = open_database(data_dir / DB_FILENAME, encrypt=encrypt)
-    assert db.encrypted == encrypt
-    latencies = []
+    dbs = {label: open_database(folder / DB_FILENAME, encrypt=label == "sqlcipher")
+           for label, folder in dirs.items()}
+    assert dbs["sqlcipher"].encrypted and not dbs["plain"].encrypted
+    latencies: dict[str, list[float]] = {label: [] for label in dirs}
     for n in range(saves):
-        ticket = replace(base, id=f"NEW-{n:05d}",
-                         events=[replace(base.events[0], id=str(uuid.uuid4()))])
-        began = time.perf_counter()
-        ops.register_ticket(db, ticket)
-        latencies.append((time.perf_counter() - began) * 1000)
-    db.close()
+        for label, db in dbs.items():
+            ticket = replace(base, id=f"NEW-{n:05d}",
+                             events=[replace(base.events[0], id=str(uuid.uuid4()))])
+            began = time.perf_counter()
+            ops.register_ticket(db, ticket)
+            latencies[label].append((time.perf_counter() - began) * 1000)
+    for db in dbs.values():
+        db.close()
     return latencies
 
 
-def kb_latencies(data_dir: Path, articles: list[dict], queries: list[str], repeat: int, *,
-                 encrypt: bool) -> list[float]:
-    db = open_database(data_dir / DB_FILENAME, encrypt=encrypt)
-    assert db.encrypted == encrypt
-    with db.unit_of_work() as uow:
-        for start in range(0, len(articles), BATCH):
-            apply_article_changes(uow.session, articles[start:start + BATCH], [])
-        uow.commit()
-    db.close()
-    # Searched from a fresh open, as after a start, so the page cache starts cold.
-    db = open_database(data_dir / DB_FILENAME, encrypt=encrypt)
-    wall, _cpu = timed_queries(KbSearcher(db), queries, repeat)
-    db.close()
+def kb_latencies(dirs: dict[str, Path], articles: list[dict], queries: list[str],
+                 repeat: int) -> dict[str, list[float]]:
+    for label, folder in dirs.items():
+        db = open_database(folder / DB_FILENAME, encrypt=label == "sqlcipher")
+        with db.unit_of_work() as uow:
+            for start in range(0, len(articles), BATCH):
+                apply_article_changes(uow.session, articles[start:start + BATCH], [])
+            uow.commit()
+        db.close()
+    # Searched from a fresh open, as after a start, the two caches query by query in turn.
+    dbs = {label: open_database(folder / DB_FILENAME, encrypt=label == "sqlcipher")
+           for label, folder in dirs.items()}
+    searchers = {label: KbSearcher(db) for label, db in dbs.items()}
+    wall: dict[str, list[float]] = {label: [] for label in dirs}
+    for _ in range(repeat + 1):  # the first round warms the caches and is not counted
+        for query in queries:
+            for label, searcher in searchers.items():
+                times, _cpu = timed_queries(searcher, [query], 1)
+                wall[label].extend(times)
+    for db in dbs.values():
+        db.close()
     return wall
 
 
-def open_times(data_dir: Path, runs: int, *, encrypt: bool) -> list[float]:
-    times = []
+def open_times(dirs: dict[str, Path], runs: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {label: [] for label in dirs}
     for _ in range(runs):
-        began = time.perf_counter()
-        db = open_database(data_dir / DB_FILENAME, encrypt=encrypt)
-        times.append((time.perf_counter() - began) * 1000)
-        db.close()
+        for label, folder in dirs.items():
+            began = time.perf_counter()
+            db = open_database(folder / DB_FILENAME, encrypt=label == "sqlcipher")
+            times[label].append((time.perf_counter() - began) * 1000)
+            db.close()
     return times
 
 
-def cold_starts(data_dir: Path, runs: int, keyring_file: Path, *, encrypt: bool) -> list[float]:
-    config = data_dir.parent / f"config-{encrypt}.toml"
-    config.write_text(f"encrypt_cache = {'true' if encrypt else 'false'}\n", encoding="utf-8")
-    env = {**child_env(keyring_file), "AGENT_APP_SYSTEM_CONFIG": str(config),
-           "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    timings = []
+def cold_starts(dirs: dict[str, Path], runs: int, keyring_file: Path) -> dict[str, list[float]]:
+    envs = {}
+    for label, folder in dirs.items():
+        config = folder.parent / f"config-{label}.toml"
+        encrypt = "true" if label == "sqlcipher" else "false"
+        config.write_text(f"encrypt_cache = {encrypt}\n", encoding="utf-8")
+        envs[label] = {**child_env(keyring_file), "AGENT_APP_SYSTEM_CONFIG": str(config),
+                       "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    timings: dict[str, list[float]] = {label: [] for label in dirs}
     for _ in range(runs):
-        started = time.time()
-        out = subprocess.run([sys.executable, "-c", PROBE, repr(started), str(data_dir)],
-                             capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
-                             check=True)
-        timings.append(float(out.stdout.strip().splitlines()[-1]))
+        for label, folder in dirs.items():
+            started = time.time()
+            out = subprocess.run([sys.executable, "-c", PROBE, repr(started), str(folder)],
+                                 capture_output=True, text=True, cwd=ROOT, env=envs[label],
+                                 timeout=120, check=True)
+            timings[label].append(float(out.stdout.strip().splitlines()[-1]))
     return timings
 
 
@@ -139,23 +160,21 @@ def main() -> None:
         print(f"filled {args.tickets} tickets in {fill_seconds:.1f} s; encrypting that cache "
               f"in place took {encrypt_seconds:.1f} s")
 
-        figures: dict[str, dict[str, float]] = {}
-        for label, data_dir, encrypt in (("plain", plain_dir, False),
-                                         ("sqlcipher", cipher_dir, True)):
-            saves = save_latencies(data_dir, args.saves, encrypt=encrypt)
-            opens = open_times(data_dir, args.runs, encrypt=encrypt)
-            starts = cold_starts(data_dir, args.runs, keyring_file, encrypt=encrypt)
-            kb_dir = root / f"kb-{label}"
-            searches = kb_latencies(kb_dir, articles, queries, args.repeat, encrypt=encrypt)
-            figures[label] = {
-                "save_p95_ms": round(percentile(saves, 0.95), 2),
-                "save_p50_ms": round(percentile(saves, 0.5), 2),
-                "kb_p95_ms": round(percentile(searches, 0.95), 2),
-                "kb_p50_ms": round(percentile(searches, 0.5), 2),
-                "open_median_ms": round(statistics.median(opens), 1),
-                "cold_start_median_s": round(statistics.median(starts), 3),
-                "size_mb": round((data_dir / DB_FILENAME).stat().st_size / 2**20, 1),
-            }
+        dirs = {"plain": plain_dir, "sqlcipher": cipher_dir}
+        saves = save_latencies(dirs, args.saves)
+        opens = open_times(dirs, args.runs)
+        starts = cold_starts(dirs, args.runs, keyring_file)
+        searches = kb_latencies({label: root / f"kb-{label}" for label in dirs}, articles,
+                                queries, args.repeat)
+        figures = {label: {
+            "save_p95_ms": round(percentile(saves[label], 0.95), 2),
+            "save_p50_ms": round(percentile(saves[label], 0.5), 2),
+            "kb_p95_ms": round(percentile(searches[label], 0.95), 2),
+            "kb_p50_ms": round(percentile(searches[label], 0.5), 2),
+            "open_median_ms": round(statistics.median(opens[label]), 1),
+            "cold_start_median_s": round(statistics.median(starts[label]), 3),
+            "size_mb": round((dirs[label] / DB_FILENAME).stat().st_size / 2**20, 1),
+        } for label in dirs}
 
     plain, cipher = figures["plain"], figures["sqlcipher"]
     ratios = {key: round(cipher[key] / plain[key], 2) if plain[key] else None for key in plain}
