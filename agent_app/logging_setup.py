@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from agent_app.core.masking import mask_sensitive_text
+from agent_app.private_files import create_private_file, private_dir, tighten_folder
 
 LOG_FILENAME = "agent-app.log"
 LOG_MAX_BYTES = 2_000_000
@@ -56,11 +58,21 @@ def configure_logging(level: int = logging.INFO, log_dir: Path | None = None) ->
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """Each log file is created owner-only: the first one, and each new one after a rollover
+    (the rotated ones are renamed and keep their mode)."""
+
+    def _open(self) -> TextIOWrapper:
+        create_private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def _rotating_file(log_dir: Path) -> RotatingFileHandler | None:
     """Opened now, so a folder that cannot be written is reported once, not at every record."""
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        return RotatingFileHandler(log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES,
+        private_dir(log_dir)
+        tighten_folder(log_dir, (LOG_FILENAME,))  # logs an older version wrote 0644
+        return PrivateRotatingFileHandler(log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES,
                                    backupCount=LOG_BACKUPS, encoding="utf-8")
     except OSError as exc:
         print(f"cannot write the log file in {log_dir}: {exc.strerror or exc}; "

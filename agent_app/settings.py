@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_app.paths import system_config_file
+from agent_app.private_files import create_private_file, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ class Settings:
     last_role: str = ""
     stale_article_days: int = 365
     health_check_seconds: int = 15
+    # IT's choice, read from the machine-wide file only: encrypt the local cache (SQLCipher,
+    # key in the OS keyring). Off by default; see the README for the measured cost.
+    encrypt_cache: bool = False
 
 
 # UPGRADES[n] turns a version-n document into version n+1; add one whenever a key is renamed
@@ -123,9 +127,10 @@ def save_settings(data_dir: Path, settings: Settings, system_config: Path | None
     """Writes what differs from the defaults and the machine-wide file."""
     base = asdict(system_settings(system_config))
     own = {key: value for key, value in asdict(settings).items() if value != base[key]}
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     path = data_dir / SETTINGS_FILENAME
     tmp = path.with_suffix(".tmp")
+    create_private_file(tmp)
     tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION, **own},
                               ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)

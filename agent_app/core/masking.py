@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import re
+import threading
 
-_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+# A phone number as people write it: an optional country code (+86, 0086, 86 followed by a
+# separator), then a mobile (139 1234 5678, 139-1234-5678) or a landline with its area code
+# (0375-1234567, 0375 1234567, (0375)1234567, （0375）1234567, +86 375 1234567). Separators
+# are one space, dash or dot between groups; digits before or after mean it is part of a
+# longer number or word (an id, a timestamp, a hex digest), which is left alone.
+_SEP = r"[ \-.]?"
+_COUNTRY = r"(?:(?:\+|00)86[ \-]?|86[ \-])"
+_MOBILE = rf"1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
+_AREA = r"(?:[(（]0?\d{2,3}[)）][ \-]?|0\d{2,3}" + _SEP + r")"
+_LOCAL = rf"\d{{3,4}}{_SEP}\d{{4}}"
+_PHONE_RE = re.compile(
+    rf"(?<![0-9A-Za-z+])(?:(?:{_COUNTRY}|86)?{_MOBILE}|{_COUNTRY}?{_AREA}{_LOCAL}"
+    rf"|{_COUNTRY}\d{{2,3}}{_SEP}{_LOCAL})(?![0-9A-Za-z])")
 
 
 def mask_phone(phone: str) -> str:
@@ -27,14 +40,28 @@ def mask_name(name: str) -> str:
 
 
 def mask_phones_in_text(text: str) -> str:
-    """For log lines: every phone-looking number in free text is masked."""
-    return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+    """For log lines: every phone-looking number in free text is masked, in whatever format
+    it was written; only the last four digits survive."""
+    return _PHONE_RE.sub(lambda m: _mask_written_phone(m.group(0)), text)
 
 
-# `Bearer …`, `token=…`, `"password": "…"` and the like; the value runs to a quote, space,
-# comma, ampersand, semicolon or brace.
+def _mask_written_phone(written: str) -> str:
+    digits = re.sub(r"\D", "", written)
+    if written.startswith(("+86", "0086", "86")):
+        digits = digits[4:] if written.startswith("0086") else digits[2:]
+    if len(digits) == 11 and digits.startswith("1"):
+        return mask_phone(digits)
+    national = digits if digits.startswith("0") else f"0{digits}"
+    area_length = 3 if national[1] in "12" else 4  # 010, 020–029 are the three-digit codes
+    return mask_phone(f"{national[:area_length]}-{national[area_length:]}")
+
+
+# `Authorization: <anything>` (Bearer, Basic, a bare token), `Bearer …`, `token=…`,
+# `"password": "…"` and the like; the value runs to a quote, space, comma, ampersand,
+# semicolon or brace.
 _SECRET_RE = re.compile(
-    r"(?i)(\bbearer\s+|\b(?:access_token|refresh_token|token|password|passwd|secret|api_key)"
+    r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|basic|token|digest)\s+)?"
+    r"|\bbearer\s+|\b(?:access_token|refresh_token|token|password|passwd|secret|api_key)"
     r"[\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;}]+)")
 
 
@@ -43,9 +70,50 @@ def mask_secrets_in_text(text: str) -> str:
     return _SECRET_RE.sub(lambda m: f"{m.group(1)}***", text)
 
 
+# Confidential callers' names this process has seen (the storage layer records them as
+# tickets are written), so a log line that quotes one — an error carrying a row's values —
+# does not name the caller. Bounded: a long-running client forgets the oldest.
+_CONFIDENTIAL_NAMES: dict[str, re.Pattern[str]] = {}
+_CONFIDENTIAL_LIMIT = 20_000
+_names_lock = threading.Lock()
+
+
+def _identity_of_name(name: str) -> str:
+    """李 四, 李·四 and 李四 are the same caller: letters and digits only."""
+    return "".join(character for character in name if character.isalnum())
+
+
+def remember_confidential_name(name: str) -> None:
+    identity = _identity_of_name(name)
+    if len(identity) < 2:
+        return  # a single character (a surname alone) would mask half of every log line
+    if identity in _CONFIDENTIAL_NAMES:
+        return
+    # The characters with any spaces or punctuation between them, as the name was typed.
+    pattern = re.compile(r"[\s·.\-_]*".join(re.escape(character) for character in identity))
+    with _names_lock:
+        _CONFIDENTIAL_NAMES[identity] = pattern
+        while len(_CONFIDENTIAL_NAMES) > _CONFIDENTIAL_LIMIT:
+            _CONFIDENTIAL_NAMES.pop(next(iter(_CONFIDENTIAL_NAMES)))
+
+
+def forget_confidential_names() -> None:
+    with _names_lock:
+        _CONFIDENTIAL_NAMES.clear()
+
+
+def mask_confidential_names(text: str) -> str:
+    with _names_lock:
+        patterns = list(_CONFIDENTIAL_NAMES.items())
+    for identity, pattern in patterns:
+        if identity[0] in text:  # cheap test first: most lines name nobody
+            text = pattern.sub(lambda _m, identity=identity: mask_name(identity), text)
+    return text
+
+
 def mask_sensitive_text(text: str) -> str:
-    """What logs and diagnostics go through: secrets, then phone numbers."""
-    return mask_phones_in_text(mask_secrets_in_text(text))
+    """What logs and diagnostics go through: secrets, confidential names, phone numbers."""
+    return mask_phones_in_text(mask_confidential_names(mask_secrets_in_text(text)))
 
 
 # What may stand between the digits of a number as people write it, and between the

@@ -17,6 +17,9 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.paths import migrations_dir
+from agent_app.private_files import create_private_file, private_dir, private_file, tighten_folder
+from agent_app.settings import system_settings
+from agent_app.storage import encryption
 from agent_app.storage.errors import disk_error
 from agent_app.storage.schema import MetaRow
 from agent_app.storage.uow import UnitOfWork
@@ -71,20 +74,41 @@ def head_revision() -> str:
     return heads.pop()
 
 
-def stored_revision(path: Path) -> str | None:
+def _read_only(path: Path, key: str | None) -> sqlite3.Connection:
+    if key is None:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return encryption.keyed_connect(Path(f"file:{path}?mode=ro"), key, uri=True)
+
+
+def stored_revision(path: Path, key: str | None = None) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if key is None and encryption.is_encrypted_file(path):
+        return None  # unreadable without its key (diagnostics, say)
+    conn = _read_only(path, key)
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.OperationalError:
+    except (sqlite3.OperationalError, *_cipher_errors(key)):
         return None  # no alembic_version table yet
     finally:
         conn.close()
     return row[0] if row else None
 
 
-def check_file(path: Path) -> None:
+def _cipher_errors(key: str | None) -> tuple[type[Exception], ...]:
+    """SQLCipher's module has its own exception classes, alike in name only."""
+    if key is None:
+        return ()
+    return (encryption.cipher_module().OperationalError,)
+
+
+def _database_errors(key: str | None) -> tuple[type[Exception], ...]:
+    if key is None:
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, encryption.cipher_module().DatabaseError)
+
+
+def check_file(path: Path, key: str | None = None) -> None:
     """Refuse files that are not SQLite, or whose pages fail SQLite's own quick check."""
     if not path.exists() or path.stat().st_size == 0:
         return
@@ -93,15 +117,19 @@ def check_file(path: Path) -> None:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise CorruptDatabaseError(path, f"cannot be read: {exc.strerror}") from exc
-    if header != SQLITE_HEADER:
-        raise CorruptDatabaseError(path, "is not an SQLite database")
+    if key is None and header != SQLITE_HEADER:
+        raise CorruptDatabaseError(path, "is not an SQLite database (or is encrypted and its "
+                                         "key is not in this computer's keyring)")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _read_only(path, key)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except _database_errors(key) as exc:
+        if key is not None and "not a database" in str(exc):
+            raise CorruptDatabaseError(path, "cannot be decrypted with the key in the "
+                                             "keyring, or is damaged") from exc
         raise _open_error(path, exc) from exc  # locked by another program, say
     if rows != [("ok",)]:
         raise CorruptDatabaseError(path, "; ".join(str(r[0]) for r in rows[:3]))
@@ -117,9 +145,18 @@ def move_aside(path: Path, now: datetime) -> Path:
     return target
 
 
-def _make_engine(path: Path, *, foreign_keys: bool) -> Engine:
-    # hide_parameters: an error's text never carries the values (a caller's phone number).
-    engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
+def _make_engine(path: Path, *, foreign_keys: bool, key: str | None = None) -> Engine:
+    # hide_parameters: an error's text never carries the values (a caller's phone number);
+    # as on main since the trust work of issue 15, kept here so the two agree.
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
+    else:
+        # SQLCipher's module for SQLAlchemy's error mapping, and a creator so the key is the
+        # first statement on every new connection, before anything reads a page.
+        module = encryption.cipher_module()
+        engine = create_engine(
+            f"sqlite:///{path}", module=module, hide_parameters=True,
+            creator=lambda: encryption.keyed_connect(path, key, check_same_thread=False))
 
     @event.listens_for(engine, "connect")
     def apply_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -135,20 +172,20 @@ def _make_engine(path: Path, *, foreign_keys: bool) -> Engine:
     return engine
 
 
-def migrate(path: Path, revision: str = "head") -> None:
+def migrate(path: Path, revision: str = "head", key: str | None = None) -> None:
     """Bring the file to `revision`. Foreign keys are off meanwhile: batch mode rebuilds a table
     by copy-and-drop, and with them on, dropping `tickets` would cascade-delete its events."""
-    current = stored_revision(path)
+    current = stored_revision(path, key)
     target = head_revision() if revision == "head" else revision
     if current == target:
         return
     from alembic import command
 
-    engine = _make_engine(path, foreign_keys=False)
+    engine = _make_engine(path, foreign_keys=False, key=key)
     _one_transaction_per_upgrade(engine)
     try:
         if current is not None:
-            _backup(engine, path.with_name(f"{path.name}.pre-upgrade-{current}"))
+            _backup(engine, path.with_name(f"{path.name}.pre-upgrade-{current}"), key)
         with engine.begin() as conn:
             config = alembic_config()
             config.attributes["connection"] = conn
@@ -180,9 +217,10 @@ def _one_transaction_per_upgrade(engine: Engine) -> None:
 class Database:
     """One local cache file. Create with `open_database`; writes go through `unit_of_work`."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, *, encrypted: bool = False) -> None:
         self.path = path
         self.engine = engine
+        self.encrypted = encrypted
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -194,7 +232,12 @@ class Database:
         return UnitOfWork(self._sessions, self.path)
 
     def current_revision(self) -> str | None:
-        return stored_revision(self.path)
+        with self.engine.connect() as conn:
+            try:
+                row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+            except SADatabaseError:
+                return None  # no alembic_version table yet
+        return row[0] if row else None
 
     def client_id(self) -> str:
         with self.session() as session:
@@ -206,22 +249,39 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path, *, migrate_to: str = "head") -> Database:
+def open_database(path: Path, *, migrate_to: str = "head",
+                  encrypt: bool | None = None) -> Database:
     """Check, open and migrate the cache at `path`, creating it if needed.
 
-    Raises CorruptDatabaseError rather than touching a file SQLite cannot read, and OSError
-    when the disk or folder is at fault (full, read-only, cannot be opened).
+    `encrypt` (default: the machine-wide `encrypt_cache` setting) asks for an encrypted
+    cache; a plain one is then encrypted in place. An encrypted file is opened with its key
+    from the keyring whatever `encrypt` says.
+
+    Raises CorruptDatabaseError rather than touching a file SQLite cannot read, OSError
+    when the disk or folder is at fault (full, read-only, cannot be opened), and
+    EncryptionUnavailableError for an encrypted cache without its key or SQLCipher.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    check_file(path)
+    private_dir(path.parent)
+    # The database, its WAL, backups and settings an older version left 0644.
+    tighten_folder(path.parent, (path.name, "settings."))
+    encryption.finish_interrupted_encryption(path)
+    wanted = system_settings().encrypt_cache if encrypt is None else encrypt
+    key = encryption.resolve_cache_key(path, wanted=wanted)
+    if key is not None and path.exists() and path.stat().st_size > 0 \
+            and not encryption.is_encrypted_file(path):
+        check_file(path)  # a damaged plain file is reported as such, not encrypted
+        encryption.encrypt_in_place(path, key)
+    create_private_file(path)  # before SQLite makes it 0644; its WAL and SHM take its mode
+    check_file(path, key)
     try:
-        migrate(path, migrate_to)
-        database = Database(path, _make_engine(path, foreign_keys=True))
+        migrate(path, migrate_to, key)
+        database = Database(path, _make_engine(path, foreign_keys=True, key=key),
+                            encrypted=key is not None)
         if migrate_to == "head":
             _ensure_client_id(database)
     except SADatabaseError as exc:
         raise _open_error(path, exc.orig) from exc
-    except sqlite3.DatabaseError as exc:
+    except _database_errors(key) as exc:
         raise _open_error(path, exc) from exc
     return database
 
@@ -232,7 +292,7 @@ def _open_error(path: Path, exc: BaseException | None) -> Exception:
     return disk_error(path, exc) or CorruptDatabaseError(path, str(exc))
 
 
-def _backup(engine: Engine, target: Path) -> None:
+def _backup(engine: Engine, target: Path, key: str | None = None) -> None:
     """A consistent copy before an upgrade: SQLite cannot roll back all DDL through pysqlite,
     so an upgrade cut off by a power failure must have something to restore from."""
     # Written under another name and renamed when complete: a backup cut off by a crash never
@@ -240,9 +300,12 @@ def _backup(engine: Engine, target: Path) -> None:
     partial = target.with_name(f"{target.name}.partial")
     for leftover in (partial, Path(f"{partial}-journal")):  # from a backup cut off before
         leftover.unlink(missing_ok=True)
+    create_private_file(partial)  # a copy of the cache is as private as the cache
     raw = engine.raw_connection()
     try:
-        destination = sqlite3.connect(partial)
+        # An encrypted cache's backup is encrypted with the same key.
+        destination = (sqlite3.connect(partial) if key is None
+                       else encryption.keyed_connect(partial, key))
         try:
             raw.driver_connection.backup(destination)  # type: ignore[union-attr]
         finally:
@@ -250,6 +313,7 @@ def _backup(engine: Engine, target: Path) -> None:
     finally:
         raw.close()
     os.replace(partial, target)
+    private_file(target)
 
 
 def _ensure_client_id(database: Database) -> None:

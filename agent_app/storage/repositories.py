@@ -19,6 +19,7 @@ from agent_app.core.enums import (
     Urgency,
 )
 from agent_app.core.interchange import ticket_to_dict
+from agent_app.core.masking import remember_confidential_name
 from agent_app.core.models import (
     Caller,
     CategoryPath,
@@ -366,6 +367,8 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
 
 def _row_values(ticket: Ticket) -> dict[str, Any]:
     """The one mapping from a domain ticket to its columns."""
+    if ticket.confidential:  # from now on, no log line of this process names the caller
+        remember_confidential_name(ticket.caller.name)
     return {
         "created_at": ticket.created_at,
         "channel": ticket.channel.value,
@@ -406,6 +409,8 @@ def _event_values(ticket_id: str, event: TicketEvent) -> dict[str, Any]:
 
 
 def _from_row(row: TicketRow, events: list[TicketEvent]) -> Ticket:
+    if row.confidential:
+        remember_confidential_name(row.caller_name)
     return Ticket(
         id=row.id,
         created_at=row.created_at,

@@ -30,10 +30,11 @@ _X509_V_ERR_HOSTNAME_MISMATCH = 62  # OpenSSL's verify code: the name is not on 
 class ApiError(Exception):
     """The server answered, and said no."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.field = field  # the request field a validation refusal (422) is about
 
 
 class ServerUnreachableError(Exception):
@@ -218,7 +219,7 @@ class CentralClient:
         except requests.RequestException as exc:
             raise ServerUnreachableError(_describe(exc)) from exc
         if response.status_code >= 400:
-            raise ApiError(response.status_code, _error_message(response))
+            raise ApiError(response.status_code, *_error_message(response))
         if response.status_code == 204 or not response.content:
             return None
         try:
@@ -243,14 +244,24 @@ def _profile(data: dict[str, Any]) -> UserProfile:
                        role=Role(data["role"]), unit_code=data.get("unit_code"))
 
 
-def _error_message(response: requests.Response) -> str:
+def _error_message(response: requests.Response) -> tuple[str, str | None]:
+    """The server's sentence, and the field it is about when the server names one (FastAPI's
+    validation errors: a list of {"loc": [..., field], "msg": ...})."""
     try:
-        detail = response.json().get("detail")
+        answer = response.json()
+        detail = answer.get("detail") if isinstance(answer, dict) else None
     except ValueError:
         detail = None
     if isinstance(detail, str):
-        return detail
-    return f"HTTP {response.status_code}"
+        return detail, None
+    if isinstance(detail, list) and detail and all(isinstance(item, dict) for item in detail):
+        first = detail[0]
+        loc = first.get("loc")
+        field = loc[-1] if isinstance(loc, list) and loc and isinstance(loc[-1], str) else None
+        messages = [str(item.get("msg")) for item in detail[:3] if item.get("msg")]
+        if messages:
+            return "; ".join(messages), field
+    return f"HTTP {response.status_code}", None
 
 
 def _describe_tls(exc: BaseException, ca_bundle: str | None) -> str:

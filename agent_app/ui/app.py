@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
 
@@ -26,6 +26,8 @@ from agent_app.storage.database import (
     move_aside,
     open_database,
 )
+from agent_app.storage.encryption import EncryptionUnavailableError
+from agent_app.sync.accounts import UnsentWorkOfAnotherUserError, claim_client_for
 from agent_app.sync.client import CentralClient, SignedIn
 from agent_app.sync.credentials import TokenStore
 from agent_app.tasks import TaskRunner
@@ -103,6 +105,14 @@ def open_database_or_ask(path: Path) -> Database | None:
     """Open the cache; if it is broken, let the user move it aside (never delete) or quit."""
     try:
         return open_database(path)
+    except EncryptionUnavailableError as exc:
+        QMessageBox.critical(None, QApplication.translate("Startup", "Local database"),
+                             QApplication.translate(
+                                 "Startup",
+                                 "The local database %1 is encrypted and cannot be opened on "
+                                 "this computer now (%2). It is left as it is; ask IT.")
+                             .replace("%1", str(path)).replace("%2", str(exc)))
+        return None
     except OSError as exc:
         _cannot_write(path, exc)
         return None
@@ -152,6 +162,33 @@ def sign_in(tasks: TaskRunner, settings: Settings, tokens: TokenStore,
     return dialog.signed_in
 
 
+def sign_in_at_seat(tasks: TaskRunner, settings: Settings, data_dir: Path) -> SignedIn | None:
+    """Sign-in, and the installation's client id paired with who signed in. Someone else
+    may not take over a PC while the previous user's changes wait to be sent: they would be
+    sent, or queued behind, under the wrong name. The dialog comes back until the previous
+    user signs in (and their changes go out at the first sync), or nobody does."""
+    while True:
+        session = sign_in(tasks, settings, TokenStore(), data_dir)
+        if session is None:
+            return None
+        try:
+            claim_client_for(tasks.db, session.user.username)
+            return session
+        except UnsentWorkOfAnotherUserError as exc:
+            box = QMessageBox(QMessageBox.Icon.Warning,
+                              QApplication.translate("Startup", "Changes of %1 not sent yet")
+                              .replace("%1", exc.owner),
+                              QApplication.translate(
+                                  "Startup",
+                                  "%1 change(s) made by %2 on this computer have not reached "
+                                  "the server yet. They are kept, as %2's. Before anyone else "
+                                  "signs in here, %2 signs in once while the server can be "
+                                  "reached, and they are sent.")
+                              .replace("%1", str(exc.unsent)).replace("%2", exc.owner))
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
+
+
 def demo_sign_in(demo: DemoEnvironment) -> SignedIn:
     # The loopback server started a moment ago and no window exists yet, so a blocking call is
     # fine. The token stays in memory: a demo on a random port must not litter the keyring.
@@ -197,19 +234,38 @@ def run_gui(options: GuiOptions) -> int:
 
             demo = start_demo_server(options.data_dir, datetime.now(CHINA_TZ))
             session = demo_sign_in(demo)
+            claim_client_for(tasks.db, session.user.username)
         else:
-            session = sign_in(tasks, settings, TokenStore(), options.data_dir)
+            session = sign_in_at_seat(tasks, settings, options.data_dir)
             if session is None:
                 return 0
-        client = CentralClient(session.server_url, ca_bundle=settings.ca_bundle or None,
-                               token=session.token)
-        window = MainWindow(tasks, session, client,
-                            health_check_ms=settings.health_check_seconds * 1000,
-                            reauthenticate=None if options.demo else
-                            lambda: sign_in(tasks, settings, TokenStore(), options.data_dir))
-        window.show()
-        instance = InstanceServer(instance_name, window)
-        instance.request.connect(lambda request: handle_request(window, request))
+        current: list[MainWindow] = []
+
+        def open_window(session: SignedIn) -> MainWindow:
+            client = CentralClient(session.server_url, ca_bundle=settings.ca_bundle or None,
+                                   token=session.token)
+            window = MainWindow(
+                tasks, session, client, health_check_ms=settings.health_check_seconds * 1000,
+                reauthenticate=None if options.demo else
+                lambda: sign_in(tasks, settings, TokenStore(), options.data_dir),
+                session_ended=None if options.demo else session_ended,
+                forget_token=lambda server, username: TokenStore().delete(server, username))
+            window.show()
+            current[:] = [window]
+            return window
+
+        def session_ended(old: MainWindow, next_user: bool) -> None:
+            # The old window stays up behind the sign-in dialog (closing the last window
+            # would quit); the next user's window replaces it with their role's screens.
+            renewed = sign_in_at_seat(tasks, settings, options.data_dir) if next_user else None
+            if renewed is not None:
+                open_window(renewed)
+            old.close()
+            old.deleteLater()
+
+        window = open_window(session)
+        instance = InstanceServer(instance_name, app)
+        instance.request.connect(lambda request: handle_request(current[0], request))
         if options.call_number:
             window.start_call(options.call_number)
         freeze_startup_objects()

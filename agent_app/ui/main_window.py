@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QListWidget,
@@ -30,6 +31,7 @@ from agent_app.core.queue import SavedView
 from agent_app.diagnostics import export_diagnostics
 from agent_app.logging_setup import current_log_dir
 from agent_app.storage.database import Database
+from agent_app.sync.accounts import AccountsApi, HandoverResult, hand_over, pending_changes
 from agent_app.sync.client import (
     ApiError,
     CentralClient,
@@ -40,6 +42,8 @@ from agent_app.sync.client import (
 )
 from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
 from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.accounts.passwords import ChangePasswordDialog
+from agent_app.ui.accounts.users_screen import UsersScreen
 from agent_app.ui.callback.screen import CallbackScreen
 from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
@@ -83,14 +87,25 @@ class Screen:
     widget: QWidget
 
 
+# What the app does once a session has ended at the user's request: with True, the next user
+# signs in (shift handover); with False, the app closes (sign out).
+SessionEnded = Callable[["MainWindow", bool], None]
+
+
 class MainWindow(QMainWindow):
     def __init__(self, tasks: TaskRunner, session: SignedIn, client: CentralClient,
                  *, health_check_ms: int = 15_000, sync_ms: int = 30_000,
                  reauthenticate: Callable[[], SignedIn | None] | None = None,
+                 session_ended: SessionEnded | None = None,
+                 forget_token: Callable[[str, str], None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._reauthenticate = reauthenticate
         self._reauthenticating = False
+        self._session_ended = session_ended
+        self._forget_token = forget_token or (lambda _server, _user: None)
+        self.handing_over = False
+        self.accounts = AccountsApi(client)
         self._tasks = tasks
         self._client = client
         self._engine = SyncEngine(tasks.db, client)
@@ -137,6 +152,9 @@ class MainWindow(QMainWindow):
         if role in (Role.OPERATOR, Role.LEAD):
             self.add_screen(Screen("callbacks", self.tr("Callbacks"),
                                    CallbackScreen(tasks, role=role, actor=actor)))
+        if role is Role.ADMIN:
+            self.add_screen(Screen("users", self.tr("User management"),
+                                   UsersScreen(tasks, self.accounts, actor=actor)))
         self.nav.setCurrentRow(0)
         if role in (Role.LEAD, Role.ADMIN):  # 热点预警: the lead sees the tickets of a hotspot
             self.intake.smart.hotspot_found.connect(self._alert_hotspot)
@@ -199,6 +217,19 @@ class MainWindow(QMainWindow):
         sync_action.triggered.connect(self.sync_now)
         problems_action = file_menu.addAction(self.tr("Sync &conflicts and refused changes…"))
         problems_action.triggered.connect(self.show_sync_problems)
+        file_menu.addSeparator()
+        password_action = file_menu.addAction(self.tr("Change &password…"))
+        password_action.setObjectName("change_password_action")
+        password_action.triggered.connect(self.change_password)
+        switch_action = file_menu.addAction(self.tr("S&witch user (shift handover)…"))
+        switch_action.setObjectName("switch_user_action")
+        switch_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        switch_action.triggered.connect(lambda: self.hand_over(next_user=True))
+        sign_out_action = file_menu.addAction(self.tr("Sign &out"))
+        sign_out_action.setObjectName("sign_out_action")
+        sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        sign_out_action.triggered.connect(lambda: self.hand_over(next_user=False))
+        file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -274,7 +305,8 @@ class MainWindow(QMainWindow):
         if callable(screen_keys):
             entries += screen_keys()
         entries += [("F5", self.tr("Sync now")), ("F1", self.tr("Keyboard shortcuts")),
-                    ("Ctrl+Q", self.tr("Quit"))]
+                    ("Ctrl+Shift+H", self.tr("Switch user (shift handover)")),
+                    ("Ctrl+Shift+O", self.tr("Sign out")), ("Ctrl+Q", self.tr("Quit"))]
         return entries
 
     def show_shortcuts(self) -> None:
@@ -336,9 +368,93 @@ class MainWindow(QMainWindow):
         if changed and online is not None:
             self._tasks.notify(Topic.CONNECTIVITY)
 
+    # Accounts and handover ---------------------------------------------------------------
+    def change_password(self) -> None:
+        if not self.session.token:
+            QMessageBox.information(self, self.tr("Change password"), self.tr(
+                "Sign in to the server first: a password is changed on the server."))
+            return
+        dialog = ChangePasswordDialog(self._tasks, self.accounts, self.session.user.username,
+                                      self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.statusBar().showMessage(self.tr(
+                "Password changed. Your other sessions have ended; this one goes on."), 15_000)
+
+    def hand_over(self, *, next_user: bool) -> None:
+        """Shift handover (交班) or sign out: what this user has not sent goes to the server
+        first, under their own sign-in; only then does the session end. The form being
+        typed is saved as a draft, which the next user finds on the intake screen."""
+        if self.handing_over or self._closing:
+            return
+        self.handing_over = True
+        self.intake.save_draft(force=True)
+        for timer in (self._sync_timer, self._sync_soon, self._health_timer):
+            timer.stop()
+        server, username = self.session.server_url, self.session.user.username
+        engine, client, has_token = self._engine, self._client, bool(self.session.token)
+
+        def job(db: Database) -> HandoverResult:
+            def push() -> None:
+                if has_token:
+                    engine.push(SyncReport(), lambda _progress: None)
+                elif pending_changes(db):
+                    raise ApiError(401, "not signed in")  # nothing could send them
+
+            return hand_over(db, push=push, logout=client.logout,
+                             forget_token=lambda: self._forget_token(server, username))
+
+        self.statusBar().showMessage(self.tr("Sending your changes before the handover…"))
+        self._tasks.run_sync(job, on_done=lambda result: self._handed_over(result, next_user),
+                             on_error=lambda exc: self._handed_over(
+                                 HandoverResult(ended=False, unsent=-1, reason=exc),
+                                 next_user),
+                             changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.SYNC}))
+
+    def _handed_over(self, result: HandoverResult, next_user: bool) -> None:
+        self.handing_over = False
+        self.statusBar().clearMessage()
+        if result.ended:
+            self.session = SignedIn(self.session.server_url, self.session.user, None)
+            self._client.token = None
+            if not result.server_told:
+                self.statusBar().showMessage(self.tr(
+                    "Signed out on this computer; the server could not be told."))
+            if self._session_ended is not None:
+                self._session_ended(self, next_user)
+            else:
+                self.close()
+            return
+        for timer in (self._sync_timer, self._health_timer):
+            timer.start()
+        self._refresh_sync_status()
+        QMessageBox.warning(self, self.tr("Handover not possible yet"),
+                            self.handover_refusal_text(result))
+
+    def handover_refusal_text(self, result: HandoverResult) -> str:
+        user = self.session.user.display_name or self.session.user.username
+        if result.unsent < 0:  # the handover itself failed before it could count
+            why = failure_text(result.reason) if result.reason else ""
+            return self.tr("The handover failed: %1. Nothing was deleted and you are still "
+                           "signed in.").replace("%1", why)
+        if isinstance(result.reason, ServerUnreachableError):
+            why = self.tr("the server cannot be reached")
+        elif isinstance(result.reason, ApiError) and result.reason.status == 401:
+            why = self.tr("you are not signed in to the server")
+        elif result.reason is not None:
+            why = refusal_text(str(result.reason))
+        else:
+            why = self.tr("the server did not take them all")
+        return (self.tr(
+            "%1 change(s) made by %2 have not reached the server (%3). They stay on this "
+            "computer as %2's work. So that they are never sent under the next user's name, "
+            "%2 stays signed in.\n\nConnect to the network and try again, or quit: the "
+            "changes are sent the next time %2 signs in here. The form being typed is kept "
+            "as a draft.")
+            .replace("%1", str(result.unsent)).replace("%2", user).replace("%3", why))
+
     def sync_now(self) -> None:
         """Push and pull in the background; a sync already running is not started twice."""
-        if self.syncing or self._closing or not self.session.token:
+        if self.syncing or self._closing or self.handing_over or not self.session.token:
             return
         self.syncing = True
         self.last_sync_label.setText(self.tr("Syncing…"))
@@ -404,6 +520,14 @@ class MainWindow(QMainWindow):
         finally:
             self._reauthenticating = False
         if renewed is None:
+            return
+        if renewed.user.username != self.session.user.username and self.session.token:
+            # This window, its screens and its unsent work are the signed-in user's; another
+            # user takes over through the handover, which sends that work first.
+            QMessageBox.warning(self, self.tr("Sign in again"), self.tr(
+                "Sign in again as %1 to send your changes. To hand the computer over to "
+                "someone else, use File › Switch user.").replace(
+                "%1", self.session.user.username))
             return
         self.session = renewed
         self._client.token = renewed.token

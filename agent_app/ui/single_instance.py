@@ -1,6 +1,12 @@
 """One running client per data folder. A second launch — an operator double-clicking again, or
 the telephony system running `agent-app call --number …` for a screen pop — hands its request to
-the running instance over a local socket and exits."""
+the running instance over a local socket and exits.
+
+A screen pop carries a caller's number, so on Linux the socket lives in a folder only this
+account can enter ($XDG_RUNTIME_DIR, else a 0700 folder of ours in the temporary folder):
+another account can neither connect to it nor put a socket of its own where ours is looked
+for. The server also checks the connecting process's user id and drops anyone else's.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,12 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
+import socket as pysocket
+import stat
+import struct
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +34,59 @@ MAX_MESSAGE_BYTES = 4096
 def server_name(data_dir: Path) -> str:
     # Per data folder (the demo and a real cache are separate), short enough for every OS.
     digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    return f"hotline-agent-{digest}"
+    name = f"hotline-agent-{digest}"
+    if not sys.platform.startswith("linux"):
+        return name  # a Windows named pipe: UserAccessOption gives it the user's ACL
+    return str(private_socket_dir(data_dir) / name)
+
+
+def private_socket_dir(data_dir: Path) -> Path:
+    """A folder only this account can enter, the same for every launch of this account."""
+    uid = os.getuid()
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    candidates: list[Path] = []
+    if runtime and _is_private_dir(Path(runtime), uid):
+        candidates.append(Path(runtime) / "hotline-agent")
+    candidates.append(Path(tempfile.gettempdir()) / f"hotline-agent-{uid}")
+    # Someone else made the folder under our name in /tmp: the data folder is ours (0700).
+    candidates.append(data_dir / "run")
+    for candidate in candidates:
+        with contextlib.suppress(OSError):
+            candidate.mkdir(mode=0o700, exist_ok=True)
+            if _is_private_dir(candidate, uid):
+                return candidate
+        log.warning("screen-pop socket folder %s is not private; not used", candidate)
+    return candidates[-1]
+
+
+def _is_private_dir(path: Path, uid: int) -> bool:
+    """Ours, a real folder (not a link planted by someone else), nobody else may enter."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != uid:
+        return False
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        with contextlib.suppress(OSError):
+            path.chmod(0o700)  # ours, made looser by someone's umask: tighten it
+        return not stat.S_IMODE(path.lstat().st_mode) & 0o077
+    return True
+
+
+def peer_uid(local_socket: QLocalSocket) -> int | None:
+    """The user id of the process at the other end (Linux SO_PEERCRED); None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    descriptor = int(local_socket.socketDescriptor())
+    if descriptor < 0:
+        return None
+    # fromfd duplicates the descriptor, so closing ours leaves Qt's socket open.
+    with pysocket.fromfd(descriptor, pysocket.AF_UNIX, pysocket.SOCK_STREAM) as duplicate:
+        credentials = duplicate.getsockopt(pysocket.SOL_SOCKET, pysocket.SO_PEERCRED,
+                                           struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return uid
 
 
 def hand_over(name: str, message: dict[str, Any], timeout_ms: int = 1000) -> bool:
@@ -46,6 +110,8 @@ class InstanceServer(QObject):
         super().__init__(parent)
         self._server = QLocalServer(self)
         self._sockets: set[QLocalSocket] = set()
+        # Whose connections are taken: this account's (tests pretend to be someone else).
+        self.allowed_uid: int | None = os.getuid() if hasattr(os, "getuid") else None
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
         if not self._server.listen(name):
@@ -67,6 +133,12 @@ class InstanceServer(QObject):
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
+            uid = peer_uid(socket)
+            if self.allowed_uid is not None and uid is not None and uid != self.allowed_uid:
+                log.warning("refused a screen-pop connection from user id %s", uid)
+                socket.abort()
+                socket.deleteLater()
+                continue
             self._sockets.add(socket)
             buffer = bytearray()
 

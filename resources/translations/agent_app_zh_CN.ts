@@ -2,6 +2,84 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Accounts</name>
+    <message>
+        <source>At least %1 characters, two kinds (letters, digits, other signs), not containing the user name.</source>
+        <translation>至少 %1 个字符，含两类字符（字母、数字、其他符号），不能包含用户名。</translation>
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation>新密码(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat it:</source>
+        <translation>再输一次(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>The two passwords are not the same.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server; nothing was changed. Details: %1</source>
+        <translation>无法连接服务器，未做任何修改。详情：%1</translation>
+    </message>
+    <message>
+        <source>Too many attempts; wait a while and try again. Server: %1</source>
+        <translation>尝试次数过多，请稍后再试。服务器：%1</translation>
+    </message>
+    <message>
+        <source>The server refused: %1</source>
+        <translation>服务器拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Not changed: %1</source>
+        <translation>未修改：%1</translation>
+    </message>
+</context>
+<context>
+    <name>AddUserDialog</name>
+    <message>
+        <source>Add user</source>
+        <translation>新增用户</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Display name:</source>
+        <translation>显示名称(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>R&amp;ole:</source>
+        <translation>角色(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>U&amp;nit:</source>
+        <translation>单位(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>A unit account needs its unit.</source>
+        <translation>承办单位账号必须选择所属单位。</translation>
+    </message>
+    <message>
+        <source>Enter the name people see.</source>
+        <translation>请输入显示名称。</translation>
+    </message>
+    <message>
+        <source>A user name is 1 to 64 letters, digits, dots, dashes or underscores.</source>
+        <translation>用户名为 1 至 64 个字母、数字、点、连字符或下划线。</translation>
+    </message>
+    <message>
+        <source>An account with this name exists already.</source>
+        <translation>该用户名已存在。</translation>
+    </message>
+</context>
+<context>
     <name>AdjustmentDialog</name>
     <message>
         <source>Adjust the score</source>
@@ -259,6 +337,29 @@
     <message>
         <source>Type a name, code or pinyin initials</source>
         <translation>输入名称、编码或拼音首字母</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>用户：</translation>
+    </message>
+    <message>
+        <source>&amp;Current password:</source>
+        <translation>当前密码(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Enter your current password.</source>
+        <translation>请输入当前密码。</translation>
+    </message>
+    <message>
+        <source>The new password must differ from the current one.</source>
+        <translation>新密码不能与当前密码相同。</translation>
     </message>
 </context>
 <context>
@@ -1143,6 +1244,10 @@
         <translation>回访</translation>
     </message>
     <message>
+        <source>User management</source>
+        <translation>用户管理</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1153,6 +1258,18 @@
     <message>
         <source>Sync &amp;conflicts and refused changes…</source>
         <translation>同步冲突和被拒更改(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Change &amp;password…</source>
+        <translation>修改密码(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>S&amp;witch user (shift handover)…</source>
+        <translation>交班换人(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1195,8 +1312,16 @@
         <translation>立即同步</translation>
     </message>
     <message>
+        <source>Switch user (shift handover)</source>
+        <translation>交班换人</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
     </message>
     <message>
         <source>Export diagnostics</source>
@@ -1237,6 +1362,54 @@
         <translation>● 离线 — 数据已保存，联网后自动发送</translation>
     </message>
     <message>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Sign in to the server first: a password is changed on the server.</source>
+        <translation>请先登录服务器：密码在服务器上修改。</translation>
+    </message>
+    <message>
+        <source>Password changed. Your other sessions have ended; this one goes on.</source>
+        <translation>密码已修改。您在其他地方的登录已失效，本机继续有效。</translation>
+    </message>
+    <message>
+        <source>Sending your changes before the handover…</source>
+        <translation>交班前正在发送您的修改…</translation>
+    </message>
+    <message>
+        <source>Signed out on this computer; the server could not be told.</source>
+        <translation>已在本机退出登录；未能通知服务器。</translation>
+    </message>
+    <message>
+        <source>Handover not possible yet</source>
+        <translation>暂时无法交班</translation>
+    </message>
+    <message>
+        <source>The handover failed: %1. Nothing was deleted and you are still signed in.</source>
+        <translation>交班失败：%1。没有删除任何内容，您仍处于登录状态。</translation>
+    </message>
+    <message>
+        <source>the server cannot be reached</source>
+        <translation>无法连接服务器</translation>
+    </message>
+    <message>
+        <source>you are not signed in to the server</source>
+        <translation>您尚未登录服务器</translation>
+    </message>
+    <message>
+        <source>the server did not take them all</source>
+        <translation>服务器未全部接收</translation>
+    </message>
+    <message>
+        <source>%1 change(s) made by %2 have not reached the server (%3). They stay on this computer as %2&apos;s work. So that they are never sent under the next user&apos;s name, %2 stays signed in.
+
+Connect to the network and try again, or quit: the changes are sent the next time %2 signs in here. The form being typed is kept as a draft.</source>
+        <translation>%2 所做的 %1 项修改尚未送达服务器（%3）。它们作为 %2 的工作保留在本机。为避免以下一位用户的名义发送，%2 保持登录。
+
+请连接网络后重试，或退出程序：下次 %2 在本机登录时会发送这些修改。正在填写的表单已保存为草稿。</translation>
+    </message>
+    <message>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
@@ -1263,6 +1436,14 @@
     <message>
         <source>Sync failed; changes are kept and the next sync tries again. Details are in the log.</source>
         <translation>同步失败；本机更改已保留，下次同步时会重试。详情见日志。</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>重新登录</translation>
+    </message>
+    <message>
+        <source>Sign in again as %1 to send your changes. To hand the computer over to someone else, use File › Switch user.</source>
+        <translation>请以 %1 的身份重新登录以发送您的修改。要把电脑交给他人，请使用“文件 › 交班换人”。</translation>
     </message>
     <message>
         <source>Unsent changes: %1</source>
@@ -1617,6 +1798,25 @@
     </message>
 </context>
 <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <source>Set new password</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>用户：</translation>
+    </message>
+    <message>
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>This account no longer exists.</source>
+        <translation>该账号已不存在。</translation>
+    </message>
+</context>
+<context>
     <name>ReviewListModel</name>
     <message>
         <source>Ticket</source>
@@ -1915,6 +2115,10 @@
 <context>
     <name>Startup</name>
     <message>
+        <source>The local database %1 is encrypted and cannot be opened on this computer now (%2). It is left as it is; ask IT.</source>
+        <translation>本地数据库 %1 已加密，目前无法在本机打开（%2）。文件保持原样，请联系信息科。</translation>
+    </message>
+    <message>
         <source>Local database damaged</source>
         <translation>本地数据库已损坏</translation>
     </message>
@@ -1945,6 +2149,14 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
 %2</source>
         <translation>无法使用文件夹 %1：
 %2</translation>
+    </message>
+    <message>
+        <source>Changes of %1 not sent yet</source>
+        <translation>%1 的修改尚未发送</translation>
+    </message>
+    <message>
+        <source>%1 change(s) made by %2 on this computer have not reached the server yet. They are kept, as %2&apos;s. Before anyone else signs in here, %2 signs in once while the server can be reached, and they are sent.</source>
+        <translation>%2 在本机所做的 %1 项修改尚未送达服务器，已作为 %2 的修改保留。在其他人于本机登录之前，需由 %2 在能连接服务器时登录一次，这些修改即会发送。</translation>
     </message>
     <message>
         <source>Local database</source>
@@ -2621,6 +2833,105 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Fewer than 6 tickets: listed, not ranked</source>
         <translation>承办件数少于6件：列出但不计排名</translation>
+    </message>
+</context>
+<context>
+    <name>UsersScreen</name>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>&amp;Add user…</source>
+        <translation>新增用户(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Disable</source>
+        <translation>停用(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Set new &amp;password…</source>
+        <translation>设置新密码(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>User management</source>
+        <translation>用户管理</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>新增用户</translation>
+    </message>
+    <message>
+        <source>Disable or enable</source>
+        <translation>停用或启用</translation>
+    </message>
+    <message>
+        <source>Set new password</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No — disabled</source>
+        <translation>否（已停用）</translation>
+    </message>
+    <message>
+        <source>%1 accounts</source>
+        <translation>共 %1 个账号</translation>
+    </message>
+    <message>
+        <source>Only an administrator may manage accounts (the server refused).</source>
+        <translation>只有系统管理员可以管理账号（服务器拒绝）。</translation>
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation>启用(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Account %1 added.</source>
+        <translation>已新增账号 %1。</translation>
+    </message>
+    <message>
+        <source>%1 enabled.</source>
+        <translation>已启用 %1。</translation>
+    </message>
+    <message>
+        <source>%1 disabled; their sessions have ended.</source>
+        <translation>已停用 %1，其登录已全部失效。</translation>
+    </message>
+    <message>
+        <source>New password set for %1; tell them in person, not by e-mail.</source>
+        <translation>已为 %1 设置新密码；请当面告知，不要通过邮件发送。</translation>
     </message>
 </context>
 <context>

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
+
+import pytest
 
 from agent_app.core.intake import is_phone_like
 from agent_app.ui.single_instance import InstanceServer, hand_over, server_name
@@ -68,3 +74,82 @@ def test_a_screen_pop_number_must_look_like_one():
     result = subprocess.run([sys.executable, "-m", "agent_app", "call", "--number", "abc"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "not a phone number" in result.stderr
+
+
+# Item 9: the socket is private to this account -----------------------------------------------
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="Linux sockets are files in folders with modes")
+
+
+@linux_only
+def test_the_socket_lives_in_a_folder_only_this_account_can_enter(qapp, tmp_path):
+    server = InstanceServer(server_name(tmp_path))
+    try:
+        socket_path = Path(server_name(tmp_path))
+        assert socket_path.is_socket()
+        folder = socket_path.parent.stat()
+        assert folder.st_uid == os.getuid() and stat.S_IMODE(folder.st_mode) == 0o700
+        assert stat.S_IMODE(socket_path.stat().st_mode) & 0o077 == 0
+    finally:
+        server.close()
+
+
+@linux_only
+def test_a_folder_someone_else_made_under_our_name_is_not_used(qapp, tmp_path, monkeypatch):
+    """Planted by another account in /tmp (a link to a folder it controls, here): the client
+    must neither listen there nor hand a caller's number to whatever listens there."""
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    elsewhere = tmp_path / "attacker"
+    elsewhere.mkdir(mode=0o777)
+    (tmp_path / "tmp" / f"hotline-agent-{os.getuid()}").symlink_to(elsewhere)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    name = server_name(data_dir)
+    assert Path(name).parent == data_dir / "run"
+    assert stat.S_IMODE((data_dir / "run").stat().st_mode) == 0o700
+
+
+@linux_only
+def test_a_connection_from_another_user_id_is_refused(qtbot, tmp_path):
+    name = server_name(tmp_path)
+    server = InstanceServer(name)
+    got: list[dict] = []
+    server.request.connect(got.append)
+    try:
+        assert server.allowed_uid == os.getuid()
+        server.allowed_uid = os.getuid() + 1  # as if we were another account
+        assert hand_over(name, {"call": "13800138000"})
+        qtbot.wait(300)  # no signal can be awaited for a message that must never arrive
+        assert got == []
+        server.allowed_uid = os.getuid()
+        with qtbot.waitSignal(server.request, timeout=3000):
+            assert hand_over(name, {"call": "13800138000"})
+        assert got == [{"call": "13800138000"}]
+    finally:
+        server.close()
+
+
+@linux_only
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="only root can run a process as another account")
+def test_another_account_cannot_even_connect(qapp, tmp_path):
+    name = server_name(tmp_path)
+    server = InstanceServer(name)
+    try:
+        probe = ("import socket, sys\n"
+                 "s = socket.socket(socket.AF_UNIX)\n"
+                 "try:\n"
+                 "    s.connect(sys.argv[1])\n"
+                 "except PermissionError:\n"
+                 "    sys.exit(13)\n"
+                 "sys.exit(0)\n")
+        # The system interpreter: a virtualenv under root's home is not another account's to run.
+        python = shutil.which("python3", path="/usr/bin:/bin") or sys.executable
+        result = subprocess.run([python, "-c", probe, name], user=65534, cwd="/",
+                                capture_output=True, timeout=30)
+        assert result.returncode == 13, result.stderr
+    finally:
+        server.close()
