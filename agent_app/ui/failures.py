@@ -55,6 +55,9 @@ SERVER_MESSAGES: dict[str, str] = {
         "or ask IT whether the server is running)"),
     "the server did not answer in time": QT_TRANSLATE_NOOP(
         "ServerMessage", "the server did not answer in time"),
+    "the server's answer was not understood": QT_TRANSLATE_NOOP(
+        "ServerMessage", "the server's answer was not understood (the next sync tries again; "
+        "if it persists, tell IT)"),
 }
 _NAMED = (  # messages that name a record: the pattern, and the text with %1 for the name
     (re.compile(r"^no ticket (.+)$"), QT_TRANSLATE_NOOP("ServerMessage", "No ticket %1.")),

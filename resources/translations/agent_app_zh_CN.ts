@@ -2019,6 +2019,10 @@ Connect to the network and try again, or quit: the changes are sent the next tim
         <translation>服务器未及时响应</translation>
     </message>
     <message>
+        <source>the server&apos;s answer was not understood (the next sync tries again; if it persists, tell IT)</source>
+        <translation>服务器的回答无法识别（下次同步会重试；如持续出现，请联系信息科）</translation>
+    </message>
+    <message>
         <source>No ticket %1.</source>
         <translation>没有工单 %1。</translation>
     </message>
