@@ -8,6 +8,7 @@ signal that views react to (Anki's "ops return what changed").
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,8 +48,7 @@ class Changes:
 
 @dataclass(frozen=True)
 class _Outcome:
-    on_done: Callable[[Any], None] | None
-    on_error: Callable[[BaseException], None] | None
+    task: int  # the key of its handlers in TaskRunner._handlers
     topics: frozenset[Topic]
     result: Any = None
     error: BaseException | None = None
@@ -71,6 +71,16 @@ class TaskRunner(QObject):
         # writers, whose transactions are short).
         self._sync_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
         self._closed = False
+        # Network and sync jobs asked for while held (the start-up, until the first paint):
+        # they import requests, pypinyin and more, and would take the interpreter from the
+        # GUI thread while it builds and paints the window.
+        self._held: list[tuple[ThreadPoolExecutor, Callable[[], Any], Future[Any]]] | None = None
+        # Each task's on_done and on_error, kept here on the GUI thread and not in what the
+        # worker holds: they are often a widget's methods, and the last reference to a widget
+        # must not go away on a worker thread (Qt then deletes the widget there, and crashes).
+        self._handlers: dict[int, tuple[Callable[[Any], None] | None,
+                                        Callable[[BaseException], None] | None]] = {}
+        self._task_numbers = itertools.count()
         self._finished.connect(self._deliver)
 
     def run_db(self, job: Callable[[Database], T], *, on_done: Callable[[T], None] | None = None,
@@ -92,12 +102,33 @@ class TaskRunner(QObject):
         """Run `job(db)` on the sync thread: one sync at a time, off the DB worker."""
         return self._submit(self._sync_pool, lambda: job(self.db), on_done, on_error, changes)
 
+    def hold_background(self) -> None:
+        """Network and sync jobs wait (queued, in order) until `release_background`."""
+        if self._held is None:
+            self._held = []
+
+    def release_background(self) -> None:
+        held, self._held = self._held or [], None
+        for pool, call, future in held:
+            if future.cancelled():
+                continue
+            try:
+                real = pool.submit(call)
+            except RuntimeError:  # shut down meanwhile
+                future.cancel()
+                continue
+            real.add_done_callback(lambda done, waiting=future: _copy_outcome(done, waiting))
+
     def notify(self, *topics: Topic) -> None:
         """For changes that did not come from a task (e.g. the signed-in user)."""
         self.changes.emit(Changes(frozenset(topics)))
 
     def shutdown(self, *, wait: bool = True) -> None:
         self._closed = True
+        for _pool, _call, future in self._held or []:
+            future.cancel()
+        self._held = None
+        self._handlers.clear()
         self._net_pool.shutdown(wait=False, cancel_futures=True)
         self._sync_pool.shutdown(wait=wait, cancel_futures=True)
         self._db_pool.shutdown(wait=wait, cancel_futures=False)
@@ -111,15 +142,19 @@ class TaskRunner(QObject):
             cancelled: Future[T] = Future()
             cancelled.cancel()
             return cancelled
-        future = pool.submit(call)
+        if self._held is not None and pool is not self._db_pool:
+            future: Future[T] = Future()  # pending until released (or cancelled at shutdown)
+            self._held.append((pool, call, future))
+        else:
+            future = pool.submit(call)
+        task = next(self._task_numbers)
+        self._handlers[task] = (on_done, on_error)
 
         def finished(done: Future[T]) -> None:
             if self._closed or done.cancelled():
                 return
             error = done.exception()
-            outcome = _Outcome(on_done, on_error, topics,
-                               None if error else done.result(), error)
-            self._finished.emit(outcome)
+            self._finished.emit(_Outcome(task, topics, None if error else done.result(), error))
 
         future.add_done_callback(finished)
         return future
@@ -128,14 +163,27 @@ class TaskRunner(QObject):
     def _deliver(self, outcome: _Outcome) -> None:
         if self._closed:
             return
+        on_done, on_error = self._handlers.pop(outcome.task, (None, None))
         if outcome.error is not None:
-            if outcome.on_error is not None:
-                outcome.on_error(outcome.error)
+            if on_error is not None:
+                on_error(outcome.error)
             else:
                 log.error("background task failed", exc_info=outcome.error)
                 self.failed.emit(str(outcome.error))
             return
-        if outcome.on_done is not None:
-            outcome.on_done(outcome.result)
+        if on_done is not None:
+            on_done(outcome.result)
         if outcome.topics:
             self.changes.emit(Changes(outcome.topics))
+
+
+def _copy_outcome(done: Future[Any], waiting: Future[Any]) -> None:
+    """A held job ran: its outcome becomes that of the future handed out when it was asked for."""
+    if done.cancelled():
+        waiting.cancel()
+        return
+    error = done.exception()
+    if error is not None:
+        waiting.set_exception(error)
+    else:
+        waiting.set_result(done.result())
