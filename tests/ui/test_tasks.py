@@ -58,3 +58,28 @@ def test_nothing_is_delivered_after_shutdown(qtbot, tasks):
     qtbot.wait(100)
     assert future.cancelled()
     assert ran == [] and delivered == []
+
+
+def test_held_network_jobs_wait_for_the_release_and_db_jobs_do_not(qtbot, tasks):
+    ran: list[str] = []
+    delivered: list[str] = []
+    tasks.hold_background()
+    held = tasks.run_net(lambda: ran.append("net") or "net", on_done=delivered.append)
+    tasks.run_sync(lambda _db: ran.append("sync") or "sync", on_done=delivered.append)
+    tasks.run_db(lambda _db: ran.append("db") or "db", on_done=delivered.append)
+    qtbot.waitUntil(lambda: delivered == ["db"], timeout=5000)
+    qtbot.wait(50)
+    assert ran == ["db"] and not held.done()
+    tasks.release_background()
+    qtbot.waitUntil(lambda: sorted(delivered) == ["db", "net", "sync"], timeout=5000)
+    assert held.result() == "net"
+
+
+def test_held_jobs_are_cancelled_at_shutdown(qtbot, tasks):
+    ran: list[int] = []
+    tasks.hold_background()
+    future = tasks.run_net(lambda: ran.append(1))
+    tasks.shutdown()
+    tasks.release_background()
+    qtbot.wait(50)
+    assert future.cancelled() and ran == []
