@@ -13,6 +13,11 @@ only when the ones before found too little, its hits placed after theirs:
 5. loose in bodies — the same over the bodies, only when almost nothing was found, since
    common bigrams there match most of the KB;
 6. fuzzy — rapidfuzz on the titles' pinyin, for typos near in sound but not equal.
+
+A sentence-like query (a spoken question, colloquial.py) is then ranked again: the hits of
+those passes, and the articles whose titles or bodies hold its rarer problem words or the
+official words the colloquial lexicon gives for them, are ordered by how much of the
+problem they hold (title and body), the passes' own order counting as a prior.
 """
 
 from __future__ import annotations
@@ -22,14 +27,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from sqlalchemy import TextClause, bindparam, select, text
+from sqlalchemy import TextClause, bindparam, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from agent_app.search.colloquial import (
+    ColloquialLexicon,
+    Unit,
+    idf,
+    is_sentence,
+    score_article,
+    sentence_units,
+    shipped_colloquial,
+)
 from agent_app.search.index import article_from_row, ensure_index, index_generation
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
-from agent_app.search.query import QueryPlan, cut_at_rare_bigrams, plan_query
+from agent_app.search.query import TITLE_TEXT, QueryPlan, cut_at_rare_bigrams, plan_query
 from agent_app.search.snippet import make_snippet, title_words_for_pinyin
 from agent_app.storage.database import Database
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow
@@ -43,6 +57,10 @@ BODY_WEIGHTS = (4.0, 1.0)
 FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than this
 FUZZY_CUTOFF = 75.0
 FUZZY_PROBE_CAP = 2000  # a character in more titles than this does not narrow the search
+SENTENCE_POOL = 40  # candidates each retrieval of a sentence-like query brings
+SENTENCE_PROBES = 8  # the rarest units looked up in the bodies
+COMMON_SHARE = 0.05  # a unit in more of the KB than this is scored but not looked up
+PRIOR = 0.35  # what the passes' first hit adds, relative to the best coverage score
 
 
 def _ranked_match(table: str, weights: tuple[float, ...]) -> TextClause:
@@ -65,9 +83,12 @@ class KbSearcher:
     """Search the local KB. Call from the DB worker (it reads, and on first use may build the
     index); `search` returns an empty list rather than raising on any input."""
 
-    def __init__(self, db: Database, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, db: Database, lexicon: Lexicon | None = None,
+                 colloquial: ColloquialLexicon | None = None) -> None:
         self._db = db
         self._lexicon = lexicon if lexicon is not None else shipped_lexicon()
+        self._colloquial = colloquial if colloquial is not None else shipped_colloquial()
+        self._documents: tuple[int, int] | None = None  # (generation, how many)
         self._index_checked = False
         self._fuzzy_titles: tuple[int, dict[int, tuple[str, str]]] | None = None
 
@@ -81,7 +102,10 @@ class KbSearcher:
             with self._db.session() as session:
                 self._ensure_index(session)
                 ranked = self._rank(session, text, plan, limit)
-                return self._hits(session, ranked[:limit], plan)
+                brought: list[str] = []
+                if is_sentence(text):
+                    ranked, brought = self._sentence(session, text, plan, ranked)
+                return self._hits(session, ranked[:limit], plan, brought)
         except OperationalError:
             # Only a damaged index gets here (queries are built from quoted tokens); the
             # operator is better served by no hits than by an error while on a call.
@@ -185,15 +209,65 @@ class KbSearcher:
             self._fuzzy_titles = (stamp, readings)
         return self._fuzzy_titles[1]
 
+    def _sentence(self, session: Session, text: str, plan: QueryPlan,
+                  passes: Sequence[_Ranked]) -> tuple[list[_Ranked], list[str]]:
+        chunks = [p.text for p in plan.pieces if p.is_han and not p.weak]
+        partners = {word: others for chunk in chunks
+                    for word, others in self._lexicon.synonyms.words_in(chunk)}
+        units, brought = sentence_units(chunks, text, self._colloquial, partners)
+        if not units:
+            return list(passes), brought
+        documents = self._document_count(session)
+        session.execute(_BODY_TERMS)
+        counts = dict(session.execute(_BODY_TERM_COUNTS,
+                                      {"terms": sorted({u.text for u in units})}).all())
+        rarity = {u.text: idf(documents, counts.get(u.text, 0)) for u in units}
+        present = sorted((u for u in units if counts.get(u.text)),
+                         key=lambda u: counts[u.text])
+        probes = [u for u in present if counts[u.text] <= COMMON_SHARE * documents]
+        candidates = {r.doc_id: n for n, r in enumerate(passes)}
+        for statement, chosen in ((_IN_TITLES, probes or present[:3]),
+                                  (_IN_BODIES, (probes or present[:3])[:SENTENCE_PROBES])):
+            expression = _any_unit(chosen, titles=statement is _IN_TITLES)
+            if expression:
+                for doc_id, _rank in session.execute(statement, {"query": expression,
+                                                                 "limit": SENTENCE_POOL}):
+                    candidates.setdefault(doc_id, len(candidates) + SENTENCE_POOL)
+        scored = self._coverage(session, units, rarity, candidates)
+        best = max(scored.values(), default=0.0) or 1.0
+        order = sorted(candidates, key=lambda d: (
+            -(scored.get(d, 0.0) / best + PRIOR / (1 + candidates[d])), candidates[d]))
+        return [_Ranked(d, round(scored.get(d, 0.0) / best + PRIOR / (1 + candidates[d]), 4))
+                for d in order], brought
+
+    @staticmethod
+    def _coverage(session: Session, units: Sequence[Unit], rarity: dict[str, float],
+                  candidates: dict[int, int]) -> dict[int, float]:
+        scored: dict[int, float] = {}
+        for doc_id, title, body, category in session.execute(
+                select(KbSearchDocRow.doc_id, KbArticleRow.title, KbArticleRow.body,
+                       KbArticleRow.category)
+                .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
+                .where(KbSearchDocRow.doc_id.in_(list(candidates)))):
+            scored[doc_id] = score_article(units, rarity, title, f"{category or ''} {body}")
+        return scored
+
+    def _document_count(self, session: Session) -> int:
+        stamp = index_generation(session)
+        if self._documents is None or self._documents[0] != stamp:
+            count = session.scalar(select(func.count()).select_from(KbSearchDocRow)) or 0
+            self._documents = (stamp, int(count))
+        return max(self._documents[1], 1)
+
     def _hits(self, session: Session, ranked: Sequence[_Ranked],
-              plan: QueryPlan) -> list[KbHit]:
+              plan: QueryPlan, brought: Sequence[str] = ()) -> list[KbHit]:
         if not ranked:
             return []
         rows = {doc.doc_id: (doc, article) for doc, article in session.execute(
             select(KbSearchDocRow, KbArticleRow)
             .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
             .where(KbSearchDocRow.doc_id.in_([r.doc_id for r in ranked])))}
-        terms = plan.highlight_terms()
+        terms = plan.highlight_terms() + list(brought)
         sounds = [piece.syllables for piece in plan.pieces if piece.syllables]
         hits: list[KbHit] = []
         for item in ranked:
@@ -206,6 +280,17 @@ class KbSearcher:
                               snippet=snippet, highlights=highlights, unit=article.unit,
                               category=article.category, updated_at=article.updated_at))
         return hits
+
+
+_BODY_TERMS = text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_body_terms "
+                   "USING fts5vocab(main, 'kb_fts', 'row')")
+_BODY_TERM_COUNTS = text("SELECT term, doc FROM temp.kb_body_terms WHERE term IN :terms"
+                         ).bindparams(bindparam("terms", expanding=True))
+
+
+def _any_unit(units: Sequence[Unit], *, titles: bool) -> str:
+    columns = f"{TITLE_TEXT} : " if titles else ""
+    return " OR ".join(f'({columns}"{u.text}")' for u in units)
 
 
 _TITLE_TERMS = text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_title_terms "
