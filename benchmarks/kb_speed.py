@@ -7,7 +7,7 @@ real city KB rather than repeating 400 documents. Measured:
 - import: the rows and their index written through apply_article_changes (as the importer
   and sync do), one transaction;
 - rebuild: the whole index made again from kb_articles (a tokenizer upgrade);
-- queries: every style of the evaluation set plus one-character queries (Han and Latin),
+- queries: every style of both evaluation sets plus one-character queries (Han and Latin),
   each run several times through KbSearcher.search, snippets included;
 - the index size (the FTS5 tables and the row map), from SQLite's dbstat.
 
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from agent_app.search import KbSearcher, apply_article_changes, rebuild_index  # noqa: E402
 from agent_app.storage.database import Database, open_database  # noqa: E402
 from benchmarks.common import percentile  # noqa: E402
-from benchmarks.kb_quality import EVAL_FILE, KB_FILE, read_jsonl  # noqa: E402
+from benchmarks.kb_quality import CALLERS_FILE, EVAL_FILE, KB_FILE, read_jsonl  # noqa: E402
 
 PLACES = ("新华区", "卫东区", "湛河区", "石龙区", "高新区", "新城区", "舞钢市", "汝州市", "宝丰县",
           "叶县", "鲁山县", "郏县", "城乡一体化示范区", "尧山镇", "马楼乡", "焦店镇")
@@ -93,7 +93,8 @@ def main() -> None:
     args = parser.parse_args()
     base = read_jsonl(KB_FILE)
     articles = synthesise(base, args.articles)
-    eval_queries = [case["query"] for case in read_jsonl(EVAL_FILE)]
+    # Both evaluation sets: the team's seven styles and the callers' spoken questions.
+    eval_queries = [case["query"] for case in read_jsonl(EVAL_FILE) + read_jsonl(CALLERS_FILE)]
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "agent.db")

@@ -98,6 +98,13 @@ def han_count(text: str) -> int:
     return sum(len(s.text) for s in segments(text) if s.is_han)
 
 
+def han_only(text: str) -> bool:
+    """Han text (digits allowed) of at least two characters."""
+    parts = list(segments(text))
+    return (all(p.is_han or p.text.isdigit() for p in parts)
+            and sum(len(p.text) for p in parts if p.is_han) >= 2)
+
+
 def is_sentence(text: str) -> bool:
     """A spoken question or a long title, not a shorthand or pinyin: Han text only (digits
     allowed), at least SENTENCE_MIN_HAN characters of it."""
@@ -120,7 +127,7 @@ def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
 
     for chunk in chunks:
         add(chunk, OWN_WEIGHT)
-    for word, partners in synonyms.items():
+    for partners in synonyms.values():
         for partner in partners:
             add(partner, OFFICIAL_WEIGHT)
     brought: list[str] = []
