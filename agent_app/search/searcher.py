@@ -23,8 +23,9 @@ problem they hold (title and body), the passes' own order counting as a prior.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 
 from sqlalchemy import TextClause, bindparam, func, select, text
@@ -43,6 +44,14 @@ from agent_app.search.colloquial import (
     shipped_colloquial,
 )
 from agent_app.search.index import article_from_row, ensure_index, index_generation
+from agent_app.search.learning import (
+    REBUILD_AFTER,
+    UsageIndex,
+    lift,
+    load_usage_index,
+    query_key,
+    usage_generation,
+)
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
 from agent_app.search.query import TITLE_TEXT, QueryPlan, cut_at_rare_bigrams, plan_query
@@ -88,11 +97,14 @@ class KbSearcher:
     index); `search` returns an empty list rather than raising on any input."""
 
     def __init__(self, db: Database, lexicon: Lexicon | None = None,
-                 colloquial: ColloquialLexicon | None = None) -> None:
+                 colloquial: ColloquialLexicon | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self._db = db
         self._lexicon = lexicon if lexicon is not None else shipped_lexicon()
         self._colloquial = colloquial if colloquial is not None else shipped_colloquial()
         self._documents: tuple[int, int] | None = None  # (generation, how many)
+        self._usage: tuple[int, UsageIndex] | None = None  # (usage generation, index)
+        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._index_checked = False
         self._fuzzy_titles: tuple[int, dict[int, tuple[str, str]]] | None = None
 
@@ -110,7 +122,10 @@ class KbSearcher:
                 # A sentence, or a few words the passes found almost nothing for (想订报纸).
                 if is_sentence(text) or (len(ranked) < FEW and han_only(text)):
                     ranked, brought = self._sentence(session, text, plan, ranked)
-                return self._hits(session, ranked[:limit], plan, brought)
+                learned: set[int] = set()
+                if plan.single_character is None:
+                    ranked, learned = self._learned(session, text, ranked)
+                return self._hits(session, ranked[:limit], plan, brought, learned)
         except OperationalError:
             # Only a damaged index gets here (queries are built from quoted tokens); the
             # operator is better served by no hits than by an error while on a call.
@@ -214,6 +229,39 @@ class KbSearcher:
             self._fuzzy_titles = (stamp, readings)
         return self._fuzzy_titles[1]
 
+    def _learned(self, session: Session, text: str,
+                 ranked: list[_Ranked]) -> tuple[list[_Ranked], set[int]]:
+        """Lift the articles operators used after queries like this one (learning.py)."""
+        evidence = self._usage_index(session).evidence(query_key(text, self._lexicon))
+        if not evidence:
+            return ranked, set()
+        docs = dict(session.execute(
+            select(KbSearchDocRow.article_id, KbSearchDocRow.doc_id)
+            .where(KbSearchDocRow.article_id.in_(list(evidence)))).all())
+        if not docs:
+            return ranked, set()
+        best = max((r.score for r in ranked), default=0.0)
+        scale = best if best > 0 else 1.0
+        scores = {r.doc_id: r.score / scale for r in ranked}
+        order = {r.doc_id: n for n, r in enumerate(ranked)}
+        lifted: set[int] = set()
+        for article_id, found in evidence.items():
+            doc_id = docs.get(article_id)
+            if doc_id is None:
+                continue  # an article since deleted
+            scores[doc_id] = scores.get(doc_id, 0.0) + lift(found)
+            order.setdefault(doc_id, len(order))
+            lifted.add(doc_id)
+        result = sorted(scores, key=lambda d: (-scores[d], order[d]))
+        return [_Ranked(d, round(scores[d], 4)) for d in result], lifted
+
+    def _usage_index(self, session: Session) -> UsageIndex:
+        stamp, now = usage_generation(session), self._clock()
+        if (self._usage is None or self._usage[0] != stamp
+                or now - self._usage[1].built_at > REBUILD_AFTER):
+            self._usage = (stamp, load_usage_index(session, now))
+        return self._usage[1]
+
     def _sentence(self, session: Session, text: str, plan: QueryPlan,
                   passes: Sequence[_Ranked]) -> tuple[list[_Ranked], list[str]]:
         chunks = [p.text for p in plan.pieces if p.is_han and not p.weak]
@@ -266,7 +314,8 @@ class KbSearcher:
         return max(self._documents[1], 1)
 
     def _hits(self, session: Session, ranked: Sequence[_Ranked],
-              plan: QueryPlan, brought: Sequence[str] = ()) -> list[KbHit]:
+              plan: QueryPlan, brought: Sequence[str] = (),
+              learned: set[int] | frozenset[int] = frozenset()) -> list[KbHit]:
         if not ranked:
             return []
         rows = {doc.doc_id: (doc, article) for doc, article in session.execute(
@@ -284,7 +333,8 @@ class KbSearcher:
             snippet, highlights = make_snippet(article.body, wanted)
             hits.append(KbHit(id=article.id, title=article.title, score=round(item.score, 4),
                               snippet=snippet, highlights=highlights, unit=article.unit,
-                              category=article.category, updated_at=article.updated_at))
+                              category=article.category, updated_at=article.updated_at,
+                              learned=item.doc_id in learned))
         return hits
 
 
