@@ -17,13 +17,14 @@ Until the sync path pushes them, SHARE_THROUGH_OUTBOX stays False and the pairs 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
@@ -41,7 +42,19 @@ LIFT = 0.5  # the most learning adds to a hit's score (the best match scores abo
 MAX_QUERY = 200
 MAX_KEYS_PER_UNIT = 5000  # a bigram in more kept queries than this narrows nothing
 USAGE_GENERATION_KEY = "kb_usage_generation"
+USAGE_CURSOR_KEY = "kb_usage_cursor"
 REBUILD_AFTER = timedelta(hours=1)  # ages change: weights are recomputed at least this often
+
+
+# Seven digits or more (a phone or an ID number, maybe the caller's) are not kept: the pairs
+# are shared with every seat. Service numbers (12345, 95598) are shorter and stay.
+_PERSONAL_NUMBER = re.compile(r"[0-9０-９][0-9０-９\-xX]{6,}")
+
+
+def scrub(query: str) -> str:
+    """The query as it may be kept and shared: one line, no long numbers, at most
+    MAX_QUERY characters."""
+    return " ".join(_PERSONAL_NUMBER.sub(" ", query).split())[:MAX_QUERY]
 
 
 def query_key(text: str, lexicon: Lexicon | None = None) -> str:
@@ -49,7 +62,9 @@ def query_key(text: str, lexicon: Lexicon | None = None) -> str:
     space-separated (房东不退押金怎么办 → 房东不退押金)."""
     lexicon = lexicon or shipped_lexicon()
     words: list[str] = []
-    for segment in segments(text[:MAX_QUERY]):
+    for segment in segments(scrub(text)):
+        if segment.is_han and lexicon.fillers.only_fillers(segment.text):
+            continue
         if segment.is_han:
             words.extend(lexicon.fillers.content_chunks(segment.text))
         else:
@@ -174,7 +189,7 @@ def record_kb_usage(db: Database, query: str, article_id: str, action: str, *,
     if not key_units(key) or not article_id:
         return False
     moment = now or _now()
-    shown_query = " ".join(query.split())[:MAX_QUERY]
+    shown_query = scrub(query)
     with db.unit_of_work() as uow:
         uow.session.add(KbUsageRow(query=shown_query, query_key=key, article_id=article_id,
                                    action=action, at=moment))
@@ -195,8 +210,9 @@ def veto_kb_usage(db: Database, article_id: str, query: str | None = None, *,
         uow.session.add(KbUsageVetoRow(article_id=article_id, query_key=key, at=moment))
         _bump(uow.session)
         if SHARE_THROUGH_OUTBOX:
-            uow.outbox.add(OP_KB_USAGE, article_id, {"article_id": article_id, "veto": True,
-                                                     "query": query, "at": moment.isoformat()})
+            uow.outbox.add(OP_KB_USAGE, article_id, {"article_id": article_id,
+                                                     "action": "veto", "query": query,
+                                                     "at": moment.isoformat()})
         uow.commit()
 
 
@@ -206,12 +222,13 @@ def usage_args(query: str, article_id: str, action: str, at: datetime) -> dict[s
             "at": at.isoformat()}
 
 
-def store_shared_usage(db: Database, items: Sequence[Mapping[str, Any]]) -> int:
+def store_shared_usage(db: Database, items: Sequence[Mapping[str, Any]],
+                       cursor: int | None = None) -> int:
     """Keep what GET /kb/usage handed out: every seat's pairs (action open or answer) and
     leads' vetoes (action veto, the query None for all queries). An item already held (by
     server id) is skipped, so a page pulled twice changes nothing; this seat's own pair
     coming back (`mine`) takes the server id instead of being kept twice. Returns how many
-    rows were added."""
+    rows were added. `cursor` is the page's, kept for the next pull (usage_cursor)."""
     added = 0
     with db.unit_of_work() as uow:
         session = uow.session
@@ -247,13 +264,18 @@ def store_shared_usage(db: Database, items: Sequence[Mapping[str, Any]]) -> int:
             added += 1
         if added:
             _bump(session)
+        if cursor is not None:
+            stamp = session.get(MetaRow, USAGE_CURSOR_KEY)
+            if stamp is None:
+                session.add(MetaRow(key=USAGE_CURSOR_KEY, value=str(cursor)))
+            else:
+                stamp.value = str(max(cursor, int(stamp.value)))
         uow.commit()
     return added
 
 
 def usage_cursor(db: Database) -> int:
-    """The highest server id held: where the next GET /kb/usage starts (`since`)."""
+    """Where the next GET /kb/usage starts (`since`): the last page's cursor."""
     with db.session() as session:
-        pairs = session.scalar(select(func.max(KbUsageRow.server_id))) or 0
-        vetoes = session.scalar(select(func.max(KbUsageVetoRow.server_id))) or 0
-        return max(int(pairs), int(vetoes))
+        stamp = session.get(MetaRow, USAGE_CURSOR_KEY)
+        return int(stamp.value) if stamp is not None else 0

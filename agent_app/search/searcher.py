@@ -68,8 +68,10 @@ BODY_WEIGHTS = (4.0, 1.0)
 FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than this
 FUZZY_CUTOFF = 75.0
 FUZZY_PROBE_CAP = 2000  # a character in more titles than this does not narrow the search
-SENTENCE_POOL = 40  # candidates each retrieval of a sentence-like query brings
-SENTENCE_PROBES = 8  # the rarest units looked up in the bodies
+FREQUENCY_CAP = 1000
+SENTENCE_POOL = 20  # candidates each lookup of a sentence-like query's unit brings
+SENTENCE_PROBES = 8  # the rarest units looked up
+FALLBACK_PROBES = 3  # when every unit is common, the least common are looked up
 COMMON_SHARE = 0.05  # a unit in more of the KB than this is scored but not looked up
 # What the passes' first hit adds, relative to the best coverage score: more for a few
 # words (a typo the passes matched by sound), less for a sentence the passes cut badly.
@@ -84,6 +86,7 @@ def _ranked_match(table: str, weights: tuple[float, ...]) -> TextClause:
 _IN_TITLES = _ranked_match("kb_fts_title", TITLE_WEIGHTS)
 _IN_BODIES = _ranked_match("kb_fts", BODY_WEIGHTS)
 _UNRANKED = text("SELECT rowid FROM kb_fts_title WHERE kb_fts_title MATCH :query LIMIT :limit")
+_UNRANKED_BODIES = text("SELECT rowid FROM kb_fts WHERE kb_fts MATCH :query LIMIT :limit")
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class KbSearcher:
         self._lexicon = lexicon if lexicon is not None else shipped_lexicon()
         self._colloquial = colloquial if colloquial is not None else shipped_colloquial()
         self._documents: tuple[int, int] | None = None  # (generation, how many)
+        self._frequency_cache: tuple[int, dict[str, int]] = (-1, {})
         self._usage: tuple[int, UsageIndex] | None = None  # (usage generation, index)
         self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._index_checked = False
@@ -117,11 +121,19 @@ class KbSearcher:
         try:
             with self._db.session() as session:
                 self._ensure_index(session)
-                ranked = self._rank(session, text, plan, limit)
                 brought: list[str] = []
-                # A sentence, or a few words the passes found almost nothing for (想订报纸).
-                if is_sentence(text) or (len(ranked) < FEW and han_only(text)):
+                if is_sentence(text):
+                    # A long one gets the strict passes only: the loose ones cost the most
+                    # on long queries, and the re-ranking below does their work better. A
+                    # short one may be a typo the later passes match by sound.
+                    ranked = (self._strict(session, plan, limit)
+                              if han_count(text) > FEW_WORDS
+                              else self._rank(session, text, plan, limit))
                     ranked, brought = self._sentence(session, text, plan, ranked)
+                else:
+                    ranked = self._rank(session, text, plan, limit)
+                    if len(ranked) < FEW and han_only(text):  # 想订报纸: almost nothing
+                        ranked, brought = self._sentence(session, text, plan, ranked)
                 learned: set[int] = set()
                 if plan.single_character is None:
                     ranked, learned = self._learned(session, text, ranked)
@@ -262,6 +274,13 @@ class KbSearcher:
             self._usage = (stamp, load_usage_index(session, now))
         return self._usage[1]
 
+    def _strict(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:
+        ranked = self._match(session, _IN_TITLES, plan.strict_titles(), limit)
+        if len(ranked) < limit and plan.has_sounds():
+            _append_below(ranked, self._match(session, _IN_TITLES,
+                                              plan.strict_titles(sounds=True), limit))
+        return ranked
+
     def _sentence(self, session: Session, text: str, plan: QueryPlan,
                   passes: Sequence[_Ranked]) -> tuple[list[_Ranked], list[str]]:
         chunks = [p.text for p in plan.pieces if p.is_han and not p.weak]
@@ -271,20 +290,20 @@ class KbSearcher:
         if not units:
             return list(passes), brought
         documents = self._document_count(session)
-        session.execute(_BODY_TERMS)
-        counts = dict(session.execute(_BODY_TERM_COUNTS,
-                                      {"terms": sorted({u.text for u in units})}).all())
+        counts = self._frequencies(session, sorted({u.text for u in units}))
         rarity = {u.text: idf(documents, counts.get(u.text, 0)) for u in units}
         present = sorted((u for u in units if counts.get(u.text)),
                          key=lambda u: counts[u.text])
-        probes = [u for u in present if counts[u.text] <= COMMON_SHARE * documents]
+        probes = [u for u in present
+                  if counts[u.text] <= min(COMMON_SHARE * documents, FREQUENCY_CAP - 1)]
         candidates = {r.doc_id: n for n, r in enumerate(passes)}
-        for statement, chosen in ((_IN_TITLES, probes or present[:3]),
-                                  (_IN_BODIES, (probes or present[:3])[:SENTENCE_PROBES])):
-            expression = _any_unit(chosen, titles=statement is _IN_TITLES)
-            if expression:
-                for doc_id, _rank in session.execute(statement, {"query": expression,
-                                                                 "limit": SENTENCE_POOL}):
+        # Unranked lookups of the rarest units, titles first: ranking every article holding
+        # one of them (bm25) would cost more than the whole search may take.
+        for unit in (probes or present[:FALLBACK_PROBES])[:SENTENCE_PROBES]:
+            for statement, expression in ((_UNRANKED, f'{TITLE_TEXT} : "{unit.text}"'),
+                                          (_UNRANKED_BODIES, f'"{unit.text}"')):
+                for (doc_id,) in session.execute(statement, {"query": expression,
+                                                             "limit": SENTENCE_POOL}):
                     candidates.setdefault(doc_id, len(candidates) + SENTENCE_POOL)
         scored = self._coverage(session, units, rarity, candidates)
         best = max(scored.values(), default=0.0) or 1.0
@@ -305,6 +324,25 @@ class KbSearcher:
                 .where(KbSearchDocRow.doc_id.in_(list(candidates)))):
             scored[doc_id] = score_article(units, rarity, title, f"{category or ''} {body}")
         return scored
+
+    def _frequencies(self, session: Session, terms: Sequence[str]) -> dict[str, int]:
+        """How many articles hold each term, counted up to FREQUENCY_CAP (past it a term is
+        common, and counting all of a term in most of 100,000 articles takes ~10 ms); kept
+        until the index changes."""
+        stamp = index_generation(session)
+        if self._frequency_cache[0] != stamp or len(self._frequency_cache[1]) > 50_000:
+            self._frequency_cache = (stamp, {})
+        cache = self._frequency_cache[1]
+        missing = [t for t in terms if t not in cache]
+        if missing:
+            statement = " UNION ALL ".join(
+                f"SELECT :t{n}, (SELECT count(*) FROM (SELECT 1 FROM kb_fts "
+                f"WHERE kb_fts MATCH :q{n} LIMIT {FREQUENCY_CAP}))" for n in range(len(missing)))
+            params = {f"t{n}": term for n, term in enumerate(missing)}
+            params.update({f"q{n}": f'"{term}"' for n, term in enumerate(missing)})
+            cache.update((term, int(count)) for term, count
+                         in session.execute(text(statement), params))
+        return {t: cache[t] for t in terms}
 
     def _document_count(self, session: Session) -> int:
         stamp = index_generation(session)
@@ -336,17 +374,6 @@ class KbSearcher:
                               category=article.category, updated_at=article.updated_at,
                               learned=item.doc_id in learned))
         return hits
-
-
-_BODY_TERMS = text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_body_terms "
-                   "USING fts5vocab(main, 'kb_fts', 'row')")
-_BODY_TERM_COUNTS = text("SELECT term, doc FROM temp.kb_body_terms WHERE term IN :terms"
-                         ).bindparams(bindparam("terms", expanding=True))
-
-
-def _any_unit(units: Sequence[Unit], *, titles: bool) -> str:
-    columns = f"{TITLE_TEXT} : " if titles else ""
-    return " OR ".join(f'({columns}"{u.text}")' for u in units)
 
 
 _TITLE_TERMS = text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_title_terms "
