@@ -28,7 +28,7 @@ from agent_app import __version__
 from agent_app.core.enums import Role
 from agent_app.paths import resources_dir
 from central_api import db as database
-from central_api import kb, migrate, sync, tickets, workflow
+from central_api import kb, kb_learning, migrate, sync, tickets, workflow
 from central_api.deps import (
     ALL_ROLES,
     API,
@@ -313,6 +313,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.include_router(workflow.router)
     app.include_router(tickets.router)
     app.include_router(kb.router)
+    app.include_router(kb_learning.router)
     return app
 
 

@@ -56,6 +56,8 @@ ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("PUT", "/kb/articles/{article_id}"): frozenset({Role.UNIT, Role.ADMIN}),
     ("DELETE", "/kb/articles/{article_id}"): frozenset({Role.UNIT, Role.ADMIN}),
     ("GET", "/unit/kb-feedback"): frozenset({Role.UNIT}),
+    # What operators used after a query (kb_learning.py): every seat that searches pulls it.
+    ("GET", "/kb/usage"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
 }
 
 

@@ -115,3 +115,21 @@ class KbFeedback(Base):
     text: Mapped[str] = mapped_column(Text)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KbUsage(Base):
+    """An operator used an article after a query (action open or answer), or a lead vetoed
+    the lift learning gives an article (action veto; no query: for every query). Every seat
+    pulls these (kb_learning.py) and its KB search learns from them."""
+
+    __tablename__ = "kb_usage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    query: Mapped[str | None] = mapped_column(String(200))
+    article_id: Mapped[str] = mapped_column(String(40), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # From the counter tickets and articles use: a pull cursor never skips a late commit.
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
