@@ -826,6 +826,10 @@
         <translation>无承办单位</translation>
     </message>
     <message>
+        <source>often used for similar questions</source>
+        <translation>类似问题常用</translation>
+    </message>
+    <message>
         <source>may be out of date</source>
         <translation>可能已过时</translation>
     </message>

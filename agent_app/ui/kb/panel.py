@@ -1,6 +1,9 @@
 """The KB panel: search as you type, results with highlighted snippets, the article in a
 reader, one key to use it as the answer, and error reports for the owning unit.
 
+An article opened from the results, or given as the answer, is kept with the query on show
+(search/learning.py): the search then lifts it for similar queries.
+
 Embedded beside the intake form (which feeds it the call content through `propose_from_text`)
 and, laid out side by side, as the full KB screen. Searches run on the DB worker; a result
 that arrives after a newer search was started is dropped, so a slow query never overwrites
@@ -9,6 +12,7 @@ what matches the current text.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.search import KbArticle, KbHit, KbSearcher
+from agent_app.search.learning import record_kb_usage
 from agent_app.settings import load_settings
 from agent_app.storage import ops
 from agent_app.tasks import Changes, TaskRunner, Topic
@@ -31,6 +36,8 @@ from agent_app.ui.kb.delegate import KbHitDelegate
 from agent_app.ui.kb.model import KbResultsModel, is_stale
 from agent_app.ui.kb.reader import ArticleReader
 from agent_app.ui.widgets import plain_label
+
+log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
 RESULT_LIMIT = 20
@@ -150,6 +157,7 @@ class KbPanel(QWidget):
         selected = self._selected_hit()
         article = self.reader.article
         if article is not None and (selected is None or selected.id == article.id):
+            self._learn(article.id, "answer")
             self.answer_chosen.emit(article.id, article.body)
         elif selected is not None:
             self._open(selected.id, then_answer=True)
@@ -194,7 +202,7 @@ class KbPanel(QWidget):
         self._open(self.model.hit(index.row()).id, focus_reader=True)
 
     def _open(self, article_id: str, *, then_answer: bool = False,
-              focus_reader: bool = False) -> None:
+              focus_reader: bool = False, learn: bool = True) -> None:
         self._article_generation += 1
         generation = self._article_generation
         searcher = self._searcher
@@ -207,12 +215,25 @@ class KbPanel(QWidget):
                 return
             self.reader.show_article(
                 article, stale=is_stale(article.updated_at, self._now(), self._max_age))
+            if learn:
+                self._learn(article.id, "open")
             if focus_reader:
                 self.reader.body.setFocus()
             if then_answer:
+                self._learn(article.id, "answer")
                 self.answer_chosen.emit(article.id, article.body)
 
         self._tasks.run_db(lambda _db: searcher.get(article_id), on_done=shown)
+
+    def _learn(self, article_id: str, action: str) -> None:
+        """Keep that this article was used after the query on show. Learning is a help, not
+        the operator's work: a failure is logged, never shown."""
+        query = self._query
+        if not query:
+            return
+        self._tasks.run_db(
+            lambda db: record_kb_usage(db, query, article_id, action),
+            on_error=lambda exc: log.warning("KB usage not kept: %s", exc))
 
     def _send_feedback(self, article_id: str, text: str) -> None:
         self._tasks.run_db(lambda db: ops.report_kb_error(db, article_id, text),
@@ -225,7 +246,7 @@ class KbPanel(QWidget):
             return
         self.search_now()
         if self.reader.article is not None:
-            self._open(self.reader.article.id)
+            self._open(self.reader.article.id, learn=False)  # shown again, not chosen again
 
     # Keys -------------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
