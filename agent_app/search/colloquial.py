@@ -131,7 +131,11 @@ def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
         for partner in partners:
             add(partner, OFFICIAL_WEIGHT)
     brought: list[str] = []
-    for _say, officials in lexicon.officials_in(text):
+    # Spoken words are looked for in what was said and in it with the fillers taken out
+    # (公积金咋转过去 → 公积金转过去).
+    found = dict(lexicon.officials_in(text))
+    found.update(lexicon.officials_in("".join(chunks)))
+    for officials in found.values():
         for official in officials:
             add(official, OFFICIAL_WEIGHT)
             brought.append(official)

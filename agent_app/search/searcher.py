@@ -69,6 +69,7 @@ FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than 
 FUZZY_CUTOFF = 75.0
 FUZZY_PROBE_CAP = 2000  # a character in more titles than this does not narrow the search
 FREQUENCY_CAP = 1000
+TAIL_SHARE = 0.25  # a sentence's hits scoring under this share of the best are dropped
 SENTENCE_POOL = 20  # candidates each lookup of a sentence-like query's unit brings
 SENTENCE_PROBES = 8  # the rarest units looked up
 FALLBACK_PROBES = 3  # when every unit is common, the least common are looked up
@@ -311,7 +312,10 @@ class KbSearcher:
         final = {d: scored.get(d, 0.0) / best + prior / (1 + rank)
                  for d, rank in candidates.items()}
         order = sorted(candidates, key=lambda d: (-final[d], candidates[d]))
-        return [_Ranked(d, round(final[d], 4)) for d in order], brought
+        # Articles holding a sliver of the problem (one common word) are not worth showing.
+        top = final[order[0]] if order else 0.0
+        return [_Ranked(d, round(final[d], 4)) for d in order
+                if final[d] >= TAIL_SHARE * top], brought
 
     @staticmethod
     def _coverage(session: Session, units: Sequence[Unit], rarity: dict[str, float],
