@@ -841,6 +841,18 @@
         <translation>搜索知识库：关键词、拼音或首字母（如 gjj）…</translation>
     </message>
     <message>
+        <source>Stop lifting this article for this question</source>
+        <translation>此问题不再优先推荐本条</translation>
+    </message>
+    <message>
+        <source>Operators often used this article after similar questions, so it is shown higher. If that is wrong, stop it for this question.</source>
+        <translation>话务员在类似问题后常用本条，所以排得靠前。若不合适，可让此问题不再优先推荐它。</translation>
+    </message>
+    <message>
+        <source>This article is no longer lifted for this question.</source>
+        <translation>此问题已不再优先推荐该条目。</translation>
+    </message>
+    <message>
         <source>KB: from the search to the results, open an article</source>
         <translation>知识库：从搜索框进入结果列表，打开条目</translation>
     </message>

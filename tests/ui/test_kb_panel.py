@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from agent_app.search import KbHit, apply_article_changes
+from agent_app.search.learning import record_kb_usage
 from agent_app.storage.schema import KbUsageRow, OutboxRow
 from agent_app.tasks import Topic
 from agent_app.ui.kb.model import HIT_ROLE, META_ROLE, STALE_ROLE, KbResultsModel, learned_label
@@ -244,3 +245,25 @@ def test_nothing_is_kept_for_an_article_opened_without_a_query(qtbot, panel, db,
     qtbot.waitUntil(lambda: panel.reader.article is not None, timeout=5000)
     db_worker_idle(tasks)
     assert usage(db) == []
+
+
+def test_a_lead_stops_learning_lifting_an_article_and_an_operator_cannot(qtbot, tasks, db):
+    seed(db, ARTICLES)
+    for _ in range(3):
+        record_kb_usage(db, "卡丢了怎么办", "sb-1", "answer")
+    operator = KbPanel(tasks, stale_after_days=365, now=lambda: NOW)
+    lead = KbPanel(tasks, stale_after_days=365, now=lambda: NOW, can_veto=True)
+    for made in (operator, lead):
+        qtbot.addWidget(made)
+        made.show()
+        search(qtbot, made, "卡丢了怎么办", "sb-1")
+        made.results.setFocus()
+        made.results.setCurrentIndex(made.model.index(result_ids(made).index("sb-1")))
+        assert made.model.hit(result_ids(made).index("sb-1")).learned
+    assert not operator.veto_button.isVisible()
+    assert lead.veto_button.isVisible()
+    lead.veto_button.click()
+    qtbot.waitUntil(lambda: not any(lead.model.hit(n).learned
+                                    for n in range(lead.model.rowCount())), timeout=5000)
+    assert lead.heading.text() == "This article is no longer lifted for this question."
+    assert not lead.veto_button.isVisible()
