@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
@@ -43,7 +43,8 @@ MAX_QUERY = 200
 MAX_KEYS_PER_UNIT = 5000  # a bigram in more kept queries than this narrows nothing
 USAGE_GENERATION_KEY = "kb_usage_generation"
 USAGE_CURSOR_KEY = "kb_usage_cursor"
-REBUILD_AFTER = timedelta(hours=1)  # ages change: weights are recomputed at least this often
+# Ages change: weights are recomputed this often (a day is little against a 30-day half-life).
+REBUILD_AFTER = timedelta(days=1)
 
 
 # Seven digits or more (a phone or an ID number, maybe the caller's) are not kept: the pairs
@@ -107,26 +108,35 @@ class Use:
 
 
 class UsageIndex:
-    """Kept pairs, grouped by query key, looked up by shared bigrams."""
+    """Kept pairs, grouped by query key, looked up by shared bigrams. New pairs are added
+    as they come (`add`); a new veto, or ages grown stale, need a rebuild."""
 
     def __init__(self, uses: Iterable[Use], vetoes: Iterable[tuple[str, str | None]],
-                 now: datetime) -> None:
-        vetoed_everywhere = {article for article, key in vetoes if key is None}
-        vetoed_pairs = {(article, key) for article, key in vetoes if key is not None}
-        weights: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for use in uses:
-            if use.article_id in vetoed_everywhere or (use.article_id,
-                                                       use.query_key) in vetoed_pairs:
-                continue
-            weights[use.query_key][use.article_id] += decayed(use.action, use.at, now)
-        self._weights = {key: dict(found) for key, found in weights.items()}
-        self._units = {key: key_units(key) for key in self._weights}
-        postings: dict[str, list[str]] = defaultdict(list)
-        for key, units in self._units.items():
-            for unit in units:
-                postings[unit].append(key)
-        self._postings = dict(postings)
+                 now: datetime, *, last_id: int = 0, veto_count: int | None = None) -> None:
+        vetoes = list(vetoes)
+        self._vetoed_everywhere = {article for article, key in vetoes if key is None}
+        self._vetoed_pairs = {(article, key) for article, key in vetoes if key is not None}
+        self._weights: dict[str, dict[str, float]] = {}
+        self._units: dict[str, frozenset[str]] = {}
+        self._postings: dict[str, list[str]] = defaultdict(list)
         self.built_at = now
+        self.last_id = last_id  # the newest kb_usage row held
+        self.veto_count = len(vetoes) if veto_count is None else veto_count
+        self.add(uses)
+
+    def add(self, uses: Iterable[Use]) -> None:
+        for use in uses:
+            if use.article_id in self._vetoed_everywhere or (
+                    use.article_id, use.query_key) in self._vetoed_pairs:
+                continue
+            found = self._weights.get(use.query_key)
+            if found is None:
+                found = self._weights[use.query_key] = {}
+                units = self._units[use.query_key] = key_units(use.query_key)
+                for unit in units:
+                    self._postings[unit].append(use.query_key)
+            found[use.article_id] = (found.get(use.article_id, 0.0)
+                                     + decayed(use.action, use.at, self.built_at))
 
     def __len__(self) -> int:
         return len(self._weights)
@@ -165,13 +175,33 @@ def _bump(session: Session) -> None:
         stamp.value = str(int(stamp.value) + 1)
 
 
-def load_usage_index(session: Session, now: datetime) -> UsageIndex:
+def _uses_after(session: Session, last_id: int, since: datetime) -> tuple[list[Use], int]:
+    rows = session.execute(
+        select(KbUsageRow.id, KbUsageRow.query_key, KbUsageRow.article_id, KbUsageRow.action,
+               KbUsageRow.at)
+        .where(KbUsageRow.id > last_id, KbUsageRow.at >= since).order_by(KbUsageRow.id))
+    uses: list[Use] = []
+    for row_id, key, article, action, at in rows:
+        uses.append(Use(key, article, action, at))
+        last_id = row_id
+    return uses, last_id
+
+
+def load_usage_index(session: Session, now: datetime,
+                     held: UsageIndex | None = None) -> UsageIndex:
+    """The index of the pairs kept: `held` brought up to date when only pairs were added
+    since it was built (an operator's use: no full read of every pair), else built anew."""
+    veto_count = session.scalar(select(func.count()).select_from(KbUsageVetoRow)) or 0
     since = now - timedelta(days=HORIZON_DAYS)
-    uses = [Use(key, article, action, at) for key, article, action, at in session.execute(
-        select(KbUsageRow.query_key, KbUsageRow.article_id, KbUsageRow.action, KbUsageRow.at)
-        .where(KbUsageRow.at >= since))]
-    vetoes = list(session.execute(select(KbUsageVetoRow.article_id, KbUsageVetoRow.query_key)))
-    return UsageIndex(uses, [(a, k) for a, k in vetoes], now)
+    if (held is not None and held.veto_count == veto_count
+            and timedelta(0) <= now - held.built_at <= REBUILD_AFTER):
+        uses, held.last_id = _uses_after(session, held.last_id, since)
+        held.add(uses)
+        return held
+    uses, last_id = _uses_after(session, 0, since)
+    vetoes = [(a, k) for a, k in session.execute(
+        select(KbUsageVetoRow.article_id, KbUsageVetoRow.query_key))]
+    return UsageIndex(uses, vetoes, now, last_id=last_id, veto_count=veto_count)
 
 
 def _now() -> datetime:

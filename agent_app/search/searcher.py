@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from sqlalchemy import TextClause, bindparam, func, select, text
@@ -271,8 +271,9 @@ class KbSearcher:
     def _usage_index(self, session: Session) -> UsageIndex:
         stamp, now = usage_generation(session), self._clock()
         if (self._usage is None or self._usage[0] != stamp
-                or now - self._usage[1].built_at > REBUILD_AFTER):
-            self._usage = (stamp, load_usage_index(session, now))
+                or not timedelta(0) <= now - self._usage[1].built_at <= REBUILD_AFTER):
+            held = self._usage[1] if self._usage is not None else None
+            self._usage = (stamp, load_usage_index(session, now, held))
         return self._usage[1]
 
     def _strict(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:

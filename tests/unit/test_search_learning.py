@@ -115,3 +115,32 @@ def test_a_veto_removes_the_lift_for_its_query_or_for_all(actions, everywhere):
     veto = ("kd-1", None if everywhere else "快递没送到")
     vetoed = UsageIndex(uses, [veto], NOW).evidence("快递没送到")
     assert "kd-1" not in vetoed and vetoed["kd-2"] == plain["kd-2"]
+
+
+def test_uses_added_later_count_as_if_they_had_been_there_from_the_start():
+    first = [Use("快递没送到", "kd-1", "answer", NOW - timedelta(days=3))]
+    later = [Use("快递没送到", "kd-1", "open", NOW), Use("暖气不热", "gn-1", "open", NOW)]
+    grown = UsageIndex(first, [], NOW)
+    grown.add(later)
+    whole = UsageIndex(first + later, [], NOW)
+    for key in ("快递没送到", "暖气不热"):
+        assert grown.evidence(key) == whole.evidence(key)
+
+
+def test_the_lexicons_official_words_are_the_kbs_wording():
+    """A review guard: an official word no article uses (a typo, or a name the KB does not
+    use) bridges nothing. A few may name what a larger KB holds."""
+    import json
+
+    from agent_app.paths import resources_dir
+
+    kb = resources_dir() / "kb"
+    with (kb / "hotline_kb.jsonl").open(encoding="utf-8") as handle:
+        text = " ".join(" ".join(str(v) for v in json.loads(line).values())
+                        for line in handle if line.strip())
+    with (kb / "colloquial.json").open(encoding="utf-8") as handle:
+        entries = json.load(handle)["entries"]
+    officials = [word for entry in entries for word in entry["official"]]
+    assert all(entry["say"] and entry["official"] for entry in entries)
+    unused = [word for word in officials if word not in text]
+    assert len(unused) <= 0.05 * len(officials), unused
