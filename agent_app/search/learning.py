@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +40,7 @@ HORIZON_DAYS = 180
 MIN_SIMILARITY = 0.5
 LIFT = 0.8  # the most learning adds to a hit's score (the best match scores about 1)
 MAX_QUERY = 200
-MAX_KEYS_PER_UNIT = 5000  # a bigram in more kept queries than this narrows nothing
+MAX_KEYS_PER_UNIT = 1000  # a bigram in more kept queries than this narrows nothing
 USAGE_GENERATION_KEY = "kb_usage_generation"
 USAGE_CURSOR_KEY = "kb_usage_cursor"
 # Ages change: weights are recomputed this often (a day is little against a 30-day half-life).
@@ -144,21 +144,23 @@ class UsageIndex:
     def evidence(self, key: str) -> dict[str, float]:
         """Per article, the similarity-weighted uses of the kept queries like `key`."""
         units = key_units(key)
-        seen: set[str] = set()
-        found: dict[str, float] = defaultdict(float)
+        shared: Counter[str] = Counter()
         for unit in units:
-            keys = self._postings.get(unit, ())
-            if len(keys) > MAX_KEYS_PER_UNIT:
+            keys = self._postings.get(unit)
+            if keys and len(keys) <= MAX_KEYS_PER_UNIT:
+                shared.update(keys)  # counted in C: how many units each kept key shares
+        # Dice ≥ MIN_SIMILARITY needs at least this many shared units, whatever the other
+        # key's length: most keys sharing one common bigram are skipped without arithmetic.
+        least = MIN_SIMILARITY * len(units) / 2
+        found: dict[str, float] = defaultdict(float)
+        for other, count in shared.items():
+            if count < least:
                 continue
-            for other in keys:
-                if other in seen:
-                    continue
-                seen.add(other)
-                alike = similarity(units, self._units[other])
-                if alike < MIN_SIMILARITY:
-                    continue
-                for article_id, weight in self._weights[other].items():
-                    found[article_id] += alike * weight
+            alike = 2 * count / (len(units) + len(self._units[other]))
+            if alike < MIN_SIMILARITY:
+                continue
+            for article_id, weight in self._weights[other].items():
+                found[article_id] += alike * weight
         return dict(found)
 
 
