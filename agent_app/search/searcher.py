@@ -69,6 +69,7 @@ FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than 
 FUZZY_CUTOFF = 75.0
 FUZZY_PROBE_CAP = 2000  # a character in more titles than this does not narrow the search
 FREQUENCY_CAP = 1000
+MAX_LIFTED = 10  # articles learning may lift for one query
 TAIL_SHARE = 0.25  # a sentence's hits scoring under this share of the best are dropped
 SENTENCE_POOL = 20  # candidates each lookup of a sentence-like query's unit brings
 SENTENCE_PROBES = 8  # the rarest units looked up
@@ -245,7 +246,10 @@ class KbSearcher:
     def _learned(self, session: Session, text: str,
                  ranked: list[_Ranked]) -> tuple[list[_Ranked], set[int]]:
         """Lift the articles operators used after queries like this one (learning.py)."""
-        evidence = self._usage_index(session).evidence(query_key(text, self._lexicon))
+        found = self._usage_index(session).evidence(query_key(text, self._lexicon))
+        # The few articles most used after such queries: a popular question after which
+        # many different articles were opened must not cost a lookup of each.
+        evidence = dict(sorted(found.items(), key=lambda item: -item[1])[:MAX_LIFTED])
         if not evidence:
             return ranked, set()
         docs = dict(session.execute(
