@@ -26,7 +26,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent_app import __version__
 from agent_app.core.enums import Role
 from agent_app.paths import resources_dir
-from central_api import accounts, audit, epochs, kb, limits, migrate, sync, tickets, workflow
+from central_api import (
+    accounts,
+    audit,
+    epochs,
+    kb,
+    kb_learning,
+    limits,
+    migrate,
+    sync,
+    tickets,
+    workflow,
+)
 from central_api import db as database
 from central_api.deps import (
     ALL_ROLES,
@@ -220,6 +231,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.include_router(workflow.router)
     app.include_router(tickets.router)
     app.include_router(kb.router)
+    app.include_router(kb_learning.router)
     return app
 
 

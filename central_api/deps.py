@@ -60,6 +60,16 @@ ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("PUT", "/kb/articles/{article_id}"): frozenset({Role.UNIT, Role.ADMIN}),
     ("DELETE", "/kb/articles/{article_id}"): frozenset({Role.UNIT, Role.ADMIN}),
     ("GET", "/unit/kb-feedback"): frozenset({Role.UNIT}),
+    # Units draft 知识点 for their own unit; the centre (a lead or an admin) reviews and
+    # publishes them; the monthly counts are for the centre and for each unit (its own).
+    ("POST", "/unit/kb-drafts"): frozenset({Role.UNIT}),
+    ("GET", "/unit/kb-drafts"): frozenset({Role.UNIT}),
+    ("GET", "/kb/drafts"): frozenset({Role.LEAD, Role.ADMIN}),
+    ("POST", "/kb/drafts/{draft_id}/publish"): frozenset({Role.LEAD, Role.ADMIN}),
+    ("POST", "/kb/drafts/{draft_id}/reject"): frozenset({Role.LEAD, Role.ADMIN}),
+    ("GET", "/kb/drafts/monthly"): frozenset({Role.LEAD, Role.ADMIN, Role.UNIT}),
+    # What operators used after a query (kb_learning.py): every seat that searches pulls it.
+    ("GET", "/kb/usage"): frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN}),
 }
 
 

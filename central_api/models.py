@@ -144,3 +144,43 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     ticket_id: Mapped[str | None] = mapped_column(String(40), index=True)
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class KbUsage(Base):
+    """An operator used an article after a query (action open or answer), or a lead vetoed
+    the lift learning gives an article (action veto; no query: for every query). Every seat
+    pulls these (kb_learning.py) and its KB search learns from them."""
+
+    __tablename__ = "kb_usage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    query: Mapped[str | None] = mapped_column(String(200))
+    article_id: Mapped[str] = mapped_column(String(40), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # From the counter tickets and articles use: a pull cursor never skips a late commit.
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class KbDraft(Base):
+    """A 知识点 a unit submitted (a new article, or a change to one of its own), waiting for
+    the centre's review; published, it becomes the article every client pulls. Kept after
+    review: the monthly counts of submitted and published 知识点 per unit come from here."""
+
+    __tablename__ = "kb_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(40), index=True)
+    unit: Mapped[str] = mapped_column(String(80), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(12), index=True)  # submitted/published/rejected
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    published_version: Mapped[int | None] = mapped_column(BigInteger)

@@ -62,7 +62,7 @@ from agent_app.core.wire import (
     check_event_id,
     parse_intake,
 )
-from central_api import audit, limits
+from central_api import audit, kb_learning, limits
 from central_api.commands import (
     UnknownTicketError,
     deadline_policy,
@@ -325,6 +325,7 @@ OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
     "ticket.note": _add_note,
     "ticket.action": _ticket_action,
     "kb.feedback": _kb_feedback,
+    "kb.usage": kb_learning.apply_kb_usage,  # what operators used after a query (KB learning)
 }
 
 

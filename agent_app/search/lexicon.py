@@ -72,6 +72,10 @@ class Fillers:
         chunks = [chunk for chunk in self._pattern.split(run) if chunk]
         return chunks or [run]
 
+    def only_fillers(self, run: str) -> bool:
+        """`喂你好`: nothing but fillers (a call's opening)."""
+        return not self._empty and not any(self._pattern.split(run))
+
 
 @dataclass(frozen=True)
 class Lexicon:

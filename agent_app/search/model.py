@@ -78,3 +78,4 @@ class KbHit:
     unit: str | None
     category: str | None
     updated_at: datetime | None
+    learned: bool = False  # lifted by what operators used after similar queries

@@ -164,7 +164,14 @@ def plan_query(text: str, lexicon: Lexicon,
     """`split` cuts a long Han chunk into words (the searcher asks the index which
     bigrams are common in titles: cut_at_rare_bigrams); without it chunks stay whole."""
     pieces: list[QueryPiece] = []
-    for segment in segments(text[:MAX_QUERY_CHARS]):
+    found = list(segments(text[:MAX_QUERY_CHARS]))
+    # A stretch of fillers only (喂你好，…) is dropped when the rest says something.
+    openings = {n for n, s in enumerate(found) if s.is_han and lexicon.fillers.only_fillers(s.text)}
+    if len(openings) == len(found):
+        openings = set()
+    for n, segment in enumerate(found):
+        if n in openings:
+            continue
         if segment.is_han:
             chunks = lexicon.fillers.content_chunks(segment.text)
             pieces.extend(_han_piece(chunk[:MAX_CHUNK], lexicon, split) for chunk in chunks)

@@ -13,23 +13,48 @@ only when the ones before found too little, its hits placed after theirs:
 5. loose in bodies — the same over the bodies, only when almost nothing was found, since
    common bigrams there match most of the KB;
 6. fuzzy — rapidfuzz on the titles' pinyin, for typos near in sound but not equal.
+
+A sentence-like query (a spoken question, colloquial.py) is then ranked again: the hits of
+those passes, and the articles whose titles or bodies hold its rarer problem words or the
+official words the colloquial lexicon gives for them, are ordered by how much of the
+problem they hold (title and body), the passes' own order counting as a prior.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from sqlalchemy import TextClause, bindparam, select, text
+from sqlalchemy import TextClause, bindparam, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from agent_app.search.colloquial import (
+    ColloquialLexicon,
+    Unit,
+    han_count,
+    han_only,
+    idf,
+    is_sentence,
+    score_article,
+    sentence_units,
+    shipped_colloquial,
+)
 from agent_app.search.index import article_from_row, ensure_index, index_generation
+from agent_app.search.learning import (
+    REBUILD_AFTER,
+    UsageIndex,
+    lift,
+    load_usage_index,
+    query_key,
+    usage_generation,
+)
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
-from agent_app.search.query import QueryPlan, cut_at_rare_bigrams, plan_query
+from agent_app.search.query import TITLE_TEXT, QueryPlan, cut_at_rare_bigrams, plan_query
 from agent_app.search.snippet import make_snippet, title_words_for_pinyin
 from agent_app.storage.database import Database
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow
@@ -43,6 +68,16 @@ BODY_WEIGHTS = (4.0, 1.0)
 FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than this
 FUZZY_CUTOFF = 75.0
 FUZZY_PROBE_CAP = 2000  # a character in more titles than this does not narrow the search
+FREQUENCY_CAP = 1000
+MAX_LIFTED = 10  # articles learning may lift for one query
+TAIL_SHARE = 0.25  # a sentence's hits scoring under this share of the best are dropped
+SENTENCE_POOL = 20  # candidates each lookup of a sentence-like query's unit brings
+SENTENCE_PROBES = 8  # the rarest units looked up
+FALLBACK_PROBES = 3  # when every unit is common, the least common are looked up
+COMMON_SHARE = 0.05  # a unit in more of the KB than this is scored but not looked up
+# What the passes' first hit adds, relative to the best coverage score: more for a few
+# words (a typo the passes matched by sound), less for a sentence the passes cut badly.
+PRIOR_FEW_WORDS, PRIOR_SENTENCE, FEW_WORDS = 0.35, 0.1, 6
 
 
 def _ranked_match(table: str, weights: tuple[float, ...]) -> TextClause:
@@ -53,6 +88,7 @@ def _ranked_match(table: str, weights: tuple[float, ...]) -> TextClause:
 _IN_TITLES = _ranked_match("kb_fts_title", TITLE_WEIGHTS)
 _IN_BODIES = _ranked_match("kb_fts", BODY_WEIGHTS)
 _UNRANKED = text("SELECT rowid FROM kb_fts_title WHERE kb_fts_title MATCH :query LIMIT :limit")
+_UNRANKED_BODIES = text("SELECT rowid FROM kb_fts WHERE kb_fts MATCH :query LIMIT :limit")
 
 
 @dataclass(frozen=True)
@@ -65,9 +101,16 @@ class KbSearcher:
     """Search the local KB. Call from the DB worker (it reads, and on first use may build the
     index); `search` returns an empty list rather than raising on any input."""
 
-    def __init__(self, db: Database, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, db: Database, lexicon: Lexicon | None = None,
+                 colloquial: ColloquialLexicon | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self._db = db
         self._lexicon = lexicon if lexicon is not None else shipped_lexicon()
+        self._colloquial = colloquial if colloquial is not None else shipped_colloquial()
+        self._documents: tuple[int, int] | None = None  # (generation, how many)
+        self._frequency_cache: tuple[int, dict[str, int]] = (-1, {})
+        self._usage: tuple[int, UsageIndex] | None = None  # (usage generation, index)
+        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._index_checked = False
         self._fuzzy_titles: tuple[int, dict[int, tuple[str, str]]] | None = None
 
@@ -80,8 +123,23 @@ class KbSearcher:
         try:
             with self._db.session() as session:
                 self._ensure_index(session)
-                ranked = self._rank(session, text, plan, limit)
-                return self._hits(session, ranked[:limit], plan)
+                brought: list[str] = []
+                if is_sentence(text):
+                    # A long one gets the strict passes only: the loose ones cost the most
+                    # on long queries, and the re-ranking below does their work better. A
+                    # short one may be a typo the later passes match by sound.
+                    ranked = (self._strict(session, plan, limit)
+                              if han_count(text) > FEW_WORDS
+                              else self._rank(session, text, plan, limit))
+                    ranked, brought = self._sentence(session, text, plan, ranked)
+                else:
+                    ranked = self._rank(session, text, plan, limit)
+                    if len(ranked) < FEW and han_only(text):  # 想订报纸: almost nothing
+                        ranked, brought = self._sentence(session, text, plan, ranked)
+                learned: set[int] = set()
+                if plan.single_character is None:
+                    ranked, learned = self._learned(session, text, ranked)
+                return self._hits(session, ranked[:limit], plan, brought, learned)
         except OperationalError:
             # Only a damaged index gets here (queries are built from quoted tokens); the
             # operator is better served by no hits than by an error while on a call.
@@ -185,15 +243,133 @@ class KbSearcher:
             self._fuzzy_titles = (stamp, readings)
         return self._fuzzy_titles[1]
 
+    def _learned(self, session: Session, text: str,
+                 ranked: list[_Ranked]) -> tuple[list[_Ranked], set[int]]:
+        """Lift the articles operators used after queries like this one (learning.py)."""
+        found = self._usage_index(session).evidence(query_key(text, self._lexicon))
+        # The few articles most used after such queries: a popular question after which
+        # many different articles were opened must not cost a lookup of each.
+        evidence = dict(sorted(found.items(), key=lambda item: -item[1])[:MAX_LIFTED])
+        if not evidence:
+            return ranked, set()
+        docs = dict(session.execute(
+            select(KbSearchDocRow.article_id, KbSearchDocRow.doc_id)
+            .where(KbSearchDocRow.article_id.in_(list(evidence)))).all())
+        if not docs:
+            return ranked, set()
+        best = max((r.score for r in ranked), default=0.0)
+        scale = best if best > 0 else 1.0
+        scores = {r.doc_id: r.score / scale for r in ranked}
+        order = {r.doc_id: n for n, r in enumerate(ranked)}
+        lifted: set[int] = set()
+        for article_id, found in evidence.items():
+            doc_id = docs.get(article_id)
+            if doc_id is None:
+                continue  # an article since deleted
+            scores[doc_id] = scores.get(doc_id, 0.0) + lift(found)
+            order.setdefault(doc_id, len(order))
+            lifted.add(doc_id)
+        result = sorted(scores, key=lambda d: (-scores[d], order[d]))
+        return [_Ranked(d, round(scores[d], 4)) for d in result], lifted
+
+    def _usage_index(self, session: Session) -> UsageIndex:
+        stamp, now = usage_generation(session), self._clock()
+        if (self._usage is None or self._usage[0] != stamp
+                or not timedelta(0) <= now - self._usage[1].built_at <= REBUILD_AFTER):
+            held = self._usage[1] if self._usage is not None else None
+            self._usage = (stamp, load_usage_index(session, now, held))
+        return self._usage[1]
+
+    def _strict(self, session: Session, plan: QueryPlan, limit: int) -> list[_Ranked]:
+        ranked = self._match(session, _IN_TITLES, plan.strict_titles(), limit)
+        if len(ranked) < limit and plan.has_sounds():
+            _append_below(ranked, self._match(session, _IN_TITLES,
+                                              plan.strict_titles(sounds=True), limit))
+        return ranked
+
+    def _sentence(self, session: Session, text: str, plan: QueryPlan,
+                  passes: Sequence[_Ranked]) -> tuple[list[_Ranked], list[str]]:
+        chunks = [p.text for p in plan.pieces if p.is_han and not p.weak]
+        partners = {word: others for chunk in chunks
+                    for word, others in self._lexicon.synonyms.words_in(chunk)}
+        units, brought = sentence_units(chunks, text, self._colloquial, partners)
+        if not units:
+            return list(passes), brought
+        documents = self._document_count(session)
+        counts = self._frequencies(session, sorted({u.text for u in units}))
+        rarity = {u.text: idf(documents, counts.get(u.text, 0)) for u in units}
+        present = sorted((u for u in units if counts.get(u.text)),
+                         key=lambda u: counts[u.text])
+        probes = [u for u in present
+                  if counts[u.text] <= min(COMMON_SHARE * documents, FREQUENCY_CAP - 1)]
+        candidates = {r.doc_id: n for n, r in enumerate(passes)}
+        # Unranked lookups of the rarest units, titles first: ranking every article holding
+        # one of them (bm25) would cost more than the whole search may take.
+        for unit in (probes or present[:FALLBACK_PROBES])[:SENTENCE_PROBES]:
+            for statement, expression in ((_UNRANKED, f'{TITLE_TEXT} : "{unit.text}"'),
+                                          (_UNRANKED_BODIES, f'"{unit.text}"')):
+                for (doc_id,) in session.execute(statement, {"query": expression,
+                                                             "limit": SENTENCE_POOL}):
+                    candidates.setdefault(doc_id, len(candidates) + SENTENCE_POOL)
+        scored = self._coverage(session, units, rarity, candidates)
+        best = max(scored.values(), default=0.0) or 1.0
+        prior = PRIOR_FEW_WORDS if han_count(text) <= FEW_WORDS else PRIOR_SENTENCE
+        final = {d: scored.get(d, 0.0) / best + prior / (1 + rank)
+                 for d, rank in candidates.items()}
+        order = sorted(candidates, key=lambda d: (-final[d], candidates[d]))
+        # Articles holding a sliver of the problem (one common word) are not worth showing.
+        top = final[order[0]] if order else 0.0
+        return [_Ranked(d, round(final[d], 4)) for d in order
+                if final[d] >= TAIL_SHARE * top], brought
+
+    @staticmethod
+    def _coverage(session: Session, units: Sequence[Unit], rarity: dict[str, float],
+                  candidates: dict[int, int]) -> dict[int, float]:
+        scored: dict[int, float] = {}
+        for doc_id, title, body, category in session.execute(
+                select(KbSearchDocRow.doc_id, KbArticleRow.title, KbArticleRow.body,
+                       KbArticleRow.category)
+                .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
+                .where(KbSearchDocRow.doc_id.in_(list(candidates)))):
+            scored[doc_id] = score_article(units, rarity, title, f"{category or ''} {body}")
+        return scored
+
+    def _frequencies(self, session: Session, terms: Sequence[str]) -> dict[str, int]:
+        """How many articles hold each term, counted up to FREQUENCY_CAP (past it a term is
+        common, and counting all of a term in most of 100,000 articles takes ~10 ms); kept
+        until the index changes."""
+        stamp = index_generation(session)
+        if self._frequency_cache[0] != stamp or len(self._frequency_cache[1]) > 50_000:
+            self._frequency_cache = (stamp, {})
+        cache = self._frequency_cache[1]
+        missing = [t for t in terms if t not in cache]
+        if missing:
+            statement = " UNION ALL ".join(
+                f"SELECT :t{n}, (SELECT count(*) FROM (SELECT 1 FROM kb_fts "
+                f"WHERE kb_fts MATCH :q{n} LIMIT {FREQUENCY_CAP}))" for n in range(len(missing)))
+            params = {f"t{n}": term for n, term in enumerate(missing)}
+            params.update({f"q{n}": f'"{term}"' for n, term in enumerate(missing)})
+            cache.update((term, int(count)) for term, count
+                         in session.execute(text(statement), params))
+        return {t: cache[t] for t in terms}
+
+    def _document_count(self, session: Session) -> int:
+        stamp = index_generation(session)
+        if self._documents is None or self._documents[0] != stamp:
+            count = session.scalar(select(func.count()).select_from(KbSearchDocRow)) or 0
+            self._documents = (stamp, int(count))
+        return max(self._documents[1], 1)
+
     def _hits(self, session: Session, ranked: Sequence[_Ranked],
-              plan: QueryPlan) -> list[KbHit]:
+              plan: QueryPlan, brought: Sequence[str] = (),
+              learned: set[int] | frozenset[int] = frozenset()) -> list[KbHit]:
         if not ranked:
             return []
         rows = {doc.doc_id: (doc, article) for doc, article in session.execute(
             select(KbSearchDocRow, KbArticleRow)
             .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
             .where(KbSearchDocRow.doc_id.in_([r.doc_id for r in ranked])))}
-        terms = plan.highlight_terms()
+        terms = plan.highlight_terms() + list(brought)
         sounds = [piece.syllables for piece in plan.pieces if piece.syllables]
         hits: list[KbHit] = []
         for item in ranked:
@@ -204,7 +380,8 @@ class KbSearcher:
             snippet, highlights = make_snippet(article.body, wanted)
             hits.append(KbHit(id=article.id, title=article.title, score=round(item.score, 4),
                               snippet=snippet, highlights=highlights, unit=article.unit,
-                              category=article.category, updated_at=article.updated_at))
+                              category=article.category, updated_at=article.updated_at,
+                              learned=item.doc_id in learned))
         return hits
 
 

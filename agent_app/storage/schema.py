@@ -244,3 +244,38 @@ class ScoreAdjustmentRow(Base):
     )
 
     __table_args__ = (Index("ix_score_adjustments_month", "month"),)
+
+
+class KbUsageRow(Base):
+    """An operator used an article after a query (opened it, or gave it as the answer): what
+    the KB search learns from (agent_app/search/learning.py). This seat's own rows have no
+    `server_id`; rows every seat shares come from the server and carry its id."""
+
+    __tablename__ = "kb_usage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    query: Mapped[str] = mapped_column(String(200))
+    # The query's problem words, fillers dropped: what "a similar query" is compared on.
+    query_key: Mapped[str] = mapped_column(String(200))
+    article_id: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(10))  # "open" or "answer"
+    at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    server_id: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_kb_usage_server_id", "server_id", unique=True),
+                      Index("ix_kb_usage_at", "at"))
+
+
+class KbUsageVetoRow(Base):
+    """A lead's veto: this article is no longer lifted for this query key (or, with no key,
+    for any query) by what operators did."""
+
+    __tablename__ = "kb_usage_vetoes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(40))
+    query_key: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    server_id: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_kb_usage_vetoes_server_id", "server_id", unique=True),)

@@ -32,7 +32,12 @@ from agent_app.storage.ops import OP_TICKET_ACTION, OP_TICKET_CREATE, OP_TICKET_
 from agent_app.storage.reference import load_reference
 from agent_app.storage.schema import QuarantinedRow, SyncState
 from agent_app.storage.uow import UnitOfWork
-from agent_app.sync.client import ApiError, CentralClient
+from agent_app.sync.client import (
+    ANSWER_NOT_UNDERSTOOD,
+    ApiError,
+    CentralClient,
+    ServerAnswerError,
+)
 from agent_app.sync.reference import refresh_reference
 
 log = logging.getLogger(__name__)
@@ -80,6 +85,7 @@ class SyncReport:
     kb_pulled: int = 0  # articles added, changed or deleted
     kb_resynced: bool = False
     quarantined: int = 0  # pulled rows set aside because this PC cannot store them
+    kb_usage_pulled: int = 0  # KB learning pairs and vetoes from other seats
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -110,6 +116,7 @@ class SyncEngine:
             self.push(report, progress or (lambda _p: None), cancel)
             self.pull(report, progress or (lambda _p: None), cancel)
         self.pull_kb(report, progress or (lambda _p: None), cancel)
+        self.pull_kb_usage(report, cancel)
         report.reference_updated = refresh_reference(self.db, self.client)
         with self.db.unit_of_work() as uow:
             uow.meta.set(LAST_SYNC_KEY, datetime.now(UTC).isoformat())
@@ -225,6 +232,24 @@ class SyncEngine:
                                lambda: self._start_over(report),
                                lambda: report.pulled), progress, cancel)
         self._send_back_what_a_restore_lost(report)
+
+    def pull_kb_usage(self, report: SyncReport, cancel: Callable[[], bool] = _never) -> None:
+        """What every seat's operators used after their queries, and leads' vetoes: the KB
+        search lifts those articles for similar queries (search/learning.py)."""
+        from agent_app.search.learning import store_shared_usage, usage_cursor
+
+        while True:
+            if cancel():
+                raise SyncCancelledError
+            since = usage_cursor(self.db)
+            page = self.client.get(f"/kb/usage?since={since}&limit={self.page_size}")
+            if (not isinstance(page, dict) or not isinstance(page.get("items"), list)
+                    or not isinstance(page.get("cursor"), int)
+                    or not isinstance(page.get("more"), bool)):
+                raise ServerAnswerError(ANSWER_NOT_UNDERSTOOD)
+            report.kb_usage_pulled += store_shared_usage(self.db, page["items"], page["cursor"])
+            if not page["more"]:
+                return
 
     def pull_kb(self, report: SyncReport, progress: ProgressCallback,
                 cancel: Callable[[], bool] = _never) -> None:

@@ -131,8 +131,9 @@ class MainWindow(QMainWindow):
 
         # Each later screen (intake, KB, queue, review, callbacks, reports) registers here.
         self.screens: list[Screen] = []
+        can_veto = session.user.role in (Role.LEAD, Role.ADMIN)  # what the KB search learned
         self.intake = IntakeScreen(tasks, actor=session.user.username,
-                                   kb_panel=KbPanel(tasks))
+                                   kb_panel=KbPanel(tasks, can_veto=can_veto))
         self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
         role, actor = session.user.role, session.user.username
         self.queue = QueueScreen(tasks, role=role, actor=actor)
@@ -144,7 +145,7 @@ class MainWindow(QMainWindow):
         self.add_screen(Screen("overview", self.tr("Overview"), self.overview))
         self.add_screen(Screen("reports", self.tr("Reports"),
                                ReportsScreen(tasks, role=role, actor=actor)))
-        self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
+        self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks, can_veto=can_veto)))
         self.add_screen(Screen("queue", self.tr("Tickets"), self.queue))
         if role in (Role.LEAD, Role.ADMIN):
             self.add_screen(Screen("review", self.tr("Review"),

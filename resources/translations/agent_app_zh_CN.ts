@@ -1083,6 +1083,10 @@
         <translation>无承办单位</translation>
     </message>
     <message>
+        <source>often used for similar questions</source>
+        <translation>类似问题常用</translation>
+    </message>
+    <message>
         <source>may be out of date</source>
         <translation>可能已过时</translation>
     </message>
@@ -1092,6 +1096,18 @@
     <message>
         <source>Search the KB: words, pinyin or initials (gjj)…</source>
         <translation>搜索知识库：关键词、拼音或首字母（如 gjj）…</translation>
+    </message>
+    <message>
+        <source>Stop lifting this article for this question</source>
+        <translation>此问题不再优先推荐本条</translation>
+    </message>
+    <message>
+        <source>Operators often used this article after similar questions, so it is shown higher. If that is wrong, stop it for this question.</source>
+        <translation>话务员在类似问题后常用本条，所以排得靠前。若不合适，可让此问题不再优先推荐它。</translation>
+    </message>
+    <message>
+        <source>This article is no longer lifted for this question.</source>
+        <translation>此问题已不再优先推荐该条目。</translation>
     </message>
     <message>
         <source>KB: from the search to the results, open an article</source>

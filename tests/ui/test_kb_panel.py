@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from agent_app.search import KbHit, apply_article_changes
-from agent_app.storage.schema import OutboxRow
+from agent_app.search.learning import record_kb_usage
+from agent_app.storage.schema import KbUsageRow, OutboxRow
 from agent_app.tasks import Topic
-from agent_app.ui.kb.model import HIT_ROLE, STALE_ROLE, KbResultsModel
+from agent_app.ui.kb.model import HIT_ROLE, META_ROLE, STALE_ROLE, KbResultsModel, learned_label
 from agent_app.ui.kb.panel import KbPanel
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -197,3 +198,72 @@ def test_synced_changes_refresh_results_and_the_open_article(qtbot, panel, db, t
     qtbot.waitUntil(lambda: result_ids(panel) == ["gjj-2"], timeout=5000)
     qtbot.waitUntil(lambda: panel.reader.article is None, timeout=5000)
     assert panel.reader.status.text()
+
+
+def db_worker_idle(tasks) -> None:
+    """The DB worker runs jobs in order: once a job queued now is done, so is any job the
+    panel queued before it."""
+    tasks.run_db(lambda _db: None).result(timeout=5)
+
+
+def usage(db) -> list[tuple[str, str, str]]:
+    with db.session() as session:
+        return [(row.query, row.article_id, row.action) for row in session.scalars(
+            select(KbUsageRow).order_by(KbUsageRow.id))]
+
+
+def test_opening_and_answering_are_kept_with_the_query_and_lift_the_article(qtbot, panel, db,
+                                                                            tasks):
+    search(qtbot, panel, "社保卡丢了咋整", "sb-1")
+    row = result_ids(panel).index("sb-1")
+    QTest.keyClick(panel.search_box, Qt.Key.Key_Down)
+    for _ in range(row):
+        QTest.keyClick(panel.results, Qt.Key.Key_Down)
+    QTest.keyClick(panel.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: usage(db) == [("社保卡丢了咋整", "sb-1", "open")], timeout=5000)
+    with qtbot.waitSignal(panel.answer_chosen, timeout=5000):
+        QTest.keyClick(panel.reader.body, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(usage(db)) == 2, timeout=5000)
+    assert usage(db)[1] == ("社保卡丢了咋整", "sb-1", "answer")
+    # A refresh after a sync shows the article again: that is not another use.
+    shown = panel.reader.article
+    tasks.notify(Topic.KB)
+    qtbot.waitUntil(lambda: panel.reader.article is not shown, timeout=5000)
+    db_worker_idle(tasks)
+    assert len(usage(db)) == 2
+    # The next search of similar words marks the lifted hit in its facts line.
+    panel.search_box.clear()
+    search(qtbot, panel, "社保卡丢了", "sb-1")
+    hit = panel.model.hit(result_ids(panel).index("sb-1"))
+    assert hit.learned
+    facts = panel.model.index(result_ids(panel).index("sb-1")).data(META_ROLE)
+    assert learned_label() in facts
+
+
+def test_nothing_is_kept_for_an_article_opened_without_a_query(qtbot, panel, db, tasks):
+    panel._open("sb-1")  # nothing searched yet
+    qtbot.waitUntil(lambda: panel.reader.article is not None, timeout=5000)
+    db_worker_idle(tasks)
+    assert usage(db) == []
+
+
+def test_a_lead_stops_learning_lifting_an_article_and_an_operator_cannot(qtbot, tasks, db):
+    seed(db, ARTICLES)
+    for _ in range(3):
+        record_kb_usage(db, "卡丢了怎么办", "sb-1", "answer")
+    operator = KbPanel(tasks, stale_after_days=365, now=lambda: NOW)
+    lead = KbPanel(tasks, stale_after_days=365, now=lambda: NOW, can_veto=True)
+    for made in (operator, lead):
+        qtbot.addWidget(made)
+        made.show()
+        search(qtbot, made, "卡丢了怎么办", "sb-1")
+        made.results.setFocus()
+        made.results.setCurrentIndex(made.model.index(result_ids(made).index("sb-1")))
+        assert made.model.hit(result_ids(made).index("sb-1")).learned
+    assert not operator.veto_button.isVisible()
+    assert lead.veto_button.isVisible()
+    lead.veto_button.click()
+    qtbot.waitUntil(lambda: not any(lead.model.hit(n).learned
+                                    for n in range(lead.model.rowCount())), timeout=5000)
+    assert lead.heading.text() == "This article is no longer lifted for this question."
+    assert not lead.veto_button.isVisible()

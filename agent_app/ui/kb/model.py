@@ -45,6 +45,16 @@ def article_facts(unit: str | None, category: str | None, updated_at: datetime |
     return " · ".join(part for part in (unit_text, category or "", updated) if part)
 
 
+def learned_label() -> str:
+    """A hit lifted because operators used it after questions like this one."""
+    return QCoreApplication.translate("KbArticleFacts", "often used for similar questions")
+
+
+def hit_facts(hit: KbHit) -> str:
+    facts = article_facts(hit.unit, hit.category, hit.updated_at)
+    return f"{learned_label()} · {facts}" if hit.learned else facts
+
+
 def stale_label() -> str:
     return QCoreApplication.translate("KbArticleFacts", "may be out of date")
 
@@ -82,9 +92,9 @@ class KbResultsModel(QAbstractListModel):
         if role == STALE_ROLE:
             return is_stale(hit.updated_at, self._now(), self._max_age)
         if role == META_ROLE:
-            return article_facts(hit.unit, hit.category, hit.updated_at)
+            return hit_facts(hit)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            text = f"{hit.title}\n{article_facts(hit.unit, hit.category, hit.updated_at)}"
+            text = f"{hit.title}\n{hit_facts(hit)}"
             # Titles and units are data: a tooltip would render their markup.
             return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None

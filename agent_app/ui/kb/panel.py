@@ -1,6 +1,9 @@
 """The KB panel: search as you type, results with highlighted snippets, the article in a
 reader, one key to use it as the answer, and error reports for the owning unit.
 
+An article opened from the results, or given as the answer, is kept with the query on show
+(search/learning.py): the search then lifts it for similar queries.
+
 Embedded beside the intake form (which feeds it the call content through `propose_from_text`)
 and, laid out side by side, as the full KB screen. Searches run on the DB worker; a result
 that arrives after a newer search was started is dropped, so a slow query never overwrites
@@ -9,6 +12,7 @@ what matches the current text.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -18,12 +22,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
     QListView,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from agent_app.search import KbArticle, KbHit, KbSearcher
+from agent_app.search.learning import record_kb_usage, veto_kb_usage
 from agent_app.settings import load_settings
 from agent_app.storage import ops
 from agent_app.tasks import Changes, TaskRunner, Topic
@@ -31,6 +37,8 @@ from agent_app.ui.kb.delegate import KbHitDelegate
 from agent_app.ui.kb.model import KbResultsModel, is_stale
 from agent_app.ui.kb.reader import ArticleReader
 from agent_app.ui.widgets import plain_label
+
+log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
 RESULT_LIMIT = 20
@@ -49,9 +57,11 @@ class KbPanel(QWidget):
     def __init__(self, tasks: TaskRunner, *,
                  orientation: Qt.Orientation = Qt.Orientation.Vertical,
                  stale_after_days: int | None = None,
-                 now: Callable[[], datetime] = _now, parent: QWidget | None = None) -> None:
+                 now: Callable[[], datetime] = _now, can_veto: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
+        self._can_veto = can_veto  # a team lead may stop learning lifting an article
         self._now = now
         if stale_after_days is None:
             # The user's settings live in the data folder, beside the local cache.
@@ -63,6 +73,7 @@ class KbPanel(QWidget):
         self._article_generation = 0
         self._proposal = ""
         self._query = ""  # what the results on show were searched for
+        self._notice = ""  # said once in the heading instead of the count
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("kb_search")
@@ -81,6 +92,13 @@ class KbPanel(QWidget):
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.reader = ArticleReader()
+        self.veto_button = QPushButton(self.tr("Stop lifting this article for this question"))
+        self.veto_button.setObjectName("kb_veto")
+        self.veto_button.setToolTip(self.tr(
+            "Operators often used this article after similar questions, so it is shown "
+            "higher. If that is wrong, stop it for this question."))
+        self.veto_button.setVisible(False)
+        self.veto_button.clicked.connect(self.veto_selected)
 
         finder = QWidget()
         finder_layout = QVBoxLayout(finder)
@@ -88,6 +106,7 @@ class KbPanel(QWidget):
         finder_layout.addWidget(self.search_box)
         finder_layout.addWidget(self.heading)
         finder_layout.addWidget(self.results, 1)
+        finder_layout.addWidget(self.veto_button)
         self.splitter = QSplitter(orientation)
         self.splitter.addWidget(finder)
         self.splitter.addWidget(self.reader)
@@ -104,6 +123,7 @@ class KbPanel(QWidget):
         self.search_box.installEventFilter(self)
         self.results.installEventFilter(self)
         self.results.doubleClicked.connect(self._open_index)
+        self.results.selectionModel().currentChanged.connect(self._show_veto)
         self.reader.answer_requested.connect(self.insert_answer)
         self.reader.feedback_submitted.connect(self._send_feedback)
         answer = QShortcut(QKeySequence(ANSWER_KEY), self)
@@ -164,9 +184,27 @@ class KbPanel(QWidget):
         selected = self._selected_hit()
         article = self.reader.article
         if article is not None and (selected is None or selected.id == article.id):
+            self._learn(article.id, "answer")
             self.answer_chosen.emit(article.id, article.body)
         elif selected is not None:
             self._open(selected.id, then_answer=True)
+
+    def veto_selected(self) -> None:
+        """A lead's veto: the selected hit is no longer lifted for the query on show."""
+        hit, query = self._selected_hit(), self._query
+        if not self._can_veto or hit is None or not hit.learned or not query:
+            return
+        self._tasks.run_db(lambda db: veto_kb_usage(db, hit.id, query),
+                           on_done=lambda _none: self._vetoed())
+
+    def _vetoed(self) -> None:
+        # Said in the heading once the results have been searched again without the lift.
+        self._notice = self.tr("This article is no longer lifted for this question.")
+        self.search_now()
+
+    def _show_veto(self, *_args: object) -> None:
+        hit = self._selected_hit()
+        self.veto_button.setVisible(self._can_veto and hit is not None and hit.learned)
 
     def shortcut_help(self) -> list[tuple[str, str]]:
         return [("↓ / Enter", self.tr("KB: from the search to the results, open an article")),
@@ -185,8 +223,13 @@ class KbPanel(QWidget):
         if row is not None:
             self.results.setCurrentIndex(self.model.index(row))
         self._show_heading()
+        self._show_veto()
 
     def _show_heading(self) -> None:
+        if self._notice:
+            self.heading.setText(self._notice)
+            self._notice = ""
+            return
         count = self.model.rowCount()
         typed = bool(self.search_box.text().strip())
         if not self._query:
@@ -208,7 +251,7 @@ class KbPanel(QWidget):
         self._open(self.model.hit(index.row()).id, focus_reader=True)
 
     def _open(self, article_id: str, *, then_answer: bool = False,
-              focus_reader: bool = False) -> None:
+              focus_reader: bool = False, learn: bool = True) -> None:
         self._article_generation += 1
         generation = self._article_generation
         searcher = self._searcher
@@ -221,12 +264,25 @@ class KbPanel(QWidget):
                 return
             self.reader.show_article(
                 article, stale=is_stale(article.updated_at, self._now(), self._max_age))
+            if learn:
+                self._learn(article.id, "open")
             if focus_reader:
                 self.reader.body.setFocus()
             if then_answer:
+                self._learn(article.id, "answer")
                 self.answer_chosen.emit(article.id, article.body)
 
         self._tasks.run_db(lambda _db: searcher.get(article_id), on_done=shown)
+
+    def _learn(self, article_id: str, action: str) -> None:
+        """Keep that this article was used after the query on show. Learning is a help, not
+        the operator's work: a failure is logged, never shown."""
+        query = self._query
+        if not query:
+            return
+        self._tasks.run_db(
+            lambda db: record_kb_usage(db, query, article_id, action),
+            on_error=lambda exc: log.warning("KB usage not kept: %s", exc))
 
     def _send_feedback(self, article_id: str, text: str) -> None:
         self._tasks.run_db(lambda db: ops.report_kb_error(db, article_id, text),
@@ -239,7 +295,7 @@ class KbPanel(QWidget):
             return
         self.search_now()
         if self.reader.article is not None:
-            self._open(self.reader.article.id)
+            self._open(self.reader.article.id, learn=False)  # shown again, not chosen again
 
     # Keys -------------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

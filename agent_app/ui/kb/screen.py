@@ -13,10 +13,10 @@ from agent_app.ui.kb.panel import ANSWER_KEY, KbPanel
 
 class KbScreen(QWidget):
     def __init__(self, tasks: TaskRunner, *, stale_after_days: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 can_veto: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.panel = KbPanel(tasks, orientation=Qt.Orientation.Horizontal,
-                             stale_after_days=stale_after_days)
+                             stale_after_days=stale_after_days, can_veto=can_veto)
         self.panel.reader.answer_button.setText(
             self.tr("Copy the answer (%1)").replace("%1", ANSWER_KEY))
         self.panel.splitter.setStretchFactor(0, 2)

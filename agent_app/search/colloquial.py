@@ -1,0 +1,175 @@
+"""Callers' own words: what a spoken question asks for, and how articles say it. No Qt.
+
+A caller says 房东不退押金 or 楼上天天半夜蹦迪, not the procedure's name. Two things bridge
+the words:
+- resources/kb/colloquial.json, a reviewed lexicon: each entry lists what callers say
+  (`say`) and the official wording articles use (`official`); a query holding a `say` word
+  also looks for the official words, at a lower weight than the caller's own words;
+- a ranking of sentence-like queries by the query's problem words (its content chunks'
+  bigrams, fillers dropped) found in titles and bodies, each weighted by how rare it is
+  in the KB: a title match counts most, a body match still counts, so an article whose
+  body explains the caller's problem is lifted even when its title names the procedure.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agent_app.paths import resources_dir
+from agent_app.search.text import fold, segments
+
+COLLOQUIAL_FILE = "colloquial.json"
+OWN_WEIGHT = 1.0  # a bigram of what the caller said
+OFFICIAL_WEIGHT = 0.6  # a bigram of an official word the lexicon gave for it
+TITLE_FACTOR = 2.5  # a unit found in the title (and the labels)
+BODY_FACTOR = 1.0  # a unit found only in the body
+BOTH_BONUS = 0.3  # in the title and explained in the body too
+SENTENCE_MIN_HAN = 5  # fewer Han characters than this: a shorthand, not a sentence
+
+
+@dataclass(frozen=True)
+class ColloquialEntry:
+    say: tuple[str, ...]
+    official: tuple[str, ...]
+
+
+class ColloquialLexicon:
+    def __init__(self, entries: Iterable[ColloquialEntry]) -> None:
+        official: dict[str, list[str]] = {}
+        for entry in entries:
+            for word in entry.say:
+                known = official.setdefault(fold(word), [])
+                known.extend(fold(o) for o in entry.official if fold(o) not in known)
+        self._official = {word: tuple(found) for word, found in official.items() if found}
+        words = sorted(self._official, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, words))) if words else None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> ColloquialLexicon:
+        raw = data.get("entries", [])
+        entries = []
+        for item in raw if isinstance(raw, list) else []:
+            if isinstance(item, Mapping):
+                say, official = item.get("say", []), item.get("official", [])
+                if isinstance(say, list) and isinstance(official, list):
+                    entries.append(ColloquialEntry(tuple(map(str, say)),
+                                                   tuple(map(str, official))))
+        return cls(entries)
+
+    def __len__(self) -> int:
+        return len(self._official)
+
+    def officials_in(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The `say` words found in `text` (overlaps allowed: 占车位 and 车位), each with
+        its official words."""
+        if self._pattern is None:
+            return []
+        folded = fold(text)
+        found: dict[str, tuple[str, ...]] = {}
+        for word in self._official:
+            if word in folded:
+                found[word] = self._official[word]
+        return list(found.items())
+
+
+@lru_cache(maxsize=1)
+def shipped_colloquial() -> ColloquialLexicon:
+    path = resources_dir() / "kb" / COLLOQUIAL_FILE
+    if not path.exists():
+        return ColloquialLexicon([])
+    with path.open(encoding="utf-8") as handle:
+        return ColloquialLexicon.from_json(json.load(handle))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A bigram (or an ASCII word) looked for in titles and bodies, with its weight."""
+
+    text: str
+    weight: float
+
+
+def han_count(text: str) -> int:
+    return sum(len(s.text) for s in segments(text) if s.is_han)
+
+
+def han_only(text: str) -> bool:
+    """Han text (digits allowed) of at least two characters."""
+    parts = list(segments(text))
+    return (all(p.is_han or p.text.isdigit() for p in parts)
+            and sum(len(p.text) for p in parts if p.is_han) >= 2)
+
+
+def is_sentence(text: str) -> bool:
+    """A spoken question or a long title, not a shorthand or pinyin: Han text only (digits
+    allowed), at least SENTENCE_MIN_HAN characters of it."""
+    parts = list(segments(text))
+    if any(not p.is_han and not p.text.isdigit() for p in parts):
+        return False
+    return sum(len(p.text) for p in parts if p.is_han) >= SENTENCE_MIN_HAN
+
+
+def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
+                   synonyms: Mapping[str, Sequence[str]]) -> tuple[list[Unit], list[str]]:
+    """The units of a sentence-like query, and the official words it brought in (for
+    highlights). `chunks` are the query's content chunks (fillers dropped); `synonyms`
+    maps a word in them to its partners (synonyms.txt)."""
+    weights: dict[str, float] = {}
+
+    def add(word: str, weight: float) -> None:
+        for unit in _word_units(word):
+            weights[unit] = max(weights.get(unit, 0.0), weight)
+
+    for chunk in chunks:
+        add(chunk, OWN_WEIGHT)
+    for partners in synonyms.values():
+        for partner in partners:
+            add(partner, OFFICIAL_WEIGHT)
+    brought: list[str] = []
+    # Spoken words are looked for in what was said and in it with the fillers taken out
+    # (公积金咋转过去 → 公积金转过去).
+    found = dict(lexicon.officials_in(text))
+    found.update(lexicon.officials_in("".join(chunks)))
+    for officials in found.values():
+        for official in officials:
+            add(official, OFFICIAL_WEIGHT)
+            brought.append(official)
+    return [Unit(u, w) for u, w in weights.items()], list(dict.fromkeys(brought))
+
+
+def _word_units(word: str) -> list[str]:
+    units: list[str] = []
+    for segment in segments(word):
+        if segment.is_han:
+            run = segment.text
+            units.extend(run[i:i + 2] for i in range(len(run) - 1))
+        elif segment.text.isdigit() and len(segment.text) >= 3:
+            units.append(segment.text)  # a service number such as 12345 or 95598
+    return units
+
+
+def idf(documents: int, frequency: int) -> float:
+    return math.log(1.0 + documents / (frequency + 1.0))
+
+
+def score_article(units: Sequence[Unit], rarity: Mapping[str, float], title: str,
+                  body: str) -> float:
+    """How much of the query's problem words the article holds: each unit's weight times
+    its rarity, more in the title than in the body."""
+    title, body = fold(title), fold(body)
+    score = 0.0
+    for unit in units:
+        in_title, in_body = unit.text in title, unit.text in body
+        if in_title:
+            factor = TITLE_FACTOR + (BOTH_BONUS if in_body else 0.0)
+        elif in_body:
+            factor = BODY_FACTOR
+        else:
+            continue
+        score += unit.weight * rarity.get(unit.text, 0.0) * factor
+    return score
