@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import socket
@@ -138,11 +137,13 @@ def hand_over_call(data_dir: Path, number: str) -> bool:
             with open(rf"\\.\pipe\{name}", "wb", buffering=0) as pipe:
                 pipe.write(message)
             return True
-        # On Unix, on a socket file of that name in Qt's temporary folder.
+        # On Linux the name is the socket file's path in the account's private folder;
+        # elsewhere on Unix a bare name, which Qt puts in its temporary folder.
         folder = os.environ.get("TMPDIR") or "/tmp"  # what QDir::tempPath() says
+        path = name if os.path.isabs(name) else os.path.join(folder.rstrip("/") or "/", name)
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(1.0)
-            connection.connect(os.path.join(folder.rstrip("/") or "/", name))
+            connection.connect(path)
             connection.sendall(message)
         return True
     except OSError:
@@ -150,9 +151,9 @@ def hand_over_call(data_dir: Path, number: str) -> bool:
 
 
 def _instance_name(data_dir: Path) -> str:
-    # agent_app.ui.single_instance.server_name, without importing Qt; a test checks they agree.
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    return f"hotline-agent-{digest}"
+    from agent_app.instance_socket import server_name  # stdlib only: no Qt, no logging
+
+    return server_name(data_dir)
 
 
 def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:

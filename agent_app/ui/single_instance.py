@@ -11,67 +11,22 @@ for. The server also checks the connecting process's user id and drops anyone el
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
 import socket as pysocket
-import stat
 import struct
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from agent_app.instance_socket import server_name  # noqa: F401 - where the app finds it
+
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4096
-
-
-def server_name(data_dir: Path) -> str:
-    # Per data folder (the demo and a real cache are separate), short enough for every OS.
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    name = f"hotline-agent-{digest}"
-    if not sys.platform.startswith("linux"):
-        return name  # a Windows named pipe: UserAccessOption gives it the user's ACL
-    return str(private_socket_dir(data_dir) / name)
-
-
-def private_socket_dir(data_dir: Path) -> Path:
-    """A folder only this account can enter, the same for every launch of this account."""
-    uid = os.getuid()
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    candidates: list[Path] = []
-    if runtime and _is_private_dir(Path(runtime), uid):
-        candidates.append(Path(runtime) / "hotline-agent")
-    candidates.append(Path(tempfile.gettempdir()) / f"hotline-agent-{uid}")
-    # Someone else made the folder under our name in /tmp: the data folder is ours (0700).
-    candidates.append(data_dir / "run")
-    for candidate in candidates:
-        with contextlib.suppress(OSError):
-            candidate.mkdir(mode=0o700, exist_ok=True)
-            if _is_private_dir(candidate, uid):
-                return candidate
-        log.warning("screen-pop socket folder %s is not private; not used", candidate)
-    return candidates[-1]
-
-
-def _is_private_dir(path: Path, uid: int) -> bool:
-    """Ours, a real folder (not a link planted by someone else), nobody else may enter."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return False
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != uid:
-        return False
-    if stat.S_IMODE(info.st_mode) & 0o077:
-        with contextlib.suppress(OSError):
-            path.chmod(0o700)  # ours, made looser by someone's umask: tighten it
-        return not stat.S_IMODE(path.lstat().st_mode) & 0o077
-    return True
 
 
 def peer_uid(local_socket: QLocalSocket) -> int | None:
