@@ -9,7 +9,7 @@ caller is already masked when confidential, so no list can show what it must not
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -199,10 +199,10 @@ def sort_keys(rows: Sequence[QueueRow]) -> dict[Column, Sequence[int]]:
         if column is Column.REMAINING:
             continue
         if column in _RANKS:
-            rank = _RANKS[column]
+            rank: Mapping[Any, int] = _RANKS[column]
             keys[column] = [rank.get(row[field_index], -1) for row in rows]
         elif column is Column.REDO:
-            keys[column] = [row[field_index] for row in rows]
+            keys[column] = [row.redo_count for row in rows]
         elif column is Column.DEADLINE:
             keys[column] = _ranks([row.deadline or _NO_DEADLINE for row in rows])
         else:
