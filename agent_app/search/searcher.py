@@ -218,7 +218,8 @@ def _split(session: Session, run: str) -> list[str]:
     """Cut a long Han chunk into words by how common its bigrams are in titles."""
     bigrams = [run[i:i + 2] for i in range(len(run) - 1)]
     session.execute(_TITLE_TERMS)
-    counts = dict(session.execute(_TERM_COUNTS, {"terms": sorted(set(bigrams))}).all())
+    counts: dict[str, int] = dict(
+        session.execute(_TERM_COUNTS, {"terms": sorted(set(bigrams))}).all())
     return cut_at_rare_bigrams(run, [counts.get(bigram, 0) for bigram in bigrams])
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import (
@@ -127,8 +127,9 @@ class TicketRepository:
     def forget_server_versions(self) -> int:
         """After the server was restored: no ticket counts as held by it until it sends the
         ticket again (see `unconfirmed_ids`)."""
-        return self._session.execute(update(TicketRow).where(
-            TicketRow.sync_state != SyncState.DRAFT.value).values(server_version=None)).rowcount
+        result = self._session.execute(update(TicketRow).where(
+            TicketRow.sync_state != SyncState.DRAFT.value).values(server_version=None))
+        return cast(CursorResult[Any], result).rowcount  # an UPDATE's result has a row count
 
     def unconfirmed_ids(self) -> list[str]:
         """Tickets no server version is known for: new ones not yet pushed, and after a
