@@ -32,8 +32,8 @@ from central_api.deps import (
 )
 from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import KbArticle, KbFeedback, User
-from central_api.sync import MAX_PAGE, next_version
-from central_api.versions import pull_horizon
+from central_api.sync import MAX_PAGE
+from central_api.versions import next_version, pull_horizon
 from central_api.workflow import WorkflowError, unit_name
 
 MAX_BODY_CHARS = 20_000
