@@ -1,7 +1,7 @@
 """The knowledge base on the central server (DESIGN.md §6): units submit 知识点 for their own
 unit, an admin for any; every client pulls the articles by version cursor, as it pulls tickets.
 
-Article versions come from the same counter as tickets (`sync.next_version`), so writers are
+Article versions come from the same source as tickets (`versions.next_version`), so writers are
 ordered the same way and a cursor never skips an article that committed late. A deleted article
 stays as a tombstone without its text, so every client drops it from its local index.
 Feedback (反馈纠错) arrives as the pushed operation `kb.feedback` (sync.py); its unit reads it here.
