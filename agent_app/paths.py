@@ -22,8 +22,19 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+# Where a wheel install (`pip install .[server]`) puts resources/: data files under the
+# environment's prefix (pyproject.toml, [tool.setuptools.data-files]).
+INSTALLED_RESOURCES = ("share", APP_NAME, "resources")
+
+
 def resources_dir() -> Path:
-    return project_root() / "resources"
+    """The checkout's or the bundle's resources/, else the ones a wheel install put under the
+    environment's prefix."""
+    beside = project_root() / "resources"
+    if beside.is_dir():
+        return beside
+    installed = Path(sys.prefix).joinpath(*INSTALLED_RESOURCES)
+    return installed if installed.is_dir() else beside
 
 
 def migrations_dir() -> Path:

@@ -32,7 +32,6 @@ class Topic(StrEnum):
     OUTBOX = "outbox"
     DRAFTS = "drafts"
     KB = "kb"
-    SESSION = "session"
     CONNECTIVITY = "connectivity"
     SYNC = "sync"
     REFERENCE = "reference"  # catalogues, routing, deadline policy, calendar

@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar, cast
 
 import anyio
 from anyio.lowlevel import RunVar
 from fastapi import APIRouter, FastAPI, HTTPException, Path, Request, status
 from pydantic import Field, model_validator
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -124,7 +124,7 @@ def revoke_sessions(session: Session, user: User, *, keep: str | None = None) ->
             .values(revoked=True))
     if keep is not None:
         stmt = stmt.where(AuthToken.token_hash != keep)
-    return int(session.execute(stmt).rowcount or 0)
+    return int(cast(CursorResult[Any], session.execute(stmt)).rowcount or 0)  # an UPDATE's
 
 
 def set_password(session: Session, username: str, password: str, *, actor: str,

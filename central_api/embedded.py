@@ -6,9 +6,10 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
+from fastapi import FastAPI
 
 from central_api.app import create_app
 from central_api.epochs import note_high_water
@@ -28,8 +29,9 @@ class EmbeddedServer:
             self.simulator.stop()
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        note_high_water(self.server.config.app.state.engine)
-        self.server.config.app.state.engine.dispose()
+        engine = cast(FastAPI, self.server.config.app).state.engine
+        note_high_water(engine)
+        engine.dispose()
 
 
 def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
@@ -47,8 +49,8 @@ def start_embedded(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     server = uvicorn.Server(config)
-    # Signal handlers belong to the main thread, which is the GUI's (or pytest's).
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    # Signal handlers belong to the main thread, which is the GUI's (or pytest's); uvicorn
+    # (0.29 and later) installs none when it runs in another thread.
     thread = threading.Thread(target=server.run, name="central-api", daemon=True)
     thread.start()
     deadline = time.monotonic() + startup_timeout

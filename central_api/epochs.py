@@ -26,9 +26,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from fastapi import HTTPException, status
-from sqlalchemy import Connection, Engine, delete, select, text, update
+from sqlalchemy import Connection, CursorResult, Engine, delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,7 +84,7 @@ def start_new_epoch(session: Session, *, replacing: str | None = None,
     if replacing is not None:
         stmt = stmt.where(ServerMeta.value == replacing)
     old = current_epoch(session)
-    if session.execute(stmt).rowcount:
+    if cast(CursorResult[Any], session.execute(stmt)).rowcount:  # an UPDATE's result
         _remember_replaced(session, old)
         session.execute(delete(SyncClient))
         audit.record(session, actor=actor, client_id=None, action="epoch.new",
@@ -174,6 +175,7 @@ def check_history(engine: Engine, sessions: sessionmaker[Session]) -> str | None
     with sessions() as session:
         recorded = session.get(ServerMeta, HISTORY_KEY)
         reason = None
+        live: str | None
         if sidecar is not None:
             # SQLite: a fresh token at every start, kept in the database and beside it; a
             # file restored or copied in carries an older token (or none beside it), and one

@@ -1,7 +1,7 @@
 """The knowledge base on the central server (DESIGN.md §6): units submit 知识点 for their own
 unit, an admin for any; every client pulls the articles by version cursor, as it pulls tickets.
 
-Article versions come from the same counter as tickets (`sync.next_version`), so writers are
+Article versions come from the same source as tickets (`versions.next_version`), so writers are
 ordered the same way and a cursor never skips an article that committed late. A deleted article
 stays as a tombstone without its text, so every client drops it from its local index.
 Feedback (反馈纠错) arrives as the pushed operation `kb.feedback` (sync.py); its unit reads it here.
@@ -40,8 +40,8 @@ from central_api.deps import (
 )
 from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import KbArticle, KbDraft, KbFeedback, User
-from central_api.sync import MAX_PAGE, next_version
-from central_api.versions import pull_horizon
+from central_api.sync import MAX_PAGE
+from central_api.versions import next_version, pull_horizon
 from central_api.workflow import WorkflowError, unit_name
 
 MAX_BODY_CHARS = 20_000

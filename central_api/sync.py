@@ -217,8 +217,9 @@ def _create_ticket(session: Session, mutation: Mutation, user: User) -> int:
 
 
 def _first_event_id(record: TicketRecord) -> str | None:
-    events = json.loads(record.data).get("events") or [{}]
-    return events[0].get("id")
+    events: list[dict[str, Any]] = json.loads(record.data).get("events") or [{}]
+    first_id: str | None = events[0].get("id")
+    return first_id
 
 
 def _open_ticket(session: Session, ticket_id: object) -> Ticket | None:

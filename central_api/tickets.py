@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, HTTPException
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from central_api import audit
 from central_api.deps import API, SessionDep, refusals, require_roles
 from central_api.models import ServerMeta, TicketRecord, User
-from central_api.sync import PULL_FLOOR_KEY, next_version, pull_floor
-from central_api.versions import lock_versions
+from central_api.sync import PULL_FLOOR_KEY, pull_floor
+from central_api.versions import lock_versions, next_version
 
 router = APIRouter(prefix=API, responses=refusals(401, 403))
 
@@ -64,4 +64,4 @@ def compact_tombstones(session: Session, older_than: timedelta) -> tuple[int, in
     else:
         row.value = str(floor)
     session.commit()
-    return int(removed.rowcount or 0), floor
+    return int(cast(CursorResult[Any], removed).rowcount or 0), floor  # a DELETE's result

@@ -112,7 +112,7 @@ def for_unit(ticket: Mapping[str, Any]) -> dict[str, Any]:
         return dict(ticket)
     caller = ticket.get("caller") or {}
     patterns = identity_patterns(str(caller.get("name", "")), str(caller.get("phone", "")))
-    shown = _withhold(ticket, patterns)
+    shown: dict[str, Any] = _withhold(ticket, patterns)  # a mapping stays a mapping
     shown["caller"] = {**caller, "name": "", "phone": ""}
     return shown
 

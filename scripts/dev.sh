@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine with Python 3.11:
 #   bash scripts/dev.sh demo   install, then start `agent-app --demo`
-#   bash scripts/dev.sh test   install, then run ruff and the whole test suite
+#   bash scripts/dev.sh test   install, then run ruff, mypy and the whole test suite
 # It installs the Debian packages Qt needs (CJK fonts, xcb/EGL libraries) when they are missing,
 # creates .venv and installs the project into it; repeated runs skip what is already done.
 set -euo pipefail
@@ -83,6 +83,8 @@ fi
 
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check agent_app central_api tests benchmarks scripts
+# The strictly typed packages: [tool.mypy] in pyproject.toml.
+.venv/bin/mypy
 set +e
 .venv/bin/python -m pytest "${@:2}"
 status=$?

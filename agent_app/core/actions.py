@@ -423,7 +423,7 @@ def _extension_decision(ticket: Ticket, command: TicketCommand, context: _Contex
 
 def _supervision(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
     try:
-        level = SupervisionLevel(command.data.get("level"))
+        level = SupervisionLevel(command.data.get("level", ""))
     except ValueError:
         raise CommandRefusedError(R_LADDER) from None
     if level is not next_supervision_level(ticket):
@@ -440,8 +440,8 @@ def _not_reached(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
 
 def _callback(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
     try:
-        result = Rating(command.data.get("result"))
-        process = Rating(command.data.get("process"))
+        result = Rating(command.data.get("result", ""))
+        process = Rating(command.data.get("process", ""))
     except ValueError:
         raise CommandRefusedError(R_RATINGS) from None
     data: dict[str, Any] = {"reached": True, "result": result.value, "process": process.value}

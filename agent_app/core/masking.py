@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 
 # A phone number as people write it: an optional country code (+86, 0086, 86 followed by a
 # separator), then a mobile (139 1234 5678, 139-1234-5678) or a landline with its area code
@@ -102,12 +103,17 @@ def forget_confidential_names() -> None:
         _CONFIDENTIAL_NAMES.clear()
 
 
+def _constant(replacement: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: replacement
+
+
 def mask_confidential_names(text: str) -> str:
     with _names_lock:
         patterns = list(_CONFIDENTIAL_NAMES.items())
     for identity, pattern in patterns:
         if identity[0] in text:  # cheap test first: most lines name nobody
-            text = pattern.sub(lambda _m, identity=identity: mask_name(identity), text)
+            # A function, not a replacement string: a name's characters are not escapes.
+            text = pattern.sub(_constant(mask_name(identity)), text)
     return text
 
 

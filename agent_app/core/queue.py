@@ -9,7 +9,7 @@ caller is already masked when confidential, so no list can show what it must not
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -153,7 +153,7 @@ def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
     # list of 100k Python objects each, which kept the resident memory above its budget.
     today = bytearray(bool(start) and r.sync_state != DRAFT_STATE and r.created_at >= start
                       for r in rows)
-    views = {
+    views: dict[SavedView, list[bool] | bytearray] = {
         SavedView.ALL: [r.sync_state != DRAFT_STATE for r in rows],
         SavedView.MINE: [r.id in mine for r in rows],
         SavedView.UNSENT: [r.sync_state == "unsent" for r in rows],
@@ -222,10 +222,10 @@ def sort_keys(rows: Sequence[QueueRow]) -> dict[Column, Sequence[int]]:
         if column is Column.REMAINING:
             continue
         if column in _RANKS:
-            rank = _RANKS[column]
+            rank: Mapping[Any, int] = _RANKS[column]
             keys[column] = [rank.get(row[field_index], -1) for row in rows]
         elif column is Column.REDO:
-            keys[column] = [row[field_index] for row in rows]
+            keys[column] = [row.redo_count for row in rows]
         elif column is Column.DEADLINE:
             keys[column] = _ranks([row.deadline or _NO_DEADLINE for row in rows],
                                   missing=_NO_DEADLINE)

@@ -278,9 +278,3 @@ def _set_meta(session: Session, key: str, value: str) -> None:
 def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), _BATCH):
         yield items[start:start + _BATCH]
-
-
-def iter_articles(session: Session, ids: Iterable[str]) -> Iterator[KbArticle]:
-    for chunk in _chunks(list(ids)):
-        for row in session.scalars(select(KbArticleRow).where(KbArticleRow.id.in_(chunk))):
-            yield article_from_row(row)

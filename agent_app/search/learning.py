@@ -91,7 +91,7 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 def decayed(action: str, at: datetime, now: datetime) -> float:
     age_days = max((now - at).total_seconds() / 86400.0, 0.0)
-    return ACTIONS.get(action, 0.0) * 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return float(ACTIONS.get(action, 0.0) * 0.5 ** (age_days / HALF_LIFE_DAYS))
 
 
 def lift(evidence: float) -> float:

@@ -130,7 +130,8 @@ def split_syllables(letters: str) -> list[str] | None:
             previous = best[start]
             piece = letters[start:end]
             ok = piece in SYLLABLES or (end == n and piece in _PREFIXES)
-            if previous is not None and ok and (best[end] is None or previous + 1 < best[end]):
+            current = best[end]
+            if previous is not None and ok and (current is None or previous + 1 < current):
                 best[end] = previous + 1
                 back[end] = start
     if best[n] is None:

@@ -262,11 +262,11 @@ class KbSearcher:
         scores = {r.doc_id: r.score / scale for r in ranked}
         order = {r.doc_id: n for n, r in enumerate(ranked)}
         lifted: set[int] = set()
-        for article_id, found in evidence.items():
+        for article_id, support in evidence.items():
             doc_id = docs.get(article_id)
             if doc_id is None:
                 continue  # an article since deleted
-            scores[doc_id] = scores.get(doc_id, 0.0) + lift(found)
+            scores[doc_id] = scores.get(doc_id, 0.0) + lift(support)
             order.setdefault(doc_id, len(order))
             lifted.add(doc_id)
         result = sorted(scores, key=lambda d: (-scores[d], order[d]))
@@ -395,7 +395,8 @@ def _split(session: Session, run: str) -> list[str]:
     """Cut a long Han chunk into words by how common its bigrams are in titles."""
     bigrams = [run[i:i + 2] for i in range(len(run) - 1)]
     session.execute(_TITLE_TERMS)
-    counts = dict(session.execute(_TERM_COUNTS, {"terms": sorted(set(bigrams))}).all())
+    counts: dict[str, int] = dict(
+        session.execute(_TERM_COUNTS, {"terms": sorted(set(bigrams))}).all())
     return cut_at_rare_bigrams(run, [counts.get(bigram, 0) for bigram in bigrams])
 
 

@@ -88,7 +88,7 @@ def stored_revision(path: Path, key: str | None = None) -> str | None:
     conn = _read_only(path, key)
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except (sqlite3.OperationalError, *_cipher_errors(key)):
+    except (sqlite3.OperationalError, *_cipher_errors(key)):  # type: ignore[misc]
         return None  # no alembic_version table yet
     finally:
         conn.close()

@@ -39,11 +39,12 @@ class EncryptionUnavailableError(OSError):
 
 def cipher_module() -> ModuleType:
     try:
-        from sqlcipher3 import dbapi2
+        from sqlcipher3 import dbapi2  # type: ignore[import-untyped]
     except ImportError as exc:
         raise EncryptionUnavailableError(
             "the SQLCipher module (sqlcipher3) is not installed on this computer") from exc
-    return dbapi2
+    module: ModuleType = dbapi2
+    return module
 
 
 def is_encrypted_file(path: Path) -> bool:
@@ -84,7 +85,7 @@ class CacheKeyStore:
                 backend = keyring.get_keyring()
             except Exception as exc:  # a misconfigured backend must not stop the start
                 log.warning("no keyring for the cache key: %s", exc)
-                backend = NoKeyring()
+                backend = NoKeyring()  # type: ignore[no-untyped-call]
         self._backend = backend
 
     @property

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import (
@@ -128,15 +128,14 @@ class TicketRepository:
     def forget_server_versions(self) -> int:
         """After the server was restored: no ticket counts as held by it until it sends the
         ticket again (see `unconfirmed_ids`)."""
-        return self._session.execute(update(TicketRow).where(
-            TicketRow.sync_state != SyncState.DRAFT.value).values(server_version=None)).rowcount
+        result = self._session.execute(update(TicketRow).values(server_version=None))
+        return cast(CursorResult[Any], result).rowcount  # an UPDATE's result has a row count
 
     def unconfirmed_ids(self) -> list[str]:
         """Tickets no server version is known for: new ones not yet pushed, and after a
         restore, those the restored server has not sent back."""
         return list(self._session.scalars(
-            select(TicketRow.id).where(TicketRow.server_version.is_(None),
-                                       TicketRow.sync_state != SyncState.DRAFT.value)
+            select(TicketRow.id).where(TicketRow.server_version.is_(None))
             .order_by(TicketRow.id)))
 
     def delete_events(self, event_ids: list[str]) -> None:
@@ -241,11 +240,6 @@ class OutboxRepository:
                                          OutboxRow.state == OutboxState.PENDING.value)
             .order_by(OutboxRow.mutation_id))]
 
-    def pending_for(self, entity_id: str) -> int:
-        stmt = select(func.count()).select_from(OutboxRow).where(
-            OutboxRow.entity_id == entity_id, OutboxRow.state == OutboxState.PENDING.value)
-        return self._session.scalar(stmt) or 0
-
     def get(self, mutation_id: int) -> OutboxRow | None:
         return self._session.get(OutboxRow, mutation_id)
 
@@ -335,17 +329,6 @@ class MetaRepository:
 class KbRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-
-    def upsert_many(self, articles: Iterable[Mapping[str, Any]]) -> int:
-        count = 0
-        for article in articles:
-            updated = article.get("updated_at")
-            self._session.merge(KbArticleRow(
-                id=str(article["id"]), title=article["title"], body=article["body"],
-                category=article.get("category"), unit=article.get("unit"),
-                updated_at=datetime.fromisoformat(updated) if updated else None))
-            count += 1
-        return count
 
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(KbArticleRow)) or 0

@@ -36,7 +36,6 @@ class UtcIsoTime(TypeDecorator[datetime]):
 
 
 class SyncState(StrEnum):
-    DRAFT = "draft"
     UNSENT = "unsent"
     SYNCED = "synced"
     CONFLICT = "conflict"

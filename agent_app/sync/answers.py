@@ -9,7 +9,7 @@ wrong-typed field is `ServerAnswerError`, which the engine treats like an unreac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 
 class AnswerShapeError(ValueError):
@@ -26,6 +26,11 @@ def _field(data: Any, key: str, kinds: type | tuple[type, ...], what: str) -> An
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _tuple(kinds)):
         raise AnswerShapeError(f"{what}: {key!r} has the wrong type")
     return value
+
+
+def _as_object(value: Any) -> dict[str, Any]:
+    """A decoded JSON object `_field` has found to be a mapping, typed as what it is."""
+    return cast(dict[str, Any], value)
 
 
 def _tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -48,7 +53,7 @@ def check_push_reply(reply: Any, sent: list[dict[str, Any]]) -> dict[str, Any]:
         for key, kinds in (("reason", str), ("version", int)):
             if ack.get(key) is not None and not isinstance(ack[key], kinds):
                 raise AnswerShapeError(f"ack: {key!r} has the wrong type")
-    return reply
+    return _as_object(reply)
 
 
 def check_pull_page(page: Any, *, item: str) -> dict[str, Any]:
@@ -64,19 +69,19 @@ def check_pull_page(page: Any, *, item: str) -> dict[str, Any]:
         deleted = _field(change, "deleted", bool, "change")
         if not deleted and not isinstance(change.get(item), Mapping):
             raise AnswerShapeError(f"change lacks its {item}")
-    return page
+    return _as_object(page)
 
 
 def check_health(reply: Any) -> dict[str, Any]:
     _field(reply, "server_epoch", str, "health")
-    return reply
+    return _as_object(reply)
 
 
 def check_login(reply: Any) -> dict[str, Any]:
     _field(reply, "token", str, "login reply")
     _field(reply, "expires_at", str, "login reply")
     check_profile(_field(reply, "user", Mapping, "login reply"))
-    return reply
+    return _as_object(reply)
 
 
 def check_profile(user: Any) -> dict[str, Any]:
@@ -84,4 +89,4 @@ def check_profile(user: Any) -> dict[str, Any]:
         _field(user, key, str, "user")
     if user.get("unit_code") is not None and not isinstance(user["unit_code"], str):
         raise AnswerShapeError("user: 'unit_code' has the wrong type")
-    return user
+    return _as_object(user)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent_app.core.enums import Role
 from agent_app.sync import answers
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import requests
 
 log = logging.getLogger(__name__)
+
+_Checked = TypeVar("_Checked")  # what an answer checker hands back
 
 # (connect, read) seconds: an operator should learn within seconds that the network is down.
 DEFAULT_TIMEOUT = (3.05, 10.0)
@@ -162,7 +164,7 @@ class CentralClient:
         return _checked(lambda p: answers.check_pull_page(p, item="article"), page)
 
     def _pull_page(self, path: str, since: int, limit: int, epoch: str | None
-                   ) -> dict[str, Any]:
+                   ) -> Any:  # the answer as decoded, not yet checked
         params: dict[str, Any] = {"since": since, "limit": limit}
         if epoch:
             params["epoch"] = epoch
@@ -231,7 +233,7 @@ class CentralClient:
 ANSWER_NOT_UNDERSTOOD = "the server's answer was not understood"
 
 
-def _checked(check: Callable[[Any], Any], answer: Any) -> Any:
+def _checked(check: Callable[[Any], _Checked], answer: Any) -> _Checked:
     try:
         return check(answer)
     except answers.AnswerShapeError as exc:

@@ -138,6 +138,7 @@ class SyncEngine:
                           "entity_id": row.entity_id, "args": json.loads(row.args),
                           "base_version": row.base_version}
                          for row in uow.outbox.pending(self.push_batch)]
+                standing: dict[str, Any]  # where this client stands, as push() takes it
                 standing = {"epoch": uow.meta.get(EPOCH_KEY) or None,
                             "cursor": int(uow.meta.get(CURSOR_KEY) or 0),
                             "after": int(uow.meta.get(ACKED_KEY) or 0)}

@@ -1,4 +1,5 @@
-"""core, storage, sync and search must import without PySide6 (DESIGN.md §3)."""
+"""core, storage, sync and search must import without PySide6 (DESIGN.md §3), and so must the
+server, which a server host installs without it (tests/integration/test_server_install.py)."""
 
 import importlib.util
 import subprocess
@@ -7,12 +8,12 @@ import sys
 import agent_app
 
 QT_FREE = ["agent_app.core", "agent_app.storage", "agent_app.sync", "agent_app.search",
-           "agent_app.demo"]
+           "agent_app.demo", "central_api"]
 
 
 def test_qt_free_packages_and_all_their_modules_import_with_pyside6_blocked():
     present = [name for name in QT_FREE if importlib.util.find_spec(name) is not None]
-    assert {"agent_app.core", "agent_app.storage", "agent_app.sync"} <= set(present)
+    assert {"agent_app.core", "agent_app.storage", "agent_app.sync", "central_api"} <= set(present)
     script = (
         "import sys, pkgutil, importlib\n"
         "sys.modules['PySide6'] = None  # any import of it now raises ImportError\n"
