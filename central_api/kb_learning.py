@@ -65,35 +65,37 @@ def apply_kb_usage(session: Session, mutation: Mutation, user: User) -> int:
     bookkeeping before it gets here. Returns the pair's version."""
     from central_api.sync import RejectedError  # sync registers this operation
 
+    # Reasons in Chinese, as every rejection: they are shown in the seat's sync problems.
+
     args = mutation.args
     article_id, action, query = args.get("article_id"), args.get("action"), args.get("query")
     if args.get("veto") is True and action is None:
         action = "veto"
     if article_id != mutation.entity_id:
-        raise RejectedError("entity_id does not match the article id")
+        raise RejectedError("该更改所指知识条目与其内容不一致。")
     if action not in ACTIONS:
-        raise RejectedError(f"action must be one of {', '.join(ACTIONS)}")
+        raise RejectedError("知识库使用记录的类型不正确。")
     if action == "veto" and user.role not in VETO_ROLES:
-        raise RejectedError("only a team lead may veto what the KB learned")
+        raise RejectedError("只有班长或管理员可以取消知识库的优先推荐。")
     if query is None and action != "veto":
-        raise RejectedError("a use of an article needs the query it followed")
+        raise RejectedError("知识库使用记录缺少对应的查询。")
     if query is not None:
         if not isinstance(query, str) or not query.strip() or len(query) > MAX_QUERY:
-            raise RejectedError(f"query must be text of 1 to {MAX_QUERY} characters")
+            raise RejectedError(f"查询须为 1 至 {MAX_QUERY} 个字的文字。")
         if _PERSONAL_NUMBER.search(query):
-            raise RejectedError("the query holds a long number (a phone or ID?): not shared")
+            raise RejectedError("查询中含有长数字（电话或证件号？），不予共享。")
     try:
         at = datetime.fromisoformat(str(args.get("at")))
     except ValueError:
-        raise RejectedError("at must be an ISO time") from None
+        raise RejectedError("使用时间格式有误。") from None
     if at.tzinfo is None:
-        raise RejectedError("at needs a UTC offset")
+        raise RejectedError("使用时间缺少时区。")
     now = datetime.now(UTC)
     at = min(at, now)  # a seat whose clock runs ahead must not make its pairs last longer
     if action != "veto":
         article = session.get(KbArticle, article_id)
         if article is None or article.deleted:
-            raise RejectedError(f"no article {article_id}")
+            raise RejectedError("服务器上没有这条知识。")
     version = next_version(session)
     session.add(KbUsage(query=query.strip() if query is not None else None,
                         article_id=article_id, action=action, user_id=user.id, at=at,

@@ -91,25 +91,25 @@ def test_only_a_lead_vetoes_and_the_veto_is_shared(server):
     lead = Seat(server.url, "lead01", "seat-lead-01")
     veto = {"article_id": "kd-1", "action": "veto", "query": None, "at": AT.isoformat()}
     refused = operator.push("kd-1", veto)
-    assert refused["status"] == "rejected" and "lead" in refused["reason"]
+    assert refused["status"] == "rejected" and "班长" in refused["reason"]
     assert lead.push("kd-1", veto)["status"] == "applied"
     (item,) = operator.pull()["items"]
     assert item["action"] == "veto" and item["query"] is None and not item["mine"]
 
 
 @pytest.mark.parametrize(("args", "reason"), [
-    ({"action": "open", "query": "快递", "at": AT.isoformat()}, "entity_id"),
+    ({"action": "open", "query": "快递", "at": AT.isoformat()}, "不一致"),
     ({"article_id": "kd-1", "action": "like", "query": "快递", "at": AT.isoformat()},
-     "action"),
-    ({"article_id": "kd-1", "action": "open", "query": None, "at": AT.isoformat()}, "query"),
-    ({"article_id": "kd-1", "action": "open", "query": "  ", "at": AT.isoformat()}, "query"),
+     "类型"),
+    ({"article_id": "kd-1", "action": "open", "query": None, "at": AT.isoformat()}, "查询"),
+    ({"article_id": "kd-1", "action": "open", "query": "  ", "at": AT.isoformat()}, "查询"),
     ({"article_id": "kd-1", "action": "open", "query": "我电话13812345678快递丢了",
-      "at": AT.isoformat()}, "number"),
-    ({"article_id": "kd-1", "action": "open", "query": "快递", "at": "yesterday"}, "ISO"),
+      "at": AT.isoformat()}, "长数字"),
+    ({"article_id": "kd-1", "action": "open", "query": "快递", "at": "yesterday"}, "格式"),
     ({"article_id": "kd-1", "action": "open", "query": "快递", "at": "2026-12-01T09:00:00"},
-     "offset"),
+     "时区"),
     ({"article_id": "no-such", "action": "open", "query": "快递", "at": AT.isoformat()},
-     "no article"),
+     "没有这条知识"),
 ])
 def test_bad_pairs_are_rejected_with_a_reason_and_nothing_is_shared(server, args, reason):
     add_article(server.url, "kd-1")
