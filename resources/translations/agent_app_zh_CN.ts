@@ -510,6 +510,10 @@
         <translation>已并单</translation>
     </message>
     <message>
+        <source>Transferred</source>
+        <translation>已转接</translation>
+    </message>
+    <message>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
@@ -1130,6 +1134,25 @@
     </message>
 </context>
 <context>
+    <name>Network</name>
+    <message>
+        <source>City centre</source>
+        <translation>市级中心</translation>
+    </message>
+    <message>
+        <source>District dispatch centre</source>
+        <translation>县（市、区）调度中心</translation>
+    </message>
+    <message>
+        <source>Street service centre</source>
+        <translation>街道（乡镇）服务中心</translation>
+    </message>
+    <message>
+        <source>Community station</source>
+        <translation>社区工作站</translation>
+    </message>
+</context>
+<context>
     <name>OverviewScreen</name>
     <message>
         <source>Local cache at a glance</source>
@@ -1719,6 +1742,78 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <source>The command is malformed.</source>
         <translation>操作数据有误。</translation>
     </message>
+    <message>
+        <source>Transfer to 110, 119, 120, 122, 12315, 12328, 12333 or 12348.</source>
+        <translation>只能转接至110、119、120、122、12315、12328、12333或12348。</translation>
+    </message>
+    <message>
+        <source>This ticket was passed down to your unit: reply or return it to the unit above.</source>
+        <translation>此工单由上级单位下派：请向上级单位回复或退回。</translation>
+    </message>
+    <message>
+        <source>This ticket was not passed down to your unit from a unit above.</source>
+        <translation>此工单不是上级单位下派给本单位的。</translation>
+    </message>
+    <message>
+        <source>The reply of the unit below waits for your review first.</source>
+        <translation>下级单位的回复正等待您审核，请先审核。</translation>
+    </message>
+    <message>
+        <source>There is no reply from a unit below waiting for review.</source>
+        <translation>没有待审核的下级单位回复。</translation>
+    </message>
+    <message>
+        <source>Accept the reply, or send it back with a reason.</source>
+        <translation>请采纳回复，或填写理由后退回重办。</translation>
+    </message>
+    <message>
+        <source>A deadline for the unit below may be shorter than the one from above, not longer.</source>
+        <translation>给下级单位的办理时限只能短于上级时限，不能更长。</translation>
+    </message>
+    <message>
+        <source>Choose a return reason from the list.</source>
+        <translation>请从列表中选择退回理由。</translation>
+    </message>
+    <message>
+        <source>The time for a return after receipt has passed: handle the ticket or ask the centre.</source>
+        <translation>已超过签收后可退回的时限：请办理此工单或联系中心。</translation>
+    </message>
+    <message>
+        <source>Name an assisting unit other than the lead unit, not named already.</source>
+        <translation>请指定一个不同于牵头单位且尚未指定的协办单位。</translation>
+    </message>
+    <message>
+        <source>Your unit is not an assisting unit of this ticket.</source>
+        <translation>本单位不是此工单的协办单位。</translation>
+    </message>
+    <message>
+        <source>Your unit assists on this ticket: send your reply to the lead unit.</source>
+        <translation>本单位是此工单的协办单位：请向牵头单位回复。</translation>
+    </message>
+    <message>
+        <source>This ticket was passed on to a unit below yours; it is that unit&apos;s to act on now.</source>
+        <translation>此工单已下派给下级单位，现由该单位办理。</translation>
+    </message>
+    <message>
+        <source>This ticket is not your unit&apos;s.</source>
+        <translation>此工单不属于本单位。</translation>
+    </message>
+    <message>
+        <source>That unit is not part of the hotline network below this one.</source>
+        <translation>该单位不在本单位下级的热线网络中。</translation>
+    </message>
+    <message>
+        <source>A ticket is passed down only: the chosen unit is not below yours. Reply or return it to the unit above instead.</source>
+        <translation>工单只能向下派发：所选单位不是本单位的下级。请改为向上级单位回复或退回。</translation>
+    </message>
+    <message>
+        <source>The chosen unit belongs to another area: pass down within your own.</source>
+        <translation>所选单位属于其他辖区：只能在本辖区内下派。</translation>
+    </message>
+    <message>
+        <source>Pass a ticket down one level at a time.</source>
+        <translation>工单只能逐级下派。</translation>
+    </message>
 </context>
 <context>
     <name>TicketCommandLabel</name>
@@ -1793,6 +1888,34 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Split off a ticket</source>
         <translation>拆单</translation>
+    </message>
+    <message>
+        <source>Transfer the call</source>
+        <translation>转接</translation>
+    </message>
+    <message>
+        <source>Pass down</source>
+        <translation>下派</translation>
+    </message>
+    <message>
+        <source>Reply to the unit above</source>
+        <translation>向上级回复</translation>
+    </message>
+    <message>
+        <source>Return to the unit above</source>
+        <translation>退回上级</translation>
+    </message>
+    <message>
+        <source>Review the reply from below</source>
+        <translation>审核下级回复</translation>
+    </message>
+    <message>
+        <source>Add an assisting unit</source>
+        <translation>增加协办单位</translation>
+    </message>
+    <message>
+        <source>Reply to the lead unit</source>
+        <translation>向牵头单位回复</translation>
     </message>
 </context>
 <context>
@@ -1951,6 +2074,42 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Split</source>
         <translation>拆单</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>已转接</translation>
+    </message>
+    <message>
+        <source>Passed down</source>
+        <translation>已下派</translation>
+    </message>
+    <message>
+        <source>Replied to the unit above</source>
+        <translation>已向上级回复</translation>
+    </message>
+    <message>
+        <source>Returned to the unit above</source>
+        <translation>已退回上级</translation>
+    </message>
+    <message>
+        <source>Reply from below reviewed</source>
+        <translation>已审核下级回复</translation>
+    </message>
+    <message>
+        <source>Assisting unit named</source>
+        <translation>已指定协办单位</translation>
+    </message>
+    <message>
+        <source>Assisting unit replied</source>
+        <translation>协办单位已回复</translation>
+    </message>
+    <message>
+        <source>Missed call</source>
+        <translation>漏接来电</translation>
+    </message>
+    <message>
+        <source>Missed call called back</source>
+        <translation>漏接已回拨</translation>
     </message>
 </context>
 <context>
