@@ -63,6 +63,9 @@ class NetworkNode:
     level: Level
     parent: str | None  # the unit one level up; None for the city centre and city departments
     area: str  # the district or county the node lies in ("" for the city)
+    # The unit code accounts are linked to: the catalogue's, else "loc-" and the place's
+    # location code (community stations and county towns have no catalogue entry).
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,13 +121,15 @@ class Network:
     @classmethod
     def from_documents(cls, network: Mapping[str, Any], catalogue: Catalogue) -> Network:
         city = str(network["city_centre"])
-        nodes: dict[str, NetworkNode] = {city: NetworkNode(city, Level.CITY, None, "")}
+        nodes: dict[str, NetworkNode] = {
+            city: NetworkNode(city, Level.CITY, None, "", str(network["city_centre_code"]))}
+        codes = {u.name: u.code for u in catalogue.units}
         district_groups = set(network["district_groups"])
         street_groups = set(network["street_groups"])
         districts = {u.district or u.name: u.name for u in catalogue.units
                      if u.group in district_groups}
         for area, name in districts.items():
-            nodes[name] = NetworkNode(name, Level.DISTRICT, city, area)
+            nodes[name] = NetworkNode(name, Level.DISTRICT, city, area, codes[name])
         street_units = [u for u in catalogue.units if u.group in street_groups]
         for location in catalogue.locations:
             district_unit = districts.get(location.name)
@@ -135,14 +140,17 @@ class Network:
                 # one, else the place itself (汝州市杨楼镇) — counties list no street units.
                 unit = next((u.name for u in street_units if u.district == location.name
                              and street.name in u.name), f"{location.name}{street.name}")
-                nodes[unit] = NetworkNode(unit, Level.STREET, district_unit, location.name)
+                nodes[unit] = NetworkNode(unit, Level.STREET, district_unit, location.name,
+                                          codes.get(unit, f"loc-{street.code}"))
                 for community in street.children:
                     station = f"{location.name}{street.name}{community.name}"
-                    nodes[station] = NetworkNode(station, Level.COMMUNITY, unit, location.name)
+                    nodes[station] = NetworkNode(station, Level.COMMUNITY, unit, location.name,
+                                                 f"loc-{community.code}")
         for unit in street_units:  # offices the location catalogue does not list
             if unit.name not in nodes and unit.district in districts:
                 nodes[unit.name] = NetworkNode(unit.name, Level.STREET,
-                                               districts[unit.district], unit.district)
+                                               districts[unit.district], unit.district,
+                                               unit.code)
         return cls(
             city_centre=city,
             branch_centres={str(b["unit"]): str(b["name"]) for b in network["branch_centres"]},
@@ -166,6 +174,9 @@ class Network:
     # The hierarchy -------------------------------------------------------------------------
     def node(self, unit: str | None) -> NetworkNode | None:
         return self.nodes.get(unit) if unit else None
+
+    def unit_named_by_code(self, code: str | None) -> str | None:
+        return next((n.name for n in self.nodes.values() if code and n.code == code), None)
 
     def level_of(self, unit: str | None) -> Level | None:
         node = self.node(unit)
