@@ -14,9 +14,16 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from agent_app.core.interchange import InterchangeError
+from agent_app.core.network import shipped_network
+from agent_app.core.network_report import (
+    MISSED_CALL_RECORD,
+    NetworkTally,
+    check_missed_call,
+    network_tables_to_dict,
+)
 from agent_app.core.reference import ReferenceData, shipped_documents
 from agent_app.core.reports import (
     Month,
@@ -35,15 +42,30 @@ from agent_app.paths import resources_dir
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
 
-def read_report_tickets(handle: IO[bytes], bad: list[BadLine]) -> list[ReportTicket]:
-    """The tickets of a JSON Lines file; lines that are not one are noted in `bad`."""
+def read_report_tickets(handle: IO[bytes], bad: list[BadLine],
+                        network: NetworkTally | None = None) -> list[ReportTicket]:
+    """The tickets of a JSON Lines file; lines that are not one are noted in `bad`. With
+    `network`, each ticket and each missed-call line (`"record": "missed_call"`) is also
+    counted there."""
     tickets = []
     for number, value in json_lines(handle, bad):
         try:
+            if isinstance(value, dict) and value.get("record") == MISSED_CALL_RECORD:
+                check_missed_call(value)
+                if network is not None:
+                    network.add_missed_call(value)
+                continue
             tickets.append(report_ticket_from_dict(value))
+            if network is not None:
+                network.add_ticket(value)
         except InterchangeError as exc:
             bad.append(BadLine(number, str(exc)))
     return tickets
+
+
+def network_tally(month: Month) -> NetworkTally:
+    reference = ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
+    return NetworkTally(month, shipped_network(), reference.catalogue, reference.calendar)
 
 
 def report_from_tickets(tickets: Iterable[ReportTicket], month: Month, *,
@@ -57,7 +79,8 @@ def report_from_tickets(tickets: Iterable[ReportTicket], month: Month, *,
                           as_of=now)
 
 
-def _from_cache(data_dir: Path, month: Month, now: datetime) -> MonthlyReport | None:
+def _from_cache(data_dir: Path, month: Month, now: datetime
+                ) -> tuple[MonthlyReport, NetworkTally] | None:
     from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
     from agent_app.storage.reports import build_month_report
 
@@ -67,9 +90,30 @@ def _from_cache(data_dir: Path, month: Month, now: datetime) -> MonthlyReport | 
         print(f"the local database cannot be used: {exc}", file=sys.stderr)
         return None
     try:
-        return build_month_report(db, month, now=now)
+        return build_month_report(db, month, now=now), _network_from_cache(db, month)
     finally:
         db.close()
+
+
+def _network_from_cache(db: Any, month: Month) -> NetworkTally:
+    """The network tables of the cached tickets with an event in the month, as a file of
+    them would give. (The cache holds no missed calls yet: those come from files.)"""
+    from sqlalchemy import select
+
+    from agent_app.core.interchange import ticket_to_dict
+    from agent_app.storage.schema import TicketEventRow
+
+    tally = network_tally(month)
+    with db.unit_of_work() as uow:
+        ids = list(uow.session.scalars(
+            select(TicketEventRow.ticket_id).where(TicketEventRow.at >= month.start,
+                                                   TicketEventRow.at < month.end)
+            .distinct().order_by(TicketEventRow.ticket_id)))
+        for ticket_id in ids:
+            ticket = uow.tickets.get(ticket_id)
+            if ticket is not None:
+                tally.add_ticket(ticket_to_dict(ticket))
+    return tally
 
 
 def _format(fmt: str | None, output: Path | None) -> str:
@@ -94,21 +138,38 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
         return EXIT_FAILED
     now = now or datetime.now(UTC)
     bad: list[BadLine] = []
+    network: NetworkTally | None = None
     if source is None:
-        report = _from_cache(data_dir, month, now)
-        if report is None:
+        cached = _from_cache(data_dir, month, now)
+        if cached is None:
             return EXIT_FAILED
+        report, network = cached
     else:
         try:
             handle = sys.stdin.buffer if str(source) == "-" else source.open("rb")
         except OSError as exc:
             print(f"cannot read {source}: {exc.strerror}", file=sys.stderr)
             return EXIT_FAILED
+        network = network_tally(month)
         with handle, cyclic_gc_paused():
-            report = report_from_tickets(read_report_tickets(handle, bad), month, now=now)
+            report = report_from_tickets(read_report_tickets(handle, bad, network), month,
+                                         now=now)
     for line in bad:
         print(f"line {line.number}: {line.reason} — skipped", file=sys.stderr)
-    if output is None:
+    if fmt == "json" and network is not None:
+        # The network tables (issue #16) beside the unit tables (JSON only, for now).
+        text = _json_with_network(report, network)
+        if output is None:
+            sys.stdout.write(text)
+            return EXIT_PARTIAL if bad else EXIT_OK
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{month}: {len(report.units)} units, {report.totals.contacts} contacts → "
+              f"{output}", file=sys.stderr)
+    elif output is None:
         from agent_app.export.report_text import report_csv, report_json
 
         sys.stdout.write(report_json(report) if fmt == "json" else report_csv(report))
@@ -121,3 +182,13 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
         print(f"{month}: {len(report.units)} units, {report.totals.contacts} contacts → "
               f"{output}", file=sys.stderr)
     return EXIT_PARTIAL if bad else EXIT_OK
+
+
+def _json_with_network(report: MonthlyReport, network: NetworkTally) -> str:
+    import json
+
+    from agent_app.core.reports import report_to_dict
+
+    data = report_to_dict(report)
+    data["network"] = network_tables_to_dict(network.tables())
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -23,7 +23,7 @@ from typing import Any
 from agent_app.core.calendar import WorkingCalendar
 from agent_app.core.catalogue import Catalogue
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
-from agent_app.core.models import Ticket
+from agent_app.core.models import CategoryPath, Ticket
 
 NETWORK_FILE = "network.json"
 
@@ -84,14 +84,12 @@ class AcceptanceLimit:
     urgency: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
 
-    def applies_to(self, ticket: Ticket) -> bool:
+    def applies_to(self, urgency: str, category: CategoryPath | None, content: str) -> bool:
         if not self.urgency and not self.keywords:
             return True
-        if ticket.urgency.value in self.urgency:
+        if urgency in self.urgency:
             return True
-        text = " ".join(filter(None, [ticket.category.level1 if ticket.category else "",
-                                      ticket.category.level2 if ticket.category else "",
-                                      ticket.content]))
+        text = " ".join([category.level1, category.level2, content] if category else [content])
         return any(word in text for word in self.keywords)
 
     def deadline(self, received: datetime, calendar: WorkingCalendar) -> datetime:
@@ -228,7 +226,13 @@ class Network:
         return next((r for r in self.return_reasons if r.code == code), None)
 
     def acceptance_limit(self, ticket: Ticket) -> AcceptanceLimit:
-        return next(limit for limit in self.acceptance_limits if limit.applies_to(ticket))
+        return self.limit_for(ticket.urgency.value, ticket.category, ticket.content)
+
+    def limit_for(self, urgency: str, category: CategoryPath | None, content: str
+                  ) -> AcceptanceLimit:
+        """The first limit whose kind fits; the last one applies to everything else."""
+        return next(limit for limit in self.acceptance_limits
+                    if limit.applies_to(urgency, category, content))
 
     def acceptance_deadline(self, ticket: Ticket, received: datetime,
                             calendar: WorkingCalendar) -> datetime:
