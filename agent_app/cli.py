@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from agent_app import __version__
@@ -32,6 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
         "call", help="screen pop: a new intake form for this caller in the running instance")
     call.add_argument("--number", required=True, type=_incoming_number,
                       help="the caller's number as the telephony system passes it")
+    call.add_argument("--missed", action="store_true",
+                      help="an abandoned call (漏接): kept in the local cache for a callback")
+    call.add_argument("--at", type=_aware_time, metavar="ISO",
+                      help="when the call was missed (ISO 8601 with offset; default now)")
     sync = commands.add_parser("sync", help="push local changes and pull the server's, headless")
     sync.add_argument("--once", action="store_true", help="one round, then exit")
     report = commands.add_parser(
@@ -74,6 +79,33 @@ def _incoming_number(text: str) -> str:
     return text
 
 
+def _aware_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"the time needs an offset, e.g. +08:00: {text!r}")
+    return moment
+
+
+def run_missed_call(data_dir: Path, number: str, at: datetime | None) -> int:
+    """漏接: recorded in the local cache; the id goes to stdout."""
+    from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
+    from agent_app.storage.missed_calls import record_missed_call
+
+    try:
+        db = open_database(data_dir / DB_FILENAME)
+    except (CorruptDatabaseError, OSError) as exc:
+        print(f"the local database cannot be used: {exc}", file=sys.stderr)
+        return 2
+    try:
+        print(record_missed_call(db, number, at or datetime.now(UTC)))
+    finally:
+        db.close()
+    return 0
+
+
 def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:
     if given is not None:
         return given
@@ -90,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         from agent_app.selfcheck import run_selfcheck
 
         return run_selfcheck(data_dir)
+    if args.command == "call" and args.missed:
+        return run_missed_call(data_dir, args.number, args.at)
     if args.command == "sync":
         from agent_app.sync.headless import run_sync
 

@@ -97,7 +97,7 @@ def _from_cache(data_dir: Path, month: Month, now: datetime
 
 def _network_from_cache(db: Any, month: Month) -> NetworkTally:
     """The network tables of the cached tickets with an event in the month, as a file of
-    them would give. (The cache holds no missed calls yet: those come from files.)"""
+    them would give, and the missed calls of the month."""
     from sqlalchemy import select
 
     from agent_app.core.interchange import ticket_to_dict
@@ -113,6 +113,10 @@ def _network_from_cache(db: Any, month: Month) -> NetworkTally:
             ticket = uow.tickets.get(ticket_id)
             if ticket is not None:
                 tally.add_ticket(ticket_to_dict(ticket))
+    from agent_app.storage.missed_calls import missed_call_records
+
+    for call in missed_call_records(db, month.start, month.end):
+        tally.add_missed_call(call)
     return tally
 
 

@@ -222,3 +222,17 @@ class ConflictRow(Base):
     resolved: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (Index("ix_conflicts_ticket", "ticket_id"),)
+
+
+class MissedCallRow(Base):
+    """漏接: a call the telephony system reports as abandoned, waiting for a callback (回拨).
+    `events` is its timeline as interchange events: missed_call, then missed_callback ones."""
+
+    __tablename__ = "missed_calls"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(40))
+    missed_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    events: Mapped[str] = mapped_column(Text, default="[]")
+
+    __table_args__ = (Index("ix_missed_calls_at", "missed_at"),)
