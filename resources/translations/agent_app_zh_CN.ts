@@ -983,6 +983,10 @@
         <translation>知识库</translation>
     </message>
     <message>
+        <source>Unit workbench</source>
+        <translation>单位工作台</translation>
+    </message>
+    <message>
         <source>Tickets</source>
         <translation>工单队列</translation>
     </message>
@@ -2275,6 +2279,165 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Fewer than 6 tickets: listed, not ranked</source>
         <translation>承办件数少于6件：列出但不计排名</translation>
+    </message>
+</context>
+<context>
+    <name>UnitWorkbench</name>
+    <message>
+        <source>Unit: %1</source>
+        <translation>本单位：%1</translation>
+    </message>
+    <message>
+        <source>This account is not linked to a handling unit: ask IT.</source>
+        <translation>此账号未关联承办单位，请联系信息科。</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh (F5)</source>
+        <translation>刷新(&amp;R) (F5)</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Our part</source>
+        <translation>本单位职责</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Accept the reply</source>
+        <translation>采纳回复</translation>
+    </message>
+    <message>
+        <source>Send it back</source>
+        <translation>退回重办</translation>
+    </message>
+    <message>
+        <source>Reply, reason or note</source>
+        <translation>回复内容、理由或说明</translation>
+    </message>
+    <message>
+        <source>&amp;Submit (Ctrl+Enter)</source>
+        <translation>提交(&amp;S) (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>&amp;Action</source>
+        <translation>操作(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Return reason</source>
+        <translation>退回理由</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>审核意见</translation>
+    </message>
+    <message>
+        <source>Extend until</source>
+        <translation>申请延至</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Appeal</source>
+        <translation>诉求内容</translation>
+    </message>
+    <message>
+        <source>Loading the unit&apos;s tickets…</source>
+        <translation>正在加载本单位工单…</translation>
+    </message>
+    <message>
+        <source>Assisting</source>
+        <translation>协办</translation>
+    </message>
+    <message>
+        <source>Lead</source>
+        <translation>主办</translation>
+    </message>
+    <message>
+        <source>%1 ticket(s)</source>
+        <translation>共 %1 件</translation>
+    </message>
+    <message>
+        <source>The unit&apos;s tickets could not be loaded; retrying later.</source>
+        <translation>本单位工单加载失败，稍后自动重试。</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <source>Accept: late by %1</source>
+        <translation>签收已超时%1</translation>
+    </message>
+    <message>
+        <source>Overdue by %1</source>
+        <translation>已超期%1</translation>
+    </message>
+    <message>
+        <source>Accept within %1</source>
+        <translation>签收剩余%1</translation>
+    </message>
+    <message>
+        <source>Due in %1</source>
+        <translation>办结剩余%1</translation>
+    </message>
+    <message>
+        <source>Demand</source>
+        <translation>诉求</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Write at least 5 characters.</source>
+        <translation>请至少填写5个字。</translation>
+    </message>
+    <message>
+        <source>Give the reason for the extension.</source>
+        <translation>请填写延期理由。</translation>
+    </message>
+    <message>
+        <source>Say why the reply is sent back.</source>
+        <translation>请填写退回理由。</translation>
+    </message>
+    <message>
+        <source>Choose the unit.</source>
+        <translation>请选择单位。</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <source>The server could not be reached.</source>
+        <translation>无法连接服务器。</translation>
     </message>
 </context>
 <context>
