@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from agent_app import __version__
@@ -44,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[data_dir_after])
     call.add_argument("--number", required=True, type=_incoming_number,
                       help="the caller's number as the telephony system passes it")
+    call.add_argument("--missed", action="store_true",
+                      help="an abandoned call (漏接): kept in the local cache for a callback")
+    call.add_argument("--at", type=_aware_time, metavar="ISO",
+                      help="when the call was missed (ISO 8601 with offset; default now)")
     sync = commands.add_parser("sync", help="push local changes and pull the server's, headless",
                                parents=[data_dir_after])
     sync.add_argument("--once", action="store_true", help="one round, then exit")
@@ -156,6 +161,33 @@ def _instance_name(data_dir: Path) -> str:
     return server_name(data_dir)
 
 
+def _aware_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"the time needs an offset, e.g. +08:00: {text!r}")
+    return moment
+
+
+def run_missed_call(data_dir: Path, number: str, at: datetime | None) -> int:
+    """漏接: recorded in the local cache; the id goes to stdout."""
+    from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
+    from agent_app.storage.missed_calls import record_missed_call
+
+    try:
+        db = open_database(data_dir / DB_FILENAME)
+    except (CorruptDatabaseError, OSError) as exc:
+        print(f"the local database cannot be used: {exc}", file=sys.stderr)
+        return 2
+    try:
+        print(record_missed_call(db, number, at or datetime.now(UTC)))
+    finally:
+        db.close()
+    return 0
+
+
 def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:
     if given is not None:
         return given
@@ -168,7 +200,7 @@ def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = resolve_data_dir(args.data_dir, demo=args.demo)
-    if args.command == "call" and hand_over_call(data_dir, args.number):
+    if args.command == "call" and not args.missed and hand_over_call(data_dir, args.number):
         return 0  # the running instance has the form up: nothing else to load
     from agent_app.logging_setup import configure_logging, current_log_dir
     from agent_app.paths import default_log_dir
@@ -179,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         from agent_app.selfcheck import run_selfcheck
 
         return run_selfcheck(data_dir)
+    if args.command == "call" and args.missed:
+        return run_missed_call(data_dir, args.number, args.at)
     if args.command == "sync":
         from agent_app.sync.headless import run_sync
 

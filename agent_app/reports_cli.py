@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from agent_app.core.assessment import (
     POLICY_FILENAME,
@@ -34,6 +34,13 @@ from agent_app.core.assessment import (
     parse_scores,
 )
 from agent_app.core.interchange import InterchangeError
+from agent_app.core.network import shipped_network
+from agent_app.core.network_report import (
+    MISSED_CALL_RECORD,
+    NetworkTally,
+    check_missed_call,
+    network_tables_to_dict,
+)
 from agent_app.core.reference import ReferenceData, shipped_documents
 from agent_app.core.reports import (
     Month,
@@ -53,17 +60,31 @@ from agent_app.paths import resources_dir
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
 
-def read_report_tickets(handle: IO[bytes], bad: list[BadLine]) -> list[ReportTicket]:
+def read_report_tickets(handle: IO[bytes], bad: list[BadLine],
+                        network: NetworkTally | None = None) -> list[ReportTicket]:
     """The tickets of a JSON Lines file; lines that are not one are noted in `bad`. A unit no
     catalogue places stays in the report under the other units: the score and adjustment
-    tables, not the tickets, are where an unplaceable name is an error."""
+    tables, not the tickets, are where an unplaceable name is an error. With `network`, each
+    ticket and each missed-call line (`"record": "missed_call"`) is also counted there."""
     tickets = []
     for number, value in json_lines(handle, bad):
         try:
+            if isinstance(value, dict) and value.get("record") == MISSED_CALL_RECORD:
+                check_missed_call(value)
+                if network is not None:
+                    network.add_missed_call(value)
+                continue
             tickets.append(report_ticket_from_dict(value))
+            if network is not None:
+                network.add_ticket(value)
         except InterchangeError as exc:
             bad.append(BadLine(number, str(exc)))
     return tickets
+
+
+def network_tally(month: Month) -> NetworkTally:
+    reference = ReferenceData.from_documents(shipped_documents(resources_dir() / "catalogues"))
+    return NetworkTally(month, shipped_network(), reference.catalogue, reference.calendar)
 
 
 def report_from_tickets(tickets: Iterable[ReportTicket], month: Month, *,
@@ -132,7 +153,8 @@ def _read_inputs(scores: Path | None, adjustments: Path | None,
 
 def _assessed_from_cache(data_dir: Path, month: Month, now: datetime,
                          policy: AssessmentPolicy, scores: Path | None,
-                         adjustments: Path | None) -> MonthlyReport | None:
+                         adjustments: Path | None
+                         ) -> tuple[MonthlyReport, NetworkTally] | None:
     from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
     from agent_app.storage.reference import load_reference
     from agent_app.storage.reports import build_assessed_month_report
@@ -147,10 +169,36 @@ def _assessed_from_cache(data_dir: Path, month: Month, now: datetime,
         inputs = _read_inputs(scores, adjustments, directory)
         if inputs is None:
             return None
-        return build_assessed_month_report(db, month, now=now, scores=inputs.scores,
-                                           adjustments=inputs.adjustments, policy=policy)
+        report = build_assessed_month_report(db, month, now=now, scores=inputs.scores,
+                                             adjustments=inputs.adjustments, policy=policy)
+        return report, _network_from_cache(db, month)
     finally:
         db.close()
+
+
+def _network_from_cache(db: Any, month: Month) -> NetworkTally:
+    """The network tables of the cached tickets with an event in the month, as a file of
+    them would give, and the missed calls of the month."""
+    from sqlalchemy import select
+
+    from agent_app.core.interchange import ticket_to_dict
+    from agent_app.storage.schema import TicketEventRow
+
+    tally = network_tally(month)
+    with db.unit_of_work() as uow:
+        ids = list(uow.session.scalars(
+            select(TicketEventRow.ticket_id).where(TicketEventRow.at >= month.start,
+                                                   TicketEventRow.at < month.end)
+            .distinct().order_by(TicketEventRow.ticket_id)))
+        for ticket_id in ids:
+            ticket = uow.tickets.get(ticket_id)
+            if ticket is not None:
+                tally.add_ticket(ticket_to_dict(ticket))
+    from agent_app.storage.missed_calls import missed_call_records
+
+    for call in missed_call_records(db, month.start, month.end):
+        tally.add_missed_call(call)
+    return tally
 
 
 def _format(fmt: str | None, output: Path | None) -> str:
@@ -191,10 +239,12 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
     except PolicyError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED
+    network: NetworkTally | None = None
     if source is None:
-        report = _assessed_from_cache(data_dir, month, now, policy, scores, adjustments)
-        if report is None:
+        cached = _assessed_from_cache(data_dir, month, now, policy, scores, adjustments)
+        if cached is None:
             return EXIT_FAILED
+        report, network = cached
     else:
         directory = shipped_directory()
         inputs = _read_inputs(scores, adjustments, directory)
@@ -205,14 +255,28 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
         except OSError as exc:
             print(f"cannot read {source}: {exc.strerror}", file=sys.stderr)
             return EXIT_FAILED
+        network = network_tally(month)
         with handle, cyclic_gc_paused():
-            tickets = read_report_tickets(handle, bad)
+            tickets = read_report_tickets(handle, bad, network)
             report = assess_month(
                 month, lambda m: report_from_tickets(tickets, m, now=now), policy, directory,
                 scores=inputs.scores, adjustments=inputs.adjustments)
     for line in bad:
         print(f"line {line.number}: {line.reason} — skipped", file=sys.stderr)
-    if output is None:
+    if fmt == "json" and network is not None:
+        # The network tables (issue #16) beside the unit tables (JSON only, for now).
+        text = _json_with_network(report, network)
+        if output is None:
+            sys.stdout.write(text)
+            return EXIT_PARTIAL if bad else EXIT_OK
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{month}: {len(report.units)} units, {report.totals.contacts} contacts → "
+              f"{output}", file=sys.stderr)
+    elif output is None:
         from agent_app.export.report_text import report_csv, report_json
 
         sys.stdout.write(report_json(report) if fmt == "json" else report_csv(report))
@@ -225,3 +289,13 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
         print(f"{month}: {len(report.units)} units, {report.totals.contacts} contacts → "
               f"{output}", file=sys.stderr)
     return EXIT_PARTIAL if bad else EXIT_OK
+
+
+def _json_with_network(report: MonthlyReport, network: NetworkTally) -> str:
+    import json
+
+    from agent_app.core.reports import report_to_dict
+
+    data = report_to_dict(report)
+    data["network"] = network_tables_to_dict(network.tables())
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -54,6 +54,13 @@ ENDPOINT_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/unit/tickets/{ticket_id}/reply"): frozenset({Role.UNIT}),
     ("POST", "/unit/tickets/{ticket_id}/return"): frozenset({Role.UNIT}),
     ("POST", "/unit/tickets/{ticket_id}/extension"): frozenset({Role.UNIT}),
+    # The four-level network: dispatch centres, streets and communities are unit accounts.
+    ("POST", "/unit/tickets/{ticket_id}/pass-down"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/reply-up"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/return-up"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/review-reply"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/assist"): frozenset({Role.UNIT}),
+    ("POST", "/unit/tickets/{ticket_id}/assist-reply"): frozenset({Role.UNIT}),
     # The KB is public guidance: every role reads it, units to check their own 知识点. Units
     # write their own unit's articles (kb.py checks which), an admin any.
     ("GET", "/kb/articles"): ALL_ROLES,

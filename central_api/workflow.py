@@ -16,12 +16,20 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent_app.core.actions import CommandKind, CommandRefusedError, TicketCommand
+from agent_app.core.actions import (
+    CommandKind,
+    CommandRefusedError,
+    NetworkStep,
+    TicketCommand,
+    authorise_unit,
+    involves_unit,
+)
 from agent_app.core.catalogue import Catalogue
 from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import ticket_to_dict
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.core.masking import identity_patterns, withhold_identity
+from agent_app.core.network import assisting_units, shipped_network
 from agent_app.paths import resources_dir
 from central_api import audit
 from central_api.commands import UnknownTicketError, locked_ticket, run_command
@@ -48,14 +56,19 @@ def _catalogue() -> Catalogue:
 
 
 def is_unit_code(unit_code: str | None) -> bool:
-    return any(u.code == unit_code for u in _catalogue().units)
+    """A catalogue unit, or a place of the network (a community station, a county town)."""
+    return (any(u.code == unit_code for u in _catalogue().units)
+            or shipped_network().unit_named_by_code(unit_code) is not None)
 
 
 def unit_name(unit_code: str | None) -> str:
     unit = next((u for u in _catalogue().units if u.code == unit_code), None)
-    if unit is None:
+    if unit is not None:
+        return unit.name
+    name = shipped_network().unit_named_by_code(unit_code)
+    if name is None:
         raise WorkflowError(403, "this account is not linked to a handling unit")
-    return unit.name
+    return name
 
 
 def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
@@ -67,11 +80,17 @@ def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
         record, ticket = locked_ticket(session, ticket_id)
     except UnknownTicketError:
         raise WorkflowError(404, f"no ticket {ticket_id}") from None
-    if ticket.unit != unit:
-        # Units see and act on their own tickets only; another unit's is as if absent.
+    if not involves_unit(ticket, unit):
+        # Units see and act on the tickets they hold, passed down or assist on; another
+        # unit's is as if absent.
         raise WorkflowError(404, f"no ticket {ticket_id}")
-    command = TicketCommand(ticket_id, kind, datetime.now(UTC), unit, dict(data or {}))
+    payload = dict(data or {})
+    if kind is NetworkStep.ASSIST_REPLY:
+        payload["unit"] = unit  # the signed-in unit replies for itself, never for another
+    command = TicketCommand(ticket_id, kind, datetime.now(UTC), unit, payload)
     try:
+        # Where the unit stands on this ticket (holder, passed on, assisting) with its reason.
+        authorise_unit(ticket, kind, unit)
         result = run_command(session, record, ticket, command, Role.UNIT)
     except CommandRefusedError as exc:
         raise WorkflowError(409, exc.reason) from exc
@@ -87,6 +106,29 @@ class ReplyBody(RequestBody):
 
 class ReturnBody(RequestBody):
     reason: str = Field(min_length=2, max_length=500)
+    # 派单异议 on the 66号文 rules: a code of the fixed list (resources/network); then the
+    # return must come within the policy time of receipt.
+    reason_code: str | None = Field(default=None, max_length=40)
+
+
+class PassDownBody(RequestBody):
+    to_unit: str = Field(min_length=1, max_length=80)
+    # A shorter deadline for the unit below; without it, the deadline from above.
+    deadline: IsoDateTime | None = None
+
+
+class ReturnUpBody(RequestBody):
+    reason_code: str = Field(min_length=1, max_length=40)
+    reason: str | None = Field(default=None, min_length=2, max_length=500)
+
+
+class ReviewBody(RequestBody):
+    decision: str = Field(pattern="^(accepted|sent_back)$")
+    reason: str | None = Field(default=None, min_length=2, max_length=500)
+
+
+class AssistBody(RequestBody):
+    unit: str = Field(min_length=1, max_length=80)
 
 
 class ExtensionBody(RequestBody):
@@ -149,7 +191,36 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
                                                 TicketRecord.status.in_(open_states),
                                                 TicketRecord.deleted.is_(False))
                      .order_by(TicketRecord.version).limit(500))
-    return [for_unit(json.loads(row.data)) for row in rows]
+    held = [for_unit(json.loads(row.data)) for row in rows]
+    return held + _assisting(s, unit, {ticket["id"] for ticket in held})
+
+
+def _assisting(s: Session, unit: str, seen: set[str]) -> list[dict[str, Any]]:
+    """Open tickets the unit assists on (协办): their text names it, their timeline says."""
+    open_states = [TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value,
+                   TicketStatus.RETURNED.value]
+    rows = s.scalars(select(TicketRecord).where(
+        TicketRecord.status.in_(open_states), TicketRecord.deleted.is_(False),
+        TicketRecord.data.contains("assist_requested"),
+        TicketRecord.data.contains(json.dumps(unit, ensure_ascii=False)))
+        .order_by(TicketRecord.version).limit(500))
+    found = []
+    for row in rows:
+        ticket = json.loads(row.data)
+        if ticket["id"] in seen:
+            continue
+        units = assisting_units([_Event(e) for e in ticket.get("events", ())])
+        if unit in units:
+            found.append(for_unit(ticket))
+    return found
+
+
+class _Event:
+    """An event of a stored ticket as the network functions read it (kind and data)."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.kind = data.get("kind")
+        self.data = data
 
 
 @router.post("/unit/tickets/{ticket_id}/accept", responses=ACTION_REFUSALS)
@@ -170,7 +241,69 @@ def reply(ticket_id: str, body: ReplyBody, s: SessionDep,
 def return_ticket(ticket_id: str, body: ReturnBody, s: SessionDep,
                   user: User = require_roles("POST", "/unit/tickets/{ticket_id}/return"),
                   ) -> dict[str, Any]:
-    return _run(s, user, ticket_id, Action.RETURN, {"reason": body.reason})
+    data: dict[str, Any] = {"reason": body.reason}
+    if body.reason_code is not None:
+        data["reason_code"] = body.reason_code
+    return _run(s, user, ticket_id, Action.RETURN, data)
+
+
+@router.post("/unit/tickets/{ticket_id}/pass-down", responses=ACTION_REFUSALS)
+def pass_down(ticket_id: str, body: PassDownBody, s: SessionDep,
+              user: User = require_roles("POST", "/unit/tickets/{ticket_id}/pass-down"),
+              ) -> dict[str, Any]:
+    """下派 to a unit directly below the signed-in unit, within its own area."""
+    data: dict[str, Any] = {"to_unit": body.to_unit}
+    if body.deadline is not None:
+        if body.deadline.tzinfo is None:
+            raise HTTPException(422, "deadline needs a time zone offset")
+        data["deadline"] = body.deadline.isoformat()
+    return _run(s, user, ticket_id, NetworkStep.PASS_DOWN, data)
+
+
+@router.post("/unit/tickets/{ticket_id}/reply-up", responses=ACTION_REFUSALS)
+def reply_up(ticket_id: str, body: ReplyBody, s: SessionDep,
+             user: User = require_roles("POST", "/unit/tickets/{ticket_id}/reply-up"),
+             ) -> dict[str, Any]:
+    """The reply of a unit a ticket was passed down to, to the unit above."""
+    return _run(s, user, ticket_id, NetworkStep.REPLY_UP, {"text": body.text})
+
+
+@router.post("/unit/tickets/{ticket_id}/return-up", responses=ACTION_REFUSALS)
+def return_up(ticket_id: str, body: ReturnUpBody, s: SessionDep,
+              user: User = require_roles("POST", "/unit/tickets/{ticket_id}/return-up"),
+              ) -> dict[str, Any]:
+    """A passed-down ticket back to the unit above, with a reason from the fixed list."""
+    data: dict[str, Any] = {"reason_code": body.reason_code}
+    if body.reason is not None:
+        data["reason"] = body.reason
+    return _run(s, user, ticket_id, NetworkStep.RETURN_UP, data)
+
+
+@router.post("/unit/tickets/{ticket_id}/review-reply", responses=ACTION_REFUSALS)
+def review_reply(ticket_id: str, body: ReviewBody, s: SessionDep,
+                 user: User = require_roles("POST", "/unit/tickets/{ticket_id}/review-reply"),
+                 ) -> dict[str, Any]:
+    """The upper unit accepts the reply from below, or sends it back with a reason."""
+    data: dict[str, Any] = {"decision": body.decision}
+    if body.reason is not None:
+        data["reason"] = body.reason
+    return _run(s, user, ticket_id, NetworkStep.REVIEW_REPLY, data)
+
+
+@router.post("/unit/tickets/{ticket_id}/assist", responses=ACTION_REFUSALS)
+def request_assist(ticket_id: str, body: AssistBody, s: SessionDep,
+                   user: User = require_roles("POST", "/unit/tickets/{ticket_id}/assist"),
+                   ) -> dict[str, Any]:
+    """The lead unit names an assisting unit (协办)."""
+    return _run(s, user, ticket_id, NetworkStep.REQUEST_ASSIST, {"unit": body.unit})
+
+
+@router.post("/unit/tickets/{ticket_id}/assist-reply", responses=ACTION_REFUSALS)
+def assist_reply(ticket_id: str, body: ReplyBody, s: SessionDep,
+                 user: User = require_roles("POST", "/unit/tickets/{ticket_id}/assist-reply"),
+                 ) -> dict[str, Any]:
+    """An assisting unit's reply to the lead unit, on the timeline the centre sees."""
+    return _run(s, user, ticket_id, NetworkStep.ASSIST_REPLY, {"text": body.text})
 
 
 @router.post("/unit/tickets/{ticket_id}/extension", responses=ACTION_REFUSALS)

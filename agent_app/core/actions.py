@@ -34,6 +34,13 @@ from agent_app.core.lifecycle import (
     check_side_event,
 )
 from agent_app.core.models import Ticket, TicketEvent, new_event_id
+from agent_app.core.network import (
+    Network,
+    PassRefusedError,
+    assisting_units,
+    chain_units,
+    shipped_network,
+)
 
 REASON_CONTEXT = "TicketCommand"
 MAX_REASON_CHARS = 500
@@ -56,11 +63,22 @@ class FollowUp(StrEnum):
     SPLIT = "split"  # part of the appeal moved to a ticket of its own
 
 
-CommandKind = Action | SideEvent | FollowUp
+class NetworkStep(StrEnum):
+    """Steps of the four-level network (seed 004) and of lead and assisting units."""
+
+    PASS_DOWN = "pass_down"  # 下派: the holder passes the ticket to a unit directly below
+    REPLY_UP = "reply_up"  # the lower unit replies to the unit above
+    RETURN_UP = "return_up"  # the lower unit returns it to the unit above, with a reason
+    REVIEW_REPLY = "review_reply"  # the upper unit accepts the reply up or sends it back
+    REQUEST_ASSIST = "request_assist"  # 协办: an assisting unit beside the lead (主办)
+    ASSIST_REPLY = "assist_reply"  # an assisting unit's reply to the lead
+
+
+CommandKind = Action | SideEvent | FollowUp | NetworkStep
 
 
 def parse_kind(value: str) -> CommandKind:
-    for kinds in (Action, SideEvent, FollowUp):
+    for kinds in (Action, SideEvent, FollowUp, NetworkStep):
         try:
             return kinds(value)
         except ValueError:
@@ -94,6 +112,13 @@ EVENT_KINDS: dict[CommandKind, str] = {
     FollowUp.CALLBACK: "callback",
     FollowUp.EXTENSION_DECISION: "extension",
     FollowUp.SPLIT: "split",
+    Action.TRANSFER: "transferred",
+    NetworkStep.PASS_DOWN: "passed_down",
+    NetworkStep.REPLY_UP: "replied_up",
+    NetworkStep.RETURN_UP: "returned_up",
+    NetworkStep.REVIEW_REPLY: "reply_reviewed",
+    NetworkStep.REQUEST_ASSIST: "assist_requested",
+    NetworkStep.ASSIST_REPLY: "assist_replied",
 }
 
 _HOTLINE = frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN})
@@ -122,6 +147,33 @@ COMMAND_ROLES: dict[CommandKind, frozenset[Role]] = {
     FollowUp.CALLBACK: _HOTLINE,
     FollowUp.EXTENSION_DECISION: _LEADS,
     FollowUp.SPLIT: _LEADS,
+    Action.TRANSFER: _HOTLINE,
+    # Dispatch centres, streets and communities sign in as unit accounts; which ticket a
+    # unit may touch is `authorise_unit`'s.
+    NetworkStep.PASS_DOWN: _UNIT,
+    NetworkStep.REPLY_UP: _UNIT,
+    NetworkStep.RETURN_UP: _UNIT,
+    NetworkStep.REVIEW_REPLY: _UNIT,
+    NetworkStep.REQUEST_ASSIST: _HOTLINE | _UNIT,
+    NetworkStep.ASSIST_REPLY: _UNIT,
+}
+
+_S = TicketStatus
+NETWORK_STATES: dict[NetworkStep, frozenset[TicketStatus]] = {
+    NetworkStep.PASS_DOWN: frozenset({_S.ACCEPTED}),
+    NetworkStep.REPLY_UP: frozenset({_S.ACCEPTED}),
+    NetworkStep.RETURN_UP: frozenset({_S.DISPATCHED, _S.ACCEPTED}),
+    NetworkStep.REVIEW_REPLY: frozenset({_S.ACCEPTED}),
+    NetworkStep.REQUEST_ASSIST: frozenset({_S.DISPATCHED, _S.ACCEPTED}),
+    NetworkStep.ASSIST_REPLY: frozenset({_S.DISPATCHED, _S.ACCEPTED, _S.RETURNED}),
+}
+# The status a step leaves: the lower unit signs for a passed-down ticket as for a dispatch;
+# back up, the upper unit holds it as accepted. Steps not named keep the status.
+NETWORK_RESULT: dict[NetworkStep, TicketStatus] = {
+    NetworkStep.PASS_DOWN: _S.DISPATCHED,
+    NetworkStep.REPLY_UP: _S.ACCEPTED,
+    NetworkStep.RETURN_UP: _S.ACCEPTED,
+    NetworkStep.REVIEW_REPLY: _S.ACCEPTED,
 }
 
 FOLLOW_UP_STATES: dict[FollowUp, frozenset[TicketStatus]] = {
@@ -181,6 +233,37 @@ R_LADDER = QT_TRANSLATE_NOOP(
     "Supervision goes up one step at a time: reminder, then phone, then written.")
 R_NOTICE = QT_TRANSLATE_NOOP("TicketCommand", "The supervision notice is empty or too long.")
 R_MALFORMED = QT_TRANSLATE_NOOP("TicketCommand", "The command is malformed.")
+R_TRANSFER_TARGET = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Transfer to 110, 119, 120, 122, 12315, 12328, 12333 or 12348.")
+R_REPLY_UP = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "This ticket was passed down to your unit: reply or return it to the unit above.")
+R_NOT_PASSED_DOWN = QT_TRANSLATE_NOOP(
+    "TicketCommand", "This ticket was not passed down to your unit from a unit above.")
+R_REVIEW_FIRST = QT_TRANSLATE_NOOP(
+    "TicketCommand", "The reply of the unit below waits for your review first.")
+R_NO_REPLY_TO_REVIEW = QT_TRANSLATE_NOOP(
+    "TicketCommand", "There is no reply from a unit below waiting for review.")
+R_REVIEW_DECISION = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Accept the reply, or send it back with a reason.")
+R_PASS_DEADLINE = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "A deadline for the unit below may be shorter than the one from above, not longer.")
+R_RETURN_REASON = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Choose a return reason from the list.")
+R_RETURN_LATE = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "The time for a return after receipt has passed: handle the ticket or ask the centre.")
+R_ASSIST_UNIT = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Name an assisting unit other than the lead unit, not named already.")
+R_NOT_ASSISTING = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Your unit is not an assisting unit of this ticket.")
+R_ASSISTING_ONLY = QT_TRANSLATE_NOOP(
+    "TicketCommand", "Your unit assists on this ticket: send your reply to the lead unit.")
+R_PASSED_ON = QT_TRANSLATE_NOOP(
+    "TicketCommand",
+    "This ticket was passed on to a unit below yours; it is that unit's to act on now.")
+R_NOT_YOURS = QT_TRANSLATE_NOOP("TicketCommand", "This ticket is not your unit's.")
 
 
 @dataclass(frozen=True)
@@ -259,6 +342,10 @@ class _Context:
     policy: DeadlinePolicy
     calendar: WorkingCalendar
 
+    @property
+    def network(self) -> Network:
+        return shipped_network()
+
     def deadline(self, ticket: Ticket, start: datetime) -> datetime:
         return compute_deadline(start, ticket.appeal_type, ticket.urgency, self.policy,
                                 self.calendar)
@@ -272,6 +359,10 @@ def _check_state(ticket: Ticket, kind: CommandKind) -> TicketStatus:
     try:
         if isinstance(kind, Action):
             return apply_action(ticket.status, kind)
+        if isinstance(kind, NetworkStep):
+            if ticket.status not in NETWORK_STATES[kind]:
+                raise InvalidTransitionError(ticket.status, kind)
+            return NETWORK_RESULT.get(kind, ticket.status)
         if isinstance(kind, SideEvent):
             check_side_event(ticket.status, kind)
         elif ticket.status not in FOLLOW_UP_STATES[kind]:
@@ -296,7 +387,64 @@ def _check_guards(ticket: Ticket, kind: CommandKind) -> None:
     elif kind is SideEvent.EXTENSION and pending_extension(ticket) is not None:
         raise CommandRefusedError(R_STATE)
     elif kind is SideEvent.SUPERVISION and ticket.supervision_level is SUPERVISION_LADDER[-1]:
-        raise CommandRefusedError(R_LADDER)
+        if not assisting_units(ticket.events):  # an assisting unit has a ladder of its own
+            raise CommandRefusedError(R_LADDER)
+    else:
+        _check_network_guards(ticket, kind)
+
+
+def _check_network_guards(ticket: Ticket, kind: CommandKind) -> None:
+    """Where the ticket stands in the chain of units it went down."""
+    chain = chain_units(ticket.events)
+    passed_down = len(chain) > 1
+    waiting = reply_up_pending(ticket)
+    if kind in (Action.REPLY, Action.RETURN):
+        if waiting:
+            raise CommandRefusedError(R_REVIEW_FIRST)
+        if passed_down:
+            raise CommandRefusedError(R_REPLY_UP)
+    elif kind in (NetworkStep.REPLY_UP, NetworkStep.RETURN_UP):
+        if waiting:
+            raise CommandRefusedError(R_REVIEW_FIRST)
+        if not passed_down or ticket.unit != chain[-1]:
+            raise CommandRefusedError(R_NOT_PASSED_DOWN)
+    elif kind is NetworkStep.REVIEW_REPLY and not waiting:
+        raise CommandRefusedError(R_NO_REPLY_TO_REVIEW)
+    elif kind is NetworkStep.PASS_DOWN and waiting:
+        raise CommandRefusedError(R_REVIEW_FIRST)
+
+
+def authorise_unit(ticket: Ticket, kind: CommandKind, unit: str) -> None:
+    """Which unit may act: the holder; for an assisting reply, an assisting unit. A unit that
+    passed the ticket on, or only assists, is told why; any other is not involved."""
+    assisting = assisting_units(ticket.events)
+    if kind is NetworkStep.ASSIST_REPLY:
+        if unit not in assisting:
+            raise CommandRefusedError(R_NOT_ASSISTING)
+        return
+    if unit == ticket.unit:
+        return
+    if unit in chain_units(ticket.events):
+        raise CommandRefusedError(R_PASSED_ON)
+    if unit in assisting:
+        raise CommandRefusedError(R_ASSISTING_ONLY)
+    raise CommandRefusedError(R_NOT_YOURS)
+
+
+def involves_unit(ticket: Ticket, unit: str) -> bool:
+    """The unit holds the ticket, passed it down, or assists on it: it may see the ticket."""
+    return (unit == ticket.unit or unit in chain_units(ticket.events)
+            or unit in assisting_units(ticket.events))
+
+
+def reply_up_pending(ticket: Ticket) -> bool:
+    """A lower unit's reply up waits for the upper unit's review."""
+    for event in reversed(ticket.events):
+        if event.kind == "replied_up":
+            return True
+        if event.kind in ("reply_reviewed", "returned_up", "passed_down", "dispatched", "redo"):
+            return False
+    return False
 
 
 def _text(data: Mapping[str, Any], key: str, reason: str, *, low: int = 1,
@@ -352,7 +500,9 @@ def _unit_action(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
     return {}, {"unit": ticket.unit}
 
 
-def _return(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+def _return(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
+    if command.data.get("reason_code") is not None:  # an objection on the 66号文 rules
+        return {}, {"unit": ticket.unit, **_return_reason(ticket, command, context)}
     return {}, {"unit": ticket.unit, "reason": _text(command.data, "reason", R_REASON)}
 
 
@@ -426,11 +576,149 @@ def _supervision(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Chang
         level = SupervisionLevel(command.data.get("level", ""))
     except ValueError:
         raise CommandRefusedError(R_LADDER) from None
+    target = command.data.get("unit")
+    if target and target != ticket.unit:
+        # 督办 of an assisting unit that does not cooperate: its own ladder, and the lead's
+        # supervision level stays as it is.
+        if target not in assisting_units(ticket.events):
+            raise CommandRefusedError(R_NOT_ASSISTING)
+        if level is not _next_level(_assisting_level(ticket, str(target))):
+            raise CommandRefusedError(R_LADDER)
+        notice = _text(command.data, "notice", R_NOTICE, high=MAX_TEXT_CHARS)
+        return {}, {"level": level.value, "unit": target, "notice": notice, "assisting": True}
+    if ticket.supervision_level is SUPERVISION_LADDER[-1]:
+        raise CommandRefusedError(R_LADDER)
     if level is not next_supervision_level(ticket):
         raise CommandRefusedError(R_LADDER)
     notice = _text(command.data, "notice", R_NOTICE, high=MAX_TEXT_CHARS)
     return ({"supervision_level": level},
             {"level": level.value, "unit": ticket.unit, "notice": notice})
+
+
+def _assisting_level(ticket: Ticket, unit: str) -> SupervisionLevel | None:
+    levels = [str(e.data.get("level", "")) for e in ticket.events
+              if e.kind == "supervised" and e.data.get("assisting") and e.data.get("unit") == unit]
+    return SupervisionLevel(levels[-1]) if levels else None
+
+
+def _next_level(current: SupervisionLevel | None) -> SupervisionLevel | None:
+    if current is None:
+        return SUPERVISION_LADDER[0]
+    position = SUPERVISION_LADDER.index(current)
+    return SUPERVISION_LADDER[position + 1] if position + 1 < len(SUPERVISION_LADDER) else None
+
+
+def _transfer(_t: Ticket, command: TicketCommand, context: _Context) -> _Changes:
+    target = command.data.get("target")
+    if target not in context.network.transfer_targets:
+        raise CommandRefusedError(R_TRANSFER_TARGET)
+    return {}, {"target": target, "reason": _text(command.data, "reason", R_REASON)}
+
+
+def _pass_down(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
+    to_unit = _text(command.data, "to_unit", R_UNIT, high=80)
+    try:
+        context.network.check_pass_down(ticket.unit, to_unit)
+    except PassRefusedError as exc:
+        raise CommandRefusedError(exc.reason) from None
+    # The deadline comes from above; the passing unit may set a shorter one, never longer.
+    deadline = ticket.deadline
+    if command.data.get("deadline"):
+        shorter = _time(command.data.get("deadline"), R_PASS_DEADLINE)
+        if shorter <= command.at or (deadline is not None and shorter > deadline):
+            raise CommandRefusedError(R_PASS_DEADLINE)
+        deadline = shorter
+    return ({"unit": to_unit, "deadline": deadline},
+            {"from_unit": ticket.unit, "to_unit": to_unit,
+             "deadline": deadline.isoformat() if deadline else None,
+             "shortened": deadline != ticket.deadline,
+             "upper_deadline": ticket.deadline.isoformat() if ticket.deadline else None})
+
+
+def _passed_down_to(ticket: Ticket, unit: str | None) -> TicketEvent | None:
+    return next((e for e in reversed(ticket.events)
+                 if e.kind == "passed_down" and e.data.get("to_unit") == unit), None)
+
+
+def _back_up(ticket: Ticket) -> dict[str, Any]:
+    """The ticket with the unit above again, and the deadline it had there."""
+    passed = _passed_down_to(ticket, ticket.unit)
+    assert passed is not None  # _check_network_guards: the ticket was passed down
+    upper = passed.data.get("upper_deadline")
+    return {"unit": passed.data.get("from_unit"),
+            "deadline": parse_time(str(upper)) if upper else ticket.deadline}
+
+
+def _reply_up(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    text = _text(command.data, "text", R_TEXT, low=MIN_REPLY_CHARS, high=MAX_TEXT_CHARS)
+    changes = _back_up(ticket)
+    return changes, {"unit": ticket.unit, "to_unit": changes["unit"], "text": text}
+
+
+def _return_reason(ticket: Ticket, command: TicketCommand, context: _Context
+                   ) -> dict[str, Any]:
+    """派单异议: a reason from the fixed list, within the policy time of receipt."""
+    reason = context.network.return_reason(str(command.data.get("reason_code", "")))
+    if reason is None:
+        raise CommandRefusedError(R_RETURN_REASON)
+    received = received_at(ticket)
+    if received is not None and command.at > context.network.return_deadline(
+            received, context.calendar):
+        raise CommandRefusedError(R_RETURN_LATE)
+    detail = command.data.get("reason")
+    text = (_text(command.data, "reason", R_REASON) if detail else reason.name)
+    return {"reason_code": reason.code, "reason": text}
+
+
+def _return_up(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
+    data = _return_reason(ticket, command, context)
+    changes = _back_up(ticket)
+    return changes, {"unit": ticket.unit, "to_unit": changes["unit"], **data}
+
+
+def _review_reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    reply = latest_event(ticket, "replied_up")
+    assert reply is not None  # _check_network_guards
+    lower = str(reply.data.get("unit"))
+    decision = command.data.get("decision")
+    if decision == "accepted":
+        # The lower unit's work is done; the upper unit carries the reply on.
+        return {"answer": reply.data.get("text")}, {"unit": lower, "decision": decision}
+    if decision != "sent_back":
+        raise CommandRefusedError(R_REVIEW_DECISION)
+    passed = _passed_down_to(ticket, lower)
+    deadline = passed.data.get("deadline") if passed else None
+    return ({"unit": lower, "deadline": parse_time(str(deadline)) if deadline
+             else ticket.deadline},
+            {"unit": lower, "decision": decision,
+             "reason": _text(command.data, "reason", R_REASON)})
+
+
+def _request_assist(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    unit = _unit(command.data)
+    if unit == ticket.unit or unit in assisting_units(ticket.events):
+        raise CommandRefusedError(R_ASSIST_UNIT)
+    return {}, {"unit": unit, "lead_unit": ticket.unit}
+
+
+def _assist_reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
+    unit = _unit(command.data)
+    if unit not in assisting_units(ticket.events):
+        raise CommandRefusedError(R_NOT_ASSISTING)
+    text = _text(command.data, "text", R_TEXT, low=MIN_REPLY_CHARS, high=MAX_TEXT_CHARS)
+    return {}, {"unit": unit, "lead_unit": ticket.unit, "text": text}
+
+
+def received_at(ticket: Ticket) -> datetime | None:
+    """When the current holder received the ticket: its dispatch or pass-down."""
+    for event in reversed(ticket.events):
+        if event.kind == "passed_down" and event.data.get("to_unit") == ticket.unit:
+            return event.at
+        if event.kind == "dispatched" and event.data.get("unit") == ticket.unit:
+            return event.at
+        if event.kind == "redo":
+            return event.at
+    return None
 
 
 def _not_reached(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
@@ -492,6 +780,13 @@ _APPLY: dict[CommandKind, Callable[[Ticket, TicketCommand, _Context], _Changes]]
     FollowUp.CALLBACK: _callback,
     FollowUp.EXTENSION_DECISION: _extension_decision,
     FollowUp.SPLIT: _split,
+    Action.TRANSFER: _transfer,
+    NetworkStep.PASS_DOWN: _pass_down,
+    NetworkStep.REPLY_UP: _reply_up,
+    NetworkStep.RETURN_UP: _return_up,
+    NetworkStep.REVIEW_REPLY: _review_reply,
+    NetworkStep.REQUEST_ASSIST: _request_assist,
+    NetworkStep.ASSIST_REPLY: _assist_reply,
 }
 
 
@@ -627,6 +922,17 @@ COMMAND_LABELS: dict[CommandKind, str] = {
     FollowUp.EXTENSION_DECISION: QT_TRANSLATE_NOOP("TicketCommandLabel",
                                                    "Decide extension request"),
     FollowUp.SPLIT: QT_TRANSLATE_NOOP("TicketCommandLabel", "Split off a ticket"),
+    Action.TRANSFER: QT_TRANSLATE_NOOP("TicketCommandLabel", "Transfer the call"),
+    NetworkStep.PASS_DOWN: QT_TRANSLATE_NOOP("TicketCommandLabel", "Pass down"),
+    NetworkStep.REPLY_UP: QT_TRANSLATE_NOOP("TicketCommandLabel", "Reply to the unit above"),
+    NetworkStep.RETURN_UP: QT_TRANSLATE_NOOP("TicketCommandLabel",
+                                             "Return to the unit above"),
+    NetworkStep.REVIEW_REPLY: QT_TRANSLATE_NOOP("TicketCommandLabel",
+                                                "Review the reply from below"),
+    NetworkStep.REQUEST_ASSIST: QT_TRANSLATE_NOOP("TicketCommandLabel",
+                                                  "Add an assisting unit"),
+    NetworkStep.ASSIST_REPLY: QT_TRANSLATE_NOOP("TicketCommandLabel",
+                                                "Reply to the lead unit"),
 }
 
 EVENT_LABELS: dict[str, str] = {
@@ -645,4 +951,13 @@ EVENT_LABELS: dict[str, str] = {
     "callback": QT_TRANSLATE_NOOP("TicketEvent", "Callback"),
     "note": QT_TRANSLATE_NOOP("TicketEvent", "Note"),
     "split": QT_TRANSLATE_NOOP("TicketEvent", "Split"),
+    "transferred": QT_TRANSLATE_NOOP("TicketEvent", "Transferred"),
+    "passed_down": QT_TRANSLATE_NOOP("TicketEvent", "Passed down"),
+    "replied_up": QT_TRANSLATE_NOOP("TicketEvent", "Replied to the unit above"),
+    "returned_up": QT_TRANSLATE_NOOP("TicketEvent", "Returned to the unit above"),
+    "reply_reviewed": QT_TRANSLATE_NOOP("TicketEvent", "Reply from below reviewed"),
+    "assist_requested": QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit named"),
+    "assist_replied": QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit replied"),
+    "missed_call": QT_TRANSLATE_NOOP("TicketEvent", "Missed call"),
+    "missed_callback": QT_TRANSLATE_NOOP("TicketEvent", "Missed call called back"),
 }

@@ -18,6 +18,7 @@ from agent_app.core.actions import (
     CommandKind,
     ExtensionDecision,
     FollowUp,
+    NetworkStep,
     TicketCommand,
     apply_command,
 )
@@ -33,6 +34,7 @@ INTAKE_STEPS: dict[str, CommandKind] = {
     "answered": Action.ANSWER,
     "dispatched": Action.DISPATCH,
     "merged": Action.MERGE,
+    "transferred": Action.TRANSFER,
     "note": SideEvent.NOTE,
 }
 
@@ -41,7 +43,7 @@ _COMMAND_INPUTS: dict[CommandKind, tuple[str, ...]] = {
     Action.ANSWER: ("text", "article_id", "article_version"),
     Action.DISPATCH: ("unit",),
     Action.ACCEPT: (),
-    Action.RETURN: ("reason",),
+    Action.RETURN: ("reason", "reason_code"),
     Action.REDISPATCH: ("unit",),
     Action.REJECT_RETURN: ("reason",),
     Action.REPLY: ("text",),
@@ -49,12 +51,19 @@ _COMMAND_INPUTS: dict[CommandKind, tuple[str, ...]] = {
     Action.REDO: ("reason",),
     Action.MERGE: ("into",),
     SideEvent.EXTENSION: ("requested_deadline", "reason"),
-    SideEvent.SUPERVISION: ("level", "notice"),
+    SideEvent.SUPERVISION: ("level", "notice", "unit"),
     SideEvent.CALLBACK_NOT_REACHED: (),
     SideEvent.NOTE: ("text", "merged_from", "split_from", "source"),
     FollowUp.CALLBACK: ("result", "process", "remark"),
     FollowUp.EXTENSION_DECISION: ("decision", "reason", "working_days", "deadline"),
     FollowUp.SPLIT: ("to", "reason"),
+    Action.TRANSFER: ("target", "reason"),
+    NetworkStep.PASS_DOWN: ("to_unit", "deadline"),
+    NetworkStep.REPLY_UP: ("text",),
+    NetworkStep.RETURN_UP: ("reason_code", "reason"),
+    NetworkStep.REVIEW_REPLY: ("decision", "reason"),
+    NetworkStep.REQUEST_ASSIST: ("unit",),
+    NetworkStep.ASSIST_REPLY: ("unit", "text"),
 }
 
 
@@ -103,6 +112,8 @@ def event_command(ticket_id: str, event: TicketEvent) -> TicketCommand:
     kind = _kind_of(event)
     inputs = {key: event.data[key] for key in _COMMAND_INPUTS[kind]
               if event.data.get(key) is not None}
+    if kind is NetworkStep.PASS_DOWN and not event.data.get("shortened"):
+        inputs.pop("deadline", None)  # the deadline from above, not one the unit set
     return TicketCommand(ticket_id, kind, event.at, event.actor, inputs, event.id)
 
 

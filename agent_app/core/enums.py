@@ -57,6 +57,7 @@ class TicketStatus(StrEnum):
     REPLIED = "replied"
     CLOSED = "closed"
     MERGED = "merged"
+    TRANSFERRED = "transferred"  # 转接: handed to 110/119/120/122 or a parallel hotline
 
 
 class Rating(StrEnum):
@@ -110,6 +111,7 @@ LABELS: dict[StrEnum, str] = {
     TicketStatus.REPLIED: QT_TRANSLATE_NOOP("Domain", "Replied"),
     TicketStatus.CLOSED: QT_TRANSLATE_NOOP("Domain", "Closed"),
     TicketStatus.MERGED: QT_TRANSLATE_NOOP("Domain", "Merged"),
+    TicketStatus.TRANSFERRED: QT_TRANSLATE_NOOP("Domain", "Transferred"),
     Rating.SATISFIED: QT_TRANSLATE_NOOP("Domain", "Satisfied"),
     Rating.BASICALLY_SATISFIED: QT_TRANSLATE_NOOP("Domain", "Basically satisfied"),
     Rating.DISSATISFIED: QT_TRANSLATE_NOOP("Domain", "Dissatisfied"),

@@ -24,6 +24,7 @@ class Action(StrEnum):
     CLOSE = "close"  # 办结 after a satisfied callback
     REDO = "redo"  # 重办: dissatisfied callback or formulaic reply
     MERGE = "merge"  # 并单 into another open ticket
+    TRANSFER = "transfer"  # 转接 to 110/119/120/122 or a parallel hotline: no dispatch
 
 
 class SideEvent(StrEnum):
@@ -48,6 +49,7 @@ TRANSITIONS: dict[tuple[S, Action], S] = {
     (S.RETURNED, Action.REJECT_RETURN): S.DISPATCHED,
     (S.REPLIED, Action.CLOSE): S.CLOSED,
     (S.REPLIED, Action.REDO): S.DISPATCHED,
+    (S.REGISTERED, Action.TRANSFER): S.TRANSFERRED,
 }
 
 EVENT_STATES: dict[SideEvent, frozenset[S]] = {
@@ -57,7 +59,7 @@ EVENT_STATES: dict[SideEvent, frozenset[S]] = {
     SideEvent.NOTE: frozenset(set(S) - {S.DRAFT}),
 }
 
-TERMINAL_STATES: frozenset[S] = frozenset({S.ANSWERED, S.CLOSED, S.MERGED})
+TERMINAL_STATES: frozenset[S] = frozenset({S.ANSWERED, S.CLOSED, S.MERGED, S.TRANSFERRED})
 OPEN_STATES: frozenset[S] = frozenset(
     {S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REPLIED}
 )

@@ -47,6 +47,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
+from agent_app.core.actions import EVENT_LABELS
 from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
 from agent_app.core.catalogue import Catalogue
 from agent_app.core.deadlines import DeadlinePolicy, NoPolicyRuleError, compute_deadline
@@ -70,6 +71,9 @@ OTHER_GROUP = ""  # units no catalogue or ticket assigns to a ranking group
 WEB_CHANNELS = frozenset({Channel.WEB_MESSAGE.value, Channel.MAYOR_MAILBOX.value})
 
 _RATINGS = frozenset(r.value for r in Rating)
+# Every kind a timeline may hold; any other in an imported file is an error, never skipped
+# (a misspelt kind would silently drop a unit's work from the tables).
+KNOWN_EVENT_KINDS = frozenset(EVENT_LABELS)
 _SATISFIED = frozenset({Rating.SATISFIED.value, Rating.BASICALLY_SATISFIED.value})
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _HUNDREDTH = Decimal("0.01")
@@ -133,6 +137,8 @@ def report_event(at: datetime, kind: str, data: Mapping[str, Any]) -> ReportEven
     """Raises InterchangeError when a field the report reads has the wrong type."""
     fields = EVENT_FIELDS.get(kind, ())
     if not fields:
+        if kind not in KNOWN_EVENT_KINDS:
+            raise InterchangeError(f"unknown event kind {shown(kind)}")
         return ReportEvent(utc(at), kind)
     return report_event_of(at, kind, *[data.get(name) if name in fields else None
                                        for name in EVENT_FIELD_ORDER])
@@ -143,6 +149,8 @@ def report_event_of(at: datetime, kind: str, unit: Any = None, deadline: Any = N
                     process: Any = None) -> ReportEvent:
     """The same from the fields one by one (in EVENT_FIELD_ORDER), as the local cache reads
     them: no dictionary per event."""
+    if kind not in KNOWN_EVENT_KINDS:
+        raise InterchangeError(f"unknown event kind {shown(kind)}")
     if unit is None and deadline is None and result is None and process is None:
         if kind != "extension":
             return ReportEvent(utc(at), kind)  # most events: only a kind and a time
@@ -155,6 +163,11 @@ def report_event_of(at: datetime, kind: str, unit: Any = None, deadline: Any = N
     if (result is not None and not isinstance(result, str)) or (
             process is not None and not isinstance(process, str)):
         raise InterchangeError(f"{kind} event: a rating is not text")
+    # A rating word of another vocabulary (满意, "good") would make the unit 未抽访.
+    for rating in (result, process):
+        if rating is not None and rating not in _RATINGS:
+            raise InterchangeError(f"{kind} event: unknown rating {shown(rating)} (one of "
+                                   f"{', '.join(sorted(_RATINGS))})")
     if kind == "extension":
         if decision != "approved":
             deadline = None  # a request, or a refusal, moves nothing

@@ -143,8 +143,13 @@ LEAD = "lead01"
 STATUS_WEIGHTS: tuple[tuple[TicketStatus, int], ...] = (
     (TicketStatus.REGISTERED, 5), (TicketStatus.DISPATCHED, 10), (TicketStatus.ACCEPTED, 10),
     (TicketStatus.RETURNED, 5), (TicketStatus.REPLIED, 10), (TicketStatus.CLOSED, 22),
-    (TicketStatus.MERGED, 5),
+    (TicketStatus.MERGED, 5), (TicketStatus.TRANSFERRED, 3),
 )
+# 转接: emergencies and parallel hotlines, with the reason an operator writes.
+TRANSFERS: tuple[tuple[str, str], ...] = (
+    ("110", "来电人反映正在发生纠纷，已转110处理"), ("119", "来电人反映楼道冒烟，已转119处理"),
+    ("120", "来电人家中老人晕倒，已转120急救"), ("12315", "消费纠纷，已转12315受理"),
+    ("12333", "社保待遇咨询，已转12333人社热线"))
 
 
 # How long ago tickets in each state were registered, in days: closed ones are older.
@@ -153,6 +158,7 @@ AGE_DAYS: dict[TicketStatus, tuple[float, float]] = {
     TicketStatus.DISPATCHED: (0.3, 12), TicketStatus.ACCEPTED: (1, 20),
     TicketStatus.RETURNED: (0.5, 15), TicketStatus.REPLIED: (5, 40),
     TicketStatus.CLOSED: (10, 60), TicketStatus.MERGED: (0.01, 30),
+    TicketStatus.TRANSFERRED: (0.01, 30),
 }
 
 
@@ -244,6 +250,10 @@ def _ticket(rng: random.Random, catalogue: _Catalogue, number: int, created: dat
     if status is TicketStatus.ANSWERED:
         ticket["answer"] = topic.answer
         walk.event("answered", operator, hours=(0.01, 0.1), text=topic.answer)
+        return ticket
+    if status is TicketStatus.TRANSFERRED:
+        target, reason = rng.choice(TRANSFERS)
+        walk.event("transferred", operator, hours=(0.01, 0.05), target=target, reason=reason)
         return ticket
     if status in (TicketStatus.REGISTERED, TicketStatus.MERGED):
         return ticket

@@ -278,3 +278,17 @@ class KbUsageVetoRow(Base):
     server_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_kb_usage_vetoes_server_id", "server_id", unique=True),)
+
+
+class MissedCallRow(Base):
+    """漏接: a call the telephony system reports as abandoned, waiting for a callback (回拨).
+    `events` is its timeline as interchange events: missed_call, then missed_callback ones."""
+
+    __tablename__ = "missed_calls"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(40))
+    missed_at: Mapped[datetime] = mapped_column(UtcIsoTime)
+    events: Mapped[str] = mapped_column(Text, default="[]")
+
+    __table_args__ = (Index("ix_missed_calls_at", "missed_at"),)

@@ -131,22 +131,35 @@ class MainWindow(QMainWindow):
 
         # Each later screen (intake, KB, queue, review, callbacks, reports) registers here.
         self.screens: list[Screen] = []
+        # Unit accounts (units, streets, dispatch centres) work on the server's queue of their
+        # own tickets; they neither take calls nor sync a cache (issue #16).
+        self.unit_account = session.user.role is Role.UNIT
         can_veto = session.user.role in (Role.LEAD, Role.ADMIN)  # what the KB search learned
+        if self.unit_account:
+            from agent_app.ui.unit.workbench import UnitWorkbench
+
+            self.workbench = UnitWorkbench(tasks, unit_code=session.user.unit_code,
+                                           get=client.get, post=client.post)
+            self.add_screen(Screen("workbench", self.tr("Unit workbench"), self.workbench))
+            self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
         self.intake = IntakeScreen(tasks, actor=session.user.username,
                                    kb_panel=KbPanel(tasks, can_veto=can_veto))
-        self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
         role, actor = session.user.role, session.user.username
-        self.queue = QueueScreen(tasks, role=role, actor=actor)
-        self.overview = OverviewScreen(tasks)
-        # The start-of-shift figures are the queue's views; a figure opens the queue on them.
-        self.queue.counts_changed.connect(self.overview.set_counts)
-        self.overview.counts_wanted.connect(self.queue.refresh)
-        self.overview.view_requested.connect(self.open_queue_view)
-        self.add_screen(Screen("overview", self.tr("Overview"), self.overview))
-        self.add_screen(Screen("reports", self.tr("Reports"),
-                               ReportsScreen(tasks, role=role, actor=actor)))
-        self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks, can_veto=can_veto)))
-        self.add_screen(Screen("queue", self.tr("Tickets"), self.queue))
+        if not self.unit_account:
+            self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
+            self.queue = QueueScreen(tasks, role=role, actor=actor)
+            self.overview = OverviewScreen(tasks)
+            # The start-of-shift figures are the queue's views; a figure opens the queue on
+            # them.
+            self.queue.counts_changed.connect(self.overview.set_counts)
+            self.overview.counts_wanted.connect(self.queue.refresh)
+            self.overview.view_requested.connect(self.open_queue_view)
+            self.add_screen(Screen("overview", self.tr("Overview"), self.overview))
+            self.add_screen(Screen("reports", self.tr("Reports"),
+                                   ReportsScreen(tasks, role=role, actor=actor)))
+            self.add_screen(Screen("kb", self.tr("Knowledge base"),
+                                   KbScreen(tasks, can_veto=can_veto)))
+            self.add_screen(Screen("queue", self.tr("Tickets"), self.queue))
         if role in (Role.LEAD, Role.ADMIN):
             self.add_screen(Screen("review", self.tr("Review"),
                                    ReviewScreen(tasks, role=role, actor=actor)))
@@ -279,6 +292,10 @@ class MainWindow(QMainWindow):
                        self.conflicts_label, self.user_label):
             self.statusBar().addPermanentWidget(widget)
         self._show_connectivity(False if self.session.offline else None)
+        if self.session.user.role is Role.UNIT:
+            # A unit works on the server's queue: there is no local cache to send or sync.
+            self.unsent_label.hide()
+            self.last_sync_label.hide()
 
     def show_screen(self, key: str) -> None:
         row = next(i for i, screen in enumerate(self.screens) if screen.key == key)
@@ -292,6 +309,8 @@ class MainWindow(QMainWindow):
 
     def start_call(self, phone: str) -> None:
         """Screen pop from the telephony system: to the front, a new form for this number."""
+        if self.unit_account:
+            return  # a unit account takes no calls
         self.show_screen("intake")
         self.showNormal()
         self.raise_()
@@ -455,7 +474,8 @@ class MainWindow(QMainWindow):
 
     def sync_now(self) -> None:
         """Push and pull in the background; a sync already running is not started twice."""
-        if self.syncing or self._closing or self.handing_over or not self.session.token:
+        if (self.syncing or self._closing or self.handing_over or not self.session.token
+                or self.unit_account):
             return
         self.syncing = True
         self.last_sync_label.setText(self.tr("Syncing…"))

@@ -705,6 +705,10 @@
         <translation>已并单</translation>
     </message>
     <message>
+        <source>Transferred</source>
+        <translation>已转接</translation>
+    </message>
+    <message>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
@@ -1248,6 +1252,10 @@
         <translation>知识库</translation>
     </message>
     <message>
+        <source>Unit workbench</source>
+        <translation>单位工作台</translation>
+    </message>
+    <message>
         <source>Tickets</source>
         <translation>工单队列</translation>
     </message>
@@ -1476,6 +1484,25 @@ Connect to the network and try again, or quit: the changes are sent the next tim
     <message>
         <source>Conflicts: %1</source>
         <translation>冲突：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Network</name>
+    <message>
+        <source>City centre</source>
+        <translation>市级中心</translation>
+    </message>
+    <message>
+        <source>District dispatch centre</source>
+        <translation>县（市、区）调度中心</translation>
+    </message>
+    <message>
+        <source>Street service centre</source>
+        <translation>街道（乡镇）服务中心</translation>
+    </message>
+    <message>
+        <source>Community station</source>
+        <translation>社区工作站</translation>
     </message>
 </context>
 <context>
@@ -2338,6 +2365,78 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <source>The command is malformed.</source>
         <translation>操作数据有误。</translation>
     </message>
+    <message>
+        <source>Transfer to 110, 119, 120, 122, 12315, 12328, 12333 or 12348.</source>
+        <translation>只能转接至110、119、120、122、12315、12328、12333或12348。</translation>
+    </message>
+    <message>
+        <source>This ticket was passed down to your unit: reply or return it to the unit above.</source>
+        <translation>此工单由上级单位下派：请向上级单位回复或退回。</translation>
+    </message>
+    <message>
+        <source>This ticket was not passed down to your unit from a unit above.</source>
+        <translation>此工单不是上级单位下派给本单位的。</translation>
+    </message>
+    <message>
+        <source>The reply of the unit below waits for your review first.</source>
+        <translation>下级单位的回复正等待您审核，请先审核。</translation>
+    </message>
+    <message>
+        <source>There is no reply from a unit below waiting for review.</source>
+        <translation>没有待审核的下级单位回复。</translation>
+    </message>
+    <message>
+        <source>Accept the reply, or send it back with a reason.</source>
+        <translation>请采纳回复，或填写理由后退回重办。</translation>
+    </message>
+    <message>
+        <source>A deadline for the unit below may be shorter than the one from above, not longer.</source>
+        <translation>给下级单位的办理时限只能短于上级时限，不能更长。</translation>
+    </message>
+    <message>
+        <source>Choose a return reason from the list.</source>
+        <translation>请从列表中选择退回理由。</translation>
+    </message>
+    <message>
+        <source>The time for a return after receipt has passed: handle the ticket or ask the centre.</source>
+        <translation>已超过签收后可退回的时限：请办理此工单或联系中心。</translation>
+    </message>
+    <message>
+        <source>Name an assisting unit other than the lead unit, not named already.</source>
+        <translation>请指定一个不同于牵头单位且尚未指定的协办单位。</translation>
+    </message>
+    <message>
+        <source>Your unit is not an assisting unit of this ticket.</source>
+        <translation>本单位不是此工单的协办单位。</translation>
+    </message>
+    <message>
+        <source>Your unit assists on this ticket: send your reply to the lead unit.</source>
+        <translation>本单位是此工单的协办单位：请向牵头单位回复。</translation>
+    </message>
+    <message>
+        <source>This ticket was passed on to a unit below yours; it is that unit&apos;s to act on now.</source>
+        <translation>此工单已下派给下级单位，现由该单位办理。</translation>
+    </message>
+    <message>
+        <source>This ticket is not your unit&apos;s.</source>
+        <translation>此工单不属于本单位。</translation>
+    </message>
+    <message>
+        <source>That unit is not part of the hotline network below this one.</source>
+        <translation>该单位不在本单位下级的热线网络中。</translation>
+    </message>
+    <message>
+        <source>A ticket is passed down only: the chosen unit is not below yours. Reply or return it to the unit above instead.</source>
+        <translation>工单只能向下派发：所选单位不是本单位的下级。请改为向上级单位回复或退回。</translation>
+    </message>
+    <message>
+        <source>The chosen unit belongs to another area: pass down within your own.</source>
+        <translation>所选单位属于其他辖区：只能在本辖区内下派。</translation>
+    </message>
+    <message>
+        <source>Pass a ticket down one level at a time.</source>
+        <translation>工单只能逐级下派。</translation>
+    </message>
 </context>
 <context>
     <name>TicketCommandLabel</name>
@@ -2412,6 +2511,34 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Split off a ticket</source>
         <translation>拆单</translation>
+    </message>
+    <message>
+        <source>Transfer the call</source>
+        <translation>转接</translation>
+    </message>
+    <message>
+        <source>Pass down</source>
+        <translation>下派</translation>
+    </message>
+    <message>
+        <source>Reply to the unit above</source>
+        <translation>向上级回复</translation>
+    </message>
+    <message>
+        <source>Return to the unit above</source>
+        <translation>退回上级</translation>
+    </message>
+    <message>
+        <source>Review the reply from below</source>
+        <translation>审核下级回复</translation>
+    </message>
+    <message>
+        <source>Add an assisting unit</source>
+        <translation>增加协办单位</translation>
+    </message>
+    <message>
+        <source>Reply to the lead unit</source>
+        <translation>向牵头单位回复</translation>
     </message>
 </context>
 <context>
@@ -2586,6 +2713,42 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Split</source>
         <translation>拆单</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>已转接</translation>
+    </message>
+    <message>
+        <source>Passed down</source>
+        <translation>已下派</translation>
+    </message>
+    <message>
+        <source>Replied to the unit above</source>
+        <translation>已向上级回复</translation>
+    </message>
+    <message>
+        <source>Returned to the unit above</source>
+        <translation>已退回上级</translation>
+    </message>
+    <message>
+        <source>Reply from below reviewed</source>
+        <translation>已审核下级回复</translation>
+    </message>
+    <message>
+        <source>Assisting unit named</source>
+        <translation>已指定协办单位</translation>
+    </message>
+    <message>
+        <source>Assisting unit replied</source>
+        <translation>协办单位已回复</translation>
+    </message>
+    <message>
+        <source>Missed call</source>
+        <translation>漏接来电</translation>
+    </message>
+    <message>
+        <source>Missed call called back</source>
+        <translation>漏接已回拨</translation>
     </message>
 </context>
 <context>
@@ -2853,6 +3016,165 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>Fewer than 6 tickets: listed, not ranked</source>
         <translation>承办件数少于6件：列出但不计排名</translation>
+    </message>
+</context>
+<context>
+    <name>UnitWorkbench</name>
+    <message>
+        <source>Unit: %1</source>
+        <translation>本单位：%1</translation>
+    </message>
+    <message>
+        <source>This account is not linked to a handling unit: ask IT.</source>
+        <translation>此账号未关联承办单位，请联系信息科。</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh (F5)</source>
+        <translation>刷新(&amp;R) (F5)</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Our part</source>
+        <translation>本单位职责</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Accept the reply</source>
+        <translation>采纳回复</translation>
+    </message>
+    <message>
+        <source>Send it back</source>
+        <translation>退回重办</translation>
+    </message>
+    <message>
+        <source>Reply, reason or note</source>
+        <translation>回复内容、理由或说明</translation>
+    </message>
+    <message>
+        <source>&amp;Submit (Ctrl+Enter)</source>
+        <translation>提交(&amp;S) (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>&amp;Action</source>
+        <translation>操作(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Return reason</source>
+        <translation>退回理由</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>审核意见</translation>
+    </message>
+    <message>
+        <source>Extend until</source>
+        <translation>申请延至</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Appeal</source>
+        <translation>诉求内容</translation>
+    </message>
+    <message>
+        <source>Loading the unit&apos;s tickets…</source>
+        <translation>正在加载本单位工单…</translation>
+    </message>
+    <message>
+        <source>Assisting</source>
+        <translation>协办</translation>
+    </message>
+    <message>
+        <source>Lead</source>
+        <translation>主办</translation>
+    </message>
+    <message>
+        <source>%1 ticket(s)</source>
+        <translation>共 %1 件</translation>
+    </message>
+    <message>
+        <source>The unit&apos;s tickets could not be loaded; retrying later.</source>
+        <translation>本单位工单加载失败，稍后自动重试。</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <source>Accept: late by %1</source>
+        <translation>签收已超时%1</translation>
+    </message>
+    <message>
+        <source>Overdue by %1</source>
+        <translation>已超期%1</translation>
+    </message>
+    <message>
+        <source>Accept within %1</source>
+        <translation>签收剩余%1</translation>
+    </message>
+    <message>
+        <source>Due in %1</source>
+        <translation>办结剩余%1</translation>
+    </message>
+    <message>
+        <source>Demand</source>
+        <translation>诉求</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Write at least 5 characters.</source>
+        <translation>请至少填写5个字。</translation>
+    </message>
+    <message>
+        <source>Give the reason for the extension.</source>
+        <translation>请填写延期理由。</translation>
+    </message>
+    <message>
+        <source>Say why the reply is sent back.</source>
+        <translation>请填写退回理由。</translation>
+    </message>
+    <message>
+        <source>Choose the unit.</source>
+        <translation>请选择单位。</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <source>The server could not be reached.</source>
+        <translation>无法连接服务器。</translation>
     </message>
 </context>
 <context>

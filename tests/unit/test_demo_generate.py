@@ -13,6 +13,7 @@ EXPECTED_LAST_EVENT = {
     TicketStatus.REGISTERED: "registered", TicketStatus.ANSWERED: "answered",
     TicketStatus.RETURNED: "returned", TicketStatus.REPLIED: ("replied", "callback"),
     TicketStatus.CLOSED: "closed", TicketStatus.MERGED: "merged",
+    TicketStatus.TRANSFERRED: "transferred",
     TicketStatus.ACCEPTED: ("accepted", "extension", "supervised"),
     TicketStatus.DISPATCHED: ("dispatched", "supervised"),
 }
