@@ -40,6 +40,10 @@ from agent_app.core.network import Network
 from agent_app.core.reports import Month
 
 MISSED_CALL_RECORD = "missed_call"
+# The event kinds the tables read (a cache reads no others).
+NETWORK_EVENT_KINDS = ("dispatched", "redo", "passed_down", "accepted", "replied",
+                       "reply_reviewed", "returned", "returned_up", "assist_requested",
+                       "assist_replied", "transferred")
 
 
 @dataclass
