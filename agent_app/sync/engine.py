@@ -399,7 +399,9 @@ class SyncEngine:
         database refuses is set aside and the others (and the cursor) go on."""
         for change in page["changes"]:
             try:
-                self._apply_page({**page, "changes": [change], "more": True}, report)
+                # The cursor moves with each row, so a stop half-way resumes at the next.
+                self._apply_page({**page, "changes": [change], "cursor": change["version"]},
+                                 report)
             except (SQLAlchemyError, ValueError, TypeError) as exc:
                 log.error("pulled ticket %s set aside: %s", _safe_id(change),
                           type(exc).__name__)
