@@ -55,6 +55,10 @@ SERVER_MESSAGES: dict[str, str] = {
         "or ask IT whether the server is running)"),
     "the server did not answer in time": QT_TRANSLATE_NOOP(
         "ServerMessage", "the server did not answer in time"),
+    "deadline needs a time zone offset": QT_TRANSLATE_NOOP(
+        "ServerMessage", "The deadline needs a time zone."),
+    "say why the draft is rejected: the unit reads the note": QT_TRANSLATE_NOOP(
+        "ServerMessage", "Say why the draft is sent back: the unit reads the note."),
     "the server's answer was not understood": QT_TRANSLATE_NOOP(
         "ServerMessage", "the server's answer was not understood (the next sync tries again; "
         "if it persists, tell IT)"),
@@ -62,6 +66,9 @@ SERVER_MESSAGES: dict[str, str] = {
 _NAMED = (  # messages that name a record: the pattern, and the text with %1 for the name
     (re.compile(r"^no ticket (.+)$"), QT_TRANSLATE_NOOP("ServerMessage", "No ticket %1.")),
     (re.compile(r"^no article (.+)$"), QT_TRANSLATE_NOOP("ServerMessage", "No article %1.")),
+    (re.compile(r"^no draft (.+)$"), QT_TRANSLATE_NOOP("ServerMessage", "No draft %1.")),
+    (re.compile(r"^draft (\S+) is \S+$"), QT_TRANSLATE_NOOP(
+        "ServerMessage", "Draft %1 has been decided already.")),
     (re.compile(r"^article (.+) belongs to another unit$"), QT_TRANSLATE_NOOP(
         "ServerMessage", "Article %1 belongs to another unit.")),
     (re.compile(r"^HTTP (\d+)$"), QT_TRANSLATE_NOOP("ServerMessage",

@@ -2062,6 +2062,14 @@ Connect to the network and try again, or quit: the changes are sent the next tim
         <translation>服务器未及时响应</translation>
     </message>
     <message>
+        <source>The deadline needs a time zone.</source>
+        <translation>期限需要带时区。</translation>
+    </message>
+    <message>
+        <source>Say why the draft is sent back: the unit reads the note.</source>
+        <translation>请写明退回草稿的理由：单位会看到这条说明。</translation>
+    </message>
+    <message>
         <source>the server&apos;s answer was not understood (the next sync tries again; if it persists, tell IT)</source>
         <translation>服务器的回答无法识别（下次同步会重试；如持续出现，请联系信息科）</translation>
     </message>
@@ -2072,6 +2080,14 @@ Connect to the network and try again, or quit: the changes are sent the next tim
     <message>
         <source>No article %1.</source>
         <translation>没有知识条目 %1。</translation>
+    </message>
+    <message>
+        <source>No draft %1.</source>
+        <translation>没有草稿 %1。</translation>
+    </message>
+    <message>
+        <source>Draft %1 has been decided already.</source>
+        <translation>草稿 %1 已经处理过了。</translation>
     </message>
     <message>
         <source>Article %1 belongs to another unit.</source>
