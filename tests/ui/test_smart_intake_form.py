@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import TicketStatus
@@ -117,7 +117,10 @@ def _open_water_tickets(db, count: int) -> None:
     ops.import_synced_tickets(db, records)
 
 
-def test_the_same_matter_is_offered_for_merge_with_its_reason(qtbot, screen, db):
+def test_the_same_matter_is_offered_for_merge_with_its_reason(qtbot, screen, db, monkeypatch):
+    # 并单 asks before merging (issue #18): here the operator declines; the offer is the test.
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
     _open_water_tickets(db, 1)
     with qtbot.waitSignal(screen.smart.recent_loaded, timeout=5_000):
         screen.smart.load_recent()
