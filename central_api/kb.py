@@ -208,6 +208,10 @@ DraftState = Literal["submitted", "published", "rejected"]
 MAX_NOTE_CHARS = 1000
 
 
+# An INTEGER column: a larger number can name no draft (PostgreSQL refused it with a 500).
+DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
 class DraftIn(ArticleIn):
     # None: a new article, its id given when published (unit code, a number).
     article_id: str | None = Field(default=None, min_length=1, max_length=40,
@@ -311,7 +315,7 @@ def _submitted_draft(s: Session, draft_id: int) -> KbDraft:
 
 @router.post("/kb/drafts/{draft_id}/publish", response_model=DraftOut,
              responses=refusals(404, 409))
-def publish_draft(draft_id: int, body: ReviewIn, s: SessionDep,
+def publish_draft(draft_id: DraftId, body: ReviewIn, s: SessionDep,
                   user: User = require_roles("POST", "/kb/drafts/{draft_id}/publish")
                   ) -> DraftOut:
     """The draft becomes the article (new or changed), with a new version: every client
@@ -336,7 +340,7 @@ def publish_draft(draft_id: int, body: ReviewIn, s: SessionDep,
 
 @router.post("/kb/drafts/{draft_id}/reject", response_model=DraftOut,
              responses=refusals(404, 409))
-def reject_draft(draft_id: int, body: ReviewIn, s: SessionDep,
+def reject_draft(draft_id: DraftId, body: ReviewIn, s: SessionDep,
                  user: User = require_roles("POST", "/kb/drafts/{draft_id}/reject")
                  ) -> DraftOut:
     if not (body.note or "").strip():

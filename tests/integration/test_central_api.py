@@ -38,7 +38,9 @@ BODIES = {
     ("PUT", "/users/{username}/password"): {"password": "matrix-password-1"},
     ("POST", "/auth/password"): {"old_password": DEMO_PASSWORD,
                                  "new_password": "matrix-password-1"},
+    ("POST", "/unit/kb-drafts"): {"title": "矩阵", "body": "正文"},  # the unit's own
 }
+QUERIES = {("GET", "/kb/drafts/monthly"): {"month": "2026-11"}}
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +137,7 @@ def test_authorisation_matrix(server, tokens, method, path, role):
     token = tokens[role] if role else None
     if (method, path) == ("POST", "/auth/logout") and role is not None:
         token = login_as(server, role).json()["token"]  # keep the shared ones valid
-    reply = call(server, method, path, token,
+    reply = call(server, method, path, token, params=QUERIES.get((method, path)),
                  **({"json": body} if body is not None else {}))
     if (method, path) == ("POST", "/auth/logout") and role is not None:
         tokens[role] = login_as(server, role).json()["token"]  # logout ended them all

@@ -10,24 +10,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from agent_app.core.enums import TicketStatus
 from agent_app.core.models import Caller, CategoryPath
 from agent_app.storage import ops
 from agent_app.ui.intake.screen import IntakeScreen
 from agent_app.ui.ticket.detail import TicketDetailView
-from tests.factories import make_ticket
+from tests.factories import dispatched, make_ticket
 from tests.ui.test_intake import fill_dispatchable, outbox_rows
 
 
 @pytest.fixture
 def screen(qtbot, tasks, db):
-    earlier = make_ticket("T-EARLIER", status=TicketStatus.DISPATCHED, phone="13800138000")
+    earlier = make_ticket("T-EARLIER", phone="13800138000")
     earlier.category = CategoryPath("城市管理", "噪音扰民")
     earlier.caller = Caller("王女士", "13800138000")
     earlier.content = "楼下烧烤店每晚营业到凌晨两点，噪音很大影响休息，已经持续一个多月了。"
     made = IntakeScreen(tasks, actor="op01")
     earlier.created_at = made._now() - timedelta(days=3)
-    ops.register_ticket(db, earlier)
+    ops.register_ticket(db, dispatched(earlier, "新华区西高皇街道办事处"))
     qtbot.addWidget(made)
     made.resize(1366, 768)
     made.show()
@@ -81,6 +80,7 @@ def test_ctrl_m_merges_only_after_the_operator_confirms(qtbot, screen, db, monke
     assert "T-EARLIER" in asked[0]
     assert not screen.form.state().is_blank()  # cancelled: the call is still on the form
     QTest.keyClick(screen.form.demand, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 3, timeout=5000)  # earlier, merged, note
+    # The earlier ticket (facts, dispatch), the merged call (facts, merge), the note.
+    qtbot.waitUntil(lambda: len(outbox_rows(db)) == 5, timeout=5000)
     assert screen.form.state().is_blank()
     assert "Ctrl+M" in dict(screen.shortcut_help())
