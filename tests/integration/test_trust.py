@@ -38,6 +38,7 @@ from agent_app.storage.database import open_database
 from agent_app.sync.engine import SyncEngine
 from central_api.app import API, DEMO_PASSWORD
 from central_api.embedded import EmbeddedServer, start_embedded
+from central_api.limits import ServerLimits, TokenBucket
 from tests.clients import signed_in
 from tests.factories import dispatched, make_ticket
 
@@ -47,7 +48,10 @@ UNIT = "市城市管理局"
 
 @pytest.fixture(scope="module")
 def server(module_server_db_url: str) -> Iterator[EmbeddedServer]:
-    embedded = start_embedded(module_server_db_url, seed_demo_users=True)
+    # These tests push far faster than a seat does; the push limit has tests of its own.
+    limits = ServerLimits(push=TokenBucket(rate=1000.0, burst=1000.0))
+    embedded = start_embedded(module_server_db_url, seed_demo_users=True,
+                              server_limits=limits)
     yield embedded
     embedded.stop()
 
