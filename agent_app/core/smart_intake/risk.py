@@ -1,6 +1,7 @@
 """Risk words: a threat to life, self-harm, violence, a gathering of many people, going to the
-media or petitioning. Reviewed data (resources/intake/risk_words.json): patterns and the
-innocent uses that contain them (杀虫剂, 跳广场舞, 要去北京旅游), which never count."""
+media or petitioning. Reviewed data (resources/intake/risk_words.json): patterns, the
+innocent phrases that contain them (杀虫剂, 跳广场舞, 刀削面) and patterns of innocent uses
+(a cat that jumped from the balcony, a banner for a sale), inside which nothing counts."""
 
 from __future__ import annotations
 
@@ -29,16 +30,19 @@ _NEGATION_RE = re.compile(r"(不想|不会|不要|不打算|没想过?|并不|�
 
 class RiskWords:
     def __init__(self, patterns: Sequence[tuple[str, re.Pattern[str]]],
-                 exceptions: Sequence[str]) -> None:
+                 exceptions: Sequence[str],
+                 innocent_patterns: Sequence[re.Pattern[str]] = ()) -> None:
         self._patterns = list(patterns)
-        self._exception_re = (re.compile("|".join(map(re.escape, sorted(exceptions, key=len,
-                                                                         reverse=True))))
-                              if exceptions else None)
+        self._innocent = list(innocent_patterns)
+        if exceptions:
+            self._innocent.append(re.compile("|".join(map(re.escape, sorted(
+                exceptions, key=len, reverse=True)))))
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> RiskWords:
         return cls([(p["kind"], re.compile(p["re"])) for p in document["patterns"]],
-                   list(document.get("exceptions", ())))
+                   list(document.get("exceptions", ())),
+                   [re.compile(p) for p in document.get("innocent_patterns", ())])
 
     @classmethod
     def load(cls, path: Path) -> RiskWords:
@@ -47,8 +51,8 @@ class RiskWords:
     def hits(self, text: str) -> list[RiskHit]:
         folded = fold(text)
         innocent: set[int] = set()
-        if self._exception_re is not None:
-            for match in self._exception_re.finditer(folded):
+        for pattern in self._innocent:
+            for match in pattern.finditer(folded):
                 innocent.update(range(match.start(), match.end()))
         found: list[RiskHit] = []
         for kind, pattern in self._patterns:
