@@ -179,6 +179,13 @@ def test_an_innocent_pattern_covers_only_what_it_matches() -> None:
     assert words.is_risk("猫从楼上跳下去了，我也想跳下去")
 
 
+def test_negations_are_reviewed_data() -> None:
+    document = {"patterns": [{"kind": "petition", "re": "上访"}]}
+    assert not RiskWords.from_document(document).is_risk("我们也不想去上访")
+    assert RiskWords.from_document({**document, "negations": ["从不"]}).is_risk("我们也不想去上访")
+    assert not RiskWords.from_document({**document, "negations": ["从不"]}).is_risk("我从不上访")
+
+
 # Places: roads named after a street office or a community -------------------------------------
 @pytest.mark.parametrize(("text", "expected"), [
     ("长青路上的井盖被偷了", ("新华区", "光明路街道", "")),

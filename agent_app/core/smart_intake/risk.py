@@ -23,16 +23,22 @@ class RiskHit:
 
 
 # 我们也不想上访 / 我不会做傻事: said to reassure, not to threaten. Only for what follows the
-# negation: 不想活 itself is a pattern and starts where the negation would be.
-_NEGATION_RE = re.compile(r"(不想|不会|不要|不打算|没想过?|并不|不是要|没有|不愿意?)"
-                          r"[^，。,.！!？?]{0,2}$")
+# negation: 不想活 itself is a pattern and starts where the negation would be. The words are
+# reviewed data ("negations"); these are used when the document has none.
+DEFAULT_NEGATIONS = ("不想", "不会", "不要", "不打算", "没想", "没想过", "并不", "不是要", "没有",
+                     "不愿", "不愿意")
+NEGATION_REACH = 2  # characters between the negation and the risk words (不想去上访)
 
 
 class RiskWords:
     def __init__(self, patterns: Sequence[tuple[str, re.Pattern[str]]],
                  exceptions: Sequence[str],
-                 innocent_patterns: Sequence[re.Pattern[str]] = ()) -> None:
+                 innocent_patterns: Sequence[re.Pattern[str]] = (),
+                 negations: Sequence[str] = DEFAULT_NEGATIONS) -> None:
         self._patterns = list(patterns)
+        self._negation_re = re.compile(
+            "(" + "|".join(map(re.escape, sorted(negations, key=len, reverse=True))) + ")"
+            + f"[^，。,.！!？?]{{0,{NEGATION_REACH}}}$") if negations else None
         self._innocent = list(innocent_patterns)
         if exceptions:
             self._innocent.append(re.compile("|".join(map(re.escape, sorted(
@@ -42,7 +48,8 @@ class RiskWords:
     def from_document(cls, document: Mapping[str, Any]) -> RiskWords:
         return cls([(p["kind"], re.compile(p["re"])) for p in document["patterns"]],
                    list(document.get("exceptions", ())),
-                   [re.compile(p) for p in document.get("innocent_patterns", ())])
+                   [re.compile(p) for p in document.get("innocent_patterns", ())],
+                   tuple(document.get("negations", DEFAULT_NEGATIONS)))
 
     @classmethod
     def load(cls, path: Path) -> RiskWords:
@@ -61,7 +68,8 @@ class RiskWords:
                 # Inside an innocent phrase (杀虫剂 holds 杀), the words do not count.
                 if any(i in innocent for i in span):
                     continue
-                if _NEGATION_RE.search(folded[max(0, match.start() - 6):match.start()]):
+                before = folded[max(0, match.start() - 6):match.start()]
+                if self._negation_re is not None and self._negation_re.search(before):
                     continue
                 found.append(RiskHit(kind, match.group(), match.start()))
         found.sort(key=lambda hit: hit.start)
