@@ -56,6 +56,19 @@ def test_phones_in_any_writing_come_out_as_digits(text: str, expected: list[str]
     assert extract_phones(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("订单号13598765432的外卖没到，我电话15137512345", ["15137512345"]),
+    ("发票号 13512345678 的空调坏了，手机是13612345679", ["13612345679"]),
+    ("身份证号码41048219900101123X", []),
+    ("账号 13937512345001 的会员卡", []),
+    ("编号是A12，13912345678", ["13912345678"]),  # the label named what came before the comma
+    ("快递单号 75312345678901，收件人电话 139-3752-6688", ["13937526688"]),
+])
+def test_a_number_the_text_names_as_something_else_is_not_a_phone(
+        text: str, expected: list[str]) -> None:
+    assert extract_phones(text) == expected
+
+
 @pytest.mark.parametrize("text", [
     "2026-11-20下午三点", "欠了一万二千元", "欠三个月工资12000元", "身份证410402199001011234",
     "住在3号楼2单元1201室", "一二楼之间的楼梯", "拨打12345热线",
