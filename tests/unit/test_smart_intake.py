@@ -56,6 +56,19 @@ def test_phones_in_any_writing_come_out_as_digits(text: str, expected: list[str]
     assert extract_phones(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("订单号13598765432的外卖没到，我电话15137512345", ["15137512345"]),
+    ("发票号 13512345678 的空调坏了，手机是13612345679", ["13612345679"]),
+    ("身份证号码41048219900101123X", []),
+    ("账号 13937512345001 的会员卡", []),
+    ("编号是A12，13912345678", ["13912345678"]),  # the label named what came before the comma
+    ("快递单号 75312345678901，收件人电话 139-3752-6688", ["13937526688"]),
+])
+def test_a_number_the_text_names_as_something_else_is_not_a_phone(
+        text: str, expected: list[str]) -> None:
+    assert extract_phones(text) == expected
+
+
 @pytest.mark.parametrize("text", [
     "2026-11-20下午三点", "欠了一万二千元", "欠三个月工资12000元", "身份证410402199001011234",
     "住在3号楼2单元1201室", "一二楼之间的楼梯", "拨打12345热线",
@@ -150,6 +163,66 @@ def test_an_innocent_phrase_only_covers_its_own_words() -> None:
                                      "exceptions": ["杀虫剂"]})
     assert not words.is_risk("买了杀虫剂")
     assert [h.text for h in words.hits("买了杀虫剂，我要杀人")] == ["杀"]
+
+
+@pytest.mark.parametrize("text", [
+    "儿子整天说活够了", "再拖着我就吃一瓶安眠药", "他喝多了就拿菜刀吓唬我们", "我已经在楼顶上了",
+    "他站在河边说要往下跳", "二十多户村民准备一块去县里讨个说法", "我就把这事发到快手上",
+    "这事今天没结果我们就上北京", "我把屋里的煤气打开了", "再不给钱我就到区政府门口喝药",
+    "我已经联系了报社的人，过两天就来采访", "不给说法我就把他们的车砸了",
+])
+def test_risk_said_indirectly_is_flagged(text: str) -> None:
+    assert RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "家里的狗从二楼阳台上跳下去了", "小孩从沙发上跳下来摔了一下", "商场挂横幅做促销占了人行道",
+    "网上说那家饭店被曝光用地沟油", "想问一下信访局的上班时间", "请问电视台记者站的电话是多少",
+    "拿刀削面当早饭", "刀削面馆油烟太大", "孩子在北京上学，医保能报吗", "煤气费怎么交",
+    "拿刀切西瓜的时候割了手", "树枝把我家车砸了", "全网最低价是假的",
+])
+def test_innocent_patterns_are_not_flagged(text: str) -> None:
+    assert not RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
+
+
+def test_an_innocent_pattern_covers_only_what_it_matches() -> None:
+    words = RiskWords.from_document({"patterns": [{"kind": "self_harm", "re": "跳下去"}],
+                                     "innocent_patterns": ["(猫|狗)[^，。]{0,8}跳"]})
+    assert not words.is_risk("猫从楼上跳下去了")
+    assert words.is_risk("猫从楼上跳下去了，我也想跳下去")
+
+
+def test_negations_are_reviewed_data() -> None:
+    document = {"patterns": [{"kind": "petition", "re": "上访"}]}
+    assert not RiskWords.from_document(document).is_risk("我们也不想去上访")
+    assert RiskWords.from_document({**document, "negations": ["从不"]}).is_risk("我们也不想去上访")
+    assert not RiskWords.from_document({**document, "negations": ["从不"]}).is_risk("我从不上访")
+
+
+# Places: roads named after a street office or a community -------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("长青路上的井盖被偷了", ("新华区", "光明路街道", "")),
+    ("平舆古槐大道上的红绿灯坏了", ("平舆县", "古槐街道", "")),
+    ("清河北路上的树倒了", ("平舆县", "清河街道", "")),
+    ("新程街路口积水", ("新华区", "青石山街道", "")),
+    # The text's other name wins over a road that may run on through other places.
+    ("建设路和开源路口天天堵", ("卫东区", "建设路街道", "")),
+    # A longer road is another road; the bulletin places it only in its district.
+    ("大香山路西侧辅路积水", ("新华区", "", "")),
+    ("中建七局家属院的树枝碰到电线了", ("湛河区", "南环路街道", "河滨社区")),
+])
+def test_a_road_named_after_a_place_puts_the_appeal_in_its_street_office(
+        places: PlaceFinder, text: str, expected: tuple[str, str, str]) -> None:
+    assert places.locate(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "花园路那边停水了",  # 花园路 in many towns: not 鲁山's 花园社区
+    "朝阳路上有个坑",  # named after no town or community, only a village
+    "光明北路上有个坑",  # the road of 光明路街道, not of 湛河区's 光明社区
+])
+def test_a_road_name_many_places_give_is_not_placed(places: PlaceFinder, text: str) -> None:
+    assert places.locate(text) is None
 
 
 # Category model -------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ class CategoryModel:
     def from_document(cls, document: Mapping[str, Any]) -> CategoryModel:
         if document.get("version") != MODEL_VERSION:
             raise ValueError(f"category model version {document.get('version')!r}")
-        return cls([tuple(c) for c in document["classes"]],  # type: ignore[misc]
+        return cls([(str(level1), str(level2)) for level1, level2 in document["classes"]],
                    dict(document["idf"]),
                    {f: [(int(i), float(w)) for i, w in p]
                     for f, p in document["postings"].items()},

@@ -28,6 +28,12 @@ SERVICE_RE = re.compile(r"[48]00\d{7}")  # 400/800 numbers of firms callers ment
 # A local number without area code is only a phone when the text says so just before it.
 _LOCAL_CUE_RE = re.compile(r"(电话|手机|座机|号码|联系|打|拨|call|tel)[^0-9]{0,6}$")
 LOCAL_RE = re.compile(r"[2-9]\d{6,7}")
+# A number the text names as something else (订单号13598765432, 发票号…) is not a phone, even
+# when it looks like one: the nearest label before it decides.
+_LABEL_RE = re.compile(r"(?P<phone>电话|手机|座机|号码是|联系|打|拨|call|tel)|"
+                       r"(?P<other>订单|单号|卡号|身份证|户号|账号|编号|工号|车牌|发票|票号|合同号|"
+                       r"学号|准考证|批号|型号|序列号|流水号|密码|验证码|证号)")
+_LABEL_REACH = 8
 _SPOKEN_RUN_MIN = 7  # fewer spoken digits are amounts and dates (三个月, 一二楼)
 
 
@@ -53,6 +59,8 @@ def extract_phones(text: str) -> list[str]:
         groups = [g.translate(_SPOKEN_DIGITS) for g in _GROUP_RE.findall(run.group())]
         if spoken and sum(map(len, groups)) < _SPOKEN_RUN_MIN:
             continue
+        if _named_as_other(folded[max(0, run.start() - _LABEL_REACH):run.start()]):
+            continue
         cue = bool(_LOCAL_CUE_RE.search(folded[max(0, run.start() - 10):run.start()]))
         has_plus = run.group().startswith("+")
         found.extend(_phones_in_groups(groups, local_allowed=cue, country_code=has_plus))
@@ -61,6 +69,12 @@ def extract_phones(text: str) -> list[str]:
         if number not in unique:
             unique.append(number)
     return unique
+
+
+def _named_as_other(before: str) -> bool:
+    before = re.split(r"[，。,；;！!？?、]", before)[-1]  # a label before a comma named another
+    labels = list(_LABEL_RE.finditer(before))
+    return bool(labels) and labels[-1].group("other") is not None
 
 
 def _phones_in_groups(groups: list[str], *, local_allowed: bool,

@@ -28,12 +28,21 @@ _DISTRICT_SUFFIXES = ("区", "县", "市")
 _PLACE_CUE_RE = re.compile(r"(那边|那里|这边|这里|那块|这块|一带|附近|片区|辖区|小区|家属院|"
                            r"街上|镇上|乡里|镇里|村里|社区|地区|那儿|这儿)")
 _ROAD_SUFFIXES = ("路", "街", "大道")
+# A road named after a street office or a community (长青社区 → 长青路, 古槐街道 → 古槐大道,
+# 清河街道 → 清河北路) runs through that street office: said with its road word it puts the
+# appeal there, not yet in the community.
+_NAMED_ROAD_SUFFIXES = ("路", "街", "大道", "大街", "北路", "南路", "东路", "西路", "中路")
+# After a road name, words that say it is the road: 开发一路北边, 新程街路口.
+_ROAD_PREFIXES = frozenset("大小老新东西南北中前后")
+_ROAD_CUE_RE = re.compile(r"(北边|南边|东边|西边|旁边|对面|两边|两侧|北侧|南侧|东侧|西侧|"
+                          r"交叉口|路口|十字|与|和)")
 
 
 @dataclass(frozen=True)
 class _Name:
     places: frozenset[Place]
     loose: bool  # a shortened form: needs a cue or its district named when it is short
+    named_road: bool = False  # 长青路 from 长青社区: gives way to any other name in the text
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,7 @@ class PlaceMention:
     text: str
     start: int
     places: frozenset[Place]
+    named_road: bool = False
 
 
 class PlaceFinder:
@@ -78,7 +88,10 @@ class PlaceFinder:
                         # the place in that street, not yet in the community.
                         road = bare_c.endswith(_ROAD_SUFFIXES)
                         loose.setdefault(bare_c, set()).add((d, s, "" if road else c))
-        names: dict[str, _Name] = {}
+        generic = frozenset(gazetteer.get("generic_road_stems", ())) if gazetteer else frozenset()
+        roads = _named_roads(full, loose, locations, generic)
+        names: dict[str, _Name] = {road: _Name(frozenset(places), loose=True, named_road=True)
+                                   for road, places in roads.items()}
         for name, places in loose.items():
             streets = {p for p in places if not p[2]}
             # 光明路 is both 光明路街道 and 光明路社区 in it: said bare, it is the street (or the
@@ -139,7 +152,9 @@ class PlaceFinder:
             if weak and not _loose_counts(name, entry, folded, start, districts_named,
                                           strict=name in self._weak):
                 continue
-            found.append(PlaceMention(name, start, entry.places))
+            if entry.named_road and start > 0 and folded[start - 1] in _ROAD_PREFIXES:
+                continue  # 大香山路 is another road than 香山路
+            found.append(PlaceMention(name, start, entry.places, entry.named_road))
         return found
 
     def _stop_spans(self, text: str) -> set[int]:
@@ -169,6 +184,36 @@ def _strip(name: str, suffixes: Sequence[str]) -> str:
     return name
 
 
+def _named_roads(full: Mapping[str, set[Place]], loose: Mapping[str, set[Place]],
+                 locations: Sequence[Mapping[str, Any]], generic_stems: frozenset[str]
+                 ) -> dict[str, set[Place]]:
+    """长青路 from 长青社区, 古槐大道 from 古槐街道: the street office of the name, loose.
+
+    Not for a name that is also a district's (新华社区 is in 湛河区; 新华路 is in 新华区), nor
+    when the plain road is already a name of its own (光明路 is 光明路街道)."""
+    district_stems = {_strip(d["name"], _DISTRICT_SUFFIXES) for d in locations}
+    roads: dict[str, set[Place]] = {}
+    for district in locations:
+        d = district["name"]
+        for street in district.get("children", ()):
+            s = street["name"]
+            stems = {_strip(s, _STREET_SUFFIXES)}
+            # Not a village's: roads are named after towns and urban communities.
+            stems.update(c["name"][:-2] for c in street.get("children", ())
+                         if c["name"].endswith("社区"))
+            for stem in stems:
+                if (len(stem) < 2 or stem.endswith(_ROAD_SUFFIXES) or stem in district_stems
+                        or stem in generic_stems):
+                    continue
+                if any(stem + suffix in full or stem + suffix in loose
+                       for suffix in _ROAD_SUFFIXES):
+                    continue  # 光明路 is 光明路街道 already: 光明北路 is that road, not 光明社区's
+                for suffix in _NAMED_ROAD_SUFFIXES:
+                    roads.setdefault(stem + suffix, set()).add((d, s, ""))
+    return {road: places for road, places in roads.items()
+            if road not in full and road not in loose}
+
+
 def _loose_counts(name: str, entry: _Name, text: str, start: int,
                   districts_named: set[str], *, strict: bool = False) -> bool:
     if not strict and len(name) >= 3 and (name.endswith(_ROAD_SUFFIXES) or len(name) >= 4):
@@ -177,6 +222,8 @@ def _loose_counts(name: str, entry: _Name, text: str, start: int,
         return True
     after = text[start + len(name): start + len(name) + 4]
     if _PLACE_CUE_RE.match(after):
+        return True
+    if name.endswith(_ROAD_SUFFIXES) and _ROAD_CUE_RE.match(after):
         return True
     return not strict and len(name) >= 3
 
@@ -191,6 +238,16 @@ def resolve(mentions: Sequence[PlaceMention]) -> Place | None:
     """
     if not mentions:
         return None
+    named = [m for m in mentions if not m.named_road]
+    if named and len(named) < len(mentions):
+        # A road named after a community may run on through other places (开源路): the
+        # text's other names win when they disagree with it.
+        with_roads = _resolve(mentions)
+        return with_roads if with_roads is not None else _resolve(named)
+    return _resolve(mentions)
+
+
+def _resolve(mentions: Sequence[PlaceMention]) -> Place | None:
     districts = {p[0] for m in mentions for p in m.places if not p[1]}
     if len(districts) > 1:
         return None  # two districts named (moved from one to the other…): ask, don't guess

@@ -1,6 +1,7 @@
 """Risk words: a threat to life, self-harm, violence, a gathering of many people, going to the
-media or petitioning. Reviewed data (resources/intake/risk_words.json): patterns and the
-innocent uses that contain them (杀虫剂, 跳广场舞, 要去北京旅游), which never count."""
+media or petitioning. Reviewed data (resources/intake/risk_words.json): patterns, the
+innocent phrases that contain them (杀虫剂, 跳广场舞, 刀削面) and patterns of innocent uses
+(a cat that jumped from the balcony, a banner for a sale), inside which nothing counts."""
 
 from __future__ import annotations
 
@@ -22,23 +23,33 @@ class RiskHit:
 
 
 # 我们也不想上访 / 我不会做傻事: said to reassure, not to threaten. Only for what follows the
-# negation: 不想活 itself is a pattern and starts where the negation would be.
-_NEGATION_RE = re.compile(r"(不想|不会|不要|不打算|没想过?|并不|不是要|没有|不愿意?)"
-                          r"[^，。,.！!？?]{0,2}$")
+# negation: 不想活 itself is a pattern and starts where the negation would be. The words are
+# reviewed data ("negations"); these are used when the document has none.
+DEFAULT_NEGATIONS = ("不想", "不会", "不要", "不打算", "没想", "没想过", "并不", "不是要", "没有",
+                     "不愿", "不愿意")
+NEGATION_REACH = 2  # characters between the negation and the risk words (不想去上访)
 
 
 class RiskWords:
     def __init__(self, patterns: Sequence[tuple[str, re.Pattern[str]]],
-                 exceptions: Sequence[str]) -> None:
+                 exceptions: Sequence[str],
+                 innocent_patterns: Sequence[re.Pattern[str]] = (),
+                 negations: Sequence[str] = DEFAULT_NEGATIONS) -> None:
         self._patterns = list(patterns)
-        self._exception_re = (re.compile("|".join(map(re.escape, sorted(exceptions, key=len,
-                                                                         reverse=True))))
-                              if exceptions else None)
+        self._negation_re = re.compile(
+            "(" + "|".join(map(re.escape, sorted(negations, key=len, reverse=True))) + ")"
+            + f"[^，。,.！!？?]{{0,{NEGATION_REACH}}}$") if negations else None
+        self._innocent = list(innocent_patterns)
+        if exceptions:
+            self._innocent.append(re.compile("|".join(map(re.escape, sorted(
+                exceptions, key=len, reverse=True)))))
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> RiskWords:
         return cls([(p["kind"], re.compile(p["re"])) for p in document["patterns"]],
-                   list(document.get("exceptions", ())))
+                   list(document.get("exceptions", ())),
+                   [re.compile(p) for p in document.get("innocent_patterns", ())],
+                   tuple(document.get("negations", DEFAULT_NEGATIONS)))
 
     @classmethod
     def load(cls, path: Path) -> RiskWords:
@@ -47,8 +58,8 @@ class RiskWords:
     def hits(self, text: str) -> list[RiskHit]:
         folded = fold(text)
         innocent: set[int] = set()
-        if self._exception_re is not None:
-            for match in self._exception_re.finditer(folded):
+        for pattern in self._innocent:
+            for match in pattern.finditer(folded):
                 innocent.update(range(match.start(), match.end()))
         found: list[RiskHit] = []
         for kind, pattern in self._patterns:
@@ -57,7 +68,8 @@ class RiskWords:
                 # Inside an innocent phrase (杀虫剂 holds 杀), the words do not count.
                 if any(i in innocent for i in span):
                     continue
-                if _NEGATION_RE.search(folded[max(0, match.start() - 6):match.start()]):
+                before = folded[max(0, match.start() - 6):match.start()]
+                if self._negation_re is not None and self._negation_re.search(before):
                     continue
                 found.append(RiskHit(kind, match.group(), match.start()))
         found.sort(key=lambda hit: hit.start)

@@ -99,9 +99,10 @@ class RecentTickets:
     _ids: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, tickets: Iterable[RecentTicket], now: datetime, **settings: object
-           ) -> RecentTickets:
-        recent = cls(**settings)  # type: ignore[arg-type]
+    def of(cls, tickets: Iterable[RecentTicket], now: datetime, *,
+           merge_window: timedelta = MERGE_WINDOW, hotspot_window: timedelta = HOTSPOT_WINDOW,
+           hotspot_min_calls: int = HOTSPOT_MIN_CALLS) -> RecentTickets:
+        recent = cls(merge_window, hotspot_window, hotspot_min_calls)
         for ticket in tickets:
             if now - ticket.created_at <= recent.merge_window:
                 recent.add(ticket)
