@@ -307,3 +307,27 @@ def test_a_street_said_in_full_with_its_district_resolves_to_the_street(
     wrong = [(d, s, places.locate(f"{d}{s}这边停水了")) for d, s in sorted(streets)
              if places.locate(f"{d}{s}这边停水了") != (d, s, "")]
     assert wrong == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("湛河那边路灯不亮", ("湛河区", "", "")),  # the district, not 湛河社区 of 河滨街道
+    ("石龙那边停水了", ("石龙区", "", "")),  # not 石龙社区
+    ("新华那边停水了", ("新华区", "", "")),  # not 新华社区 of 湛河区
+    ("高新那边有个工地", ("高新区", "", "")),
+    ("湛河区河滨街道湛河社区", ("湛河区", "河滨街道", "湛河社区")),  # said in full it still is
+    ("五一路市41中门口路灯不亮", ("卫东区", "五一路街道", "")),  # the centre's bulletin
+    ("天河盛世小区的物业", ("新华区", "光明路街道", "")),  # by 新建路/长青路 (bulletin)
+    ("平舆建业城小区", ("平舆县", "", "")),  # 建业城 is an estate, not 建业社区
+])
+def test_a_districts_short_name_means_the_district_and_bulletin_places_resolve(
+        places: PlaceFinder, text: str, expected: tuple[str, str, str]) -> None:
+    assert places.locate(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "高新技术企业认定要什么条件",  # a weak district name does not vouch for itself
+    "湛河边上钓鱼的人",  # the river, no place word
+    "建业城小区的物业",  # many towns have one
+])
+def test_a_weak_district_name_needs_a_place_word(places: PlaceFinder, text: str) -> None:
+    assert places.locate(text) is None

@@ -141,8 +141,9 @@ class PlaceFinder:
                 continue
             raw.append((hit, position, self._names[hit]))
             position += len(hit)
-        districts_named = {next(iter(n.places))[0] for _, _, n in raw
-                           if not n.loose and len(n.places) == 1
+        # A weak district name (高新, 湛河) does not vouch for itself: 高新技术 is no place.
+        districts_named = {next(iter(n.places))[0] for name, _, n in raw
+                           if not n.loose and name not in self._weak and len(n.places) == 1
                            and all(not p[1] for p in n.places)}
         districts_named |= {p[0] for _, _, n in raw if n.loose and all(not p[1] for p in n.places)
                             for p in n.places}
