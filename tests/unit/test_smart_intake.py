@@ -331,3 +331,22 @@ def test_a_districts_short_name_means_the_district_and_bulletin_places_resolve(
 ])
 def test_a_weak_district_name_needs_a_place_word(places: PlaceFinder, text: str) -> None:
     assert places.locate(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("焦店这一片停电了", ("新华区", "焦店镇", "")),
+    ("焦店那片的路", ("新华区", "焦店镇", "")),
+    ("十矿宿舍楼下", ("湛河区", "九里山街道", "十矿社区")),
+    ("八矿生活区里", ("卫东区", "光华路街道", "八矿社区")),
+    ("我是焦店的，路灯坏了", ("新华区", "焦店镇", "")),  # a place word before the name
+    ("家住下汤，停水了", ("鲁山县", "下汤镇", "")),
+])
+def test_more_place_words_around_a_short_name(places: PlaceFinder, text: str,
+                                              expected: tuple[str, str, str]) -> None:
+    assert places.locate(text) == expected
+
+
+@pytest.mark.parametrize("text", ["我是光明正大的", "住在平安小区", "焦店", "我是温柔的人"])
+def test_a_place_word_before_does_not_place_weak_or_ambiguous_names(
+        places: PlaceFinder, text: str) -> None:
+    assert places.locate(text) is None

@@ -26,7 +26,11 @@ _COMMUNITY_SUFFIXES = ("社区", "村")
 _DISTRICT_SUFFIXES = ("区", "县", "市")
 # What makes a short loose name a place: 下汤那边, 温泉镇上, 平安小区, 龙河一带.
 _PLACE_CUE_RE = re.compile(r"(那边|那里|这边|这里|那块|这块|一带|附近|片区|辖区|小区|家属院|"
-                           r"街上|镇上|乡里|镇里|村里|社区|地区|那儿|这儿)")
+                           r"街上|镇上|乡里|镇里|村里|社区|地区|那儿|这儿|这一片|那一片|这一块|"
+                           r"那一块|这片|那片|周边|跟前|宿舍|生活区)")
+# Before a short loose name, words that say a place follows: 住在焦店, 我是焦店的. Not for
+# the weak names (温泉, 光明), which are ordinary words as often as places.
+_PLACE_PRECUE_RE = re.compile(r"(住在|家住|家在|我是|俺是|老家)$")
 _ROAD_SUFFIXES = ("路", "街", "大道")
 # A road named after a street office or a community (长青社区 → 长青路, 古槐街道 → 古槐大道,
 # 清河街道 → 清河北路) runs through that street office: said with its road word it puts the
@@ -223,6 +227,8 @@ def _loose_counts(name: str, entry: _Name, text: str, start: int,
         return True
     after = text[start + len(name): start + len(name) + 4]
     if _PLACE_CUE_RE.match(after):
+        return True
+    if not strict and _PLACE_PRECUE_RE.search(text[max(0, start - 2):start]):
         return True
     if name.endswith(_ROAD_SUFFIXES) and _ROAD_CUE_RE.match(after):
         return True
