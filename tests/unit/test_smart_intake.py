@@ -350,3 +350,30 @@ def test_more_place_words_around_a_short_name(places: PlaceFinder, text: str,
 def test_a_place_word_before_does_not_place_weak_or_ambiguous_names(
         places: PlaceFinder, text: str) -> None:
     assert places.locate(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("村里的垃圾没人拉", ("农村管理", "人居环境")),  # not the town's 环境卫生
+    ("城里停水了", ("公共服务", "供水")),  # not 农村饮水
+    ("村里吃水难", ("农村管理", "农村饮水")),
+    ("厂子的风机整夜嗡嗡响", ("环境保护", "噪声污染")),  # a plant: not 噪音扰民
+    ("楼上装修砸墙吵得没法睡", ("城市管理", "噪音扰民")),
+    ("楼道里飞线充电", ("公共安全", "消防安全")),  # 12345 practice: a fire risk
+    ("健身房关门了卡里的钱退不了", ("市场管理", "预付卡消费")),
+    ("工程款一直不结", ("工资薪金", "工程款拖欠")),  # not 拖欠工资
+    ("网约车司机绕路", ("交通管理", "网约车")),  # not 出租车管理
+])
+def test_the_shipped_model_separates_near_duplicate_subcategories(
+        intake: SmartIntake, text: str, expected: tuple[str, str]) -> None:
+    first = intake.propose(text).categories[0]
+    assert (first.level1, first.level2) == expected
+
+
+def test_the_reviewed_words_outweigh_the_ticket_history() -> None:
+    lexicon = Lexicon.parse("城市管理/路灯照明: 路灯 不亮\n公共服务/供水: 停水 水压")
+    # Tickets filed under 供水 that keep saying 路灯 (a template habit), while 路灯照明's own
+    # tickets never do, do not take the reviewed word from its subcategory.
+    tickets = [TrainingTicket("路灯路灯旁边停水了", ("公共服务", "供水"))] * 20 + \
+        [TrainingTicket("晚上好黑啊看不见", ("城市管理", "路灯照明"))] * 20
+    model = build_model(PATHS, lexicon, tickets)
+    assert model.propose("路灯坏了")[0] == ("城市管理", "路灯照明")
