@@ -3,7 +3,9 @@
 - Quality, on benchmarks/data/smart_intake_dev.jsonl (rules were tuned on it),
   smart_intake_dev2.jsonl (written later as operators type while a caller speaks, every
   subcategory of the catalogue at least twice, loose places: roads, estates, villages,
-  "X那边", short names; the category model was tuned on it after it was written),
+  "X那边", short names; its last 89 appeals say the matter indirectly, in callers' own
+  words rather than the catalogue's; the category words were tuned on it after it was
+  written),
   smart_intake_heldout.jsonl (written once, never tuned on) and smart_intake_heldout2.jsonl
   (written later as operators type: loose places, places not said, phones in every writing
   beside numbers that are not phones, risk said indirectly beside innocent uses; written
