@@ -377,3 +377,19 @@ def test_the_reviewed_words_outweigh_the_ticket_history() -> None:
         [TrainingTicket("晚上好黑啊看不见", ("城市管理", "路灯照明"))] * 20
     model = build_model(PATHS, lexicon, tickets)
     assert model.propose("路灯坏了")[0] == ("城市管理", "路灯照明")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("中兴路居委会不给开证明", ("新华区", "中兴路街道", "中兴路社区")),  # not just the road
+    ("光明路居委会门口", ("新华区", "光明路街道", "光明路社区")),
+    ("申楼办事处的人", ("卫东区", "申楼街道", "")),  # a short name, said with its office
+    ("轻工路街道办", ("湛河区", "轻工路街道", "")),
+    ("吴寨村委会", ("新华区", "青石山街道", "吴寨村")),
+])
+def test_the_office_said_for_the_place(places: PlaceFinder, text: str,
+                                       expected: tuple[str, str, str]) -> None:
+    assert places.locate(text) == expected
+
+
+def test_an_office_of_an_ambiguous_community_gives_no_place(places: PlaceFinder) -> None:
+    assert places.locate("平安居委会") is None  # 卫东区 and 湛河区 both have 平安社区

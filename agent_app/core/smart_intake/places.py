@@ -23,6 +23,10 @@ from agent_app.search.text import fold
 Place = tuple[str, str, str]  # district, street, community; "" where the name stops
 _STREET_SUFFIXES = ("街道", "管委会", "镇", "乡")
 _COMMUNITY_SUFFIXES = ("社区", "村")
+# The office callers name instead of the place: 某某居委会 for 某某社区, 某某办事处 or
+# 某某街道办 for 某某街道 (某某村委会 and 某某镇政府 already start with the place's name).
+_COMMUNITY_OFFICE_WORDS = {"社区": ("居委会", "社区居委会")}
+_STREET_OFFICE_WORDS = {"街道": ("街道办", "办事处", "街道办事处")}
 _DISTRICT_SUFFIXES = ("区", "县", "市")
 # What makes a short loose name a place: 下汤那边, 温泉镇上, 平安小区, 龙河一带.
 _PLACE_CUE_RE = re.compile(r"(那边|那里|这边|这里|那块|这块|一带|附近|片区|辖区|小区|家属院|"
@@ -80,12 +84,16 @@ class PlaceFinder:
             for street in district.get("children", ()):
                 s = street["name"]
                 full.setdefault(s, set()).add((d, s, ""))
+                for office in _office_names(s, _STREET_OFFICE_WORDS):
+                    full.setdefault(office, set()).add((d, s, ""))
                 bare = _strip(s, _STREET_SUFFIXES)
                 if len(bare) >= 2 and bare != s:
                     loose.setdefault(bare, set()).add((d, s, ""))
                 for community in street.get("children", ()):
                     c = community["name"]
                     full.setdefault(c, set()).add((d, s, c))
+                    for office in _office_names(c, _COMMUNITY_OFFICE_WORDS):
+                        full.setdefault(office, set()).add((d, s, c))
                     bare_c = _strip(c, _COMMUNITY_SUFFIXES)
                     if len(bare_c) >= 2 and bare_c != c:
                         # 民主路 said bare is the road the community is named after: it puts
@@ -180,6 +188,14 @@ class PlaceFinder:
 
     def locate(self, text: str) -> Place | None:
         return resolve(self.mentions(text))
+
+
+def _office_names(name: str, words: Mapping[str, Sequence[str]]) -> list[str]:
+    """中兴路居委会 for 中兴路社区, 西高皇办事处 for 西高皇街道: the office said for the place."""
+    for suffix, offices in words.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return [name[: -len(suffix)] + office for office in offices]
+    return []
 
 
 def _strip(name: str, suffixes: Sequence[str]) -> str:
