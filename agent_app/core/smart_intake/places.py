@@ -23,10 +23,18 @@ from agent_app.search.text import fold
 Place = tuple[str, str, str]  # district, street, community; "" where the name stops
 _STREET_SUFFIXES = ("街道", "管委会", "镇", "乡")
 _COMMUNITY_SUFFIXES = ("社区", "村")
+# The office callers name instead of the place: 某某居委会 for 某某社区, 某某办事处 or
+# 某某街道办 for 某某街道 (某某村委会 and 某某镇政府 already start with the place's name).
+_COMMUNITY_OFFICE_WORDS = {"社区": ("居委会", "社区居委会")}
+_STREET_OFFICE_WORDS = {"街道": ("街道办", "办事处", "街道办事处")}
 _DISTRICT_SUFFIXES = ("区", "县", "市")
 # What makes a short loose name a place: 下汤那边, 温泉镇上, 平安小区, 龙河一带.
 _PLACE_CUE_RE = re.compile(r"(那边|那里|这边|这里|那块|这块|一带|附近|片区|辖区|小区|家属院|"
-                           r"街上|镇上|乡里|镇里|村里|社区|地区|那儿|这儿)")
+                           r"街上|镇上|乡里|镇里|村里|社区|地区|那儿|这儿|这一片|那一片|这一块|"
+                           r"那一块|这片|那片|周边|跟前|宿舍|生活区)")
+# Before a short loose name, words that say a place follows: 住在焦店, 我是焦店的. Not for
+# the weak names (温泉, 光明), which are ordinary words as often as places.
+_PLACE_PRECUE_RE = re.compile(r"(住在|家住|家在|我是|俺是|老家)$")
 _ROAD_SUFFIXES = ("路", "街", "大道")
 # A road named after a street office or a community (长青社区 → 长青路, 古槐街道 → 古槐大道,
 # 清河街道 → 清河北路) runs through that street office: said with its road word it puts the
@@ -76,12 +84,16 @@ class PlaceFinder:
             for street in district.get("children", ()):
                 s = street["name"]
                 full.setdefault(s, set()).add((d, s, ""))
+                for office in _office_names(s, _STREET_OFFICE_WORDS):
+                    full.setdefault(office, set()).add((d, s, ""))
                 bare = _strip(s, _STREET_SUFFIXES)
                 if len(bare) >= 2 and bare != s:
                     loose.setdefault(bare, set()).add((d, s, ""))
                 for community in street.get("children", ()):
                     c = community["name"]
                     full.setdefault(c, set()).add((d, s, c))
+                    for office in _office_names(c, _COMMUNITY_OFFICE_WORDS):
+                        full.setdefault(office, set()).add((d, s, c))
                     bare_c = _strip(c, _COMMUNITY_SUFFIXES)
                     if len(bare_c) >= 2 and bare_c != c:
                         # 民主路 said bare is the road the community is named after: it puts
@@ -141,8 +153,9 @@ class PlaceFinder:
                 continue
             raw.append((hit, position, self._names[hit]))
             position += len(hit)
-        districts_named = {next(iter(n.places))[0] for _, _, n in raw
-                           if not n.loose and len(n.places) == 1
+        # A weak district name (高新, 湛河) does not vouch for itself: 高新技术 is no place.
+        districts_named = {next(iter(n.places))[0] for name, _, n in raw
+                           if not n.loose and name not in self._weak and len(n.places) == 1
                            and all(not p[1] for p in n.places)}
         districts_named |= {p[0] for _, _, n in raw if n.loose and all(not p[1] for p in n.places)
                             for p in n.places}
@@ -175,6 +188,14 @@ class PlaceFinder:
 
     def locate(self, text: str) -> Place | None:
         return resolve(self.mentions(text))
+
+
+def _office_names(name: str, words: Mapping[str, Sequence[str]]) -> list[str]:
+    """中兴路居委会 for 中兴路社区, 西高皇办事处 for 西高皇街道: the office said for the place."""
+    for suffix, offices in words.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return [name[: -len(suffix)] + office for office in offices]
+    return []
 
 
 def _strip(name: str, suffixes: Sequence[str]) -> str:
@@ -222,6 +243,8 @@ def _loose_counts(name: str, entry: _Name, text: str, start: int,
         return True
     after = text[start + len(name): start + len(name) + 4]
     if _PLACE_CUE_RE.match(after):
+        return True
+    if not strict and _PLACE_PRECUE_RE.search(text[max(0, start - 2):start]):
         return True
     if name.endswith(_ROAD_SUFFIXES) and _ROAD_CUE_RE.match(after):
         return True
