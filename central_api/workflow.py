@@ -27,7 +27,7 @@ from agent_app.core.actions import (
 from agent_app.core.catalogue import Catalogue
 from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import ticket_to_dict
-from agent_app.core.lifecycle import Action, SideEvent
+from agent_app.core.lifecycle import Action, EventKind, SideEvent
 from agent_app.core.masking import identity_patterns, withhold_identity
 from agent_app.core.network import assisting_units, shipped_network
 from agent_app.paths import resources_dir
@@ -201,7 +201,7 @@ def _assisting(s: Session, unit: str, seen: set[str]) -> list[dict[str, Any]]:
                    TicketStatus.RETURNED.value]
     rows = s.scalars(select(TicketRecord).where(
         TicketRecord.status.in_(open_states), TicketRecord.deleted.is_(False),
-        TicketRecord.data.contains("assist_requested"),
+        TicketRecord.data.contains(EventKind.ASSIST_REQUESTED.value),
         TicketRecord.data.contains(json.dumps(unit, ensure_ascii=False)))
         .order_by(TicketRecord.version).limit(500))
     found = []

@@ -28,6 +28,7 @@ from agent_app.core.interchange import InterchangeError, parse_time
 from agent_app.core.lifecycle import (
     OPEN_STATES,
     Action,
+    EventKind,
     InvalidTransitionError,
     SideEvent,
     apply_action,
@@ -93,32 +94,32 @@ class ExtensionDecision(StrEnum):
 
 
 # What each command writes on the timeline (the interchange event kinds of DESIGN.md §7).
-EVENT_KINDS: dict[CommandKind, str] = {
-    Action.REGISTER: "registered",
-    Action.ANSWER: "answered",
-    Action.DISPATCH: "dispatched",
-    Action.ACCEPT: "accepted",
-    Action.RETURN: "returned",
-    Action.REDISPATCH: "dispatched",  # 改派 is a dispatch to another unit (data: redispatch)
-    Action.REJECT_RETURN: "return_rejected",
-    Action.REPLY: "replied",
-    Action.CLOSE: "closed",
-    Action.REDO: "redo",
-    Action.MERGE: "merged",
-    SideEvent.EXTENSION: "extension",
-    SideEvent.SUPERVISION: "supervised",
-    SideEvent.CALLBACK_NOT_REACHED: "callback",
-    SideEvent.NOTE: "note",
-    FollowUp.CALLBACK: "callback",
-    FollowUp.EXTENSION_DECISION: "extension",
-    FollowUp.SPLIT: "split",
-    Action.TRANSFER: "transferred",
-    NetworkStep.PASS_DOWN: "passed_down",
-    NetworkStep.REPLY_UP: "replied_up",
-    NetworkStep.RETURN_UP: "returned_up",
-    NetworkStep.REVIEW_REPLY: "reply_reviewed",
-    NetworkStep.REQUEST_ASSIST: "assist_requested",
-    NetworkStep.ASSIST_REPLY: "assist_replied",
+EVENT_KINDS: dict[CommandKind, EventKind] = {
+    Action.REGISTER: EventKind.REGISTERED,
+    Action.ANSWER: EventKind.ANSWERED,
+    Action.DISPATCH: EventKind.DISPATCHED,
+    Action.ACCEPT: EventKind.ACCEPTED,
+    Action.RETURN: EventKind.RETURNED,
+    Action.REDISPATCH: EventKind.DISPATCHED,  # 改派: a dispatch to another unit (data: redispatch)
+    Action.REJECT_RETURN: EventKind.RETURN_REJECTED,
+    Action.REPLY: EventKind.REPLIED,
+    Action.CLOSE: EventKind.CLOSED,
+    Action.REDO: EventKind.REDO,
+    Action.MERGE: EventKind.MERGED,
+    SideEvent.EXTENSION: EventKind.EXTENSION,
+    SideEvent.SUPERVISION: EventKind.SUPERVISED,
+    SideEvent.CALLBACK_NOT_REACHED: EventKind.CALLBACK,
+    SideEvent.NOTE: EventKind.NOTE,
+    FollowUp.CALLBACK: EventKind.CALLBACK,
+    FollowUp.EXTENSION_DECISION: EventKind.EXTENSION,
+    FollowUp.SPLIT: EventKind.SPLIT,
+    Action.TRANSFER: EventKind.TRANSFERRED,
+    NetworkStep.PASS_DOWN: EventKind.PASSED_DOWN,
+    NetworkStep.REPLY_UP: EventKind.REPLIED_UP,
+    NetworkStep.RETURN_UP: EventKind.RETURNED_UP,
+    NetworkStep.REVIEW_REPLY: EventKind.REPLY_REVIEWED,
+    NetworkStep.REQUEST_ASSIST: EventKind.ASSIST_REQUESTED,
+    NetworkStep.ASSIST_REPLY: EventKind.ASSIST_REPLIED,
 }
 
 _HOTLINE = frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN})
@@ -440,9 +441,10 @@ def involves_unit(ticket: Ticket, unit: str) -> bool:
 def reply_up_pending(ticket: Ticket) -> bool:
     """A lower unit's reply up waits for the upper unit's review."""
     for event in reversed(ticket.events):
-        if event.kind == "replied_up":
+        if event.kind == EventKind.REPLIED_UP:
             return True
-        if event.kind in ("reply_reviewed", "returned_up", "passed_down", "dispatched", "redo"):
+        if event.kind in (EventKind.REPLY_REVIEWED, EventKind.RETURNED_UP, EventKind.PASSED_DOWN,
+                          EventKind.DISPATCHED, EventKind.REDO):
             return False
     return False
 
@@ -597,7 +599,8 @@ def _supervision(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Chang
 
 def _assisting_level(ticket: Ticket, unit: str) -> SupervisionLevel | None:
     levels = [str(e.data.get("level", "")) for e in ticket.events
-              if e.kind == "supervised" and e.data.get("assisting") and e.data.get("unit") == unit]
+              if e.kind == EventKind.SUPERVISED and e.data.get("assisting")
+              and e.data.get("unit") == unit]
     return SupervisionLevel(levels[-1]) if levels else None
 
 
@@ -637,7 +640,7 @@ def _pass_down(ticket: Ticket, command: TicketCommand, context: _Context) -> _Ch
 
 def _passed_down_to(ticket: Ticket, unit: str | None) -> TicketEvent | None:
     return next((e for e in reversed(ticket.events)
-                 if e.kind == "passed_down" and e.data.get("to_unit") == unit), None)
+                 if e.kind == EventKind.PASSED_DOWN and e.data.get("to_unit") == unit), None)
 
 
 def _back_up(ticket: Ticket) -> dict[str, Any]:
@@ -677,7 +680,7 @@ def _return_up(ticket: Ticket, command: TicketCommand, context: _Context) -> _Ch
 
 
 def _review_reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
-    reply = latest_event(ticket, "replied_up")
+    reply = latest_event(ticket, EventKind.REPLIED_UP)
     assert reply is not None  # _check_network_guards
     lower = str(reply.data.get("unit"))
     decision = command.data.get("decision")
@@ -712,11 +715,11 @@ def _assist_reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Chan
 def received_at(ticket: Ticket) -> datetime | None:
     """When the current holder received the ticket: its dispatch or pass-down."""
     for event in reversed(ticket.events):
-        if event.kind == "passed_down" and event.data.get("to_unit") == ticket.unit:
+        if event.kind == EventKind.PASSED_DOWN and event.data.get("to_unit") == ticket.unit:
             return event.at
-        if event.kind == "dispatched" and event.data.get("unit") == ticket.unit:
+        if event.kind == EventKind.DISPATCHED and event.data.get("unit") == ticket.unit:
             return event.at
-        if event.kind == "redo":
+        if event.kind == EventKind.REDO:
             return event.at
     return None
 
@@ -795,27 +798,27 @@ def _since_last_reply(ticket: Ticket) -> list[TicketEvent]:
     """Callbacks belong to the latest reply: a redo starts the count again."""
     events: list[TicketEvent] = []
     for event in reversed(ticket.events):
-        if event.kind == "replied":
+        if event.kind == EventKind.REPLIED:
             break
         events.append(event)
     return events[::-1]
 
 
 def last_callback(ticket: Ticket) -> TicketEvent | None:
-    callbacks = [e for e in _since_last_reply(ticket) if e.kind == "callback"]
+    callbacks = [e for e in _since_last_reply(ticket) if e.kind == EventKind.CALLBACK]
     return callbacks[-1] if callbacks else None
 
 
 def callback_attempts(ticket: Ticket) -> int:
     """回访 attempts that did not reach the caller since the unit's latest reply."""
     return sum(1 for e in _since_last_reply(ticket)
-               if e.kind == "callback" and not e.data.get("reached"))
+               if e.kind == EventKind.CALLBACK and not e.data.get("reached"))
 
 
 def pending_extension(ticket: Ticket) -> TicketEvent | None:
     """The unit's extension request still waiting for the lead, if any: the latest extension
     event, when it is an undecided request."""
-    extensions = [e for e in ticket.events if e.kind == "extension"]
+    extensions = [e for e in ticket.events if e.kind == EventKind.EXTENSION]
     if extensions and extensions[-1].data.get("decision") == ExtensionDecision.PENDING.value:
         return extensions[-1]
     return None
@@ -834,14 +837,14 @@ def next_supervision_level(ticket: Ticket) -> SupervisionLevel | None:
 
 
 def merged_into(ticket: Ticket) -> str | None:
-    event = latest_event(ticket, "merged")
+    event = latest_event(ticket, EventKind.MERGED)
     return str(event.data["into"]) if event is not None and event.data.get("into") else None
 
 
 def merged_from(ticket: Ticket) -> list[str]:
     """Tickets merged into this one (their notes on this timeline name them)."""
     return [str(e.data["merged_from"]) for e in ticket.events
-            if e.kind == "note" and e.data.get("merged_from")]
+            if e.kind == EventKind.NOTE and e.data.get("merged_from")]
 
 
 def needs_lead(ticket: Ticket) -> bool:
@@ -866,7 +869,7 @@ def split_off(source: Ticket, *, new_id: str, content: str, demand: str, at: dat
     return replace(source, id=new_id, created_at=at, status=TicketStatus.REGISTERED,
                    content=content, demand=demand, unit=None, deadline=None, redo_count=0,
                    answer=None, supervision_level=None,
-                   events=[TicketEvent(new_event_id(), at, "registered", actor,
+                   events=[TicketEvent(new_event_id(), at, EventKind.REGISTERED, actor,
                                        {"split_from": source.id})])
 
 
@@ -936,28 +939,28 @@ COMMAND_LABELS: dict[CommandKind, str] = {
 }
 
 EVENT_LABELS: dict[str, str] = {
-    "registered": QT_TRANSLATE_NOOP("TicketEvent", "Registered"),
-    "answered": QT_TRANSLATE_NOOP("TicketEvent", "Answered directly"),
-    "dispatched": QT_TRANSLATE_NOOP("TicketEvent", "Dispatched"),
-    "accepted": QT_TRANSLATE_NOOP("TicketEvent", "Accepted"),
-    "returned": QT_TRANSLATE_NOOP("TicketEvent", "Returned"),
-    "return_rejected": QT_TRANSLATE_NOOP("TicketEvent", "Return rejected"),
-    "replied": QT_TRANSLATE_NOOP("TicketEvent", "Replied"),
-    "closed": QT_TRANSLATE_NOOP("TicketEvent", "Closed"),
-    "redo": QT_TRANSLATE_NOOP("TicketEvent", "Sent back for redo"),
-    "merged": QT_TRANSLATE_NOOP("TicketEvent", "Merged"),
-    "extension": QT_TRANSLATE_NOOP("TicketEvent", "Extension"),
-    "supervised": QT_TRANSLATE_NOOP("TicketEvent", "Supervised"),
-    "callback": QT_TRANSLATE_NOOP("TicketEvent", "Callback"),
-    "note": QT_TRANSLATE_NOOP("TicketEvent", "Note"),
-    "split": QT_TRANSLATE_NOOP("TicketEvent", "Split"),
-    "transferred": QT_TRANSLATE_NOOP("TicketEvent", "Transferred"),
-    "passed_down": QT_TRANSLATE_NOOP("TicketEvent", "Passed down"),
-    "replied_up": QT_TRANSLATE_NOOP("TicketEvent", "Replied to the unit above"),
-    "returned_up": QT_TRANSLATE_NOOP("TicketEvent", "Returned to the unit above"),
-    "reply_reviewed": QT_TRANSLATE_NOOP("TicketEvent", "Reply from below reviewed"),
-    "assist_requested": QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit named"),
-    "assist_replied": QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit replied"),
-    "missed_call": QT_TRANSLATE_NOOP("TicketEvent", "Missed call"),
-    "missed_callback": QT_TRANSLATE_NOOP("TicketEvent", "Missed call called back"),
+    EventKind.REGISTERED: QT_TRANSLATE_NOOP("TicketEvent", "Registered"),
+    EventKind.ANSWERED: QT_TRANSLATE_NOOP("TicketEvent", "Answered directly"),
+    EventKind.DISPATCHED: QT_TRANSLATE_NOOP("TicketEvent", "Dispatched"),
+    EventKind.ACCEPTED: QT_TRANSLATE_NOOP("TicketEvent", "Accepted"),
+    EventKind.RETURNED: QT_TRANSLATE_NOOP("TicketEvent", "Returned"),
+    EventKind.RETURN_REJECTED: QT_TRANSLATE_NOOP("TicketEvent", "Return rejected"),
+    EventKind.REPLIED: QT_TRANSLATE_NOOP("TicketEvent", "Replied"),
+    EventKind.CLOSED: QT_TRANSLATE_NOOP("TicketEvent", "Closed"),
+    EventKind.REDO: QT_TRANSLATE_NOOP("TicketEvent", "Sent back for redo"),
+    EventKind.MERGED: QT_TRANSLATE_NOOP("TicketEvent", "Merged"),
+    EventKind.EXTENSION: QT_TRANSLATE_NOOP("TicketEvent", "Extension"),
+    EventKind.SUPERVISED: QT_TRANSLATE_NOOP("TicketEvent", "Supervised"),
+    EventKind.CALLBACK: QT_TRANSLATE_NOOP("TicketEvent", "Callback"),
+    EventKind.NOTE: QT_TRANSLATE_NOOP("TicketEvent", "Note"),
+    EventKind.SPLIT: QT_TRANSLATE_NOOP("TicketEvent", "Split"),
+    EventKind.TRANSFERRED: QT_TRANSLATE_NOOP("TicketEvent", "Transferred"),
+    EventKind.PASSED_DOWN: QT_TRANSLATE_NOOP("TicketEvent", "Passed down"),
+    EventKind.REPLIED_UP: QT_TRANSLATE_NOOP("TicketEvent", "Replied to the unit above"),
+    EventKind.RETURNED_UP: QT_TRANSLATE_NOOP("TicketEvent", "Returned to the unit above"),
+    EventKind.REPLY_REVIEWED: QT_TRANSLATE_NOOP("TicketEvent", "Reply from below reviewed"),
+    EventKind.ASSIST_REQUESTED: QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit named"),
+    EventKind.ASSIST_REPLIED: QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit replied"),
+    EventKind.MISSED_CALL: QT_TRANSLATE_NOOP("TicketEvent", "Missed call"),
+    EventKind.MISSED_CALLBACK: QT_TRANSLATE_NOOP("TicketEvent", "Missed call called back"),
 }

@@ -34,6 +34,38 @@ class SideEvent(StrEnum):
     NOTE = "note"
 
 
+class EventKind(StrEnum):
+    """What one event on a ticket's timeline records (the interchange event kinds of
+    DESIGN.md §7). The values are what the cache, the server and the interchange files store
+    and send, so they never change; `actions.EVENT_KINDS` says which command writes which."""
+
+    REGISTERED = "registered"
+    ANSWERED = "answered"
+    DISPATCHED = "dispatched"  # also 改派 (data: redispatch)
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    RETURN_REJECTED = "return_rejected"
+    REPLIED = "replied"
+    CLOSED = "closed"
+    REDO = "redo"
+    MERGED = "merged"
+    EXTENSION = "extension"  # a request, and the lead's decision on it
+    SUPERVISED = "supervised"
+    CALLBACK = "callback"  # reached or not (data: reached)
+    NOTE = "note"
+    SPLIT = "split"
+    TRANSFERRED = "transferred"
+    PASSED_DOWN = "passed_down"
+    REPLIED_UP = "replied_up"
+    RETURNED_UP = "returned_up"
+    REPLY_REVIEWED = "reply_reviewed"
+    ASSIST_REQUESTED = "assist_requested"
+    ASSIST_REPLIED = "assist_replied"
+    # A missed call's own record (storage/missed_calls), not a ticket's timeline.
+    MISSED_CALL = "missed_call"
+    MISSED_CALLBACK = "missed_callback"
+
+
 TRANSITIONS: dict[tuple[S, Action], S] = {
     (S.DRAFT, Action.REGISTER): S.REGISTERED,
     (S.REGISTERED, Action.ANSWER): S.ANSWERED,
