@@ -25,9 +25,15 @@ from agent_app.core.actions import (
     involves_unit,
 )
 from agent_app.core.catalogue import Catalogue
-from agent_app.core.enums import Role, TicketStatus
+from agent_app.core.enums import Role
 from agent_app.core.interchange import ticket_to_dict
-from agent_app.core.lifecycle import Action, EventKind, SideEvent
+from agent_app.core.lifecycle import (
+    DEADLINE_RUNNING_STATES,
+    WITH_UNIT_STATES,
+    Action,
+    EventKind,
+    SideEvent,
+)
 from agent_app.core.masking import identity_patterns, withhold_identity
 from agent_app.core.network import assisting_units, shipped_network
 from agent_app.paths import resources_dir
@@ -186,7 +192,7 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
         unit = unit_name(user.unit_code)
     except WorkflowError as exc:
         raise HTTPException(exc.status_code, str(exc)) from None
-    open_states = [TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value]
+    open_states = [state.value for state in WITH_UNIT_STATES]
     rows = s.scalars(select(TicketRecord).where(TicketRecord.unit == unit,
                                                 TicketRecord.status.in_(open_states),
                                                 TicketRecord.deleted.is_(False))
@@ -197,8 +203,7 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
 
 def _assisting(s: Session, unit: str, seen: set[str]) -> list[dict[str, Any]]:
     """Open tickets the unit assists on (协办): their text names it, their timeline says."""
-    open_states = [TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value,
-                   TicketStatus.RETURNED.value]
+    open_states = [state.value for state in DEADLINE_RUNNING_STATES]
     rows = s.scalars(select(TicketRecord).where(
         TicketRecord.status.in_(open_states), TicketRecord.deleted.is_(False),
         TicketRecord.data.contains(EventKind.ASSIST_REQUESTED.value),

@@ -26,7 +26,9 @@ from agent_app.core.enums import Rating, Role, SupervisionLevel, TicketStatus
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
 from agent_app.core.interchange import InterchangeError, parse_time
 from agent_app.core.lifecycle import (
+    DEADLINE_RUNNING_STATES,
     OPEN_STATES,
+    WITH_UNIT_STATES,
     Action,
     EventKind,
     InvalidTransitionError,
@@ -163,10 +165,10 @@ _S = TicketStatus
 NETWORK_STATES: dict[NetworkStep, frozenset[TicketStatus]] = {
     NetworkStep.PASS_DOWN: frozenset({_S.ACCEPTED}),
     NetworkStep.REPLY_UP: frozenset({_S.ACCEPTED}),
-    NetworkStep.RETURN_UP: frozenset({_S.DISPATCHED, _S.ACCEPTED}),
+    NetworkStep.RETURN_UP: WITH_UNIT_STATES,
     NetworkStep.REVIEW_REPLY: frozenset({_S.ACCEPTED}),
-    NetworkStep.REQUEST_ASSIST: frozenset({_S.DISPATCHED, _S.ACCEPTED}),
-    NetworkStep.ASSIST_REPLY: frozenset({_S.DISPATCHED, _S.ACCEPTED, _S.RETURNED}),
+    NetworkStep.REQUEST_ASSIST: WITH_UNIT_STATES,
+    NetworkStep.ASSIST_REPLY: DEADLINE_RUNNING_STATES,
 }
 # The status a step leaves: the lower unit signs for a passed-down ticket as for a dispatch;
 # back up, the upper unit holds it as accepted. Steps not named keep the status.
@@ -179,7 +181,7 @@ NETWORK_RESULT: dict[NetworkStep, TicketStatus] = {
 
 FOLLOW_UP_STATES: dict[FollowUp, frozenset[TicketStatus]] = {
     FollowUp.CALLBACK: frozenset({TicketStatus.REPLIED}),
-    FollowUp.EXTENSION_DECISION: frozenset({TicketStatus.DISPATCHED, TicketStatus.ACCEPTED}),
+    FollowUp.EXTENSION_DECISION: WITH_UNIT_STATES,
     FollowUp.SPLIT: OPEN_STATES,
 }
 

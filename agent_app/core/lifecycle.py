@@ -84,9 +84,15 @@ TRANSITIONS: dict[tuple[S, Action], S] = {
     (S.REGISTERED, Action.TRANSFER): S.TRANSFERRED,
 }
 
+# With a unit: dispatched to it or accepted by it, the unit's to act on (签收, 答复, 延期).
+WITH_UNIT_STATES: frozenset[S] = frozenset({S.DISPATCHED, S.ACCEPTED})
+# The deadline runs: with a unit, or returned by it and waiting for the lead (改派 or back);
+# these are the states that can be overdue and supervised.
+DEADLINE_RUNNING_STATES: frozenset[S] = WITH_UNIT_STATES | {S.RETURNED}
+
 EVENT_STATES: dict[SideEvent, frozenset[S]] = {
-    SideEvent.EXTENSION: frozenset({S.DISPATCHED, S.ACCEPTED}),
-    SideEvent.SUPERVISION: frozenset({S.DISPATCHED, S.ACCEPTED, S.RETURNED}),
+    SideEvent.EXTENSION: WITH_UNIT_STATES,
+    SideEvent.SUPERVISION: DEADLINE_RUNNING_STATES,
     SideEvent.CALLBACK_NOT_REACHED: frozenset({S.REPLIED}),
     SideEvent.NOTE: frozenset(set(S) - {S.DRAFT}),
 }
