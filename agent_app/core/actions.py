@@ -14,7 +14,7 @@ translation in context "TicketCommand") that the server sends back as the reject
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -796,31 +796,42 @@ _APPLY: dict[CommandKind, Callable[[Ticket, TicketCommand, _Context], _Changes]]
 
 
 # Reading the timeline ----------------------------------------------------------------------
-def _since_last_reply(ticket: Ticket) -> list[TicketEvent]:
+def _since_last_reply(events: Sequence[TicketEvent]) -> list[TicketEvent]:
     """Callbacks belong to the latest reply: a redo starts the count again."""
-    events: list[TicketEvent] = []
-    for event in reversed(ticket.events):
+    since: list[TicketEvent] = []
+    for event in reversed(events):
         if event.kind == EventKind.REPLIED:
             break
-        events.append(event)
-    return events[::-1]
+        since.append(event)
+    return since[::-1]
 
 
 def last_callback(ticket: Ticket) -> TicketEvent | None:
-    callbacks = [e for e in _since_last_reply(ticket) if e.kind == EventKind.CALLBACK]
+    callbacks = [e for e in _since_last_reply(ticket.events) if e.kind == EventKind.CALLBACK]
     return callbacks[-1] if callbacks else None
 
 
 def callback_attempts(ticket: Ticket) -> int:
     """回访 attempts that did not reach the caller since the unit's latest reply."""
-    return sum(1 for e in _since_last_reply(ticket)
+    return unreached_callbacks(ticket.events)
+
+
+def unreached_callbacks(events: Sequence[TicketEvent]) -> int:
+    """The same from a timeline in order, or from its replies and callbacks alone (what a
+    worklist reads of it)."""
+    return sum(1 for e in _since_last_reply(events)
                if e.kind == EventKind.CALLBACK and not e.data.get("reached"))
 
 
 def pending_extension(ticket: Ticket) -> TicketEvent | None:
     """The unit's extension request still waiting for the lead, if any: the latest extension
     event, when it is an undecided request."""
-    extensions = [e for e in ticket.events if e.kind == EventKind.EXTENSION]
+    return pending_extension_in(ticket.events)
+
+
+def pending_extension_in(events: Sequence[TicketEvent]) -> TicketEvent | None:
+    """The same from a timeline in order, or from its extension events alone."""
+    extensions = [e for e in events if e.kind == EventKind.EXTENSION]
     if extensions and extensions[-1].data.get("decision") == ExtensionDecision.PENDING.value:
         return extensions[-1]
     return None
