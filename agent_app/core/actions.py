@@ -44,12 +44,17 @@ from agent_app.core.network import (
     chain_units,
     shipped_network,
 )
+from agent_app.core.wire import (
+    MAX_ID_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_REASON_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_UNIT_CHARS,
+    MIN_REASON_CHARS,
+    MIN_REPLY_CHARS,
+)
 
 REASON_CONTEXT = "TicketCommand"
-MAX_REASON_CHARS = 500
-MAX_TEXT_CHARS = 2000
-MAX_NOTE_CHARS = 2500
-MIN_REPLY_CHARS = 5
 MAX_EXTENSION_WORKING_DAYS = 60
 # 回访未接通: after this many attempts a ticket may be closed without ratings.
 MAX_CALLBACK_ATTEMPTS = 3
@@ -205,7 +210,7 @@ R_WRONG_TICKET = QT_TRANSLATE_NOOP("TicketCommand", "The command names another t
 R_UNIT = QT_TRANSLATE_NOOP("TicketCommand", "Choose the unit to dispatch to.")
 R_SAME_UNIT = QT_TRANSLATE_NOOP(
     "TicketCommand", "Re-dispatch needs a different unit; to send it back, reject the return.")
-R_REASON = QT_TRANSLATE_NOOP("TicketCommand", "Give a reason (at most 500 characters).")
+R_REASON = QT_TRANSLATE_NOOP("TicketCommand", "Give a reason of 2 to 500 characters.")
 R_TEXT = QT_TRANSLATE_NOOP("TicketCommand", "Enter a text of 5 to 2000 characters.")
 R_NOTE = QT_TRANSLATE_NOOP("TicketCommand", "Enter a note of 1 to 2500 characters.")
 R_TARGET = QT_TRANSLATE_NOOP("TicketCommand", "Name another open ticket.")
@@ -459,8 +464,13 @@ def _text(data: Mapping[str, Any], key: str, reason: str, *, low: int = 1,
     return value.strip()
 
 
+def _reason(data: Mapping[str, Any]) -> str:
+    """The reason a step must give (退单, 重办, 驳回, 延期, 拆单, 转接, 退回): it says why."""
+    return _text(data, "reason", R_REASON, low=MIN_REASON_CHARS)
+
+
 def _unit(data: Mapping[str, Any]) -> str:
-    return _text(data, "unit", R_UNIT, high=80)
+    return _text(data, "unit", R_UNIT, high=MAX_UNIT_CHARS)
 
 
 def _register(_t: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
@@ -474,7 +484,7 @@ def _answer(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
     # knows which official wording the caller was given.
     for key in ("article_id", "article_version"):
         if command.data.get(key):
-            data[key] = _text(command.data, key, R_MALFORMED, high=40)
+            data[key] = _text(command.data, key, R_MALFORMED, high=MAX_ID_CHARS)
     return {"answer": text}, data
 
 
@@ -497,7 +507,7 @@ def _redispatch(ticket: Ticket, command: TicketCommand, context: _Context) -> _C
 
 
 def _reject_return(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
-    return {}, {"unit": ticket.unit, "reason": _text(command.data, "reason", R_REASON)}
+    return {}, {"unit": ticket.unit, "reason": _reason(command.data)}
 
 
 def _unit_action(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
@@ -507,7 +517,7 @@ def _unit_action(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
 def _return(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
     if command.data.get("reason_code") is not None:  # an objection on the 66号文 rules
         return {}, {"unit": ticket.unit, **_return_reason(ticket, command, context)}
-    return {}, {"unit": ticket.unit, "reason": _text(command.data, "reason", R_REASON)}
+    return {}, {"unit": ticket.unit, "reason": _reason(command.data)}
 
 
 def _reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
@@ -520,7 +530,7 @@ def _close(_t: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
 
 
 def _redo(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
-    reason = _text(command.data, "reason", R_REASON)
+    reason = _reason(command.data)
     deadline = context.deadline(ticket, command.at)
     return ({"redo_count": ticket.redo_count + 1, "deadline": deadline},
             {"reason": reason, "unit": ticket.unit, "deadline": deadline.isoformat(),
@@ -528,7 +538,7 @@ def _redo(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes
 
 
 def _merge(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
-    into = _text(command.data, "into", R_TARGET, high=40)
+    into = _text(command.data, "into", R_TARGET, high=MAX_ID_CHARS)
     if into == ticket.id:
         raise CommandRefusedError(R_TARGET)
     return {}, {"into": into}
@@ -539,7 +549,7 @@ def _extension(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes
     if ticket.deadline is not None and requested <= ticket.deadline:
         raise CommandRefusedError(R_REQUESTED_DEADLINE)
     return {}, {"unit": ticket.unit, "requested_deadline": requested.isoformat(),
-                "reason": _text(command.data, "reason", R_REASON),
+                "reason": _reason(command.data),
                 "decision": ExtensionDecision.PENDING.value}
 
 
@@ -550,7 +560,7 @@ def _extension_decision(ticket: Ticket, command: TicketCommand, context: _Contex
     decision = command.data.get("decision")
     if decision == ExtensionDecision.DENIED.value:
         return {}, {"decision": decision, "request_id": request.id,
-                    "reason": _text(command.data, "reason", R_REASON)}
+                    "reason": _reason(command.data)}
     if decision != ExtensionDecision.APPROVED.value:
         raise CommandRefusedError(R_DECISION)
     start = ticket.deadline or command.at
@@ -617,11 +627,11 @@ def _transfer(_t: Ticket, command: TicketCommand, context: _Context) -> _Changes
     target = command.data.get("target")
     if target not in context.network.transfer_targets:
         raise CommandRefusedError(R_TRANSFER_TARGET)
-    return {}, {"target": target, "reason": _text(command.data, "reason", R_REASON)}
+    return {}, {"target": target, "reason": _reason(command.data)}
 
 
 def _pass_down(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
-    to_unit = _text(command.data, "to_unit", R_UNIT, high=80)
+    to_unit = _text(command.data, "to_unit", R_UNIT, high=MAX_UNIT_CHARS)
     try:
         context.network.check_pass_down(ticket.unit, to_unit)
     except PassRefusedError as exc:
@@ -671,7 +681,7 @@ def _return_reason(ticket: Ticket, command: TicketCommand, context: _Context
             received, context.calendar):
         raise CommandRefusedError(R_RETURN_LATE)
     detail = command.data.get("reason")
-    text = (_text(command.data, "reason", R_REASON) if detail else reason.name)
+    text = (_reason(command.data) if detail else reason.name)
     return {"reason_code": reason.code, "reason": text}
 
 
@@ -696,7 +706,7 @@ def _review_reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Chan
     return ({"unit": lower, "deadline": parse_time(str(deadline)) if deadline
              else ticket.deadline},
             {"unit": lower, "decision": decision,
-             "reason": _text(command.data, "reason", R_REASON)})
+             "reason": _reason(command.data)})
 
 
 def _request_assist(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
@@ -748,15 +758,15 @@ def _note(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
     data: dict[str, Any] = {"text": _text(command.data, "text", R_NOTE, high=MAX_NOTE_CHARS)}
     for key in ("merged_from", "split_from", "source"):
         if command.data.get(key):
-            data[key] = _text(command.data, key, R_MALFORMED, high=40)
+            data[key] = _text(command.data, key, R_MALFORMED, high=MAX_ID_CHARS)
     return {}, data
 
 
 def _split(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
-    to = _text(command.data, "to", R_TARGET, high=40)
+    to = _text(command.data, "to", R_TARGET, high=MAX_ID_CHARS)
     if to == ticket.id:
         raise CommandRefusedError(R_TARGET)
-    return {}, {"to": to, "reason": _text(command.data, "reason", R_REASON)}
+    return {}, {"to": to, "reason": _reason(command.data)}
 
 
 def _time(value: Any, reason: str) -> datetime:
