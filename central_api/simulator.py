@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.core.enums import TicketStatus
-from agent_app.core.lifecycle import Action
+from agent_app.core.lifecycle import WITH_UNIT_STATES, Action
 from central_api.models import TicketRecord
 from central_api.workflow import WorkflowError, perform
 
@@ -46,8 +46,7 @@ class UnitSimulator:
         with self._sessions() as session:
             record = session.scalars(
                 select(TicketRecord).where(
-                    TicketRecord.status.in_([TicketStatus.DISPATCHED.value,
-                                             TicketStatus.ACCEPTED.value]),
+                    TicketRecord.status.in_([state.value for state in WITH_UNIT_STATES]),
                     TicketRecord.unit.is_not(None), TicketRecord.deleted.is_(False))
                 .order_by(TicketRecord.version).limit(1)).first()
             if record is None or record.unit is None:

@@ -47,7 +47,7 @@ from agent_app.core.creation import (
 from agent_app.core.enums import Role
 from agent_app.core.i18n import translated
 from agent_app.core.interchange import InterchangeError, ticket_from_dict
-from agent_app.core.lifecycle import Action, SideEvent
+from agent_app.core.lifecycle import Action, EventKind, SideEvent
 from agent_app.core.models import Ticket
 from agent_app.core.wire import (
     LEGACY_TICKET_KEYS,
@@ -273,7 +273,7 @@ def _recover_ticket(session: Session, mutation: Mutation, user: User) -> int:
 def _add_note(session: Session, mutation: Mutation, user: User) -> int:
     """The previous protocol's note: the same as a note command."""
     event = mutation.args.get("event")
-    if not isinstance(event, dict) or event.get("kind") != "note":
+    if not isinstance(event, dict) or event.get("kind") != EventKind.NOTE:
         raise RejectedError(W_MALFORMED)
     data = {k: v for k, v in event.items() if k not in ("id", "at", "kind", "actor")}
     args = {"ticket_id": mutation.entity_id, "kind": SideEvent.NOTE.value,

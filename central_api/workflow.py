@@ -9,10 +9,10 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException
-from pydantic import Field
+from pydantic import Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,11 +25,25 @@ from agent_app.core.actions import (
     involves_unit,
 )
 from agent_app.core.catalogue import Catalogue
-from agent_app.core.enums import Role, TicketStatus
+from agent_app.core.enums import Role
 from agent_app.core.interchange import ticket_to_dict
-from agent_app.core.lifecycle import Action, SideEvent
+from agent_app.core.lifecycle import (
+    DEADLINE_RUNNING_STATES,
+    WITH_UNIT_STATES,
+    Action,
+    EventKind,
+    SideEvent,
+)
 from agent_app.core.masking import identity_patterns, withhold_identity
 from agent_app.core.network import assisting_units, shipped_network
+from agent_app.core.wire import (
+    MAX_ID_CHARS,
+    MAX_REASON_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_UNIT_CHARS,
+    MIN_REASON_CHARS,
+    MIN_REPLY_CHARS,
+)
 from agent_app.paths import resources_dir
 from central_api import audit
 from central_api.commands import UnknownTicketError, locked_ticket, run_command
@@ -100,40 +114,50 @@ def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
     return ticket_to_dict(result)
 
 
+# Texts held to the bounds the commands apply (core/wire), counted as they count them:
+# without the spaces around them. A push and an endpoint accept and refuse the same texts.
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=MIN_REASON_CHARS,
+                                          max_length=MAX_REASON_CHARS)]
+ReplyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=MIN_REPLY_CHARS,
+                                             max_length=MAX_TEXT_CHARS)]
+UnitName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                            max_length=MAX_UNIT_CHARS)]
+
+
 class ReplyBody(RequestBody):
-    text: str = Field(min_length=5, max_length=2000)
+    text: ReplyText
 
 
 class ReturnBody(RequestBody):
-    reason: str = Field(min_length=2, max_length=500)
+    reason: Reason
     # 派单异议 on the 66号文 rules: a code of the fixed list (resources/network); then the
     # return must come within the policy time of receipt.
-    reason_code: str | None = Field(default=None, max_length=40)
+    reason_code: str | None = Field(default=None, max_length=MAX_ID_CHARS)
 
 
 class PassDownBody(RequestBody):
-    to_unit: str = Field(min_length=1, max_length=80)
+    to_unit: UnitName
     # A shorter deadline for the unit below; without it, the deadline from above.
     deadline: IsoDateTime | None = None
 
 
 class ReturnUpBody(RequestBody):
-    reason_code: str = Field(min_length=1, max_length=40)
-    reason: str | None = Field(default=None, min_length=2, max_length=500)
+    reason_code: str = Field(min_length=1, max_length=MAX_ID_CHARS)
+    reason: Reason | None = None
 
 
 class ReviewBody(RequestBody):
     decision: str = Field(pattern="^(accepted|sent_back)$")
-    reason: str | None = Field(default=None, min_length=2, max_length=500)
+    reason: Reason | None = None
 
 
 class AssistBody(RequestBody):
-    unit: str = Field(min_length=1, max_length=80)
+    unit: UnitName
 
 
 class ExtensionBody(RequestBody):
     requested_deadline: IsoDateTime
-    reason: str = Field(min_length=2, max_length=500)
+    reason: Reason
 
 
 router = APIRouter(prefix=API, responses=refusals(401, 403))
@@ -186,7 +210,7 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
         unit = unit_name(user.unit_code)
     except WorkflowError as exc:
         raise HTTPException(exc.status_code, str(exc)) from None
-    open_states = [TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value]
+    open_states = [state.value for state in WITH_UNIT_STATES]
     rows = s.scalars(select(TicketRecord).where(TicketRecord.unit == unit,
                                                 TicketRecord.status.in_(open_states),
                                                 TicketRecord.deleted.is_(False))
@@ -197,11 +221,10 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
 
 def _assisting(s: Session, unit: str, seen: set[str]) -> list[dict[str, Any]]:
     """Open tickets the unit assists on (协办): their text names it, their timeline says."""
-    open_states = [TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value,
-                   TicketStatus.RETURNED.value]
+    open_states = [state.value for state in DEADLINE_RUNNING_STATES]
     rows = s.scalars(select(TicketRecord).where(
         TicketRecord.status.in_(open_states), TicketRecord.deleted.is_(False),
-        TicketRecord.data.contains("assist_requested"),
+        TicketRecord.data.contains(EventKind.ASSIST_REQUESTED.value),
         TicketRecord.data.contains(json.dumps(unit, ensure_ascii=False)))
         .order_by(TicketRecord.version).limit(500))
     found = []

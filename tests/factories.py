@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.deadlines import DeadlinePolicy
@@ -11,9 +11,19 @@ from agent_app.core.enums import AppealType, Channel, TicketStatus, Urgency
 from agent_app.core.models import Caller, CategoryPath, LocationPath, Ticket, TicketEvent
 
 
+def recent_morning(days_ago: int = 1) -> datetime:
+    """10:00 Beijing time `days_ago` days before today. Tickets a test pushes to a server must
+    be received within its bound (wire.MAX_RECEIVED_AGE), whenever the suite runs."""
+    day = datetime.now(CHINA_TZ).date() - timedelta(days=days_ago)
+    return datetime.combine(day, time(10), tzinfo=CHINA_TZ)
+
+
 def make_ticket(ticket_id: str = "T-0001", *, status: TicketStatus = TicketStatus.REGISTERED,
-                phone: str = "13800000000", events: int = 1) -> Ticket:
-    created = datetime(2026, 11, 23, 10, 0, tzinfo=CHINA_TZ)
+                phone: str = "13800000000", events: int = 1,
+                created: datetime | None = None) -> Ticket:
+    """A registered ticket; received yesterday morning unless a test on a fixed clock says
+    when."""
+    created = created or recent_morning()
     return Ticket(
         id=ticket_id,
         created_at=created,

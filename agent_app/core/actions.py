@@ -14,7 +14,7 @@ translation in context "TicketCommand") that the server sends back as the reject
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -26,8 +26,11 @@ from agent_app.core.enums import Rating, Role, SupervisionLevel, TicketStatus
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
 from agent_app.core.interchange import InterchangeError, parse_time
 from agent_app.core.lifecycle import (
+    DEADLINE_RUNNING_STATES,
     OPEN_STATES,
+    WITH_UNIT_STATES,
     Action,
+    EventKind,
     InvalidTransitionError,
     SideEvent,
     apply_action,
@@ -41,12 +44,17 @@ from agent_app.core.network import (
     chain_units,
     shipped_network,
 )
+from agent_app.core.wire import (
+    MAX_ID_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_REASON_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_UNIT_CHARS,
+    MIN_REASON_CHARS,
+    MIN_REPLY_CHARS,
+)
 
 REASON_CONTEXT = "TicketCommand"
-MAX_REASON_CHARS = 500
-MAX_TEXT_CHARS = 2000
-MAX_NOTE_CHARS = 2500
-MIN_REPLY_CHARS = 5
 MAX_EXTENSION_WORKING_DAYS = 60
 # 回访未接通: after this many attempts a ticket may be closed without ratings.
 MAX_CALLBACK_ATTEMPTS = 3
@@ -93,32 +101,32 @@ class ExtensionDecision(StrEnum):
 
 
 # What each command writes on the timeline (the interchange event kinds of DESIGN.md §7).
-EVENT_KINDS: dict[CommandKind, str] = {
-    Action.REGISTER: "registered",
-    Action.ANSWER: "answered",
-    Action.DISPATCH: "dispatched",
-    Action.ACCEPT: "accepted",
-    Action.RETURN: "returned",
-    Action.REDISPATCH: "dispatched",  # 改派 is a dispatch to another unit (data: redispatch)
-    Action.REJECT_RETURN: "return_rejected",
-    Action.REPLY: "replied",
-    Action.CLOSE: "closed",
-    Action.REDO: "redo",
-    Action.MERGE: "merged",
-    SideEvent.EXTENSION: "extension",
-    SideEvent.SUPERVISION: "supervised",
-    SideEvent.CALLBACK_NOT_REACHED: "callback",
-    SideEvent.NOTE: "note",
-    FollowUp.CALLBACK: "callback",
-    FollowUp.EXTENSION_DECISION: "extension",
-    FollowUp.SPLIT: "split",
-    Action.TRANSFER: "transferred",
-    NetworkStep.PASS_DOWN: "passed_down",
-    NetworkStep.REPLY_UP: "replied_up",
-    NetworkStep.RETURN_UP: "returned_up",
-    NetworkStep.REVIEW_REPLY: "reply_reviewed",
-    NetworkStep.REQUEST_ASSIST: "assist_requested",
-    NetworkStep.ASSIST_REPLY: "assist_replied",
+EVENT_KINDS: dict[CommandKind, EventKind] = {
+    Action.REGISTER: EventKind.REGISTERED,
+    Action.ANSWER: EventKind.ANSWERED,
+    Action.DISPATCH: EventKind.DISPATCHED,
+    Action.ACCEPT: EventKind.ACCEPTED,
+    Action.RETURN: EventKind.RETURNED,
+    Action.REDISPATCH: EventKind.DISPATCHED,  # 改派: a dispatch to another unit (data: redispatch)
+    Action.REJECT_RETURN: EventKind.RETURN_REJECTED,
+    Action.REPLY: EventKind.REPLIED,
+    Action.CLOSE: EventKind.CLOSED,
+    Action.REDO: EventKind.REDO,
+    Action.MERGE: EventKind.MERGED,
+    SideEvent.EXTENSION: EventKind.EXTENSION,
+    SideEvent.SUPERVISION: EventKind.SUPERVISED,
+    SideEvent.CALLBACK_NOT_REACHED: EventKind.CALLBACK,
+    SideEvent.NOTE: EventKind.NOTE,
+    FollowUp.CALLBACK: EventKind.CALLBACK,
+    FollowUp.EXTENSION_DECISION: EventKind.EXTENSION,
+    FollowUp.SPLIT: EventKind.SPLIT,
+    Action.TRANSFER: EventKind.TRANSFERRED,
+    NetworkStep.PASS_DOWN: EventKind.PASSED_DOWN,
+    NetworkStep.REPLY_UP: EventKind.REPLIED_UP,
+    NetworkStep.RETURN_UP: EventKind.RETURNED_UP,
+    NetworkStep.REVIEW_REPLY: EventKind.REPLY_REVIEWED,
+    NetworkStep.REQUEST_ASSIST: EventKind.ASSIST_REQUESTED,
+    NetworkStep.ASSIST_REPLY: EventKind.ASSIST_REPLIED,
 }
 
 _HOTLINE = frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN})
@@ -162,10 +170,10 @@ _S = TicketStatus
 NETWORK_STATES: dict[NetworkStep, frozenset[TicketStatus]] = {
     NetworkStep.PASS_DOWN: frozenset({_S.ACCEPTED}),
     NetworkStep.REPLY_UP: frozenset({_S.ACCEPTED}),
-    NetworkStep.RETURN_UP: frozenset({_S.DISPATCHED, _S.ACCEPTED}),
+    NetworkStep.RETURN_UP: WITH_UNIT_STATES,
     NetworkStep.REVIEW_REPLY: frozenset({_S.ACCEPTED}),
-    NetworkStep.REQUEST_ASSIST: frozenset({_S.DISPATCHED, _S.ACCEPTED}),
-    NetworkStep.ASSIST_REPLY: frozenset({_S.DISPATCHED, _S.ACCEPTED, _S.RETURNED}),
+    NetworkStep.REQUEST_ASSIST: WITH_UNIT_STATES,
+    NetworkStep.ASSIST_REPLY: DEADLINE_RUNNING_STATES,
 }
 # The status a step leaves: the lower unit signs for a passed-down ticket as for a dispatch;
 # back up, the upper unit holds it as accepted. Steps not named keep the status.
@@ -178,7 +186,7 @@ NETWORK_RESULT: dict[NetworkStep, TicketStatus] = {
 
 FOLLOW_UP_STATES: dict[FollowUp, frozenset[TicketStatus]] = {
     FollowUp.CALLBACK: frozenset({TicketStatus.REPLIED}),
-    FollowUp.EXTENSION_DECISION: frozenset({TicketStatus.DISPATCHED, TicketStatus.ACCEPTED}),
+    FollowUp.EXTENSION_DECISION: WITH_UNIT_STATES,
     FollowUp.SPLIT: OPEN_STATES,
 }
 
@@ -202,7 +210,7 @@ R_WRONG_TICKET = QT_TRANSLATE_NOOP("TicketCommand", "The command names another t
 R_UNIT = QT_TRANSLATE_NOOP("TicketCommand", "Choose the unit to dispatch to.")
 R_SAME_UNIT = QT_TRANSLATE_NOOP(
     "TicketCommand", "Re-dispatch needs a different unit; to send it back, reject the return.")
-R_REASON = QT_TRANSLATE_NOOP("TicketCommand", "Give a reason (at most 500 characters).")
+R_REASON = QT_TRANSLATE_NOOP("TicketCommand", "Give a reason of 2 to 500 characters.")
 R_TEXT = QT_TRANSLATE_NOOP("TicketCommand", "Enter a text of 5 to 2000 characters.")
 R_NOTE = QT_TRANSLATE_NOOP("TicketCommand", "Enter a note of 1 to 2500 characters.")
 R_TARGET = QT_TRANSLATE_NOOP("TicketCommand", "Name another open ticket.")
@@ -440,9 +448,10 @@ def involves_unit(ticket: Ticket, unit: str) -> bool:
 def reply_up_pending(ticket: Ticket) -> bool:
     """A lower unit's reply up waits for the upper unit's review."""
     for event in reversed(ticket.events):
-        if event.kind == "replied_up":
+        if event.kind == EventKind.REPLIED_UP:
             return True
-        if event.kind in ("reply_reviewed", "returned_up", "passed_down", "dispatched", "redo"):
+        if event.kind in (EventKind.REPLY_REVIEWED, EventKind.RETURNED_UP, EventKind.PASSED_DOWN,
+                          EventKind.DISPATCHED, EventKind.REDO):
             return False
     return False
 
@@ -455,8 +464,13 @@ def _text(data: Mapping[str, Any], key: str, reason: str, *, low: int = 1,
     return value.strip()
 
 
+def _reason(data: Mapping[str, Any]) -> str:
+    """The reason a step must give (退单, 重办, 驳回, 延期, 拆单, 转接, 退回): it says why."""
+    return _text(data, "reason", R_REASON, low=MIN_REASON_CHARS)
+
+
 def _unit(data: Mapping[str, Any]) -> str:
-    return _text(data, "unit", R_UNIT, high=80)
+    return _text(data, "unit", R_UNIT, high=MAX_UNIT_CHARS)
 
 
 def _register(_t: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
@@ -470,7 +484,7 @@ def _answer(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
     # knows which official wording the caller was given.
     for key in ("article_id", "article_version"):
         if command.data.get(key):
-            data[key] = _text(command.data, key, R_MALFORMED, high=40)
+            data[key] = _text(command.data, key, R_MALFORMED, high=MAX_ID_CHARS)
     return {"answer": text}, data
 
 
@@ -493,7 +507,7 @@ def _redispatch(ticket: Ticket, command: TicketCommand, context: _Context) -> _C
 
 
 def _reject_return(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
-    return {}, {"unit": ticket.unit, "reason": _text(command.data, "reason", R_REASON)}
+    return {}, {"unit": ticket.unit, "reason": _reason(command.data)}
 
 
 def _unit_action(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
@@ -503,7 +517,7 @@ def _unit_action(ticket: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
 def _return(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
     if command.data.get("reason_code") is not None:  # an objection on the 66号文 rules
         return {}, {"unit": ticket.unit, **_return_reason(ticket, command, context)}
-    return {}, {"unit": ticket.unit, "reason": _text(command.data, "reason", R_REASON)}
+    return {}, {"unit": ticket.unit, "reason": _reason(command.data)}
 
 
 def _reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
@@ -516,7 +530,7 @@ def _close(_t: Ticket, _c: TicketCommand, _x: _Context) -> _Changes:
 
 
 def _redo(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
-    reason = _text(command.data, "reason", R_REASON)
+    reason = _reason(command.data)
     deadline = context.deadline(ticket, command.at)
     return ({"redo_count": ticket.redo_count + 1, "deadline": deadline},
             {"reason": reason, "unit": ticket.unit, "deadline": deadline.isoformat(),
@@ -524,7 +538,7 @@ def _redo(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes
 
 
 def _merge(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
-    into = _text(command.data, "into", R_TARGET, high=40)
+    into = _text(command.data, "into", R_TARGET, high=MAX_ID_CHARS)
     if into == ticket.id:
         raise CommandRefusedError(R_TARGET)
     return {}, {"into": into}
@@ -535,7 +549,7 @@ def _extension(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes
     if ticket.deadline is not None and requested <= ticket.deadline:
         raise CommandRefusedError(R_REQUESTED_DEADLINE)
     return {}, {"unit": ticket.unit, "requested_deadline": requested.isoformat(),
-                "reason": _text(command.data, "reason", R_REASON),
+                "reason": _reason(command.data),
                 "decision": ExtensionDecision.PENDING.value}
 
 
@@ -546,7 +560,7 @@ def _extension_decision(ticket: Ticket, command: TicketCommand, context: _Contex
     decision = command.data.get("decision")
     if decision == ExtensionDecision.DENIED.value:
         return {}, {"decision": decision, "request_id": request.id,
-                    "reason": _text(command.data, "reason", R_REASON)}
+                    "reason": _reason(command.data)}
     if decision != ExtensionDecision.APPROVED.value:
         raise CommandRefusedError(R_DECISION)
     start = ticket.deadline or command.at
@@ -597,7 +611,8 @@ def _supervision(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Chang
 
 def _assisting_level(ticket: Ticket, unit: str) -> SupervisionLevel | None:
     levels = [str(e.data.get("level", "")) for e in ticket.events
-              if e.kind == "supervised" and e.data.get("assisting") and e.data.get("unit") == unit]
+              if e.kind == EventKind.SUPERVISED and e.data.get("assisting")
+              and e.data.get("unit") == unit]
     return SupervisionLevel(levels[-1]) if levels else None
 
 
@@ -612,11 +627,11 @@ def _transfer(_t: Ticket, command: TicketCommand, context: _Context) -> _Changes
     target = command.data.get("target")
     if target not in context.network.transfer_targets:
         raise CommandRefusedError(R_TRANSFER_TARGET)
-    return {}, {"target": target, "reason": _text(command.data, "reason", R_REASON)}
+    return {}, {"target": target, "reason": _reason(command.data)}
 
 
 def _pass_down(ticket: Ticket, command: TicketCommand, context: _Context) -> _Changes:
-    to_unit = _text(command.data, "to_unit", R_UNIT, high=80)
+    to_unit = _text(command.data, "to_unit", R_UNIT, high=MAX_UNIT_CHARS)
     try:
         context.network.check_pass_down(ticket.unit, to_unit)
     except PassRefusedError as exc:
@@ -637,7 +652,7 @@ def _pass_down(ticket: Ticket, command: TicketCommand, context: _Context) -> _Ch
 
 def _passed_down_to(ticket: Ticket, unit: str | None) -> TicketEvent | None:
     return next((e for e in reversed(ticket.events)
-                 if e.kind == "passed_down" and e.data.get("to_unit") == unit), None)
+                 if e.kind == EventKind.PASSED_DOWN and e.data.get("to_unit") == unit), None)
 
 
 def _back_up(ticket: Ticket) -> dict[str, Any]:
@@ -666,7 +681,7 @@ def _return_reason(ticket: Ticket, command: TicketCommand, context: _Context
             received, context.calendar):
         raise CommandRefusedError(R_RETURN_LATE)
     detail = command.data.get("reason")
-    text = (_text(command.data, "reason", R_REASON) if detail else reason.name)
+    text = (_reason(command.data) if detail else reason.name)
     return {"reason_code": reason.code, "reason": text}
 
 
@@ -677,7 +692,7 @@ def _return_up(ticket: Ticket, command: TicketCommand, context: _Context) -> _Ch
 
 
 def _review_reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
-    reply = latest_event(ticket, "replied_up")
+    reply = latest_event(ticket, EventKind.REPLIED_UP)
     assert reply is not None  # _check_network_guards
     lower = str(reply.data.get("unit"))
     decision = command.data.get("decision")
@@ -691,7 +706,7 @@ def _review_reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Chan
     return ({"unit": lower, "deadline": parse_time(str(deadline)) if deadline
              else ticket.deadline},
             {"unit": lower, "decision": decision,
-             "reason": _text(command.data, "reason", R_REASON)})
+             "reason": _reason(command.data)})
 
 
 def _request_assist(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
@@ -712,11 +727,11 @@ def _assist_reply(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Chan
 def received_at(ticket: Ticket) -> datetime | None:
     """When the current holder received the ticket: its dispatch or pass-down."""
     for event in reversed(ticket.events):
-        if event.kind == "passed_down" and event.data.get("to_unit") == ticket.unit:
+        if event.kind == EventKind.PASSED_DOWN and event.data.get("to_unit") == ticket.unit:
             return event.at
-        if event.kind == "dispatched" and event.data.get("unit") == ticket.unit:
+        if event.kind == EventKind.DISPATCHED and event.data.get("unit") == ticket.unit:
             return event.at
-        if event.kind == "redo":
+        if event.kind == EventKind.REDO:
             return event.at
     return None
 
@@ -743,15 +758,15 @@ def _note(_t: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
     data: dict[str, Any] = {"text": _text(command.data, "text", R_NOTE, high=MAX_NOTE_CHARS)}
     for key in ("merged_from", "split_from", "source"):
         if command.data.get(key):
-            data[key] = _text(command.data, key, R_MALFORMED, high=40)
+            data[key] = _text(command.data, key, R_MALFORMED, high=MAX_ID_CHARS)
     return {}, data
 
 
 def _split(ticket: Ticket, command: TicketCommand, _x: _Context) -> _Changes:
-    to = _text(command.data, "to", R_TARGET, high=40)
+    to = _text(command.data, "to", R_TARGET, high=MAX_ID_CHARS)
     if to == ticket.id:
         raise CommandRefusedError(R_TARGET)
-    return {}, {"to": to, "reason": _text(command.data, "reason", R_REASON)}
+    return {}, {"to": to, "reason": _reason(command.data)}
 
 
 def _time(value: Any, reason: str) -> datetime:
@@ -791,31 +806,42 @@ _APPLY: dict[CommandKind, Callable[[Ticket, TicketCommand, _Context], _Changes]]
 
 
 # Reading the timeline ----------------------------------------------------------------------
-def _since_last_reply(ticket: Ticket) -> list[TicketEvent]:
+def _since_last_reply(events: Sequence[TicketEvent]) -> list[TicketEvent]:
     """Callbacks belong to the latest reply: a redo starts the count again."""
-    events: list[TicketEvent] = []
-    for event in reversed(ticket.events):
-        if event.kind == "replied":
+    since: list[TicketEvent] = []
+    for event in reversed(events):
+        if event.kind == EventKind.REPLIED:
             break
-        events.append(event)
-    return events[::-1]
+        since.append(event)
+    return since[::-1]
 
 
 def last_callback(ticket: Ticket) -> TicketEvent | None:
-    callbacks = [e for e in _since_last_reply(ticket) if e.kind == "callback"]
+    callbacks = [e for e in _since_last_reply(ticket.events) if e.kind == EventKind.CALLBACK]
     return callbacks[-1] if callbacks else None
 
 
 def callback_attempts(ticket: Ticket) -> int:
     """回访 attempts that did not reach the caller since the unit's latest reply."""
-    return sum(1 for e in _since_last_reply(ticket)
-               if e.kind == "callback" and not e.data.get("reached"))
+    return unreached_callbacks(ticket.events)
+
+
+def unreached_callbacks(events: Sequence[TicketEvent]) -> int:
+    """The same from a timeline in order, or from its replies and callbacks alone (what a
+    worklist reads of it)."""
+    return sum(1 for e in _since_last_reply(events)
+               if e.kind == EventKind.CALLBACK and not e.data.get("reached"))
 
 
 def pending_extension(ticket: Ticket) -> TicketEvent | None:
     """The unit's extension request still waiting for the lead, if any: the latest extension
     event, when it is an undecided request."""
-    extensions = [e for e in ticket.events if e.kind == "extension"]
+    return pending_extension_in(ticket.events)
+
+
+def pending_extension_in(events: Sequence[TicketEvent]) -> TicketEvent | None:
+    """The same from a timeline in order, or from its extension events alone."""
+    extensions = [e for e in events if e.kind == EventKind.EXTENSION]
     if extensions and extensions[-1].data.get("decision") == ExtensionDecision.PENDING.value:
         return extensions[-1]
     return None
@@ -834,14 +860,14 @@ def next_supervision_level(ticket: Ticket) -> SupervisionLevel | None:
 
 
 def merged_into(ticket: Ticket) -> str | None:
-    event = latest_event(ticket, "merged")
+    event = latest_event(ticket, EventKind.MERGED)
     return str(event.data["into"]) if event is not None and event.data.get("into") else None
 
 
 def merged_from(ticket: Ticket) -> list[str]:
     """Tickets merged into this one (their notes on this timeline name them)."""
     return [str(e.data["merged_from"]) for e in ticket.events
-            if e.kind == "note" and e.data.get("merged_from")]
+            if e.kind == EventKind.NOTE and e.data.get("merged_from")]
 
 
 def needs_lead(ticket: Ticket) -> bool:
@@ -866,7 +892,7 @@ def split_off(source: Ticket, *, new_id: str, content: str, demand: str, at: dat
     return replace(source, id=new_id, created_at=at, status=TicketStatus.REGISTERED,
                    content=content, demand=demand, unit=None, deadline=None, redo_count=0,
                    answer=None, supervision_level=None,
-                   events=[TicketEvent(new_event_id(), at, "registered", actor,
+                   events=[TicketEvent(new_event_id(), at, EventKind.REGISTERED, actor,
                                        {"split_from": source.id})])
 
 
@@ -936,28 +962,28 @@ COMMAND_LABELS: dict[CommandKind, str] = {
 }
 
 EVENT_LABELS: dict[str, str] = {
-    "registered": QT_TRANSLATE_NOOP("TicketEvent", "Registered"),
-    "answered": QT_TRANSLATE_NOOP("TicketEvent", "Answered directly"),
-    "dispatched": QT_TRANSLATE_NOOP("TicketEvent", "Dispatched"),
-    "accepted": QT_TRANSLATE_NOOP("TicketEvent", "Accepted"),
-    "returned": QT_TRANSLATE_NOOP("TicketEvent", "Returned"),
-    "return_rejected": QT_TRANSLATE_NOOP("TicketEvent", "Return rejected"),
-    "replied": QT_TRANSLATE_NOOP("TicketEvent", "Replied"),
-    "closed": QT_TRANSLATE_NOOP("TicketEvent", "Closed"),
-    "redo": QT_TRANSLATE_NOOP("TicketEvent", "Sent back for redo"),
-    "merged": QT_TRANSLATE_NOOP("TicketEvent", "Merged"),
-    "extension": QT_TRANSLATE_NOOP("TicketEvent", "Extension"),
-    "supervised": QT_TRANSLATE_NOOP("TicketEvent", "Supervised"),
-    "callback": QT_TRANSLATE_NOOP("TicketEvent", "Callback"),
-    "note": QT_TRANSLATE_NOOP("TicketEvent", "Note"),
-    "split": QT_TRANSLATE_NOOP("TicketEvent", "Split"),
-    "transferred": QT_TRANSLATE_NOOP("TicketEvent", "Transferred"),
-    "passed_down": QT_TRANSLATE_NOOP("TicketEvent", "Passed down"),
-    "replied_up": QT_TRANSLATE_NOOP("TicketEvent", "Replied to the unit above"),
-    "returned_up": QT_TRANSLATE_NOOP("TicketEvent", "Returned to the unit above"),
-    "reply_reviewed": QT_TRANSLATE_NOOP("TicketEvent", "Reply from below reviewed"),
-    "assist_requested": QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit named"),
-    "assist_replied": QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit replied"),
-    "missed_call": QT_TRANSLATE_NOOP("TicketEvent", "Missed call"),
-    "missed_callback": QT_TRANSLATE_NOOP("TicketEvent", "Missed call called back"),
+    EventKind.REGISTERED: QT_TRANSLATE_NOOP("TicketEvent", "Registered"),
+    EventKind.ANSWERED: QT_TRANSLATE_NOOP("TicketEvent", "Answered directly"),
+    EventKind.DISPATCHED: QT_TRANSLATE_NOOP("TicketEvent", "Dispatched"),
+    EventKind.ACCEPTED: QT_TRANSLATE_NOOP("TicketEvent", "Accepted"),
+    EventKind.RETURNED: QT_TRANSLATE_NOOP("TicketEvent", "Returned"),
+    EventKind.RETURN_REJECTED: QT_TRANSLATE_NOOP("TicketEvent", "Return rejected"),
+    EventKind.REPLIED: QT_TRANSLATE_NOOP("TicketEvent", "Replied"),
+    EventKind.CLOSED: QT_TRANSLATE_NOOP("TicketEvent", "Closed"),
+    EventKind.REDO: QT_TRANSLATE_NOOP("TicketEvent", "Sent back for redo"),
+    EventKind.MERGED: QT_TRANSLATE_NOOP("TicketEvent", "Merged"),
+    EventKind.EXTENSION: QT_TRANSLATE_NOOP("TicketEvent", "Extension"),
+    EventKind.SUPERVISED: QT_TRANSLATE_NOOP("TicketEvent", "Supervised"),
+    EventKind.CALLBACK: QT_TRANSLATE_NOOP("TicketEvent", "Callback"),
+    EventKind.NOTE: QT_TRANSLATE_NOOP("TicketEvent", "Note"),
+    EventKind.SPLIT: QT_TRANSLATE_NOOP("TicketEvent", "Split"),
+    EventKind.TRANSFERRED: QT_TRANSLATE_NOOP("TicketEvent", "Transferred"),
+    EventKind.PASSED_DOWN: QT_TRANSLATE_NOOP("TicketEvent", "Passed down"),
+    EventKind.REPLIED_UP: QT_TRANSLATE_NOOP("TicketEvent", "Replied to the unit above"),
+    EventKind.RETURNED_UP: QT_TRANSLATE_NOOP("TicketEvent", "Returned to the unit above"),
+    EventKind.REPLY_REVIEWED: QT_TRANSLATE_NOOP("TicketEvent", "Reply from below reviewed"),
+    EventKind.ASSIST_REQUESTED: QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit named"),
+    EventKind.ASSIST_REPLIED: QT_TRANSLATE_NOOP("TicketEvent", "Assisting unit replied"),
+    EventKind.MISSED_CALL: QT_TRANSLATE_NOOP("TicketEvent", "Missed call"),
+    EventKind.MISSED_CALLBACK: QT_TRANSLATE_NOOP("TicketEvent", "Missed call called back"),
 }

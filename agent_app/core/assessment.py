@@ -596,9 +596,10 @@ def assess(report: MonthlyReport, policy: AssessmentPolicy, directory: UnitDirec
     rows = {directory.canonical_name(row.unit, row.group): row for row in report.units}
     names = dict(directory.groups)
     # A unit the official table scores but no ticket of the month names: listed, received 0.
-    for unit, score in official.items():
+    for unit, official_score in official.items():
         if unit not in rows:
-            rows[unit] = _empty_row(unit, score.group, names.get(score.group, score.group))
+            group = official_score.group
+            rows[unit] = _empty_row(unit, group, names.get(group, group))
     for adjustment in adjustments:
         if adjustment.unit not in rows:
             rows[adjustment.unit] = _empty_row(adjustment.unit, adjustment.group,
@@ -693,9 +694,10 @@ def year_result(report: MonthlyReport, earlier: Mapping[Month, Mapping[str, Deci
     group_of = {row.unit: row.group for row in report.units}
     rows: list[dict[str, Any]] = []
     by_group: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for unit, scores in per_unit.items():
+    for unit, unit_scores in per_unit.items():
         if unit in group_of:
-            by_group[group_of[unit]][unit] = (sum(scores, Decimal(0)) / len(scores)).quantize(
+            by_group[group_of[unit]][unit] = (
+                sum(unit_scores, Decimal(0)) / len(unit_scores)).quantize(
                 _HUNDREDTH, ROUND_HALF_UP)
     for group, averages in by_group.items():
         ranks = competition_ranks(averages)

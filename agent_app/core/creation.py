@@ -25,17 +25,23 @@ from agent_app.core.actions import (
 from agent_app.core.calendar import WorkingCalendar
 from agent_app.core.deadlines import DeadlinePolicy
 from agent_app.core.enums import TicketStatus
-from agent_app.core.lifecycle import Action, InvalidTransitionError, SideEvent, apply_action
+from agent_app.core.lifecycle import (
+    Action,
+    EventKind,
+    InvalidTransitionError,
+    SideEvent,
+    apply_action,
+)
 from agent_app.core.models import Caller, CategoryPath, LocationPath, Ticket, TicketEvent
 from agent_app.core.wire import W_MALFORMED, IntakeFacts, WireError, parse_intake
 
 # Steps an intake may take on the call itself, before the ticket first goes out.
 INTAKE_STEPS: dict[str, CommandKind] = {
-    "answered": Action.ANSWER,
-    "dispatched": Action.DISPATCH,
-    "merged": Action.MERGE,
-    "transferred": Action.TRANSFER,
-    "note": SideEvent.NOTE,
+    EventKind.ANSWERED: Action.ANSWER,
+    EventKind.DISPATCHED: Action.DISPATCH,
+    EventKind.MERGED: Action.MERGE,
+    EventKind.TRANSFERRED: Action.TRANSFER,
+    EventKind.NOTE: SideEvent.NOTE,
 }
 
 # What a command takes from the event it once wrote: the inputs, not what it derived.
@@ -80,13 +86,13 @@ def registered_ticket(facts: IntakeFacts, actor: str) -> Ticket:
         location=LocationPath(*facts.location), address=facts.address.strip(),
         content=facts.content.strip(), demand=facts.demand.strip(),
         confidential=facts.confidential, callback_permitted=facts.callback_permitted,
-        events=[TicketEvent(facts.registered_event_id, facts.received_at, "registered", actor,
-                            data)])
+        events=[TicketEvent(facts.registered_event_id, facts.received_at, EventKind.REGISTERED,
+                            actor, data)])
 
 
 def intake_facts(ticket: Ticket) -> IntakeFacts:
     """The facts of a ticket made on this PC, checked by the schema the server applies."""
-    if not ticket.events or ticket.events[0].kind != "registered":
+    if not ticket.events or ticket.events[0].kind != EventKind.REGISTERED:
         raise WireError(W_MALFORMED)
     first = ticket.events[0]
     split_from = first.data.get("split_from")
@@ -168,12 +174,12 @@ def legacy_creation(args: Mapping[str, Any]) -> tuple[IntakeFacts, list[TicketCo
 
 
 def _kind_of(event: TicketEvent) -> CommandKind:
-    if event.kind == "dispatched":
+    if event.kind == EventKind.DISPATCHED:
         return Action.REDISPATCH if event.data.get("redispatch") else Action.DISPATCH
-    if event.kind == "callback":
+    if event.kind == EventKind.CALLBACK:
         return FollowUp.CALLBACK if event.data.get("reached") else \
             SideEvent.CALLBACK_NOT_REACHED
-    if event.kind == "extension":
+    if event.kind == EventKind.EXTENSION:
         return (SideEvent.EXTENSION
                 if event.data.get("decision") == ExtensionDecision.PENDING.value
                 else FollowUp.EXTENSION_DECISION)

@@ -23,7 +23,7 @@ from agent_app.core.completeness import (
 from agent_app.core.deadlines import compute_deadline
 from agent_app.core.enums import AppealType, Channel, Gender, TicketStatus, Urgency
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
-from agent_app.core.lifecycle import OPEN_STATES
+from agent_app.core.lifecycle import OPEN_STATES, EventKind
 from agent_app.core.models import (
     Caller,
     CategoryPath,
@@ -128,7 +128,7 @@ def build_ticket(state: IntakeState, outcome: Outcome, reference: ReferenceData,
         raise ValueError(f"incomplete form: {', '.join(p.field for p in problems)}")
     received = _parse(state.received_at) or now
     appeal_type, urgency = AppealType(state.appeal_type), Urgency(state.urgency)
-    events = [TicketEvent(new_event_id(), received, "registered", actor)]
+    events = [TicketEvent(new_event_id(), received, EventKind.REGISTERED, actor)]
     ticket = Ticket(
         id=ticket_id or new_ticket_id(now),
         created_at=received,
@@ -152,12 +152,12 @@ def build_ticket(state: IntakeState, outcome: Outcome, reference: ReferenceData,
         answered: dict[str, Any] = {"text": ticket.answer}
         if state.answer_article_id:
             answered["article_id"] = state.answer_article_id
-        events.append(TicketEvent(new_event_id(), now, "answered", actor, answered))
+        events.append(TicketEvent(new_event_id(), now, EventKind.ANSWERED, actor, answered))
     else:
         ticket.status = TicketStatus.DISPATCHED
         ticket.unit = state.unit
         ticket.deadline = dispatch_deadline(state, reference, now)
-        events.append(TicketEvent(new_event_id(), now, "dispatched", actor,
+        events.append(TicketEvent(new_event_id(), now, EventKind.DISPATCHED, actor,
                                   {"unit": state.unit, "deadline": ticket.deadline.isoformat()}))
     return ticket
 
@@ -182,8 +182,8 @@ def merged_ticket(state: IntakeState, target_id: str, *, actor: str, now: dateti
         location=state.location_path, address=state.address.strip(),
         content=state.content.strip(), demand=state.demand.strip(),
         confidential=state.confidential, callback_permitted=state.callback_permitted,
-        events=[TicketEvent(new_event_id(), received, "registered", actor),
-                TicketEvent(new_event_id(), now, "merged", actor, {"into": target_id})])
+        events=[TicketEvent(new_event_id(), received, EventKind.REGISTERED, actor),
+                TicketEvent(new_event_id(), now, EventKind.MERGED, actor, {"into": target_id})])
 
 
 def follow_up_note(state: IntakeState, merged_id: str | None, *, actor: str,
@@ -197,7 +197,7 @@ def follow_up_note(state: IntakeState, merged_id: str | None, *, actor: str,
     data: dict[str, Any] = {"text": text, "source": "call"}
     if merged_id is not None:
         data["merged_from"] = merged_id
-    return TicketEvent(new_event_id(), now, "note", actor, data)
+    return TicketEvent(new_event_id(), now, EventKind.NOTE, actor, data)
 
 
 def dispatch_deadline(state: IntakeState, reference: ReferenceData, now: datetime) -> datetime:

@@ -34,6 +34,38 @@ class SideEvent(StrEnum):
     NOTE = "note"
 
 
+class EventKind(StrEnum):
+    """What one event on a ticket's timeline records (the interchange event kinds of
+    DESIGN.md §7). The values are what the cache, the server and the interchange files store
+    and send, so they never change; `actions.EVENT_KINDS` says which command writes which."""
+
+    REGISTERED = "registered"
+    ANSWERED = "answered"
+    DISPATCHED = "dispatched"  # also 改派 (data: redispatch)
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    RETURN_REJECTED = "return_rejected"
+    REPLIED = "replied"
+    CLOSED = "closed"
+    REDO = "redo"
+    MERGED = "merged"
+    EXTENSION = "extension"  # a request, and the lead's decision on it
+    SUPERVISED = "supervised"
+    CALLBACK = "callback"  # reached or not (data: reached)
+    NOTE = "note"
+    SPLIT = "split"
+    TRANSFERRED = "transferred"
+    PASSED_DOWN = "passed_down"
+    REPLIED_UP = "replied_up"
+    RETURNED_UP = "returned_up"
+    REPLY_REVIEWED = "reply_reviewed"
+    ASSIST_REQUESTED = "assist_requested"
+    ASSIST_REPLIED = "assist_replied"
+    # A missed call's own record (storage/missed_calls), not a ticket's timeline.
+    MISSED_CALL = "missed_call"
+    MISSED_CALLBACK = "missed_callback"
+
+
 TRANSITIONS: dict[tuple[S, Action], S] = {
     (S.DRAFT, Action.REGISTER): S.REGISTERED,
     (S.REGISTERED, Action.ANSWER): S.ANSWERED,
@@ -52,9 +84,15 @@ TRANSITIONS: dict[tuple[S, Action], S] = {
     (S.REGISTERED, Action.TRANSFER): S.TRANSFERRED,
 }
 
+# With a unit: dispatched to it or accepted by it, the unit's to act on (签收, 答复, 延期).
+WITH_UNIT_STATES: frozenset[S] = frozenset({S.DISPATCHED, S.ACCEPTED})
+# The deadline runs: with a unit, or returned by it and waiting for the lead (改派 or back);
+# these are the states that can be overdue and supervised.
+DEADLINE_RUNNING_STATES: frozenset[S] = WITH_UNIT_STATES | {S.RETURNED}
+
 EVENT_STATES: dict[SideEvent, frozenset[S]] = {
-    SideEvent.EXTENSION: frozenset({S.DISPATCHED, S.ACCEPTED}),
-    SideEvent.SUPERVISION: frozenset({S.DISPATCHED, S.ACCEPTED, S.RETURNED}),
+    SideEvent.EXTENSION: WITH_UNIT_STATES,
+    SideEvent.SUPERVISION: DEADLINE_RUNNING_STATES,
     SideEvent.CALLBACK_NOT_REACHED: frozenset({S.REPLIED}),
     SideEvent.NOTE: frozenset(set(S) - {S.DRAFT}),
 }

@@ -23,6 +23,7 @@ from typing import Any
 from agent_app.core.calendar import WorkingCalendar
 from agent_app.core.catalogue import Catalogue
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
+from agent_app.core.lifecycle import EventKind
 from agent_app.core.models import CategoryPath, Ticket
 
 NETWORK_FILE = "network.json"
@@ -271,12 +272,12 @@ def chain_units(events: Sequence[Any]) -> list[str]:
     chain: list[str] = []
     for event in events:
         kind, data = event.kind, event.data
-        if kind == "dispatched" or (kind == "redo" and data.get("unit")):
+        if kind == EventKind.DISPATCHED or (kind == EventKind.REDO and data.get("unit")):
             chain = [str(data.get("unit"))] if data.get("unit") else chain
-        elif kind == "passed_down":
+        elif kind == EventKind.PASSED_DOWN:
             chain.append(str(data.get("to_unit")))
-        elif len(chain) > 1 and (kind == "returned_up" or (
-                kind == "reply_reviewed" and data.get("decision") == "accepted")):
+        elif len(chain) > 1 and (kind == EventKind.RETURNED_UP or (
+                kind == EventKind.REPLY_REVIEWED and data.get("decision") == "accepted")):
             chain.pop()
     return chain
 
@@ -285,8 +286,8 @@ def assisting_units(events: Sequence[Any]) -> list[str]:
     """协办 units named for the current dispatch, in order."""
     units: list[str] = []
     for event in events:
-        if event.kind == "dispatched":
+        if event.kind == EventKind.DISPATCHED:
             units = []
-        elif event.kind == "assist_requested" and event.data.get("unit") not in units:
+        elif event.kind == EventKind.ASSIST_REQUESTED and event.data.get("unit") not in units:
             units.append(str(event.data.get("unit")))
     return units

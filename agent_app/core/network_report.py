@@ -35,15 +35,17 @@ from agent_app.core.calendar import WorkingCalendar
 from agent_app.core.catalogue import Catalogue
 from agent_app.core.enums import Urgency
 from agent_app.core.interchange import InterchangeError, parse_time, shown
+from agent_app.core.lifecycle import EventKind
 from agent_app.core.models import CategoryPath
 from agent_app.core.network import Network
 from agent_app.core.reports import Month
 
 MISSED_CALL_RECORD = "missed_call"
 # The event kinds the tables read (a cache reads no others).
-NETWORK_EVENT_KINDS = ("dispatched", "redo", "passed_down", "accepted", "replied",
-                       "reply_reviewed", "returned", "returned_up", "assist_requested",
-                       "assist_replied", "transferred")
+NETWORK_EVENT_KINDS = (EventKind.DISPATCHED, EventKind.REDO, EventKind.PASSED_DOWN,
+                       EventKind.ACCEPTED, EventKind.REPLIED, EventKind.REPLY_REVIEWED,
+                       EventKind.RETURNED, EventKind.RETURNED_UP, EventKind.ASSIST_REQUESTED,
+                       EventKind.ASSIST_REPLIED, EventKind.TRANSFERRED)
 
 
 @dataclass
@@ -119,22 +121,22 @@ class NetworkTally:
         for at, event in events:
             kind, unit = event.get("kind"), event.get("unit")
             here = self.in_month(at)
-            if kind == "dispatched" and unit:
+            if kind == EventKind.DISPATCHED and unit:
                 first_dispatch = first_dispatch or str(unit)
                 received[str(unit)] = at
                 if here:
                     self.row(str(unit)).received += 1
-            elif kind == "redo" and unit:
+            elif kind == EventKind.REDO and unit:
                 received[str(unit)] = at
                 if here:
                     self.row(str(unit)).received += 1
-            elif kind == "passed_down":
+            elif kind == EventKind.PASSED_DOWN:
                 to_unit, from_unit = str(event.get("to_unit")), str(event.get("from_unit"))
                 received[to_unit] = at
                 if here:
                     self.row(to_unit).received += 1
                     self.row(from_unit).passed_down += 1
-            elif kind == "accepted" and unit and here:
+            elif kind == EventKind.ACCEPTED and unit and here:
                 row = self.row(str(unit))
                 row.accepted += 1
                 start = received.get(str(unit))
@@ -142,20 +144,20 @@ class NetworkTally:
                     row.accepted_in_time += 1
             elif not here:
                 continue
-            elif kind == "replied" and unit:
+            elif kind == EventKind.REPLIED and unit:
                 self.row(str(unit)).replied += 1
-            elif kind == "reply_reviewed" and unit:
+            elif kind == EventKind.REPLY_REVIEWED and unit:
                 if event.get("decision") == "accepted":
                     self.row(str(unit)).replied += 1
                 else:
                     self.row(str(unit)).sent_back += 1
-            elif kind in ("returned", "returned_up") and unit:
+            elif kind in (EventKind.RETURNED, EventKind.RETURNED_UP) and unit:
                 self.row(str(unit)).returned += 1
-            elif kind == "assist_requested" and unit:
+            elif kind == EventKind.ASSIST_REQUESTED and unit:
                 self.row(str(unit)).assisting += 1
-            elif kind == "assist_replied" and unit:
+            elif kind == EventKind.ASSIST_REPLIED and unit:
                 self.row(str(unit)).assist_replied += 1
-            elif kind == "transferred":
+            elif kind == EventKind.TRANSFERRED:
                 self.transfers[str(event.get("target"))] += 1
         created = parse_time(str(data["created_at"]))
         if self.in_month(created) and first_dispatch is not None:
@@ -176,11 +178,11 @@ class NetworkTally:
     def add_missed_call(self, data: Mapping[str, Any]) -> None:
         events = sorted(((parse_time(str(e["at"])), e) for e in data.get("events", ())),
                         key=lambda pair: pair[0])
-        missed_at = next((at for at, e in events if e.get("kind") == "missed_call"), None)
+        missed_at = next((at for at, e in events if e.get("kind") == EventKind.MISSED_CALL), None)
         if missed_at is None or not self.in_month(missed_at):
             return
         self.missed.missed += 1
-        callbacks = [(at, e) for at, e in events if e.get("kind") == "missed_callback"]
+        callbacks = [(at, e) for at, e in events if e.get("kind") == EventKind.MISSED_CALLBACK]
         if not callbacks:
             return
         self.missed.called_back += 1
@@ -201,14 +203,15 @@ def check_missed_call(data: Mapping[str, Any]) -> None:
     for event in events:
         if not isinstance(event, dict):
             raise InterchangeError(f"missed call {shown(data['id'])}: an event is not an object")
-        if event.get("kind") not in ("missed_call", "missed_callback"):
+        if event.get("kind") not in (EventKind.MISSED_CALL, EventKind.MISSED_CALLBACK):
             raise InterchangeError(f"missed call {shown(data['id'])}: unknown event kind "
                                    f"{shown(event.get('kind'))}")
         try:
             parse_time(str(event.get("at")))
         except (InterchangeError, ValueError) as exc:
             raise InterchangeError(f"missed call {shown(data['id'])}: bad time") from exc
-        if event["kind"] == "missed_callback" and not isinstance(event.get("reached"), bool):
+        if (event["kind"] == EventKind.MISSED_CALLBACK
+                and not isinstance(event.get("reached"), bool)):
             raise InterchangeError(f"missed call {shown(data['id'])}: reached is not yes/no")
 
 

@@ -19,10 +19,10 @@ from agent_app.core.actions import LEAD_ATTENTION_REDOS
 from agent_app.core.calendar import WorkingCalendar
 from agent_app.core.enums import AppealType, SupervisionLevel, TicketStatus
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
+from agent_app.core.lifecycle import DEADLINE_RUNNING_STATES, WITH_UNIT_STATES
 
-# The states whose deadline is running: the ticket is with a unit or waiting for the lead.
-RUNNING_STATES = frozenset({TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value,
-                            TicketStatus.RETURNED.value})
+# The states whose deadline is running, as the stored texts the rows carry.
+RUNNING_STATES = frozenset(state.value for state in DEADLINE_RUNNING_STATES)
 DRAFT_STATE = "draft"  # a saved intake form: not a ticket yet
 AMBER_WORKING_HOURS = 4
 DUE_SOON_HOURS = 2
@@ -121,7 +121,7 @@ class QueueContext:
     soon_end: str = ""  # stored UTC text of now + DUE_SOON_HOURS
 
 
-_WITH_UNIT = frozenset({TicketStatus.DISPATCHED.value, TicketStatus.ACCEPTED.value})
+_WITH_UNIT = frozenset(state.value for state in WITH_UNIT_STATES)
 _CLOSED = frozenset({TicketStatus.CLOSED.value, TicketStatus.ANSWERED.value,
                      TicketStatus.MERGED.value})
 

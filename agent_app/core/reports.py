@@ -61,6 +61,7 @@ from agent_app.core.interchange import (
     shown,
     ticket_from_dict,
 )
+from agent_app.core.lifecycle import EventKind
 from agent_app.core.models import Ticket
 
 RANKING_MIN_TICKETS = 6  # seed 002: 工单量小于6件的单位不计入考核
@@ -73,7 +74,7 @@ WEB_CHANNELS = frozenset({Channel.WEB_MESSAGE.value, Channel.MAYOR_MAILBOX.value
 _RATINGS = frozenset(r.value for r in Rating)
 # Every kind a timeline may hold; any other in an imported file is an error, never skipped
 # (a misspelt kind would silently drop a unit's work from the tables).
-KNOWN_EVENT_KINDS = frozenset(EVENT_LABELS)
+KNOWN_EVENT_KINDS = frozenset(str(kind) for kind in EVENT_LABELS)
 _SATISFIED = frozenset({Rating.SATISFIED.value, Rating.BASICALLY_SATISFIED.value})
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _HUNDREDTH = Decimal("0.01")
@@ -123,13 +124,21 @@ def utc(moment: datetime) -> datetime:
 
 # The timeline the report reads: these kinds, and of their data only these fields (the local
 # cache fetches no more than this).
-EVENT_FIELDS: dict[str, tuple[str, ...]] = {
-    "answered": (), "accepted": (), "replied": (), "closed": (), "merged": (),
-    "dispatched": ("unit", "deadline"),
-    "redo": ("unit",),
-    "extension": ("deadline", "requested_deadline", "decision"),
-    "callback": ("result", "process"),
-}
+EVENT_FIELDS: dict[str, tuple[str, ...]] = {str(kind): fields for kind, fields in {
+    EventKind.ANSWERED: (), EventKind.ACCEPTED: (), EventKind.REPLIED: (),
+    EventKind.CLOSED: (), EventKind.MERGED: (),
+    EventKind.DISPATCHED: ("unit", "deadline"),
+    EventKind.REDO: ("unit",),
+    EventKind.EXTENSION: ("deadline", "requested_deadline", "decision"),
+    EventKind.CALLBACK: ("result", "process"),
+}.items()}
+# The kinds compared for every event of a month, bound once as plain strings: on Python 3.11
+# looking an enum member up costs several times the comparison itself.
+(_DISPATCHED, _ANSWERED, _ACCEPTED, _REPLIED, _EXTENSION, _REDO, _CALLBACK, _CLOSED,
+ _MERGED) = (str(kind) for kind in (
+    EventKind.DISPATCHED, EventKind.ANSWERED, EventKind.ACCEPTED, EventKind.REPLIED,
+    EventKind.EXTENSION, EventKind.REDO, EventKind.CALLBACK, EventKind.CLOSED,
+    EventKind.MERGED))
 EVENT_FIELD_ORDER = ("unit", "deadline", "requested_deadline", "decision", "result", "process")
 
 
@@ -152,7 +161,7 @@ def report_event_of(at: datetime, kind: str, unit: Any = None, deadline: Any = N
     if kind not in KNOWN_EVENT_KINDS:
         raise InterchangeError(f"unknown event kind {shown(kind)}")
     if unit is None and deadline is None and result is None and process is None:
-        if kind != "extension":
+        if kind != _EXTENSION:
             return ReportEvent(utc(at), kind)  # most events: only a kind and a time
     elif unit is not None:
         if not isinstance(unit, str):
@@ -168,7 +177,7 @@ def report_event_of(at: datetime, kind: str, unit: Any = None, deadline: Any = N
         if rating is not None and rating not in _RATINGS:
             raise InterchangeError(f"{kind} event: unknown rating {shown(rating)} (one of "
                                    f"{', '.join(sorted(_RATINGS))})")
-    if kind == "extension":
+    if kind == _EXTENSION:
         if decision != "approved":
             deadline = None  # a request, or a refusal, moves nothing
         elif deadline is None:
@@ -687,7 +696,7 @@ class _Builder:
         latest_process: tuple[str, str] | None = None
         for event in ticket.events:
             kind = event.kind
-            if kind == "dispatched":
+            if kind == _DISPATCHED:
                 dispatched = True
                 unit = self.name(event.unit) if event.unit else fallback
                 if unit is None:
@@ -703,24 +712,24 @@ class _Builder:
                     tenures.append(current)
                 if self.start <= event.at < self.end:
                     current.dispatched_in_month = True
-            elif kind == "answered":
+            elif kind == _ANSWERED:
                 answered = True
-            elif kind == "accepted":
+            elif kind == _ACCEPTED:
                 if current is not None and current.accepted is None:
                     current.accepted = event.at
-            elif kind == "replied":
+            elif kind == _REPLIED:
                 if current is not None and current.replied is None:
                     current.replied = event.at
-            elif kind == "extension":
+            elif kind == _EXTENSION:
                 if current is not None and current.replied is None and event.deadline:
                     current.deadline = event.deadline
-            elif kind == "redo":
+            elif kind == _REDO:
                 if self.start <= event.at < self.end:
                     unit = (self.name(event.unit) if event.unit
                             else current.unit if current is not None else fallback)
                     if unit is not None:
                         self.units[unit].redo += 1
-            elif kind == "callback":
+            elif kind == _CALLBACK:
                 if self.start <= event.at < self.end:
                     unit = current.unit if current is not None else fallback
                     if unit is not None:
@@ -728,13 +737,13 @@ class _Builder:
                             latest_result = (unit, event.result)
                         if event.process is not None:
                             latest_process = (unit, event.process)
-            elif kind in ("closed", "merged"):
-                merged = merged or kind == "merged"
-                if kind == "closed" and closed_at is None:
+            elif kind in (_CLOSED, _MERGED):
+                merged = merged or kind == _MERGED
+                if kind == _CLOSED and closed_at is None:
                     closed_at = event.at
                 if current is not None and current.end is None:
                     current.end = event.at
-                    if kind == "closed":
+                    if kind == _CLOSED:
                         current.closed = event.at
         self._add_tenures(tenures, ticket.channel in WEB_CHANNELS)
         self._add_ratings(latest_result, latest_process)

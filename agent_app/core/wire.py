@@ -39,6 +39,14 @@ MAX_ADDRESS_CHARS = 200
 MAX_CONTENT_CHARS = 2500
 MAX_DEMAND_CHARS = 1000
 MAX_DATA_TEXT_CHARS = 2500  # any text a command carries (note, reply, notice, reason)
+# The texts of ticket commands, counted without the spaces around them: the commands
+# (core/actions) and the server's unit endpoints hold every text to these same bounds.
+MIN_REASON_CHARS = 2  # a return, redo, denial...: one character says no reason
+MAX_REASON_CHARS = 500
+MIN_REPLY_CHARS = 5  # a unit's reply
+MAX_TEXT_CHARS = 2000  # an answer, a reply, a supervision notice
+MAX_NOTE_CHARS = 2500  # a note, a callback remark, a split-off appeal
+MAX_UNIT_CHARS = 80  # a unit's name
 MAX_DATA_KEYS = 8
 MAX_EVENTS_PER_TICKET = 400
 MAX_TICKET_BYTES = 256 * 1024  # a stored ticket's JSON; notes beyond it are refused

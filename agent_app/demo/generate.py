@@ -17,6 +17,7 @@ from typing import Any
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Rating, TicketStatus
+from agent_app.core.lifecycle import EventKind
 from agent_app.paths import resources_dir
 
 DEMO_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=CHINA_TZ)
@@ -246,14 +247,15 @@ def _ticket(rng: random.Random, catalogue: _Catalogue, number: int, created: dat
     }
     walk = _Builder(rng, ticket, created)
     operator = rng.choice(ACTORS)
-    walk.event("registered", operator, hours=(0, 0.05))
+    walk.event(EventKind.REGISTERED, operator, hours=(0, 0.05))
     if status is TicketStatus.ANSWERED:
         ticket["answer"] = topic.answer
-        walk.event("answered", operator, hours=(0.01, 0.1), text=topic.answer)
+        walk.event(EventKind.ANSWERED, operator, hours=(0.01, 0.1), text=topic.answer)
         return ticket
     if status is TicketStatus.TRANSFERRED:
         target, reason = rng.choice(TRANSFERS)
-        walk.event("transferred", operator, hours=(0.01, 0.05), target=target, reason=reason)
+        walk.event(EventKind.TRANSFERRED, operator, hours=(0.01, 0.05), target=target,
+                   reason=reason)
         return ticket
     if status in (TicketStatus.REGISTERED, TicketStatus.MERGED):
         return ticket
@@ -289,53 +291,53 @@ def _shift_into_past(ticket: dict[str, Any], last_event: datetime, now: datetime
 def _walk_dispatched(walk: _Builder, catalogue: _Catalogue, topic: Topic, status: TicketStatus,
                      unit: str, operator: str) -> None:
     rng, ticket = walk.rng, walk.ticket
-    walk.event("dispatched", operator, hours=(0.05, 1), unit=unit)
+    walk.event(EventKind.DISPATCHED, operator, hours=(0.05, 1), unit=unit)
     if status is TicketStatus.RETURNED or (status is not TicketStatus.DISPATCHED
                                            and rng.random() < 0.08):
-        walk.event("returned", unit, unit=unit, reason="经核实，该事项不属于本单位职责范围")
+        walk.event(EventKind.RETURNED, unit, unit=unit, reason="经核实，该事项不属于本单位职责范围")
         if status is TicketStatus.RETURNED:
             return
         unit = catalogue.other_unit(unit, rng)
         ticket["unit"] = unit
-        walk.event("dispatched", LEAD, unit=unit)
+        walk.event(EventKind.DISPATCHED, LEAD, unit=unit)
     if status is TicketStatus.DISPATCHED:
         if rng.random() < 0.3:
-            walk.event("supervised", LEAD, hours=(24, 72), level="reminder")
+            walk.event(EventKind.SUPERVISED, LEAD, hours=(24, 72), level="reminder")
         return
-    walk.event("accepted", unit, hours=(0.1, 2), unit=unit)
+    walk.event(EventKind.ACCEPTED, unit, hours=(0.1, 2), unit=unit)
     if rng.random() < 0.15:
         deadline = datetime.fromisoformat(ticket["deadline"]) + timedelta(days=5)
-        walk.event("extension", unit, requested_deadline=deadline.isoformat(),
+        walk.event(EventKind.EXTENSION, unit, requested_deadline=deadline.isoformat(),
                    decision=rng.choice(("approved", "denied", "pending")))
     if status is TicketStatus.ACCEPTED:
         if rng.random() < 0.3:
-            walk.event("supervised", LEAD, hours=(24, 72),
+            walk.event(EventKind.SUPERVISED, LEAD, hours=(24, 72),
                        level=rng.choice(("reminder", "phone", "written")))
         return
     redos = rng.choices((0, 1, 2), weights=(80, 15, 5))[0]
     for _ in range(redos):
         _reply(walk, unit, topic)
-        walk.event("callback", operator, hours=(2, 24), reached=True,
+        walk.event(EventKind.CALLBACK, operator, hours=(2, 24), reached=True,
                    result=Rating.DISSATISFIED.value, process=rng.choice(list(Rating)).value)
-        walk.event("redo", LEAD, reason="来电人对办理结果不满意，退回重办")
+        walk.event(EventKind.REDO, LEAD, reason="来电人对办理结果不满意，退回重办")
         ticket["redo_count"] += 1
-        walk.event("dispatched", LEAD, hours=(0.05, 1), unit=unit)
-        walk.event("accepted", unit, hours=(0.1, 2), unit=unit)
+        walk.event(EventKind.DISPATCHED, LEAD, hours=(0.05, 1), unit=unit)
+        walk.event(EventKind.ACCEPTED, unit, hours=(0.1, 2), unit=unit)
     _reply(walk, unit, topic)
     if status is TicketStatus.REPLIED:
         if rng.random() < 0.3:
-            walk.event("callback", operator, hours=(2, 24), reached=False, result=None,
+            walk.event(EventKind.CALLBACK, operator, hours=(2, 24), reached=False, result=None,
                        process=None)
         return
     result = rng.choices(list(Rating)[:2], weights=(80, 20))[0]
-    walk.event("callback", operator, hours=(2, 24), reached=True, result=result.value,
+    walk.event(EventKind.CALLBACK, operator, hours=(2, 24), reached=True, result=result.value,
                process=rng.choices(list(Rating), weights=(70, 22, 8))[0].value)
-    walk.event("closed", operator, hours=(0.01, 0.2))
+    walk.event(EventKind.CLOSED, operator, hours=(0.01, 0.2))
 
 
 def _reply(walk: _Builder, unit: str, topic: Topic) -> None:
     text = f"经现场核实，来电人反映情况属实，已安排专人处理，{topic.demand.removeprefix('希望')}。"
-    walk.event("replied", unit, hours=(4, 72), unit=unit, text=text)
+    walk.event(EventKind.REPLIED, unit, hours=(4, 72), unit=unit, text=text)
 
 
 def _link_merges(rng: random.Random, tickets: list[dict[str, Any]]) -> None:
@@ -355,7 +357,7 @@ def _link_merges(rng: random.Random, tickets: list[dict[str, Any]]) -> None:
         ticket["demand"] = target["demand"]
         at = datetime.fromisoformat(ticket["created_at"]) + timedelta(minutes=rng.uniform(3, 30))
         ticket["events"].append({"id": str(uuid.UUID(int=rng.getrandbits(128))),
-                                 "at": at.isoformat(), "kind": "merged", "actor": LEAD,
+                                 "at": at.isoformat(), "kind": EventKind.MERGED, "actor": LEAD,
                                  "into": target["id"]})
 
 

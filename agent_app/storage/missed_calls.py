@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from agent_app.core.interchange import parse_time
+from agent_app.core.lifecycle import EventKind
 from agent_app.core.models import new_event_id
 from agent_app.core.network_report import MISSED_CALL_RECORD
 from agent_app.storage.database import Database
@@ -23,7 +24,7 @@ from agent_app.storage.schema import MissedCallRow
 def record_missed_call(db: Database, number: str, at: datetime) -> str:
     """A new missed call; returns its id."""
     call_id = new_event_id()
-    event = {"id": new_event_id(), "kind": "missed_call", "at": at.isoformat(),
+    event = {"id": new_event_id(), "kind": EventKind.MISSED_CALL, "at": at.isoformat(),
              "number": number}
     with db.unit_of_work() as uow:
         uow.session.add(MissedCallRow(id=call_id, number=number, missed_at=at,
@@ -40,8 +41,8 @@ def record_callback(db: Database, call_id: str, at: datetime, *, reached: bool,
         if row is None:
             raise KeyError(call_id)
         events = json.loads(row.events)
-        events.append({"id": new_event_id(), "kind": "missed_callback", "at": at.isoformat(),
-                       "actor": actor, "reached": reached})
+        events.append({"id": new_event_id(), "kind": EventKind.MISSED_CALLBACK,
+                       "at": at.isoformat(), "actor": actor, "reached": reached})
         row.events = json.dumps(events, ensure_ascii=False)
         uow.commit()
 
@@ -64,10 +65,10 @@ def awaiting_callback(db: Database) -> list[dict[str, Any]]:
         waiting = []
         for row in rows:
             events = json.loads(row.events)
-            if not any(e.get("kind") == "missed_callback" and e.get("reached")
+            if not any(e.get("kind") == EventKind.MISSED_CALLBACK and e.get("reached")
                        for e in events):
                 waiting.append({"id": row.id, "number": row.number,
                                 "missed_at": parse_time(events[0]["at"]),
-                                "attempts": sum(e.get("kind") == "missed_callback"
+                                "attempts": sum(e.get("kind") == EventKind.MISSED_CALLBACK
                                                 for e in events)})
         return waiting

@@ -27,7 +27,13 @@ from agent_app.core.intake import (
     merged_ticket,
 )
 from agent_app.core.interchange import ticket_from_dict
-from agent_app.core.lifecycle import OPEN_STATES, Action, InvalidTransitionError, SideEvent
+from agent_app.core.lifecycle import (
+    OPEN_STATES,
+    Action,
+    EventKind,
+    InvalidTransitionError,
+    SideEvent,
+)
 from agent_app.core.models import Ticket, TicketEvent
 from agent_app.core.reference import ReferenceData
 from agent_app.core.wire import check_command_shape
@@ -87,7 +93,7 @@ def _with_article_versions(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     (its last change on the server) is stamped here, where the cache is at hand."""
     events = []
     for event in ticket.events:
-        article_id = event.data.get("article_id") if event.kind == "answered" else None
+        article_id = event.data.get("article_id") if event.kind == EventKind.ANSWERED else None
         if article_id and not event.data.get("article_version"):
             stamp = uow.kb.updated_at(str(article_id))
             if stamp is not None:

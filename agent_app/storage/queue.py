@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from agent_app.core.actions import ExtensionDecision
 from agent_app.core.calendar import CHINA_TZ
+from agent_app.core.lifecycle import EventKind
 from agent_app.core.masking import mask_name, mask_phone
 from agent_app.core.models import Ticket
 from agent_app.core.queue import (
@@ -50,13 +51,13 @@ confidential, updated_at
 _PAGE_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE rowid > ? ORDER BY rowid LIMIT ?"
 _CHANGED_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE updated_at > ? OR sync_state != 'synced'"
 _CALLER_SQL = "SELECT caller_name, caller_phone FROM tickets WHERE id = ?"
-_EVENTS_PAGE_SQL = """
+_EVENTS_PAGE_SQL = f"""
 SELECT ticket_id, kind, actor, at, data FROM ticket_events
-WHERE rowid > ? AND rowid <= ? AND (actor = ? OR kind = 'extension')
+WHERE rowid > ? AND rowid <= ? AND (actor = ? OR kind = '{EventKind.EXTENSION}')
 """
-_EVENTS_OF_SQL = """
+_EVENTS_OF_SQL = f"""
 SELECT ticket_id, kind, actor, at, data FROM ticket_events
-WHERE ticket_id IN ({marks}) AND (actor = ? OR kind = 'extension')
+WHERE ticket_id IN ({{marks}}) AND (actor = ? OR kind = '{EventKind.EXTENSION}')
 """
 
 
@@ -184,7 +185,7 @@ class QueueLoader:
         for ticket_id, kind, actor, at, data in events:
             if actor == self._me:
                 self._mine.add(ticket_id)
-            if kind == "extension":
+            if kind == EventKind.EXTENSION:
                 known = self._extensions.get(ticket_id)
                 if known is None or at >= known[0]:
                     pending = json.loads(data).get("decision") == ExtensionDecision.PENDING

@@ -19,6 +19,7 @@ from agent_app.core.enums import (
     Urgency,
 )
 from agent_app.core.interchange import ticket_to_dict
+from agent_app.core.lifecycle import DEADLINE_RUNNING_STATES
 from agent_app.core.masking import remember_confidential_name
 from agent_app.core.models import (
     Caller,
@@ -188,10 +189,9 @@ class TicketRepository:
         return {TicketStatus(status): count for status, count in rows}
 
     def count_overdue(self, now: datetime) -> int:
-        open_states = [s.value for s in (TicketStatus.DISPATCHED, TicketStatus.ACCEPTED,
-                                         TicketStatus.RETURNED)]
+        running = [state.value for state in DEADLINE_RUNNING_STATES]
         stmt = select(func.count()).select_from(TicketRow).where(
-            TicketRow.status.in_(open_states), TicketRow.deadline < now)
+            TicketRow.status.in_(running), TicketRow.deadline < now)
         return self._session.scalar(stmt) or 0
 
 

@@ -2318,8 +2318,8 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <translation>改派须选择其他单位；如需退回原单位，请驳回退单。</translation>
     </message>
     <message>
-        <source>Give a reason (at most 500 characters).</source>
-        <translation>请填写理由（不超过500字）。</translation>
+        <source>Give a reason of 2 to 500 characters.</source>
+        <translation>请填写2至500字的理由。</translation>
     </message>
     <message>
         <source>Enter a text of 5 to 2000 characters.</source>

@@ -18,7 +18,10 @@ from central_api.embedded import start_embedded
 from central_api.models import User
 from central_api.security import hash_password
 from tests.factories import dispatched as dispatched_to
-from tests.factories import make_ticket
+from tests.factories import make_ticket, recent_morning
+
+# An extension asked for two months on: after any deadline the tickets here get.
+LATER = (recent_morning() + timedelta(days=60)).isoformat()
 
 TIMEOUT = 10
 USER_OF_ROLE = {Role.OPERATOR: "op01", Role.LEAD: "lead01", Role.UNIT: "unit-cgj",
@@ -263,7 +266,7 @@ def test_a_unit_never_sees_or_acts_on_another_units_tickets(server, tokens):
     unknown = call(server, "POST", "/unit/tickets/NO-SUCH/accept", tokens[ANOTHER_UNIT])
     for action, body in (("accept", None), ("reply", {"text": "已处理完毕，告知来电人。"}),
                          ("return", {"reason": "不属于本单位"}),
-                         ("extension", {"requested_deadline": "2026-12-10T18:00:00+08:00",
+                         ("extension", {"requested_deadline": LATER,
                                         "reason": "需要协调"})):
         reply = call(server, "POST", f"/unit/tickets/OWN-1/{action}", tokens[ANOTHER_UNIT],
                      **({"json": body} if body else {}))
@@ -302,7 +305,8 @@ def test_a_confidential_callers_identity_never_reaches_a_unit(server, tokens):
         *dispatched("SECRET-1", confidential=True, name=name, phone=phone,
                    content=f"{name}反映小区路灯不亮，请回电{phone}或03752345678。"),
         {"op": "ticket.note", "entity_id": "SECRET-1", "args": {"event": {
-            "id": "0b9a4f8e-5a52-4d1e-9a3c-7a1d3c2b1a00", "at": "2026-11-23T10:05:00+08:00",
+            "id": "0b9a4f8e-5a52-4d1e-9a3c-7a1d3c2b1a00",
+            "at": (recent_morning() + timedelta(minutes=5)).isoformat(),
             "kind": "note", "text": f"{name}再次来电，号码{phone}"}}},
         *dispatched("OPEN-CALLER-1", name="李女士", phone="13911112222")])
     secrets = (name, phone, "03752345678")
@@ -322,7 +326,7 @@ def test_a_confidential_callers_identity_never_reaches_a_unit(server, tokens):
     assert open_caller["caller"]["phone"] == "13911112222"
 
     for action, body in (("accept", None),
-                         ("extension", {"requested_deadline": "2026-12-10T18:00:00+08:00",
+                         ("extension", {"requested_deadline": LATER,
                                         "reason": "需要协调"}),
                          ("reply", {"text": "已修复路灯，已电话告知。"})):
         reply = call(server, "POST", f"/unit/tickets/SECRET-1/{action}", tokens[Role.UNIT],

@@ -19,7 +19,8 @@ from central_api.embedded import start_embedded
 from central_api.kb_learning import OPERATION, apply_kb_usage
 
 TIMEOUT = 10
-AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+# An hour ago: pulls leave out pairs older than the server's horizon (180 days).
+AT = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
 ARTICLE = {"title": "快递丢失损坏申诉", "body": "快递丢失或损坏的，可向邮政管理部门申诉。"}
 
 

@@ -17,7 +17,10 @@ from agent_app.storage.database import open_database
 from agent_app.sync.engine import SyncEngine
 from central_api.embedded import start_embedded
 from tests.clients import signed_in
-from tests.factories import dispatched, make_ticket
+from tests.factories import dispatched, make_ticket, recent_morning
+
+# Inside the server's bound for a received time: each note below is refused for its own fault.
+RECENT = recent_morning().isoformat()
 
 CALL = IntakeState(caller_phone="13800138000", caller_name="张先生",
                    content="路灯还是不亮，已经第二次反映了", demand="尽快修复",
@@ -95,15 +98,15 @@ def test_the_server_refuses_notes_it_cannot_accept(engine):
     open_ticket(engine)
     bad = [
         {"mutation_id": 1, "op": "ticket.note", "entity_id": "T-OPEN",
-         "args": {"event": {"id": "e1", "at": "2026-11-23T10:00:00+08:00", "kind": "note",
+         "args": {"event": {"id": "e1", "at": RECENT, "kind": "note",
                             "text": ""}}},
         {"mutation_id": 2, "op": "ticket.note", "entity_id": "T-NONE",
-         "args": {"event": {"id": "e2", "at": "2026-11-23T10:00:00+08:00", "kind": "note",
+         "args": {"event": {"id": "e2", "at": RECENT, "kind": "note",
                             "text": "x"}}},
         {"mutation_id": 3, "op": "ticket.note", "entity_id": "T-OPEN",
          "args": {"event": {"id": "e3", "at": "no time", "kind": "note", "text": "x"}}},
         {"mutation_id": 4, "op": "ticket.note", "entity_id": "T-OPEN",
-         "args": {"event": {"id": "e4", "at": "2026-11-23T10:00:00+08:00", "kind": "closed",
+         "args": {"event": {"id": "e4", "at": RECENT, "kind": "closed",
                             "text": "x"}}},
     ]
     reply = engine.client.push("another-client-0001", bad)

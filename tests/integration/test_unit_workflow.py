@@ -1,6 +1,8 @@
 """Handling units act on their tickets; the operator's client sees it through sync."""
 
 
+from datetime import timedelta
+
 import pytest
 
 from agent_app.core.enums import TicketStatus
@@ -10,7 +12,7 @@ from agent_app.sync.client import ApiError, CentralClient
 from agent_app.sync.engine import SyncEngine
 from central_api.embedded import start_embedded
 from central_api.simulator import UnitSimulator
-from tests.factories import dispatched, make_ticket
+from tests.factories import dispatched, make_ticket, recent_morning
 
 UNIT = "市城市管理局"
 
@@ -54,7 +56,8 @@ def test_accept_reply_follow_the_lifecycle_and_reach_the_operator(world):
         unit.post("/unit/tickets/MINE-1/return", {"reason": "不属于本单位"})
     assert late_return.value.status == 409
     unit.post("/unit/tickets/MINE-2/extension",
-         {"requested_deadline": "2026-12-10T18:00:00+08:00", "reason": "需协调供电部门"})
+         {"requested_deadline": (recent_morning() + timedelta(days=60)).isoformat(),
+          "reason": "需协调供电部门"})
 
     report = engine.sync_once()
     assert report.pulled == 2

@@ -37,7 +37,7 @@ from agent_app.core.actions import (
 )
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Rating, Role, SupervisionLevel
-from agent_app.core.lifecycle import Action, SideEvent
+from agent_app.core.lifecycle import Action, EventKind, SideEvent
 from agent_app.core.models import Ticket, TicketEvent
 from agent_app.core.queue import DeadlineState, time_left
 from agent_app.core.reference import ReferenceData
@@ -85,9 +85,9 @@ class TimelineModel(RowsTableModel):
         self._attempts = {}
         count = 0
         for event in rows:
-            if event.kind == "replied":
+            if event.kind == EventKind.REPLIED:
                 count = 0
-            elif event.kind == "callback" and not event.data.get("reached"):
+            elif event.kind == EventKind.CALLBACK and not event.data.get("reached"):
                 count += 1
                 self._attempts[event.id] = count
         super().set_rows(rows)
@@ -109,9 +109,9 @@ class TimelineModel(RowsTableModel):
     def details(self, event: TicketEvent) -> str:
         data = event.data
         parts: list[str] = []
-        if event.kind in ("dispatched", "redo") and data.get("unit"):
+        if event.kind in (EventKind.DISPATCHED, EventKind.REDO) and data.get("unit"):
             parts.append(self.tr("to %1").replace("%1", str(data["unit"])))
-        if event.kind == "callback":
+        if event.kind == EventKind.CALLBACK:
             if data.get("reached"):
                 parts.append(self.tr("result: %1, process: %2")
                              .replace("%1", _rating(data.get("result")))
@@ -120,22 +120,22 @@ class TimelineModel(RowsTableModel):
                 attempt = data.get("attempt") or self._attempts.get(event.id)
                 parts.append(self.tr("not reached (attempt %1)").replace("%1", str(attempt))
                              if attempt else self.tr("not reached"))
-        if event.kind == "extension":
+        if event.kind == EventKind.EXTENSION:
             parts.append(self._extension(data))
-        if event.kind == "supervised" and data.get("level") in set(SupervisionLevel):
+        if event.kind == EventKind.SUPERVISED and data.get("level") in set(SupervisionLevel):
             parts.append(tr_label(SupervisionLevel(data["level"])))
-        if event.kind == "merged" and data.get("into"):
+        if event.kind == EventKind.MERGED and data.get("into"):
             parts.append(self.tr("into %1").replace("%1", str(data["into"])))
         if data.get("merged_from"):
             parts.append(self.tr("merged from %1").replace("%1", str(data["merged_from"])))
         if data.get("split_from"):
             parts.append(self.tr("split from %1").replace("%1", str(data["split_from"])))
-        if event.kind == "split" and data.get("to"):
+        if event.kind == EventKind.SPLIT and data.get("to"):
             parts.append(self.tr("new ticket %1").replace("%1", str(data["to"])))
         for key in ("text", "reason", "notice", "remark"):
             if data.get(key):
                 parts.append(str(data[key]))
-        if data.get("deadline") and event.kind != "extension":
+        if data.get("deadline") and event.kind != EventKind.EXTENSION:
             parts.append(self.tr("deadline %1").replace("%1", _time_text(data["deadline"])))
         return " · ".join(parts)
 
@@ -152,7 +152,7 @@ class TimelineModel(RowsTableModel):
 
 def _reply_text(ticket: Ticket) -> str:
     """Tickets imported from older systems carry the unit's reply on the timeline only."""
-    reply = latest_event(ticket, "replied")
+    reply = latest_event(ticket, EventKind.REPLIED)
     return str(reply.data.get("text", "")) if reply else ""
 
 
