@@ -34,6 +34,7 @@ from central_api import (
     kb_learning,
     limits,
     migrate,
+    seeding,
     sync,
     tickets,
     workflow,
@@ -217,10 +218,10 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
         _seed_users(sessions)
     if demo_tickets:
         with sessions() as session:
-            sync.seed_tickets(session, demo_tickets)
+            seeding.seed_tickets(session, demo_tickets)
     if demo_articles:
         with sessions() as session:
-            kb.seed_articles(session, demo_articles)
+            seeding.seed_articles(session, demo_articles)
     app.add_middleware(RequestGuard)
     # Starlette types a handler as taking any Exception; each of these takes the one it is for.
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]

@@ -16,9 +16,8 @@ time), the drafts submitted and those published, for the assessment and the repo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import Field
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role
 from central_api import audit
+from central_api.cursors import MAX_PAGE
 from central_api.deps import (
     API,
     MAX_VERSION,
@@ -40,7 +40,6 @@ from central_api.deps import (
 )
 from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import KbArticle, KbDraft, KbFeedback, User
-from central_api.sync import MAX_PAGE
 from central_api.versions import next_version, pull_horizon
 from central_api.workflow import WorkflowError, unit_name
 
@@ -386,20 +385,3 @@ def monthly_counts(s: SessionDep,
     """A unit sees its own line only."""
     own = _own_unit(user)
     return MonthlyCounts(month=month, units=monthly_draft_counts(s, month, own))
-
-
-def seed_articles(session: Session, articles: Sequence[Mapping[str, Any]]) -> int:
-    """Load articles as if units had submitted them (the demo's KB); no-op on a non-empty KB."""
-    if session.scalar(select(KbArticle.id).limit(1)) is not None:
-        return 0
-    for record in articles:
-        body = ArticleIn.model_validate({k: record.get(k) for k in ArticleIn.model_fields})
-        updated = record.get("updated_at")
-        session.add(KbArticle(
-            id=str(record["id"]), title=body.title, body=body.body, category=body.category,
-            unit=body.unit, deleted=False, version=next_version(session),
-            # In UTC: SQLite keeps the wall time and drops the offset.
-            updated_at=datetime.fromisoformat(updated).astimezone(UTC) if updated
-            else datetime.now(UTC)))
-    session.commit()
-    return len(articles)
