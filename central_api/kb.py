@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role
 from central_api import audit
-from central_api.cursors import MAX_PAGE
+from central_api.cursors import MAX_PAGE, checked_cursor
 from central_api.deps import (
     API,
     MAX_VERSION,
@@ -38,7 +38,6 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
-from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import KbArticle, KbDraft, KbFeedback, User
 from central_api.versions import next_version, pull_horizon
 from central_api.workflow import WorkflowError, unit_name
@@ -122,11 +121,8 @@ def pull_articles(s: SessionDep,
                   limit: int = Query(500, ge=1, le=MAX_PAGE),
                   epoch: str | None = Query(None, max_length=36),
                   _user: User = require_roles("GET", "/kb/articles")) -> ArticlePage:
-    server_epoch = current_epoch(s)
-    if epoch is not None and epoch != server_epoch:
-        raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
-    if epoch == server_epoch and since > newest_version(s):
-        raise ahead_of_server(s)
+    # Article tombstones are kept (they hold no text), so no cursor is too old here.
+    server_epoch = checked_cursor(s, since, epoch, compacted=False)
     query = select(KbArticle).where(KbArticle.version > since)
     horizon = pull_horizon(s)
     if horizon is not None:  # the same versions as tickets: none still in flight below it

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from agent_app.core.i18n import translated
 from agent_app.core.wire import W_UNKNOWN_OP
 from central_api import audit, kb_writes, limits, ticket_writes
-from central_api.cursors import MAX_PAGE, pull_floor
+from central_api.cursors import MAX_PAGE, checked_cursor
 from central_api.deps import (
     API,
     MAX_VERSION,
@@ -206,15 +206,7 @@ def pull(s: SessionDep,
          since: int = Query(0, ge=0, le=MAX_VERSION), limit: int = Query(500, ge=1, le=MAX_PAGE),
          epoch: str | None = Query(None, max_length=36),
          _user: User = require_roles("GET", "/sync/pull")) -> Response:
-    server_epoch = current_epoch(s)
-    if epoch is not None and epoch != server_epoch:
-        # Restored from a backup (or a different server): the client's cursor means nothing here.
-        raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
-    if epoch == server_epoch and since > newest_version(s):
-        raise ahead_of_server(s)
-    if 0 < since < pull_floor(s):
-        # Tombstones after this cursor were compacted away: deletions could be missed.
-        raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")
+    server_epoch = checked_cursor(s, since, epoch, compacted=True)
     query = (select(TicketRecord.version, TicketRecord.id, TicketRecord.deleted,
                     TicketRecord.data)
              .where(TicketRecord.version > since)
