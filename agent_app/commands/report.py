@@ -140,7 +140,7 @@ def _read_inputs(scores: Path | None, adjustments: Path | None,
             print(f"{path}: not UTF-8 text", file=sys.stderr)
             return None
         try:
-            target.extend(parse(text, directory, source=path.name))  # type: ignore[operator]
+            target.extend(parse(text, directory, source=path.name))  # type: ignore[arg-type]
         except InputError as exc:
             for number, reason in exc.problems:
                 print(f"{path.name} line {number}: {reason}", file=sys.stderr)
