@@ -9,6 +9,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from agent_app.core.kb_wire import (
+    KB_ENTITY,
+    KB_FEEDBACK_TEXT,
+    KB_NO_ARTICLE,
+    KB_NO_QUERY,
+    KB_PERSONAL_NUMBER,
+    KB_QUERY_TEXT,
+    KB_USAGE_ACTION,
+    KB_USED_AT,
+    KB_USED_AT_ZONE,
+    KB_VETO_ROLE,
+)
 from central_api.models import KbArticle, KbFeedback, KbUsage, User
 from central_api.mutations import Mutation, RejectedError
 from central_api.versions import next_version
@@ -28,16 +40,15 @@ def kb_feedback(session: Session, mutation: Mutation, user: User) -> int:
     version is the answer."""
     article_id, text = mutation.args.get("article_id"), mutation.args.get("text")
     if article_id != mutation.entity_id:
-        raise RejectedError("entity_id does not match the article id")
+        raise RejectedError(KB_ENTITY)
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_FEEDBACK_CHARS:
-        raise RejectedError(f"feedback needs a text of 1 to {MAX_FEEDBACK_CHARS} characters")
+        raise RejectedError(KB_FEEDBACK_TEXT, str(MAX_FEEDBACK_CHARS))
     article = session.get(KbArticle, article_id)
     if article is None or article.deleted:
-        raise RejectedError(f"no article {article_id}")
+        raise RejectedError(KB_NO_ARTICLE, article_id)
     session.add(KbFeedback(article_id=article.id, unit=article.unit, text=text.strip(),
                            reporter_id=user.id, created_at=datetime.now(UTC)))
     return article.version
-
 
 
 def apply_kb_usage(session: Session, mutation: Mutation, user: User) -> int:
@@ -45,37 +56,35 @@ def apply_kb_usage(session: Session, mutation: Mutation, user: User) -> int:
     or veto), query (text; None only for a veto of every query), at (ISO time, with
     offset). A veto needs a lead or an admin. Insert-only: a replay is caught by the push
     bookkeeping before it gets here. Returns the pair's version."""
-    # Reasons in Chinese, as every rejection: they are shown in the seat's sync problems.
-
     args = mutation.args
     article_id, action, query = args.get("article_id"), args.get("action"), args.get("query")
     if args.get("veto") is True and action is None:
         action = "veto"
     if article_id != mutation.entity_id:
-        raise RejectedError("该更改所指知识条目与其内容不一致。")
+        raise RejectedError(KB_ENTITY)
     if action not in ACTIONS:
-        raise RejectedError("知识库使用记录的类型不正确。")
+        raise RejectedError(KB_USAGE_ACTION)
     if action == "veto" and user.role not in VETO_ROLES:
-        raise RejectedError("只有班长或管理员可以取消知识库的优先推荐。")
+        raise RejectedError(KB_VETO_ROLE)
     if query is None and action != "veto":
-        raise RejectedError("知识库使用记录缺少对应的查询。")
+        raise RejectedError(KB_NO_QUERY)
     if query is not None:
         if not isinstance(query, str) or not query.strip() or len(query) > MAX_QUERY:
-            raise RejectedError(f"查询须为 1 至 {MAX_QUERY} 个字的文字。")
+            raise RejectedError(KB_QUERY_TEXT, str(MAX_QUERY))
         if _PERSONAL_NUMBER.search(query):
-            raise RejectedError("查询中含有长数字（电话或证件号？），不予共享。")
+            raise RejectedError(KB_PERSONAL_NUMBER)
     try:
         at = datetime.fromisoformat(str(args.get("at")))
     except ValueError:
-        raise RejectedError("使用时间格式有误。") from None
+        raise RejectedError(KB_USED_AT) from None
     if at.tzinfo is None:
-        raise RejectedError("使用时间缺少时区。")
+        raise RejectedError(KB_USED_AT_ZONE)
     now = datetime.now(UTC)
     at = min(at, now)  # a seat whose clock runs ahead must not make its pairs last longer
     if action != "veto":
         article = session.get(KbArticle, article_id)
         if article is None or article.deleted:
-            raise RejectedError("服务器上没有这条知识。")
+            raise RejectedError(KB_NO_ARTICLE, str(article_id))
     version = next_version(session)
     session.add(KbUsage(query=query.strip() if query is not None else None,
                         article_id=article_id, action=action, user_id=user.id, at=at,

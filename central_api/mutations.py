@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import Field, StrictInt
 from sqlalchemy.orm import Session
 
+from agent_app.core.errors import UserError, fill
+from agent_app.core.i18n import translated
 from central_api.deps import MAX_VERSION, RequestBody
 
 
@@ -20,9 +22,12 @@ class Mutation(RequestBody):
     base_version: StrictInt | None = Field(default=None, ge=0, le=MAX_VERSION)
 
 
-class RejectedError(Exception):
+class RejectedError(UserError):
     """The mutation cannot be applied; the client is told why, in Chinese (the reason is one
-    of core's fixed sentences, translated by the shipped translation)."""
+    of core's fixed sentences — wire, command or KB — translated by the shipped translation)."""
+
+    def translated_text(self, language: str = "zh_CN") -> str:
+        return fill(translated(self.reason, language=language), self.values)
 
 
 _CLIENT_OF_PUSH = "push_client_id"  # session.info: the client whose batch is being applied

@@ -29,7 +29,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from agent_app.core.i18n import translated
 from agent_app.core.wire import W_UNKNOWN_OP
 from central_api import audit, kb_writes, limits, ticket_writes
 from central_api.cursors import MAX_PAGE, checked_cursor
@@ -194,7 +193,7 @@ def _apply(s: Session, mutation: Mutation, user: User, client_id: str | None = N
         version = operation(s, mutation, user)
     except RejectedError as exc:
         return Ack(mutation_id=mutation.mutation_id, status="rejected",
-                   reason=translated(str(exc)))
+                   reason=exc.translated_text())
     audit.record(s, actor=user.username, client_id=client_id, action=mutation.op,
                  ticket_id=None if mutation.op.startswith("kb.") else mutation.entity_id,
                  detail=audit.mutation_detail(mutation.mutation_id, mutation.args))

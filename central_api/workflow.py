@@ -257,6 +257,11 @@ UNIT_STEPS = (
 )
 
 
+# Said in full, one sentence per time field, so the UI has each in its table to translate.
+_NEEDS_OFFSET = {"deadline": "deadline needs a time zone offset",
+                 "requested_deadline": "requested_deadline needs a time zone offset"}
+
+
 def command_data(body: RequestBody) -> dict[str, Any]:
     """A body's fields as a command's data."""
     data: dict[str, Any] = {}
@@ -265,7 +270,7 @@ def command_data(body: RequestBody) -> dict[str, Any]:
             continue
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                raise HTTPException(422, f"{field} needs a time zone offset")
+                raise HTTPException(422, _NEEDS_OFFSET[field])
             value = value.isoformat()
         data[field] = value
     return data
