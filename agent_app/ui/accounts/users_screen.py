@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -31,8 +29,7 @@ from agent_app.sync.accounts import Account, AccountsApi
 from agent_app.sync.client import ApiError
 from agent_app.tasks import TaskRunner
 from agent_app.ui.accounts.passwords import (
-    NewPasswordFields,
-    primary_button,
+    NewPasswordDialog,
     server_problem_text,
     set_busy_button,
 )
@@ -228,14 +225,11 @@ class UsersScreen(QWidget):
                 .replace("%1", account.username))
 
 
-class AddUserDialog(QDialog):
+class AddUserDialog(NewPasswordDialog):
     def __init__(self, tasks: TaskRunner, accounts: AccountsApi,
                  reference: ReferenceData | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._tasks = tasks
-        self._accounts = accounts
+        super().__init__(tasks, accounts, min_width=520, parent=parent)
         self.setWindowTitle(self.tr("Add user"))
-        self.setMinimumWidth(520)
         self.username_edit = QLineEdit()
         self.username_edit.setObjectName("username")
         self.username_edit.setMaxLength(NAME_LIMIT)
@@ -254,11 +248,12 @@ class AddUserDialog(QDialog):
         for unit in (reference.catalogue.units if reference is not None else []):
             self.unit_combo.addItem(f"{unit.name} ({unit.code})", unit.code)
         self.errors = {name: FieldError() for name in
-                       ("username", "display_name", "role", "unit_code", "status")}
+                       ("username", "display_name", "role", "unit_code")}
+        self.errors["status"] = self.status_label
         for name, error in self.errors.items():
             error.setObjectName(f"{name}_error")
 
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("&User name:"), self.username_edit)
         form.addRow("", self.errors["username"])
         form.addRow(self.tr("&Display name:"), self.display_edit)
@@ -267,19 +262,10 @@ class AddUserDialog(QDialog):
         form.addRow("", self.errors["role"])
         form.addRow(self.tr("U&nit:"), self.unit_combo)
         form.addRow("", self.errors["unit_code"])
-        self.fields = NewPasswordFields(form, lambda: self.username_edit.text().strip())
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.setObjectName("add")
-        self.add_button.setDefault(True)
-        buttons = QDialogButtonBox()
-        primary_button(buttons, self.add_button)
-        self.add_button.clicked.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        self.finish(lambda: self.username_edit.text().strip(), self.add_button)
         self.role_combo.currentIndexChanged.connect(self._role_changed)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.errors["status"])
-        layout.addWidget(buttons)
         self._role_changed()
         self.username_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -348,33 +334,18 @@ class AddUserDialog(QDialog):
         self.fields.set_enabled(not busy)
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(NewPasswordDialog):
     """An admin sets a new password for someone who forgot theirs; their sessions end."""
 
     def __init__(self, tasks: TaskRunner, accounts: AccountsApi, username: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._tasks = tasks
-        self._accounts = accounts
-        self._username = username
+        super().__init__(tasks, accounts, min_width=460, parent=parent)
         self.setWindowTitle(self.tr("Set new password"))
-        self.setMinimumWidth(460)
-        form = QFormLayout()
-        form.addRow(self.tr("User:"), plain_label(username))
-        self.fields = NewPasswordFields(form, lambda: self._username)
-        self.status_label = FieldError()
-        self.status_label.setObjectName("status")
+        self._username = username
+        self.form.addRow(self.tr("User:"), plain_label(username))
         self.set_button = QPushButton(self.tr("Set password"))
         self.set_button.setObjectName("set_password")
-        self.set_button.setDefault(True)
-        buttons = QDialogButtonBox()
-        primary_button(buttons, self.set_button)
-        self.set_button.clicked.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status_label)
-        layout.addWidget(buttons)
+        self.finish(lambda: self._username, self.set_button)
         self.fields.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> None:
