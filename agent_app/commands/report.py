@@ -15,6 +15,7 @@ line number); 2 nothing done (bad arguments, or the file or the database could n
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -247,7 +248,17 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
 
         try:
             bulletin_notes = BulletinNotes.load(notes)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            print(f"cannot read the notes {notes}: {exc.strerror}", file=sys.stderr)
+            return EXIT_FAILED
+        except UnicodeDecodeError:
+            print(f"cannot use the notes {notes}: not UTF-8 text", file=sys.stderr)
+            return EXIT_FAILED
+        except json.JSONDecodeError as exc:  # its own words quote the decoder, not the file
+            print(f"cannot use the notes {notes}: not JSON (line {exc.lineno}, column "
+                  f"{exc.colno})", file=sys.stderr)
+            return EXIT_FAILED
+        except ValueError as exc:  # BulletinNotes' own sentence
             print(f"cannot use the notes {notes}: {exc}", file=sys.stderr)
             return EXIT_FAILED
     try:
