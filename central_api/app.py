@@ -31,6 +31,7 @@ from central_api import (
     audit,
     epochs,
     kb,
+    kb_drafts,
     kb_learning,
     limits,
     migrate,
@@ -234,6 +235,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.include_router(workflow.router)
     app.include_router(tickets.router)
     app.include_router(kb.router)
+    app.include_router(kb_drafts.router)
     app.include_router(kb_learning.router)
     return app
 
