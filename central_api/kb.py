@@ -94,7 +94,7 @@ def _article(row: KbArticle) -> Article:
                    unit=row.unit, updated_at=as_utc(row.updated_at))
 
 
-def _own_unit(user: User) -> str | None:
+def own_unit(user: User) -> str | None:
     """The unit a unit account writes for; None for an admin, who may write for any."""
     if Role(user.role) is not Role.UNIT:
         return None
@@ -104,7 +104,7 @@ def _own_unit(user: User) -> str | None:
         raise HTTPException(exc.status_code, str(exc)) from None
 
 
-def _locked(s: Session, article_id: str) -> KbArticle | None:
+def locked_article(s: Session, article_id: str) -> KbArticle | None:
     return s.scalar(select(KbArticle).where(KbArticle.id == article_id).with_for_update())
 
 
@@ -132,10 +132,10 @@ def pull_articles(s: SessionDep,
 @router.put("/kb/articles/{article_id}", response_model=ArticleOut, responses=refusals(409))
 def put_article(article_id: ArticleId, body: ArticleIn, s: SessionDep,
                 user: User = require_roles("PUT", "/kb/articles/{article_id}")) -> ArticleOut:
-    own = _own_unit(user)
+    own = own_unit(user)
     if own is not None and body.unit not in (None, own):
         raise HTTPException(422, "a unit submits articles for its own unit only")
-    row = _locked(s, article_id)
+    row = locked_article(s, article_id)
     if own is not None and row is not None and row.unit != own:
         raise HTTPException(status.HTTP_409_CONFLICT,
                             f"article {article_id} belongs to another unit")
@@ -161,8 +161,8 @@ def put_article(article_id: ArticleId, body: ArticleIn, s: SessionDep,
 @router.delete("/kb/articles/{article_id}", status_code=204, responses=refusals(404))
 def delete_article(article_id: ArticleId, s: SessionDep,
                    user: User = require_roles("DELETE", "/kb/articles/{article_id}")) -> None:
-    own = _own_unit(user)
-    row = _locked(s, article_id)
+    own = own_unit(user)
+    row = locked_article(s, article_id)
     # Another unit's article is as if absent, as with tickets.
     if row is None or row.deleted or (own is not None and row.unit != own):
         raise HTTPException(404, f"no article {article_id}")
@@ -179,7 +179,7 @@ def delete_article(article_id: ArticleId, s: SessionDep,
 def unit_feedback(s: SessionDep, limit: int = Query(200, ge=1, le=MAX_PAGE),
                   user: User = require_roles("GET", "/unit/kb-feedback")) -> list[FeedbackOut]:
     """Newest first: what operators reported wrong in this unit's articles."""
-    own = _own_unit(user)
+    own = own_unit(user)
     rows = s.execute(
         select(KbFeedback, User.username, KbArticle.title, KbArticle.deleted)
         .join(User, User.id == KbFeedback.reporter_id)

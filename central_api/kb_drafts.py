@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from agent_app.core.calendar import CHINA_TZ
 from central_api.cursors import MAX_PAGE
 from central_api.deps import API, RequestBody, SessionDep, Strict, as_utc, refusals, require_roles
-from central_api.kb import ArticleIn, _locked, _own_unit
+from central_api.kb import ArticleIn, locked_article, own_unit
 from central_api.models import KbArticle, KbDraft, User
 from central_api.versions import next_version
 
@@ -85,7 +85,7 @@ def _draft_out(s: Session, draft: KbDraft) -> DraftOut:
              responses=refusals(409))
 def submit_draft(body: DraftIn, s: SessionDep,
                  user: User = require_roles("POST", "/unit/kb-drafts")) -> DraftOut:
-    own = _own_unit(user)
+    own = own_unit(user)
     assert own is not None  # the role check lets units only
     if body.unit not in (None, own):
         raise HTTPException(422, "a unit submits articles for its own unit only")
@@ -110,7 +110,7 @@ def submit_draft(body: DraftIn, s: SessionDep,
 def unit_drafts(s: SessionDep, limit: int = Query(200, ge=1, le=MAX_PAGE),
                 user: User = require_roles("GET", "/unit/kb-drafts")) -> list[DraftOut]:
     """Newest first: this unit's drafts and how the centre decided on them."""
-    own = _own_unit(user)
+    own = own_unit(user)
     rows = s.scalars(select(KbDraft).where(KbDraft.unit == own)
                      .order_by(KbDraft.id.desc()).limit(limit))
     return [_draft_out(s, d) for d in rows]
@@ -143,7 +143,7 @@ def publish_draft(draft_id: DraftId, body: ReviewIn, s: SessionDep,
     """The draft becomes the article (new or changed), with a new version: every client
     gets it at its next pull."""
     draft = _submitted_draft(s, draft_id)
-    row = _locked(s, draft.article_id)
+    row = locked_article(s, draft.article_id)
     if row is not None and not row.deleted and row.unit != draft.unit:
         raise HTTPException(status.HTTP_409_CONFLICT,
                             f"article {draft.article_id} belongs to another unit")
@@ -206,5 +206,5 @@ def monthly_counts(s: SessionDep,
                    month: str = Query(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$"),
                    user: User = require_roles("GET", "/kb/drafts/monthly")) -> MonthlyCounts:
     """A unit sees its own line only."""
-    own = _own_unit(user)
+    own = own_unit(user)
     return MonthlyCounts(month=month, units=monthly_draft_counts(s, month, own))
