@@ -20,6 +20,7 @@ from agent_app.core.errors import UserError
 from agent_app.core.i18n import QT_TRANSLATE_NOOP, SERVER_CONTEXTS
 
 log = logging.getLogger(__name__)
+_HAN = re.compile("[\u4e00-\u9fff]")
 
 SERVER_CONTEXT = "ServerMessage"
 # What the central API and the network client say in English, in the words users read. The
@@ -145,8 +146,9 @@ def failure_text(exc: BaseException) -> str:
                         "details are in the log.")
     if isinstance(exc, ApiError):
         shown = server_text(exc.message)
-        if shown == exc.message and exc.status == 422:
-            # The request's validation, in the web framework's English: never shown.
+        if shown == exc.message and exc.status == 422 and not _HAN.search(shown):
+            # The request's validation, in the web framework's English: never shown. (The
+            # server's own refusals, like its password policy, come already in Chinese.)
             log.warning("the server refused a request as malformed: %s", exc.message)
             return QCoreApplication.translate(
                 "Failures", "The server refused what was sent as incomplete or malformed.")

@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         elif isinstance(result.reason, ApiError) and result.reason.status == 401:
             why = self.tr("you are not signed in to the server")
         elif result.reason is not None:
-            why = refusal_text(str(result.reason))
+            why = failure_text(result.reason)
         else:
             why = self.tr("the server did not take them all")
         return (self.tr(

@@ -57,6 +57,8 @@ def test_the_servers_and_the_networks_english_is_never_shown(chinese):
 
     validation = failure_text(ApiError(422, "String should have at least 5 characters", "text"))
     assert "String" not in validation and "服务器" in validation
+    # The server's own 422 (its password policy) comes in Chinese and is shown as it came.
+    assert failure_text(ApiError(422, "密码太常见。")) == "密码太常见。"
     tls = failure_text(TlsError("the server's certificate could not be verified against "
                                 "this computer's trusted certificates (self-signed)"))
     assert "certificate" not in tls and "证书" in tls

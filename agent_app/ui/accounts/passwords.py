@@ -111,10 +111,10 @@ def server_problem_text(exc: BaseException) -> str:
     if isinstance(exc, ApiError) and exc.status == 429:
         return QCoreApplication.translate(
             "Accounts", "Too many attempts; wait a while and try again. Server: %1").replace(
-            "%1", exc.message)
+            "%1", failure_text(exc))
     if isinstance(exc, ApiError) and exc.status == 403:
         return QCoreApplication.translate(
-            "Accounts", "The server refused: %1").replace("%1", exc.message)
+            "Accounts", "The server refused: %1").replace("%1", failure_text(exc))
     return QCoreApplication.translate("Accounts", "Not changed: %1").replace(
         "%1", failure_text(exc))
 
@@ -201,11 +201,11 @@ class ChangePasswordDialog(NewPasswordDialog):
     def _refused(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, ApiError) and exc.status == 403 and exc.message:
-            self.old_error.show_message(exc.message)  # 原密码不正确。
+            self.old_error.show_message(failure_text(exc))  # 原密码不正确。
             self.old_edit.selectAll()
             self.old_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         elif isinstance(exc, ApiError) and exc.status == 422:
-            self.fields.new_error.show_message(exc.message)  # the server's policy sentence
+            self.fields.new_error.show_message(failure_text(exc))  # the policy sentence
             self.fields.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.status_label.show_message(server_problem_text(exc))

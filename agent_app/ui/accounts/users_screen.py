@@ -33,6 +33,7 @@ from agent_app.ui.accounts.passwords import (
     server_problem_text,
     set_busy_button,
 )
+from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.widgets import FieldError, plain_label
 
@@ -206,7 +207,7 @@ class UsersScreen(QWidget):
                             on_done=lambda _none: self._toggled(account.username, activate),
                             on_error=lambda exc: self.status_label.show_message(
                                 server_problem_text(exc) if not isinstance(exc, ApiError)
-                                or exc.status in (403, 429) else exc.message))
+                                or exc.status in (403, 429) else failure_text(exc)))
 
     def _toggled(self, username: str, active: bool) -> None:
         self.info_label.setText(
@@ -319,9 +320,9 @@ class AddUserDialog(NewPasswordDialog):
         elif isinstance(exc, ApiError) and exc.status == 422:
             field = exc.field if exc.field in self.errors else None
             if field is not None:
-                self.errors[field].show_message(exc.message)
+                self.errors[field].show_message(failure_text(exc))
             else:  # the password policy sentence
-                self.fields.new_error.show_message(exc.message)
+                self.fields.new_error.show_message(failure_text(exc))
                 self.fields.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.errors["status"].show_message(server_problem_text(exc))
@@ -364,7 +365,7 @@ class ResetPasswordDialog(NewPasswordDialog):
         self.fields.set_enabled(True)
         set_busy_button(self.set_button, False)
         if isinstance(exc, ApiError) and exc.status == 422:
-            self.fields.new_error.show_message(exc.message)
+            self.fields.new_error.show_message(failure_text(exc))
             self.fields.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         elif isinstance(exc, ApiError) and exc.status == 404:
             self.status_label.show_message(self.tr("This account no longer exists."))
