@@ -170,6 +170,25 @@
     </message>
 </context>
 <context>
+    <name>AssessmentRule</name>
+    <message>
+        <source>points must be a number from -100 to 100, not 0</source>
+        <translation>分值须为 -100 至 100 之间的数，且不能为 0</translation>
+    </message>
+    <message>
+        <source>an adjustment needs its reason</source>
+        <translation>加扣分须写明理由</translation>
+    </message>
+    <message>
+        <source>the reason is too long (at most 500 characters)</source>
+        <translation>理由过长（最多 500 个字）</translation>
+    </message>
+    <message>
+        <source>only a lead or an admin adjusts scores</source>
+        <translation>只有班长或管理员可以加扣分</translation>
+    </message>
+</context>
+<context>
     <name>BulletinDialog</name>
     <message>
         <source>Bulletin</source>

@@ -46,6 +46,9 @@ def test_every_user_error_is_said_in_its_sentence_with_its_values(chinese):
     from central_api.mutations import RejectedError
 
     assert failure_text(CommandRefusedError(R_ROLE)) == "您的角色无权进行此操作。"
+    from agent_app.core.assessment import A_ROLE, AdjustmentRefusedError
+    # Was the English sentence in the reports screen's status line.
+    assert failure_text(AdjustmentRefusedError(A_ROLE)) == "只有班长或管理员可以加扣分"
     refused = RejectedError(KB_NO_ARTICLE, "cgj-1")
     assert isinstance(refused, UserError)
     assert refused.translated_text() == "服务器上没有这条知识（cgj-1）。"
