@@ -1,16 +1,16 @@
-"""`agent-app`: the GUI by default, and the subcommands of DESIGN.md §7 that exist so far."""
+"""`agent-app`: the GUI by default, and the subcommands of DESIGN.md §7 that exist so far.
+This module parses the command line and dispatches; each subcommand lives in
+agent_app/commands/, in a module of its name."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import socket
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from agent_app import __version__
+from agent_app.commands.call import hand_over_call, is_phone_like
 
 # Logging, paths and the rest are imported inside main(): a screen pop hands its number over
 # before any of it is needed (every millisecond of it is the caller's).
@@ -117,48 +117,10 @@ def _add_intake_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     suggest.add_argument("--json", action="store_true", help="a JSON object")
 
 
-def _is_phone_like(text: str) -> bool:
-    """core.intake.is_phone_like, without importing the intake rules (45 ms of a screen pop);
-    tests/integration/test_cli_data_dir.py checks that the two agree."""
-    return 3 <= len(text) <= 20 and all(ch.isdigit() or ch == "-" for ch in text)
-
-
 def _incoming_number(text: str) -> str:
-    if not _is_phone_like(text):
+    if not is_phone_like(text):
         raise argparse.ArgumentTypeError(f"not a phone number: {text!r}")
     return text
-
-
-def hand_over_call(data_dir: Path, number: str) -> bool:
-    """The screen pop's fast path: the request goes straight to the running instance's
-    QLocalServer, written with the standard library: loading the GUI first (as a start does)
-    took 1–2.5 s of the caller's time, and even Qt's network module alone takes ~0.2 s to
-    import. False when no instance is listening (then the app starts and pops the form)."""
-    message = (json.dumps({"call": number}) + "\n").encode()
-    name = _instance_name(data_dir)
-    try:
-        if sys.platform == "win32":
-            # QLocalServer listens on the named pipe \\.\pipe\<name>.
-            with open(rf"\\.\pipe\{name}", "wb", buffering=0) as pipe:
-                pipe.write(message)
-            return True
-        # On Linux the name is the socket file's path in the account's private folder;
-        # elsewhere on Unix a bare name, which Qt puts in its temporary folder.
-        folder = os.environ.get("TMPDIR") or "/tmp"  # what QDir::tempPath() says
-        path = name if os.path.isabs(name) else os.path.join(folder.rstrip("/") or "/", name)
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(1.0)
-            connection.connect(path)
-            connection.sendall(message)
-        return True
-    except OSError:
-        return False
-
-
-def _instance_name(data_dir: Path) -> str:
-    from agent_app.instance_socket import server_name  # stdlib only: no Qt, no logging
-
-    return server_name(data_dir)
 
 
 def _aware_time(text: str) -> datetime:
@@ -169,23 +131,6 @@ def _aware_time(text: str) -> datetime:
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"the time needs an offset, e.g. +08:00: {text!r}")
     return moment
-
-
-def run_missed_call(data_dir: Path, number: str, at: datetime | None) -> int:
-    """漏接: recorded in the local cache; the id goes to stdout."""
-    from agent_app.storage.database import DB_FILENAME, CorruptDatabaseError, open_database
-    from agent_app.storage.missed_calls import record_missed_call
-
-    try:
-        db = open_database(data_dir / DB_FILENAME)
-    except (CorruptDatabaseError, OSError) as exc:
-        print(f"the local database cannot be used: {exc}", file=sys.stderr)
-        return 2
-    try:
-        print(record_missed_call(db, number, at or datetime.now(UTC)))
-    finally:
-        db.close()
-    return 0
 
 
 def resolve_data_dir(given: Path | None, *, demo: bool) -> Path:
@@ -208,62 +153,42 @@ def main(argv: list[str] | None = None) -> int:
     # An explicit data folder keeps its own logs too (tests, a second profile on one PC).
     configure_logging(log_dir=args.data_dir / "logs" if args.data_dir else default_log_dir())
     if args.command == "selfcheck":
-        from agent_app.selfcheck import run_selfcheck
+        from agent_app.commands.selfcheck import run_selfcheck
 
         return run_selfcheck(data_dir)
     if args.command == "call" and args.missed:
+        from agent_app.commands.call import run_missed_call
+
         return run_missed_call(data_dir, args.number, args.at)
     if args.command == "sync":
-        from agent_app.sync.headless import run_sync
+        from agent_app.commands.sync import run_sync
 
         return run_sync(data_dir, args.server_url, once=args.once)
     if args.command == "report":
-        from agent_app.reports_cli import run_report
+        from agent_app.commands.report import run_report
 
         return run_report(data_dir, args.month, source=args.from_jsonl, fmt=args.format,
                           output=args.output, scores=args.scores,
                           adjustments=args.adjustments, notes=args.notes,
                           policy_file=args.policy)
     if args.command == "kb":
-        from agent_app.search.commands import run_import, run_search
+        from agent_app.commands.kb import run_import, run_search
 
         if args.kb_command == "import":
             return run_import(data_dir, args.file)
         return run_search(data_dir, args.text, as_json=args.json, limit=args.limit,
                           batch=args.batch)
     if args.command == "intake":
-        from agent_app.core.smart_intake.batch import run_suggest
+        from agent_app.commands.intake import run_suggest
 
         return run_suggest(args.text, batch=args.batch, as_json=args.json)
     if args.command == "diagnostics":
-        from agent_app.diagnostics import run_export
+        from agent_app.commands.diagnostics import run_export
 
         return run_export(args.output, data_dir=data_dir, log_dir=current_log_dir())
-    return launch_gui(data_dir, args)
+    from agent_app.commands import gui
 
-
-def launch_gui(data_dir: Path, args: argparse.Namespace) -> int:
-    from agent_app.qt_check import explain_import_error, missing_xcb_libraries, package_hint
-
-    missing = missing_xcb_libraries()
-    if missing:
-        for library in missing:
-            print(package_hint(library), file=sys.stderr)
-        return 3
-    from agent_app.input_method import prepare_input_method
-    from agent_app.preload import import_before_qt
-
-    prepare_input_method()  # Qt reads the input-method variables once, at the QApplication
-    import_before_qt()
-    try:
-        from agent_app.ui.app import GuiOptions, run_gui
-    except ImportError as exc:
-        print(explain_import_error(exc), file=sys.stderr)
-        return 3
-    return run_gui(GuiOptions(data_dir=data_dir, server_url=args.server_url, demo=args.demo,
-                              language=args.language,
-                              call_number=args.number if args.command == "call" else None,
-                              screenshot=args.screenshot, quit_after_ms=args.quit_after_ms))
+    return gui.launch_gui(data_dir, args)
 
 
 if __name__ == "__main__":

@@ -51,17 +51,6 @@ def export_diagnostics(target: Path, *, data_dir: Path, log_dir: Path | None,
     return target
 
 
-def run_export(target: Path, *, data_dir: Path, log_dir: Path | None) -> int:
-    """`agent-app diagnostics -o FILE.zip`."""
-    try:
-        written = export_diagnostics(target, data_dir=data_dir, log_dir=log_dir)
-    except OSError as exc:
-        print(f"cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"diagnostics written to {written}")
-    return 0
-
-
 def _about(data_dir: Path, log_dir: Path | None, now: datetime) -> dict[str, Any]:
     database = data_dir / DB_FILENAME
     try:

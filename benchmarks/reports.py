@@ -34,12 +34,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from agent_app.commands.report import read_report_tickets, report_from_tickets  # noqa: E402
 from agent_app.core.calendar import CHINA_TZ  # noqa: E402
 from agent_app.core.interchange import ticket_from_dict  # noqa: E402
 from agent_app.core.reports import Month  # noqa: E402
 from agent_app.export import write_report  # noqa: E402
 from agent_app.paths import resources_dir  # noqa: E402
-from agent_app.reports_cli import read_report_tickets, report_from_tickets  # noqa: E402
 from agent_app.storage.database import DB_FILENAME, open_database  # noqa: E402
 from agent_app.storage.reports import (  # noqa: E402
     build_assessed_month_report,

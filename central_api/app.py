@@ -31,9 +31,11 @@ from central_api import (
     audit,
     epochs,
     kb,
+    kb_drafts,
     kb_learning,
     limits,
     migrate,
+    seeding,
     sync,
     tickets,
     workflow,
@@ -217,10 +219,10 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
         _seed_users(sessions)
     if demo_tickets:
         with sessions() as session:
-            sync.seed_tickets(session, demo_tickets)
+            seeding.seed_tickets(session, demo_tickets)
     if demo_articles:
         with sessions() as session:
-            kb.seed_articles(session, demo_articles)
+            seeding.seed_articles(session, demo_articles)
     app.add_middleware(RequestGuard)
     # Starlette types a handler as taking any Exception; each of these takes the one it is for.
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
@@ -233,6 +235,7 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     app.include_router(workflow.router)
     app.include_router(tickets.router)
     app.include_router(kb.router)
+    app.include_router(kb_drafts.router)
     app.include_router(kb_learning.router)
     return app
 

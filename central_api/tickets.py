@@ -13,9 +13,9 @@ from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from central_api import audit
+from central_api.cursors import PULL_FLOOR_KEY, pull_floor
 from central_api.deps import API, SessionDep, refusals, require_roles
 from central_api.models import ServerMeta, TicketRecord, User
-from central_api.sync import PULL_FLOOR_KEY, pull_floor
 from central_api.versions import lock_versions, next_version
 
 router = APIRouter(prefix=API, responses=refusals(401, 403))

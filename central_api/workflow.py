@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -246,96 +247,74 @@ class _Event:
         self.data = data
 
 
-@router.post("/unit/tickets/{ticket_id}/accept", responses=ACTION_REFUSALS)
-def accept(ticket_id: str, s: SessionDep,
-           user: User = require_roles("POST", "/unit/tickets/{ticket_id}/accept"),
-           ) -> dict[str, Any]:
-    return _run(s, user, ticket_id, Action.ACCEPT)
+@dataclass(frozen=True)
+class UnitStep:
+    """One unit endpoint, POST /unit/tickets/{ticket_id}/<path>: the command it runs, with
+    the body's fields as the command's data (those left out are not sent; times as ISO
+    text, which must carry an offset)."""
+
+    path: str
+    kind: CommandKind
+    body: type[RequestBody] | None
+    name: str  # the endpoint's name, which its OpenAPI operation id is made of
+    doc: str | None = None
 
 
-@router.post("/unit/tickets/{ticket_id}/reply", responses=ACTION_REFUSALS)
-def reply(ticket_id: str, body: ReplyBody, s: SessionDep,
-          user: User = require_roles("POST", "/unit/tickets/{ticket_id}/reply"),
-          ) -> dict[str, Any]:
-    return _run(s, user, ticket_id, Action.REPLY, {"text": body.text})
+UNIT_STEPS = (
+    UnitStep("accept", Action.ACCEPT, None, "accept"),
+    UnitStep("reply", Action.REPLY, ReplyBody, "reply"),
+    UnitStep("return", Action.RETURN, ReturnBody, "return_ticket"),
+    UnitStep("pass-down", NetworkStep.PASS_DOWN, PassDownBody, "pass_down",
+             "下派 to a unit directly below the signed-in unit, within its own area."),
+    UnitStep("reply-up", NetworkStep.REPLY_UP, ReplyBody, "reply_up",
+             "The reply of a unit a ticket was passed down to, to the unit above."),
+    UnitStep("return-up", NetworkStep.RETURN_UP, ReturnUpBody, "return_up",
+             "A passed-down ticket back to the unit above, with a reason from the fixed list."),
+    UnitStep("review-reply", NetworkStep.REVIEW_REPLY, ReviewBody, "review_reply",
+             "The upper unit accepts the reply from below, or sends it back with a reason."),
+    UnitStep("assist", NetworkStep.REQUEST_ASSIST, AssistBody, "request_assist",
+             "The lead unit names an assisting unit (协办)."),
+    UnitStep("assist-reply", NetworkStep.ASSIST_REPLY, ReplyBody, "assist_reply",
+             "An assisting unit's reply to the lead unit, on the timeline the centre sees."),
+    UnitStep("extension", SideEvent.EXTENSION, ExtensionBody, "extension"),
+)
 
 
-@router.post("/unit/tickets/{ticket_id}/return", responses=ACTION_REFUSALS)
-def return_ticket(ticket_id: str, body: ReturnBody, s: SessionDep,
-                  user: User = require_roles("POST", "/unit/tickets/{ticket_id}/return"),
-                  ) -> dict[str, Any]:
-    data: dict[str, Any] = {"reason": body.reason}
-    if body.reason_code is not None:
-        data["reason_code"] = body.reason_code
-    return _run(s, user, ticket_id, Action.RETURN, data)
+# Said in full, one sentence per time field, so the UI has each in its table to translate.
+_NEEDS_OFFSET = {"deadline": "deadline needs a time zone offset",
+                 "requested_deadline": "requested_deadline needs a time zone offset"}
 
 
-@router.post("/unit/tickets/{ticket_id}/pass-down", responses=ACTION_REFUSALS)
-def pass_down(ticket_id: str, body: PassDownBody, s: SessionDep,
-              user: User = require_roles("POST", "/unit/tickets/{ticket_id}/pass-down"),
-              ) -> dict[str, Any]:
-    """下派 to a unit directly below the signed-in unit, within its own area."""
-    data: dict[str, Any] = {"to_unit": body.to_unit}
-    if body.deadline is not None:
-        if body.deadline.tzinfo is None:
-            raise HTTPException(422, "deadline needs a time zone offset")
-        data["deadline"] = body.deadline.isoformat()
-    return _run(s, user, ticket_id, NetworkStep.PASS_DOWN, data)
+def command_data(body: RequestBody) -> dict[str, Any]:
+    """A body's fields as a command's data."""
+    data: dict[str, Any] = {}
+    for field, value in body:
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise HTTPException(422, _NEEDS_OFFSET[field])
+            value = value.isoformat()
+        data[field] = value
+    return data
 
 
-@router.post("/unit/tickets/{ticket_id}/reply-up", responses=ACTION_REFUSALS)
-def reply_up(ticket_id: str, body: ReplyBody, s: SessionDep,
-             user: User = require_roles("POST", "/unit/tickets/{ticket_id}/reply-up"),
-             ) -> dict[str, Any]:
-    """The reply of a unit a ticket was passed down to, to the unit above."""
-    return _run(s, user, ticket_id, NetworkStep.REPLY_UP, {"text": body.text})
+def _unit_endpoint(step: UnitStep) -> Callable[..., dict[str, Any]]:
+    route = f"/unit/tickets/{{ticket_id}}/{step.path}"
+    if step.body is None:
+        def act(ticket_id: str, s: SessionDep,
+                user: User = require_roles("POST", route)) -> dict[str, Any]:
+            return _run(s, user, ticket_id, step.kind)
+    else:
+        def act(ticket_id: str, body: RequestBody, s: SessionDep,  # type: ignore[misc]
+                user: User = require_roles("POST", route)) -> dict[str, Any]:
+            return _run(s, user, ticket_id, step.kind, command_data(body))
+        act.__annotations__["body"] = step.body  # FastAPI reads the body's model from here
+    act.__name__ = act.__qualname__ = step.name
+    act.__doc__ = step.doc
+    router.post(route, responses=ACTION_REFUSALS)(act)
+    return act
 
 
-@router.post("/unit/tickets/{ticket_id}/return-up", responses=ACTION_REFUSALS)
-def return_up(ticket_id: str, body: ReturnUpBody, s: SessionDep,
-              user: User = require_roles("POST", "/unit/tickets/{ticket_id}/return-up"),
-              ) -> dict[str, Any]:
-    """A passed-down ticket back to the unit above, with a reason from the fixed list."""
-    data: dict[str, Any] = {"reason_code": body.reason_code}
-    if body.reason is not None:
-        data["reason"] = body.reason
-    return _run(s, user, ticket_id, NetworkStep.RETURN_UP, data)
-
-
-@router.post("/unit/tickets/{ticket_id}/review-reply", responses=ACTION_REFUSALS)
-def review_reply(ticket_id: str, body: ReviewBody, s: SessionDep,
-                 user: User = require_roles("POST", "/unit/tickets/{ticket_id}/review-reply"),
-                 ) -> dict[str, Any]:
-    """The upper unit accepts the reply from below, or sends it back with a reason."""
-    data: dict[str, Any] = {"decision": body.decision}
-    if body.reason is not None:
-        data["reason"] = body.reason
-    return _run(s, user, ticket_id, NetworkStep.REVIEW_REPLY, data)
-
-
-@router.post("/unit/tickets/{ticket_id}/assist", responses=ACTION_REFUSALS)
-def request_assist(ticket_id: str, body: AssistBody, s: SessionDep,
-                   user: User = require_roles("POST", "/unit/tickets/{ticket_id}/assist"),
-                   ) -> dict[str, Any]:
-    """The lead unit names an assisting unit (协办)."""
-    return _run(s, user, ticket_id, NetworkStep.REQUEST_ASSIST, {"unit": body.unit})
-
-
-@router.post("/unit/tickets/{ticket_id}/assist-reply", responses=ACTION_REFUSALS)
-def assist_reply(ticket_id: str, body: ReplyBody, s: SessionDep,
-                 user: User = require_roles("POST", "/unit/tickets/{ticket_id}/assist-reply"),
-                 ) -> dict[str, Any]:
-    """An assisting unit's reply to the lead unit, on the timeline the centre sees."""
-    return _run(s, user, ticket_id, NetworkStep.ASSIST_REPLY, {"text": body.text})
-
-
-@router.post("/unit/tickets/{ticket_id}/extension", responses=ACTION_REFUSALS)
-def extension(ticket_id: str, body: ExtensionBody, s: SessionDep,
-              user: User = require_roles("POST", "/unit/tickets/{ticket_id}/extension"),
-              ) -> dict[str, Any]:
-    if body.requested_deadline.tzinfo is None:
-        raise HTTPException(422,
-                            "requested_deadline needs a time zone offset")
-    return _run(s, user, ticket_id, SideEvent.EXTENSION,
-                {"requested_deadline": body.requested_deadline.isoformat(),
-                 "reason": body.reason})
+for _step in UNIT_STEPS:
+    _unit_endpoint(_step)

@@ -23,6 +23,7 @@ from typing import Any
 from agent_app.core.calendar import CHINA_TZ, WorkingCalendar
 from agent_app.core.deadlines import DeadlinePolicy, compute_deadline
 from agent_app.core.enums import Rating, Role, SupervisionLevel, TicketStatus
+from agent_app.core.errors import UserError
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
 from agent_app.core.interchange import InterchangeError, parse_time
 from agent_app.core.lifecycle import (
@@ -194,13 +195,11 @@ SUPERVISION_LADDER: tuple[SupervisionLevel, ...] = (
     SupervisionLevel.REMINDER, SupervisionLevel.PHONE, SupervisionLevel.WRITTEN)
 
 
-class CommandRefusedError(ValueError):
-    """A command that may not be applied; `reason` is a fixed sentence, translatable by the
-    UI with QCoreApplication.translate("TicketCommand", reason)."""
+class CommandRefusedError(UserError):
+    """A command that may not be applied; `reason` is a fixed sentence in context
+    "TicketCommand"."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    context = REASON_CONTEXT
 
 
 R_ROLE = QT_TRANSLATE_NOOP("TicketCommand", "Your role may not do this.")

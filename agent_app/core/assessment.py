@@ -46,6 +46,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from agent_app.core.errors import UserError
+from agent_app.core.i18n import QT_TRANSLATE_NOOP
 from agent_app.core.reports import Month, MonthlyReport, UnitDirectory, UnitRow
 
 POLICY_FILENAME = "assessment.json"
@@ -744,15 +746,30 @@ def assess_month(month: Month, report_for: Callable[[Month], MonthlyReport],
         call_in_history=call_ins, score_history=score_history))
 
 
+# Why a manual adjustment cannot be kept: core sentences, said by the reports screen in the
+# user's language (AdjustmentRefusedError) and by the command line as they are.
+A_POINTS = QT_TRANSLATE_NOOP("AssessmentRule", "points must be a number from -100 to 100, not 0")
+A_NO_REASON = QT_TRANSLATE_NOOP("AssessmentRule", "an adjustment needs its reason")
+A_LONG_REASON = QT_TRANSLATE_NOOP("AssessmentRule",
+                                  "the reason is too long (at most 500 characters)")
+A_ROLE = QT_TRANSLATE_NOOP("AssessmentRule", "only a lead or an admin adjusts scores")
+
+
+class AdjustmentRefusedError(UserError):
+    """A manual adjustment that may not be kept; `reason` is one of the A_ sentences."""
+
+    context = "AssessmentRule"
+
+
 def adjustment_problems(points: Decimal | None, reason: str, role: str) -> dict[str, str]:
     """What is wrong with a manual adjustment, by field (empty when it can be recorded)."""
     problems: dict[str, str] = {}
     if points is None or not points.is_finite() or points == 0 or abs(points) > 100:
-        problems["points"] = "points must be a number from -100 to 100, not 0"
+        problems["points"] = A_POINTS
     if not reason.strip():
-        problems["reason"] = "an adjustment needs its reason"
+        problems["reason"] = A_NO_REASON
     elif len(reason) > 500:
-        problems["reason"] = "the reason is too long (at most 500 characters)"
+        problems["reason"] = A_LONG_REASON
     if role not in ADJUSTING_ROLES:
-        problems["role"] = "only a lead or an admin adjusts scores"
+        problems["role"] = A_ROLE
     return problems

@@ -79,19 +79,11 @@ _CONFIDENTIAL_LIMIT = 20_000
 _names_lock = threading.Lock()
 
 
-def _identity_of_name(name: str) -> str:
-    """李 四, 李·四 and 李四 are the same caller: letters and digits only."""
-    return "".join(character for character in name if character.isalnum())
-
-
 def remember_confidential_name(name: str) -> None:
-    identity = _identity_of_name(name)
-    if len(identity) < 2:
-        return  # a single character (a surname alone) would mask half of every log line
-    if identity in _CONFIDENTIAL_NAMES:
+    found = name_pattern(name)
+    if found is None or found[0] in _CONFIDENTIAL_NAMES:
         return
-    # The characters with any spaces or punctuation between them, as the name was typed.
-    pattern = re.compile(r"[\s·.\-_]*".join(re.escape(character) for character in identity))
+    identity, pattern = found
     with _names_lock:
         _CONFIDENTIAL_NAMES[identity] = pattern
         while len(_CONFIDENTIAL_NAMES) > _CONFIDENTIAL_LIMIT:
@@ -140,6 +132,17 @@ def _spaced(chars: str) -> str:
     return _GAP.join(re.escape(ch) for ch in chars)
 
 
+def name_pattern(name: str) -> tuple[str, re.Pattern[str]] | None:
+    """The one rule for finding a caller's name in free text, for units (identity_patterns)
+    and for logs (mask_confidential_names): 李 四, 李·四 and 李四 are the same caller, so the
+    name's characters with anything people put between them. None for a single character
+    (a surname alone would mask that character everywhere). Also the compact name."""
+    compact = re.sub(_GAP, "", name.strip())
+    if len(compact) < 2:
+        return None
+    return compact, re.compile(_spaced(compact))
+
+
 def identity_patterns(name: str, phone: str) -> list[re.Pattern[str]]:
     """Every way a confidential caller's number or name is likely written in free text: the
     digits with any separators, with or without +86 / 0086 (and without a landline's trunk
@@ -156,10 +159,11 @@ def identity_patterns(name: str, phone: str) -> list[re.Pattern[str]]:
         area = _AREA_CODE.match(digits)
         if area:
             patterns.append(rf"(?<!\d){_spaced(digits[area.end():])}(?!\d)")
-    compact = re.sub(_GAP, "", name.strip())
-    if len(compact) >= 2:
-        patterns.append(_spaced(compact))
-    return [re.compile(p) for p in patterns]
+    compiled = [re.compile(p) for p in patterns]
+    found = name_pattern(name)
+    if found is not None:
+        compiled.append(found[1])
+    return compiled
 
 
 def withhold_identity(text: str, patterns: list[re.Pattern[str]], mask: str = "***") -> str:

@@ -1,7 +1,7 @@
 """Monthly unit tables and hot-topic analyses, by the definitions the centre publishes with.
 
 Pure functions: tickets in, a `MonthlyReport` out; no Qt, no database, no files. The local cache
-(agent_app.storage.reports) and JSON Lines files (agent_app.reports_cli) both feed
+(agent_app.storage.reports) and JSON Lines files (agent_app.commands.report) both feed
 `compute_report`, so a history imported from elsewhere reproduces the same figures.
 
 Definitions (issue "Monthly reports and unit rankings"; seeds: the centre's monthly reports):

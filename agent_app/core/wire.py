@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from agent_app.core.enums import AppealType, Channel, Gender, Urgency
+from agent_app.core.errors import UserError
 from agent_app.core.i18n import QT_TRANSLATE_NOOP
 from agent_app.core.interchange import EARLIEST_YEAR, LATEST_YEAR
 from agent_app.core.models import Ticket
@@ -60,12 +61,10 @@ TICKET_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 _PHONE_CHARS_RE = re.compile(r"^[0-9+\- ()]*$")
 
 
-class WireError(ValueError):
+class WireError(UserError):
     """A mutation outside the schema; `reason` is a fixed sentence in context "Wire"."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    context = WIRE_CONTEXT
 
 
 W_MALFORMED = QT_TRANSLATE_NOOP("Wire", "The change is malformed and was not applied.")

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from agent_app.core.assessment import (
     POLICY_FILENAME,
     Adjustment,
+    AdjustmentRefusedError,
     AssessmentPolicy,
     OfficialScore,
     adjustment_problems,
@@ -194,10 +195,10 @@ def month_tickets_behind(db: Database, month: Month, unit: str, measure: str, *,
 def record_adjustment(db: Database, month: Month, unit: str, points: Decimal, reason: str, *,
                       actor: str, role: str, now: datetime) -> str:
     """Keep a manual 加分/扣分 (insert-only, audited by actor, role and time); its id.
-    Raises ValueError naming what is wrong."""
+    Raises AdjustmentRefusedError (a ValueError) naming what is wrong."""
     problems = adjustment_problems(points, reason, role)
-    if problems:
-        raise ValueError("; ".join(problems.values()))
+    if problems:  # the first, in the user's language where it is shown (a ValueError too)
+        raise AdjustmentRefusedError(next(iter(problems.values())))
     adjustment_id = str(uuid.uuid4())
     with db.session() as session:
         session.add(ScoreAdjustmentRow(

@@ -324,9 +324,11 @@ def _describe(exc: requests.RequestException) -> str:
 
     if isinstance(exc, requests.exceptions.Timeout):
         return "the server did not answer in time"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "cannot connect to the server"
-    return str(exc)
+    if not isinstance(exc, requests.exceptions.ConnectionError):
+        # An address requests cannot use, a redirect loop, a broken stream: requests' own
+        # words go to the log, never into a message someone reads.
+        log.warning("the server could not be asked: %s", exc)
+    return "cannot connect to the server"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from agent_app.sync.accounts import UnsentWorkOfAnotherUserError, claim_client_f
 from agent_app.sync.client import CentralClient, SignedIn
 from agent_app.sync.credentials import TokenStore
 from agent_app.tasks import TaskRunner
+from agent_app.ui.failures import failure_text
 from agent_app.ui.fonts import has_cjk_font, missing_font_message
 from agent_app.ui.i18n import install_translator
 from agent_app.ui.login.dialog import LoginDialog
@@ -106,26 +107,30 @@ def open_database_or_ask(path: Path) -> Database | None:
     try:
         return open_database(path)
     except EncryptionUnavailableError as exc:
+        log.warning("the encrypted cache cannot be opened: %s", exc)
         QMessageBox.critical(None, QApplication.translate("Startup", "Local database"),
                              QApplication.translate(
                                  "Startup",
                                  "The local database %1 is encrypted and cannot be opened on "
-                                 "this computer now (%2). It is left as it is; ask IT.")
-                             .replace("%1", str(path)).replace("%2", str(exc)))
+                                 "this computer now. It is left as it is; ask IT (details are "
+                                 "in the log).")
+                             .replace("%1", str(path)))
         return None
     except OSError as exc:
         _cannot_write(path, exc)
         return None
     except CorruptDatabaseError as exc:
+        log.warning("the local database cannot be used: %s", exc)  # SQLite's words, for IT
         box = QMessageBox(QMessageBox.Icon.Critical,
                           QApplication.translate("Startup", "Local database damaged"),
                           QApplication.translate(
                               "Startup",
-                              "The local database cannot be used:\n%1\n\n%2\n\n"
+                              "The local database cannot be used (details are in the log):"
+                              "\n%1\n\n"
                               "Move it aside and start with an empty local cache? The file "
                               "is kept, not deleted; data from the server is downloaded "
                               "again at the next sync.")
-                          .replace("%1", str(exc.path)).replace("%2", exc.reason))
+                          .replace("%1", str(exc.path)))
         move = box.addButton(QApplication.translate("Startup", "Move aside and resync"),
                              QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QApplication.translate("Startup", "Quit"),
@@ -146,7 +151,7 @@ def _cannot_write(path: Path, exc: BaseException) -> None:
     message = QApplication.translate("Startup", "Cannot use the folder %1:\n%2")
     QMessageBox.critical(None, QApplication.translate("Startup", "Local database"),
                          message.replace("%1", str(path.parent))
-                         .replace("%2", getattr(exc, "strerror", None) or str(exc)))
+                         .replace("%2", failure_text(exc)))
 
 
 def sign_in(tasks: TaskRunner, settings: Settings, tokens: TokenStore,

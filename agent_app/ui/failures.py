@@ -1,18 +1,26 @@
-"""Why a background job failed, said for the person at the desk.
+"""Why something failed or was refused, said for the person at the desk: the UI's one
+presenter of errors (`failure_text`).
 
-Storage turns SQLite's complaints about the disk, the folder or another program into OSErrors
-naming the file (storage/errors.py); this says what to do about each, in the UI's language,
-instead of an English errno text.
+Core's refusals are UserErrors (core/errors.py), said in their own sentences. Storage turns
+SQLite's complaints about the disk, the folder or another program into OSErrors naming the
+file (storage/errors.py); this says what to do about each, in the UI's language, instead of an
+English errno text. A library's own text (an errno string, SQL, a requests message) is never
+shown: it goes to the log, and the user reads a sentence of ours.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
 import re
 
 from PySide6.QtCore import QCoreApplication
 
-from agent_app.core.i18n import QT_TRANSLATE_NOOP
+from agent_app.core.errors import UserError
+from agent_app.core.i18n import QT_TRANSLATE_NOOP, SERVER_CONTEXTS
+
+log = logging.getLogger(__name__)
+_HAN = re.compile("[\u4e00-\u9fff]")
 
 SERVER_CONTEXT = "ServerMessage"
 # What the central API and the network client say in English, in the words users read. The
@@ -77,8 +85,9 @@ _NAMED = (  # messages that name a record: the pattern, and the text with %1 for
 
 
 def server_text(message: str) -> str:
-    """A message from the server or the network client in the UI's language; one we do not
-    know is shown as it came (it may be a reason the core already translated)."""
+    """A message from the server or the network client in the UI's language: one of the
+    server's English sentences, or one of core's (which unit endpoints answer with); one we do
+    not know is shown as it came (it may be a reason the server already translated)."""
     known = SERVER_MESSAGES.get(message.strip())
     if known is not None:
         return QCoreApplication.translate(SERVER_CONTEXT, known)
@@ -86,6 +95,10 @@ def server_text(message: str) -> str:
         match = pattern.match(message.strip())
         if match:
             return QCoreApplication.translate(SERVER_CONTEXT, text).replace("%1", match[1])
+    for context in SERVER_CONTEXTS:
+        translated = QCoreApplication.translate(context, message)
+        if translated != message:
+            return translated
     return message
 
 
@@ -121,26 +134,47 @@ _BY_ERRNO = {
 def failure_text(exc: BaseException) -> str:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from agent_app.core.actions import REASON_CONTEXT, CommandRefusedError
-    from agent_app.core.wire import WIRE_CONTEXT, WireError
-    from agent_app.sync.client import ApiError, ServerUnreachableError
+    from agent_app.storage.database import CorruptDatabaseError
+    from agent_app.sync.client import ApiError, ServerUnreachableError, TlsError
 
-    if isinstance(exc, WireError):
-        return QCoreApplication.translate(WIRE_CONTEXT, exc.reason)
-    if isinstance(exc, CommandRefusedError):
-        return QCoreApplication.translate(REASON_CONTEXT, exc.reason)
+    if isinstance(exc, UserError):
+        return exc.text(QCoreApplication.translate)
     if isinstance(exc, SQLAlchemyError):
         # Its text quotes SQL (and, but for hide_parameters, values): never shown.
         return QCoreApplication.translate(
             "Failures", "The local database refused the change. Ask IT to check this PC; "
                         "details are in the log.")
     if isinstance(exc, ApiError):
-        return server_text(exc.message)
+        shown = server_text(exc.message)
+        if shown == exc.message and exc.status == 422 and not _HAN.search(shown):
+            # The request's validation, in the web framework's English: never shown. (The
+            # server's own refusals, like its password policy, come already in Chinese.)
+            log.warning("the server refused a request as malformed: %s", exc.message)
+            return QCoreApplication.translate(
+                "Failures", "The server refused what was sent as incomplete or malformed.")
+        return shown
+    if isinstance(exc, TlsError):
+        log.warning("the server could not be verified: %s", exc)
+        return QCoreApplication.translate(
+            "Failures", "The server could not be verified as genuine, so nothing was sent. "
+                        "Ask IT to check the server's certificate; details are in the log.")
     if isinstance(exc, ServerUnreachableError):
-        return server_text(str(exc))
+        shown = server_text(str(exc))
+        if shown == str(exc):
+            log.warning("the server could not be asked: %s", exc)
+            return server_text("cannot connect to the server")
+        return shown
+    if isinstance(exc, CorruptDatabaseError):
+        log.warning("the local database cannot be used: %s", exc)
+        return QCoreApplication.translate(
+            "Failures", "The local database %1 cannot be used; details are in the log.").replace(
+            "%1", str(exc.path))
     if isinstance(exc, OSError):
-        explain = _BY_ERRNO.get(exc.errno or 0)
-        if explain is not None:
-            return explain().replace("%1", str(exc.filename or ""))
-        return exc.strerror or str(exc)
-    return str(exc)
+        if exc.errno not in _BY_ERRNO:
+            log.warning("a file could not be used: %s", exc)
+        explain = _BY_ERRNO.get(exc.errno or 0, _read_write_error)
+        return explain().replace("%1", str(exc.filename or ""))
+    log.error("an unexpected failure reached the user", exc_info=exc)
+    return QCoreApplication.translate(
+        "Failures", "Something went wrong that this program did not expect; details are in "
+                    "the log. If it happens again, tell IT.")

@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         elif isinstance(result.reason, ApiError) and result.reason.status == 401:
             why = self.tr("you are not signed in to the server")
         elif result.reason is not None:
-            why = refusal_text(str(result.reason))
+            why = failure_text(result.reason)
         else:
             why = self.tr("the server did not take them all")
         return (self.tr(
@@ -504,10 +504,11 @@ class MainWindow(QMainWindow):
         if isinstance(exc, TlsError):
             # Shown as offline too, but a network coming back will not cure it: say so.
             self._show_connectivity(False)
+            log.warning("the server could not be verified: %s", exc)
             self.statusBar().showMessage(
                 self.tr("The server could not be verified as genuine, so nothing is sent; "
                         "changes are kept. Ask IT to check the server's certificate and the "
-                        "CA bundle (ca_bundle). Details: %1").replace("%1", str(exc)))
+                        "CA bundle (ca_bundle); details are in the log."))
         elif isinstance(exc, ServerAnswerError):
             self._show_connectivity(False)
             self.statusBar().showMessage(

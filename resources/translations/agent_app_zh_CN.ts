@@ -170,6 +170,25 @@
     </message>
 </context>
 <context>
+    <name>AssessmentRule</name>
+    <message>
+        <source>points must be a number from -100 to 100, not 0</source>
+        <translation>分值须为 -100 至 100 之间的数，且不能为 0</translation>
+    </message>
+    <message>
+        <source>an adjustment needs its reason</source>
+        <translation>加扣分须写明理由</translation>
+    </message>
+    <message>
+        <source>the reason is too long (at most 500 characters)</source>
+        <translation>理由过长（最多 500 个字）</translation>
+    </message>
+    <message>
+        <source>only a lead or an admin adjusts scores</source>
+        <translation>只有班长或管理员可以加扣分</translation>
+    </message>
+</context>
+<context>
     <name>BulletinDialog</name>
     <message>
         <source>Bulletin</source>
@@ -771,6 +790,22 @@
         <source>The local database refused the change. Ask IT to check this PC; details are in the log.</source>
         <translation>本机数据库拒绝了此次更改。请联系信息科检查本机；详情见日志。</translation>
     </message>
+    <message>
+        <source>The server refused what was sent as incomplete or malformed.</source>
+        <translation>服务器认为发送的内容不完整或格式有误，未予接受。</translation>
+    </message>
+    <message>
+        <source>The server could not be verified as genuine, so nothing was sent. Ask IT to check the server&apos;s certificate; details are in the log.</source>
+        <translation>无法确认服务器的真实身份，未发送任何数据。请联系IT人员检查服务器证书；详情见日志。</translation>
+    </message>
+    <message>
+        <source>The local database %1 cannot be used; details are in the log.</source>
+        <translation>本地数据库 %1 无法使用；详情见日志。</translation>
+    </message>
+    <message>
+        <source>Something went wrong that this program did not expect; details are in the log. If it happens again, tell IT.</source>
+        <translation>出现了程序未预料的问题；详情见日志。如再次发生，请告知IT人员。</translation>
+    </message>
 </context>
 <context>
     <name>HotspotAlert</name>
@@ -1213,8 +1248,8 @@
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <source>The server could not be verified as genuine, so nothing was sent. This is not a network fault: ask IT to check the server&apos;s certificate and the CA bundle (ca_bundle). Details: %1</source>
-        <translation>无法确认服务器的真实身份，未发送任何数据。这不是网络故障：请联系IT人员检查服务器证书和CA证书包（ca_bundle）。详情：%1</translation>
+        <source>The server could not be verified as genuine, so nothing was sent. This is not a network fault: ask IT to check the server&apos;s certificate and the CA bundle (ca_bundle); details are in the log.</source>
+        <translation>无法确认服务器的真实身份，未发送任何数据。这不是网络故障：请联系IT人员检查服务器证书和CA证书包（ca_bundle）；详情见日志。</translation>
     </message>
     <message>
         <source>Cannot reach the server: %1</source>
@@ -1442,8 +1477,8 @@ Connect to the network and try again, or quit: the changes are sent the next tim
         <translation>服务器拒绝了 %1 项更改：%2</translation>
     </message>
     <message>
-        <source>The server could not be verified as genuine, so nothing is sent; changes are kept. Ask IT to check the server&apos;s certificate and the CA bundle (ca_bundle). Details: %1</source>
-        <translation>无法确认服务器的真实身份，因此不发送任何数据；更改已保留。请联系IT人员检查服务器证书和CA证书包（ca_bundle）。详情：%1</translation>
+        <source>The server could not be verified as genuine, so nothing is sent; changes are kept. Ask IT to check the server&apos;s certificate and the CA bundle (ca_bundle); details are in the log.</source>
+        <translation>无法确认服务器的真实身份，因此不发送任何数据；更改已保留。请联系IT人员检查服务器证书和CA证书包（ca_bundle）；详情见日志。</translation>
     </message>
     <message>
         <source>The server&apos;s answer was not understood; changes are kept and the next sync tries again. If it persists, tell IT.</source>
@@ -2178,24 +2213,20 @@ Connect to the network and try again, or quit: the changes are sent the next tim
 <context>
     <name>Startup</name>
     <message>
-        <source>The local database %1 is encrypted and cannot be opened on this computer now (%2). It is left as it is; ask IT.</source>
-        <translation>本地数据库 %1 已加密，目前无法在本机打开（%2）。文件保持原样，请联系信息科。</translation>
-    </message>
-    <message>
         <source>Local database damaged</source>
         <translation>本地数据库已损坏</translation>
     </message>
     <message>
-        <source>The local database cannot be used:
+        <source>The local database %1 is encrypted and cannot be opened on this computer now. It is left as it is; ask IT (details are in the log).</source>
+        <translation>本地数据库 %1 已加密，目前无法在本机打开。文件保持原样，请联系信息科（详情见日志）。</translation>
+    </message>
+    <message>
+        <source>The local database cannot be used (details are in the log):
 %1
-
-%2
 
 Move it aside and start with an empty local cache? The file is kept, not deleted; data from the server is downloaded again at the next sync.</source>
-        <translation>本地数据库无法使用：
+        <translation>本地数据库无法使用（详情见日志）：
 %1
-
-%2
 
 是否将其移到一旁并以空的本地缓存启动？原文件会保留，不会删除；服务器上的数据将在下次同步时重新下载。</translation>
     </message>
@@ -3369,6 +3400,46 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>The server sent a ticket of a shape this PC cannot store; it was set aside.</source>
         <translation>服务器发来的工单格式本机无法保存，已隔离。</translation>
+    </message>
+    <message>
+        <source>The change names another article than its contents.</source>
+        <translation>该更改所指知识条目与其内容不一致。</translation>
+    </message>
+    <message>
+        <source>The server has no article %1.</source>
+        <translation>服务器上没有这条知识（%1）。</translation>
+    </message>
+    <message>
+        <source>A correction needs a text of 1 to %1 characters.</source>
+        <translation>纠错反馈须为 1 至 %1 个字的文字。</translation>
+    </message>
+    <message>
+        <source>The kind of KB usage record is not known.</source>
+        <translation>知识库使用记录的类型不正确。</translation>
+    </message>
+    <message>
+        <source>Only a team lead or an administrator may stop an article being favoured.</source>
+        <translation>只有班长或管理员可以取消知识库的优先推荐。</translation>
+    </message>
+    <message>
+        <source>The KB usage record lacks the query it followed.</source>
+        <translation>知识库使用记录缺少对应的查询。</translation>
+    </message>
+    <message>
+        <source>The query must be a text of 1 to %1 characters.</source>
+        <translation>查询须为 1 至 %1 个字的文字。</translation>
+    </message>
+    <message>
+        <source>The query holds a long number (a phone or ID number?): it is not shared.</source>
+        <translation>查询中含有长数字（电话或证件号？），不予共享。</translation>
+    </message>
+    <message>
+        <source>The time of use is malformed.</source>
+        <translation>使用时间格式有误。</translation>
+    </message>
+    <message>
+        <source>The time of use has no time zone.</source>
+        <translation>使用时间缺少时区。</translation>
     </message>
 </context>
 </TS>

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from agent_app.reports_cli import shipped_directory
+from agent_app.commands.report import shipped_directory
 from tests.cli import agent_app
 from tests.report_history import TicketHistory, cst
 

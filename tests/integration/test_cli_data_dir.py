@@ -43,7 +43,7 @@ def test_a_screen_pop_is_handed_to_the_running_instance(qapp, tmp_path, monkeypa
     def no_gui(*_args, **_kwargs):
         raise AssertionError("the GUI was started for a screen pop")
 
-    monkeypatch.setattr("agent_app.cli.launch_gui", no_gui)
+    monkeypatch.setattr("agent_app.commands.gui.launch_gui", no_gui)
     assert main(["call", "--number", "13800138000", "--data-dir", str(Path(tmp_path))]) == 0
     from PySide6.QtCore import QDeadlineTimer
 
@@ -55,7 +55,7 @@ def test_a_screen_pop_is_handed_to_the_running_instance(qapp, tmp_path, monkeypa
 
 
 def test_the_fast_path_names_the_socket_as_the_instance_server_does(tmp_path):
-    from agent_app.cli import _instance_name
+    from agent_app.commands.call import _instance_name
     from agent_app.ui.single_instance import server_name
 
     assert _instance_name(tmp_path) == server_name(tmp_path)
@@ -63,7 +63,7 @@ def test_the_fast_path_names_the_socket_as_the_instance_server_does(tmp_path):
 
 @given(st.text(alphabet="0123456789-+ a中٣²", max_size=25) | st.text(max_size=25))
 def test_the_command_line_takes_the_numbers_the_intake_rules_take(text):
-    from agent_app.cli import _is_phone_like
+    from agent_app.commands.call import is_phone_like as quick_check
     from agent_app.core.intake import is_phone_like
 
-    assert _is_phone_like(text) == is_phone_like(text)
+    assert quick_check(text) == is_phone_like(text)

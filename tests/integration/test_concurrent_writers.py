@@ -26,7 +26,7 @@ from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import event_to_dict, ticket_to_dict
 from agent_app.core.lifecycle import Action
 from agent_app.core.models import TicketEvent
-from central_api import sync
+from central_api import seeding, sync
 from central_api.app import create_app
 from central_api.commands import locked_ticket, run_command
 from central_api.models import TicketRecord, User
@@ -41,7 +41,7 @@ def test_a_push_and_a_units_action_on_the_same_ticket_both_go_through(postgres_c
     sessions = app.state.sessions
     unit = unit_name(UNIT_CODE)
     with sessions() as s:
-        sync.seed_tickets(s, [ticket_to_dict(replace(
+        seeding.seed_tickets(s, [ticket_to_dict(replace(
             make_ticket("SHARED-1"), status=TicketStatus.DISPATCHED, unit=unit))])
         operator = s.scalar(select(User).where(User.username == "op01"))
     assert operator is not None

@@ -33,13 +33,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from agent_app import jsonl
+from agent_app.commands import kb as commands
+from agent_app.commands.kb import run_import
+from agent_app.commands.report import run_report
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import AppealType, Channel, Rating
 from agent_app.core.reports import Month, ReportEvent, ReportTicket, compute_report
 from agent_app.export import write_report
-from agent_app.reports_cli import run_report
-from agent_app.search import commands
-from agent_app.search.commands import run_import
 from agent_app.search.index import article_from_row, fingerprint
 from agent_app.search.model import MAX_ID, MAX_LABEL, MAX_TITLE, KbArticle
 from agent_app.search.searcher import KbSearcher

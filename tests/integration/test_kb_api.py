@@ -153,8 +153,10 @@ def test_feedback_on_a_missing_article_or_without_text_is_rejected_with_a_reason
     deleted = operator.feedback(client, 2, "cgj-1", "错了")
     empty = operator.feedback(client, 3, "cgj-1", "   ")
     assert [a["status"] for a in (missing, deleted, empty)] == ["rejected"] * 3
-    assert "no article no-such" in missing["reason"] and "no article" in deleted["reason"]
-    assert "text" in empty["reason"]
+    # Core sentences, sent in Chinese like every other rejection reason.
+    assert missing["reason"] == "服务器上没有这条知识（no-such）。"
+    assert deleted["reason"] == "服务器上没有这条知识（cgj-1）。"
+    assert empty["reason"] == "纠错反馈须为 1 至 1000 个字的文字。"
     assert unit("GET", "/unit/kb-feedback").json() == []
 
 

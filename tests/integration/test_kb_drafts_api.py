@@ -13,7 +13,7 @@ import requests
 from agent_app.core.calendar import CHINA_TZ
 from central_api.app import API, DEMO_PASSWORD
 from central_api.embedded import start_embedded
-from central_api.kb import month_bounds
+from central_api.kb_drafts import month_bounds
 
 TIMEOUT = 10
 OWN_UNIT = "市城市管理局"  # unit-cgj's unit

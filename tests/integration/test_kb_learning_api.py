@@ -16,7 +16,8 @@ from agent_app.storage.database import open_database
 from central_api import sync
 from central_api.app import API, DEMO_PASSWORD
 from central_api.embedded import start_embedded
-from central_api.kb_learning import OPERATION, apply_kb_usage
+from central_api.kb_learning import OPERATION
+from central_api.kb_writes import apply_kb_usage
 
 TIMEOUT = 10
 # An hour ago: pulls leave out pairs older than the server's horizon (180 days).

@@ -127,7 +127,7 @@ def test_a_report_on_an_article_withdrawn_meanwhile_is_refused_with_the_reason(e
     ops.report_kb_error(engine.db, "cgj-1", "内容有误")
     unit.delete("/kb/articles/cgj-1")
     report = engine.sync_once()
-    assert [reason for _id, reason in report.rejected] == ["no article cgj-1"]
+    assert [reason for _id, reason in report.rejected] == ["服务器上没有这条知识（cgj-1）。"]
     assert local_article(engine, "cgj-1") is None
     assert unit.get("/unit/kb-feedback") == []
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from agent_app.commands.report import run_report
 from agent_app.core.actions import FollowUp, NetworkStep, TicketCommand
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import ticket_to_dict
-from agent_app.reports_cli import run_report
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.sync.client import ApiError, CentralClient

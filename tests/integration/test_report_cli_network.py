@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from agent_app.commands.report import EXIT_OK, EXIT_PARTIAL, run_report
 from agent_app.core.interchange import ticket_to_dict
-from agent_app.reports_cli import EXIT_OK, EXIT_PARTIAL, run_report
 from tests.factories import make_ticket
 
 

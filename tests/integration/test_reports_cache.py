@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import text
 
+from agent_app.commands.report import report_from_tickets
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.reports import Month, report_ticket_from_dict
 from agent_app.demo.generate import generate_demo_tickets
-from agent_app.reports_cli import report_from_tickets
 from agent_app.storage import ops
 from agent_app.storage.database import DB_FILENAME, open_database
 from agent_app.storage.reports import _MONTH_SQL, build_month_report, load_month_tickets

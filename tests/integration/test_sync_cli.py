@@ -1,10 +1,10 @@
 import subprocess
 import sys
 
+from agent_app.commands import sync as headless
 from agent_app.settings import Settings, save_settings
 from agent_app.storage import ops
 from agent_app.storage.database import DB_FILENAME, open_database
-from agent_app.sync import headless
 from agent_app.sync.client import CentralClient
 from agent_app.sync.credentials import TokenStore
 from central_api.embedded import start_embedded

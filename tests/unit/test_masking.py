@@ -114,3 +114,21 @@ def test_authorization_headers_lose_their_credentials(header):
     masked = mask_sensitive_text(header)
     assert "abc.DEF-123" not in masked and "dXNlcjpwYXNz" not in masked
     assert "***" in masked
+
+
+@given(name=st.text(alphabet="李四王小明张伟", min_size=2, max_size=4),
+       gaps=st.lists(st.sampled_from(["", " ", "·", "-", "　", "（", "、"]), min_size=3,
+                     max_size=3))
+def test_logs_and_units_find_a_confidential_name_written_any_way_alike(name, gaps):
+    """One rule (masking.name_pattern) for both: the log mask once missed 李（四 and 李、四."""
+    from agent_app.core.masking import identity_patterns, mask_confidential_names, withhold_identity
+
+    written = "".join(ch + gaps[i % len(gaps)] for i, ch in enumerate(name)).strip()
+    text = f"来电人{written}反映"
+    remember_confidential_name(name)
+    try:
+        for_logs = mask_confidential_names(text)
+    finally:
+        forget_confidential_names()
+    for_units = withhold_identity(text, identity_patterns(name, ""))
+    assert written not in for_logs and written not in for_units

@@ -116,7 +116,7 @@ def test_an_unknown_format_is_refused(report, tmp_path):
 def test_report_files_and_command_import_without_qt():
     script = ("import sys\nsys.modules['PySide6'] = None\n"
               "import agent_app.export.report_xlsx, agent_app.export.report_text\n"
-              "import agent_app.reports_cli, agent_app.storage.reports\nprint('ok')\n")
+              "import agent_app.commands.report, agent_app.storage.reports\nprint('ok')\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[2], timeout=120)
     assert result.stdout.strip() == "ok", result.stderr

@@ -107,51 +107,70 @@ def server_problem_text(exc: BaseException) -> str:
     if isinstance(exc, ServerUnreachableError):
         return QCoreApplication.translate(
             "Accounts", "Cannot reach the server; nothing was changed. Details: %1").replace(
-            "%1", str(exc))
+            "%1", failure_text(exc))
     if isinstance(exc, ApiError) and exc.status == 429:
         return QCoreApplication.translate(
             "Accounts", "Too many attempts; wait a while and try again. Server: %1").replace(
-            "%1", exc.message)
+            "%1", failure_text(exc))
     if isinstance(exc, ApiError) and exc.status == 403:
         return QCoreApplication.translate(
-            "Accounts", "The server refused: %1").replace("%1", exc.message)
+            "Accounts", "The server refused: %1").replace("%1", failure_text(exc))
     return QCoreApplication.translate("Accounts", "Not changed: %1").replace(
         "%1", failure_text(exc))
 
 
-class ChangePasswordDialog(QDialog):
+class NewPasswordDialog(QDialog):
+    """The base of every dialog that sets a password: a form (its own rows first, then the
+    new-password fields), a status line under it and the button row, whose primary button
+    answers Enter and submits."""
+
+    def __init__(self, tasks: TaskRunner, accounts: AccountsApi, *, min_width: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._accounts = accounts
+        self.setMinimumWidth(min_width)
+        self.form = QFormLayout()
+        self.status_label = FieldError()
+        self.status_label.setObjectName("status")
+
+    def finish(self, username: Callable[[], str], button: QPushButton) -> NewPasswordFields:
+        """The new-password fields after the rows in the form, then the status line and the
+        buttons; `button` submits."""
+        self.fields = NewPasswordFields(self.form, username)
+        button.setDefault(True)
+        buttons = QDialogButtonBox()
+        primary_button(buttons, button)
+        button.clicked.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.status_label)
+        layout.addWidget(buttons)
+        return self.fields
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+class ChangePasswordDialog(NewPasswordDialog):
     """Old password, new one, repeated. The policy is checked here first; the server's
     reason for a refusal is shown next to the field it is about."""
 
     def __init__(self, tasks: TaskRunner, accounts: AccountsApi, username: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._tasks = tasks
-        self._accounts = accounts
-        self._username = username
+        super().__init__(tasks, accounts, min_width=460, parent=parent)
         self.setWindowTitle(self.tr("Change password"))
-        self.setMinimumWidth(460)
+        self._username = username
         self.old_edit = password_edit("old_password")
         self.old_error = FieldError()
         self.old_error.setObjectName("old_password_error")
-        form = QFormLayout()
-        form.addRow(self.tr("User:"), plain_label(username))
-        form.addRow(self.tr("&Current password:"), self.old_edit)
-        form.addRow("", self.old_error)
-        self.fields = NewPasswordFields(form, lambda: self._username)
-        self.status_label = FieldError()
-        self.status_label.setObjectName("status")
+        self.form.addRow(self.tr("User:"), plain_label(username))
+        self.form.addRow(self.tr("&Current password:"), self.old_edit)
+        self.form.addRow("", self.old_error)
         self.change_button = QPushButton(self.tr("Change password"))
         self.change_button.setObjectName("change")
-        self.change_button.setDefault(True)
-        buttons = QDialogButtonBox()
-        primary_button(buttons, self.change_button)
-        self.change_button.clicked.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status_label)
-        layout.addWidget(buttons)
+        self.finish(lambda: self._username, self.change_button)
         self.old_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> None:
@@ -182,11 +201,11 @@ class ChangePasswordDialog(QDialog):
     def _refused(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, ApiError) and exc.status == 403 and exc.message:
-            self.old_error.show_message(exc.message)  # 原密码不正确。
+            self.old_error.show_message(failure_text(exc))  # 原密码不正确。
             self.old_edit.selectAll()
             self.old_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         elif isinstance(exc, ApiError) and exc.status == 422:
-            self.fields.new_error.show_message(exc.message)  # the server's policy sentence
+            self.fields.new_error.show_message(failure_text(exc))  # the policy sentence
             self.fields.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.status_label.show_message(server_problem_text(exc))

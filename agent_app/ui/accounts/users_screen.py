@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -31,11 +29,11 @@ from agent_app.sync.accounts import Account, AccountsApi
 from agent_app.sync.client import ApiError
 from agent_app.tasks import TaskRunner
 from agent_app.ui.accounts.passwords import (
-    NewPasswordFields,
-    primary_button,
+    NewPasswordDialog,
     server_problem_text,
     set_busy_button,
 )
+from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.widgets import FieldError, plain_label
 
@@ -209,7 +207,7 @@ class UsersScreen(QWidget):
                             on_done=lambda _none: self._toggled(account.username, activate),
                             on_error=lambda exc: self.status_label.show_message(
                                 server_problem_text(exc) if not isinstance(exc, ApiError)
-                                or exc.status in (403, 429) else exc.message))
+                                or exc.status in (403, 429) else failure_text(exc)))
 
     def _toggled(self, username: str, active: bool) -> None:
         self.info_label.setText(
@@ -228,14 +226,11 @@ class UsersScreen(QWidget):
                 .replace("%1", account.username))
 
 
-class AddUserDialog(QDialog):
+class AddUserDialog(NewPasswordDialog):
     def __init__(self, tasks: TaskRunner, accounts: AccountsApi,
                  reference: ReferenceData | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._tasks = tasks
-        self._accounts = accounts
+        super().__init__(tasks, accounts, min_width=520, parent=parent)
         self.setWindowTitle(self.tr("Add user"))
-        self.setMinimumWidth(520)
         self.username_edit = QLineEdit()
         self.username_edit.setObjectName("username")
         self.username_edit.setMaxLength(NAME_LIMIT)
@@ -254,11 +249,12 @@ class AddUserDialog(QDialog):
         for unit in (reference.catalogue.units if reference is not None else []):
             self.unit_combo.addItem(f"{unit.name} ({unit.code})", unit.code)
         self.errors = {name: FieldError() for name in
-                       ("username", "display_name", "role", "unit_code", "status")}
+                       ("username", "display_name", "role", "unit_code")}
+        self.errors["status"] = self.status_label
         for name, error in self.errors.items():
             error.setObjectName(f"{name}_error")
 
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("&User name:"), self.username_edit)
         form.addRow("", self.errors["username"])
         form.addRow(self.tr("&Display name:"), self.display_edit)
@@ -267,19 +263,10 @@ class AddUserDialog(QDialog):
         form.addRow("", self.errors["role"])
         form.addRow(self.tr("U&nit:"), self.unit_combo)
         form.addRow("", self.errors["unit_code"])
-        self.fields = NewPasswordFields(form, lambda: self.username_edit.text().strip())
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.setObjectName("add")
-        self.add_button.setDefault(True)
-        buttons = QDialogButtonBox()
-        primary_button(buttons, self.add_button)
-        self.add_button.clicked.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        self.finish(lambda: self.username_edit.text().strip(), self.add_button)
         self.role_combo.currentIndexChanged.connect(self._role_changed)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.errors["status"])
-        layout.addWidget(buttons)
         self._role_changed()
         self.username_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -333,9 +320,9 @@ class AddUserDialog(QDialog):
         elif isinstance(exc, ApiError) and exc.status == 422:
             field = exc.field if exc.field in self.errors else None
             if field is not None:
-                self.errors[field].show_message(exc.message)
+                self.errors[field].show_message(failure_text(exc))
             else:  # the password policy sentence
-                self.fields.new_error.show_message(exc.message)
+                self.fields.new_error.show_message(failure_text(exc))
                 self.fields.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.errors["status"].show_message(server_problem_text(exc))
@@ -348,33 +335,18 @@ class AddUserDialog(QDialog):
         self.fields.set_enabled(not busy)
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(NewPasswordDialog):
     """An admin sets a new password for someone who forgot theirs; their sessions end."""
 
     def __init__(self, tasks: TaskRunner, accounts: AccountsApi, username: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._tasks = tasks
-        self._accounts = accounts
-        self._username = username
+        super().__init__(tasks, accounts, min_width=460, parent=parent)
         self.setWindowTitle(self.tr("Set new password"))
-        self.setMinimumWidth(460)
-        form = QFormLayout()
-        form.addRow(self.tr("User:"), plain_label(username))
-        self.fields = NewPasswordFields(form, lambda: self._username)
-        self.status_label = FieldError()
-        self.status_label.setObjectName("status")
+        self._username = username
+        self.form.addRow(self.tr("User:"), plain_label(username))
         self.set_button = QPushButton(self.tr("Set password"))
         self.set_button.setObjectName("set_password")
-        self.set_button.setDefault(True)
-        buttons = QDialogButtonBox()
-        primary_button(buttons, self.set_button)
-        self.set_button.clicked.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status_label)
-        layout.addWidget(buttons)
+        self.finish(lambda: self._username, self.set_button)
         self.fields.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> None:
@@ -393,7 +365,7 @@ class ResetPasswordDialog(QDialog):
         self.fields.set_enabled(True)
         set_busy_button(self.set_button, False)
         if isinstance(exc, ApiError) and exc.status == 422:
-            self.fields.new_error.show_message(exc.message)
+            self.fields.new_error.show_message(failure_text(exc))
             self.fields.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         elif isinstance(exc, ApiError) and exc.status == 404:
             self.status_label.show_message(self.tr("This account no longer exists."))

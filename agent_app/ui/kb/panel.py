@@ -33,6 +33,7 @@ from agent_app.search.learning import record_kb_usage, veto_kb_usage
 from agent_app.settings import load_settings
 from agent_app.storage import ops
 from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.ui.failures import failure_text
 from agent_app.ui.kb.delegate import KbHitDelegate
 from agent_app.ui.kb.model import KbResultsModel, is_stale
 from agent_app.ui.kb.reader import ArticleReader
@@ -287,7 +288,7 @@ class KbPanel(QWidget):
     def _send_feedback(self, article_id: str, text: str) -> None:
         self._tasks.run_db(lambda db: ops.report_kb_error(db, article_id, text),
                            on_done=lambda _mutation: self.reader.feedback_sent(),
-                           on_error=lambda exc: self.reader.feedback_failed(str(exc)),
+                           on_error=lambda exc: self.reader.feedback_failed(failure_text(exc)),
                            changes=frozenset({Topic.OUTBOX}))
 
     def _on_changes(self, changes: Changes) -> None:

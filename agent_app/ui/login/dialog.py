@@ -5,6 +5,7 @@ first start while the network is down), as an operator whose work is sent after 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -35,6 +36,8 @@ from agent_app.ui.failures import failure_text
 from agent_app.ui.widgets import FieldError, plain_label
 
 ClientFactory = Callable[[str], CentralClient]
+
+log = logging.getLogger(__name__)
 
 
 class LoginDialog(QDialog):
@@ -135,11 +138,11 @@ class LoginDialog(QDialog):
             self.password_edit.setFocus()
         elif isinstance(exc, TlsError):
             # Not a network fault, and nothing the operator should work around: IT must act.
+            log.warning("the server could not be verified: %s", exc)
             self.server_error.show_message(
                 self.tr("The server could not be verified as genuine, so nothing was sent. "
                         "This is not a network fault: ask IT to check the server's "
-                        "certificate and the CA bundle (ca_bundle). Details: %1")
-                .replace("%1", str(exc)))
+                        "certificate and the CA bundle (ca_bundle); details are in the log."))
             self.offline_button.setVisible(self._can_work_offline(server, username))
         elif isinstance(exc, ServerUnreachableError):
             self.server_error.show_message(

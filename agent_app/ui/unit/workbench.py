@@ -49,7 +49,9 @@ from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.core.models import Ticket
 from agent_app.core.network import LEVEL_LABELS, Network, assisting_units, shipped_network
 from agent_app.paths import resources_dir
+from agent_app.sync.client import ApiError
 from agent_app.tasks import TaskRunner
+from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.widgets import plain_label
 
@@ -385,7 +387,6 @@ class UnitWorkbench(QWidget):
 
     def _refused(self, exc: BaseException) -> None:
         self.submit.setEnabled(True)
-        message = getattr(exc, "message", "")
         # Refusals are the core's fixed sentences; the others are the server's own.
-        self.error.setText(QCoreApplication.translate("TicketCommand", message)
-                           if message else self.tr("The server could not be reached."))
+        self.error.setText(failure_text(exc) if isinstance(exc, ApiError)
+                           else self.tr("The server could not be reached."))

@@ -15,6 +15,7 @@ line number); 2 nothing done (bad arguments, or the file or the database could n
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -140,7 +141,7 @@ def _read_inputs(scores: Path | None, adjustments: Path | None,
             print(f"{path}: not UTF-8 text", file=sys.stderr)
             return None
         try:
-            target.extend(parse(text, directory, source=path.name))  # type: ignore[operator]
+            target.extend(parse(text, directory, source=path.name))  # type: ignore[arg-type]
         except InputError as exc:
             for number, reason in exc.problems:
                 print(f"{path.name} line {number}: {reason}", file=sys.stderr)
@@ -247,7 +248,17 @@ def run_report(data_dir: Path, month_text: str, *, source: Path | None = None,
 
         try:
             bulletin_notes = BulletinNotes.load(notes)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            print(f"cannot read the notes {notes}: {exc.strerror}", file=sys.stderr)
+            return EXIT_FAILED
+        except UnicodeDecodeError:
+            print(f"cannot use the notes {notes}: not UTF-8 text", file=sys.stderr)
+            return EXIT_FAILED
+        except json.JSONDecodeError as exc:  # its own words quote the decoder, not the file
+            print(f"cannot use the notes {notes}: not JSON (line {exc.lineno}, column "
+                  f"{exc.colno})", file=sys.stderr)
+            return EXIT_FAILED
+        except ValueError as exc:  # BulletinNotes' own sentence
             print(f"cannot use the notes {notes}: {exc}", file=sys.stderr)
             return EXIT_FAILED
     try:

@@ -1,0 +1,36 @@
+"""Pull cursors: one check for every pull by version (tickets, articles), and the oldest
+cursor still served (tickets.py raises it when it compacts tombstones away)."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, status
+from sqlalchemy.orm import Session
+
+from central_api.epochs import ahead_of_server, current_epoch, newest_version
+from central_api.models import ServerMeta
+
+MAX_PAGE = 1000
+
+PULL_FLOOR_KEY = "pull_floor"
+
+
+def pull_floor(session: Session) -> int:
+    """The oldest cursor still served; raised when old tombstones are compacted away."""
+    row = session.get(ServerMeta, PULL_FLOOR_KEY)
+    return int(row.value) if row is not None else 0
+
+
+def checked_cursor(session: Session, since: int, epoch: str | None, *,
+                   compacted: bool) -> str:
+    """The server's epoch, once the client's cursor is known to mean something here: 410 for
+    another epoch (restored from a backup, or another server), for a cursor beyond what this
+    database holds, and — where tombstones are compacted (`compacted`) — for one below the
+    pull floor, after which deletions could be missed."""
+    server_epoch = current_epoch(session)
+    if epoch is not None and epoch != server_epoch:
+        raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
+    if epoch == server_epoch and since > newest_version(session):
+        raise ahead_of_server(session)
+    if compacted and 0 < since < pull_floor(session):
+        raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")
+    return server_epoch

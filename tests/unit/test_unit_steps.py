@@ -1,0 +1,47 @@
+"""The unit endpoints as one table (central_api/workflow.UNIT_STEPS): each body's fields become
+the command's data as the hand-written endpoints built it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from fastapi import HTTPException
+
+from central_api.deps import ENDPOINT_ROLES
+from central_api.workflow import (
+    UNIT_STEPS,
+    ExtensionBody,
+    PassDownBody,
+    ReturnBody,
+    command_data,
+)
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def test_every_step_is_a_unit_endpoint_with_its_roles():
+    paths = [f"/unit/tickets/{{ticket_id}}/{step.path}" for step in UNIT_STEPS]
+    assert len(set(paths)) == len(paths) == 10
+    assert all(("POST", path) in ENDPOINT_ROLES for path in paths)
+
+
+def test_fields_left_out_are_not_sent_and_times_go_as_iso_text():
+    assert command_data(ReturnBody(reason="不属于本单位")) == {"reason": "不属于本单位"}
+    deadline = datetime(2026, 11, 30, 17, 0, tzinfo=CHINA)
+    assert command_data(PassDownBody(to_unit="西高皇街道", deadline=deadline)) == {
+        "to_unit": "西高皇街道", "deadline": "2026-11-30T17:00:00+08:00"}
+    assert command_data(ExtensionBody(requested_deadline=deadline, reason="需协调")) == {
+        "requested_deadline": "2026-11-30T17:00:00+08:00", "reason": "需协调"}
+
+
+@pytest.mark.parametrize(("body", "detail"), [
+    (PassDownBody(to_unit="西高皇街道", deadline=datetime(2026, 11, 30, 17, 0)),
+     "deadline needs a time zone offset"),
+    (ExtensionBody(requested_deadline=datetime(2026, 11, 30, 17, 0), reason="需协调"),
+     "requested_deadline needs a time zone offset"),
+])
+def test_a_time_without_an_offset_is_refused_as_before(body, detail):
+    with pytest.raises(HTTPException) as refused:
+        command_data(body)
+    assert refused.value.status_code == 422 and refused.value.detail == detail
