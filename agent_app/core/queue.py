@@ -1,16 +1,18 @@
 """The ticket queue as plain rows: saved views, the free-text filter and sorting, fast enough
 for 100k cached tickets (DESIGN.md §8: filter and sort ≤ 100 ms).
 
-Rows are stored by column (QueueColumns): per row only its id, caller and search text are
-objects of their own; times are int keys (microseconds, in the order of the stored text) and
-the short repeated texts codes into one table. A refresh replaces the rows of the tickets that
-changed and works out their views again (update_index); the table then moves only those rows.
+Rows are stored by column (QueueColumns): per row only its id is an object of its own
+(callers and search texts are kept in blocks of rows); times are int keys (microseconds, in
+the order of the stored text) and the short repeated texts codes into one table. A refresh
+replaces the rows of the tickets that changed and works out their views again (update_index);
+the table then moves only those rows.
 The caller is already masked when confidential, so no list can show what it must not.
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -173,17 +175,91 @@ def time_text(key: int) -> str:
     return moment.strftime(TIME_TEXT_FORMAT) if moment else ""
 
 
+# Texts in blocks -------------------------------------------------------------------------------
+BLOCK_ROWS = 256
+
+
+class TextColumn:
+    """One text per row, kept as one string per block of BLOCK_ROWS rows joined by line
+    breaks (a row's text never holds one), with where each row starts. 100k texts as 100k
+    strings cost 80 bytes each before their first character; here they cost 4. Reading a
+    row slices it out; the free-text filter looks in a whole block at once."""
+
+    def __init__(self) -> None:
+        self._blocks: list[str] = []  # full blocks
+        self._starts: list[array[int]] = []  # per full block: each row's start, then the end
+        self._open: list[str] = []  # the rows after the last full block
+
+    def __len__(self) -> int:
+        return len(self._blocks) * BLOCK_ROWS + len(self._open)
+
+    def __getitem__(self, row: int) -> str:
+        block, offset = divmod(row, BLOCK_ROWS)
+        if block == len(self._blocks):
+            return self._open[offset]
+        starts = self._starts[block]
+        return self._blocks[block][starts[offset]:starts[offset + 1] - 1]
+
+    def __setitem__(self, row: int, text: str) -> None:
+        block, offset = divmod(row, BLOCK_ROWS)
+        if block == len(self._blocks):
+            self._open[offset] = _one_line(text)
+            return
+        texts = [self[n] for n in range(block * BLOCK_ROWS, (block + 1) * BLOCK_ROWS)]
+        texts[offset] = _one_line(text)
+        self._blocks[block], self._starts[block] = _joined(texts)
+
+    def append(self, text: str) -> None:
+        self._open.append(_one_line(text))
+        if len(self._open) == BLOCK_ROWS:
+            block, starts = _joined(self._open)
+            self._blocks.append(block)
+            self._starts.append(starts)
+            self._open = []
+
+    def rows_holding(self, word: str) -> bytearray:
+        """One byte per row: whether its text holds `word`."""
+        found = bytearray(len(self))
+        for number, block in enumerate(self._blocks):
+            at = block.find(word)
+            if at < 0:
+                continue
+            starts, base = self._starts[number], number * BLOCK_ROWS
+            while at >= 0:
+                row = bisect_right(starts, at) - 1
+                found[base + row] = 1
+                at = block.find(word, starts[row + 1])
+        base = len(self._blocks) * BLOCK_ROWS
+        for offset, text in enumerate(self._open):
+            if word in text:
+                found[base + offset] = 1
+        return found
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", " ") if "\n" in text else text
+
+
+def _joined(texts: list[str]) -> tuple[str, array[int]]:
+    starts = array("i", [0])
+    end = 0
+    for text in texts:
+        end += len(text) + 1
+        starts.append(end)
+    return "\n".join(texts) + "\n", starts
+
+
 # The rows, by column -----------------------------------------------------------------------------
 # What one row is made of on its way in: QueueRow's fields with times as keys.
 RowValues = tuple[str, int, str, str, str, str, str, int, int, str, str, str]
 
 
 class QueueColumns(Sequence[QueueRow]):
-    """The queue's rows stored by column: a list of ids, callers and search texts (the only
-    texts each row has of its own), arrays of time keys and counts, and for the short texts
-    repeated from row to row (type, category, unit, status, level, sync state) an array of
-    codes into one table of those texts. 100k rows take a fifth of the memory they took as
-    one tuple of strings each.
+    """The queue's rows stored by column: ids as a list, callers and search texts (the other
+    texts each row has of its own) in blocks, arrays of time keys and counts, and for the
+    short texts repeated from row to row (type, category, unit, status, level, sync state)
+    an array of codes into one table of those texts. 100k rows take a third of the memory
+    they took as one tuple of strings each.
 
     A row keeps its position for good: a ticket that leaves the cache is marked removed, so
     the positions that views, sort orders and the table hold stay valid. Written only by the
@@ -192,7 +268,7 @@ class QueueColumns(Sequence[QueueRow]):
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.created = array("q")
-        self.callers: list[str] = []
+        self.callers = TextColumn()
         self.appeal_types = array("I")
         self.categories = array("I")
         self.units = array("I")
@@ -201,7 +277,7 @@ class QueueColumns(Sequence[QueueRow]):
         self.redo_counts = array("i")
         self.levels = array("I")
         self.sync_states = array("I")
-        self.search: list[str] = []
+        self.search = TextColumn()
         self.removed = bytearray()
         self.position: dict[str, int] = {}  # ticket id → row
         self.values: list[str] = []  # the short texts, by code
@@ -329,7 +405,7 @@ class QueueIndex:
     count: int
 
     @property
-    def search(self) -> list[str]:
+    def search(self) -> TextColumn:
         return self.rows.search
 
 
@@ -465,14 +541,16 @@ def select_rows(index: QueueIndex, order: Iterable[int], view: SavedView, text: 
                 ) -> list[int]:
     """The positions, taken in `order`, of the rows in `view` whose search text holds every
     word of `text`. Going through a sorted order keeps the result sorted without sorting."""
-    mask, search = index.views[view], index.search
+    mask = index.views[view]
     words = text.lower().split()
     if not words:
         return [n for n in order if mask[n]]
     first, *others = words
-    found = [n for n in order if mask[n] and first in search[n]]
+    holding = index.search.rows_holding(first)
+    found = [n for n in order if mask[n] and holding[n]]
     for word in others:  # each further word narrows what the first one found
-        found = [n for n in found if word in search[n]]
+        holding = index.search.rows_holding(word)
+        found = [n for n in found if holding[n]]
     return found
 
 
@@ -505,7 +583,7 @@ def sort_keys(rows: QueueColumns, column: Column) -> Sequence[Any]:
     if column is Column.ID:
         return rows.ids
     if column is Column.CALLER:
-        return rows.callers
+        return [rows.callers[n] for n in range(len(rows))]
     if column is Column.CREATED:
         return rows.created
     if column is Column.DEADLINE:

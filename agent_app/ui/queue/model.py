@@ -5,7 +5,8 @@ the rows that changed (`take_changes`): removed, inserted, or told their cells c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from array import array
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from itertools import groupby
 from typing import Any
@@ -73,8 +74,9 @@ class QueueModel(QAbstractTableModel):
         self._now = now
         self.index_data: QueueIndex | None = None
         self._sorted_index: QueueIndex | None = None  # the index `_order` was sorted from
-        self._order: list[int] = []  # every row, in the current sort order
-        self._positions: list[int] = []  # the rows shown, in that order
+        # Row positions as arrays of 4-byte ints: as lists, 100k of them are 100k int objects.
+        self._order = array("i")  # every row, in the current sort order
+        self._positions = array("i")  # the rows shown, in that order
         self.view = SavedView.ALL
         self.text = ""
         self.sort_column = Column.CREATED
@@ -92,7 +94,8 @@ class QueueModel(QAbstractTableModel):
     def set_prepared(self, index: QueueIndex, order: list[int], positions: list[int]) -> None:
         """Rows filtered and sorted off the GUI thread, for the current view and sort."""
         self.beginResetModel()
-        self.index_data, self._order, self._positions = index, order, positions
+        self.index_data = index
+        self._order, self._positions = array("i", order), array("i", positions)
         self._sorted_index = index  # `order` is sorted by the current column
         self._left = {}
         self.endResetModel()
@@ -110,7 +113,8 @@ class QueueModel(QAbstractTableModel):
         before = goes_before(sort_keys(index.rows, self.sort_column), self.sort_column,
                              self.descending)
         placed = [n for n in changed if n < index.count and not removed[n]]
-        self._order = place([n for n in self._order if n not in changed], placed, before)
+        self._order = array("i", place([n for n in self._order if n not in changed], placed,
+                                       before))
         words = self.text.lower().split()
         shown = [n for n in placed if row_shown(index, n, self.view, words)]
         old = self._positions
@@ -128,7 +132,7 @@ class QueueModel(QAbstractTableModel):
         coming = [row for row, n in enumerate(new) if n in changed and n not in in_place]
         for first, last in _runs(coming):
             self.beginInsertRows(QModelIndex(), first, last)
-            self._positions[first:first] = new[first:last + 1]
+            self._positions[first:first] = array("i", new[first:last + 1])
             self.endInsertRows()
         repainted = [row for row, n in enumerate(new) if n in in_place]
         for first, last in _runs(repainted):
@@ -147,15 +151,16 @@ class QueueModel(QAbstractTableModel):
         self.descending = descending
         self._sorted_index = self.index_data
         if self.index_data is not None:
-            self._order = sort_order(self.index_data, self.sort_column, self.descending)
+            self._order = array("i", sort_order(self.index_data, self.sort_column,
+                                                self.descending))
         self._refilter()
 
     def _refilter(self) -> None:
         # A reset, not a layout change: with 100k rows, mapping every persistent index costs
         # more than the filter. The screen puts the selection back by ticket id.
         self.beginResetModel()
-        self._positions = (select_rows(self.index_data, self._order, self.view, self.text)
-                           if self.index_data else [])
+        self._positions = array("i", select_rows(self.index_data, self._order, self.view,
+                                                 self.text) if self.index_data else ())
         self._left = {}
         self.endResetModel()
 
@@ -275,10 +280,10 @@ class QueueModel(QAbstractTableModel):
         return self._left[position]
 
 
-def _unmoved(old: list[int], new: list[int], changed: set[int]) -> set[int]:
+def _unmoved(old: Sequence[int], new: Sequence[int], changed: set[int]) -> set[int]:
     """The changed rows shown before and after between the same unchanged rows, in the same
     order among themselves: they keep their row in the table and are only repainted."""
-    def slots(rows: list[int]) -> dict[int, int]:
+    def slots(rows: Sequence[int]) -> dict[int, int]:
         # For each changed row, how many unchanged rows come before it.
         found: dict[int, int] = {}
         unchanged = 0
