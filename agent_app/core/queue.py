@@ -205,7 +205,7 @@ class TextColumn:
         if block == len(self._blocks):
             self._open[offset] = _one_line(text)
             return
-        texts = [self[n] for n in range(block * BLOCK_ROWS, (block + 1) * BLOCK_ROWS)]
+        texts = self._blocks[block].split("\n")[:-1]
         texts[offset] = _one_line(text)
         self._blocks[block], self._starts[block] = _joined(texts)
 
@@ -529,12 +529,40 @@ def update_index(index: QueueIndex, context: QueueContext, changed: Iterable[int
             mask = index.views[view]
             for n, flag in zip(ordered, flags, strict=True):
                 mask[n] = flag
-    for view, fresh in _view_flags(rows, context, range(count), TIMED_VIEWS).items():
-        old = index.views[view]
-        if fresh != old:
-            affected.update(n for n, (a, b) in enumerate(zip(old, fresh, strict=True)) if a != b)
-            index.views[view] = fresh
+    # Rows whose time-bound views may have changed with the clock alone: their deadline (or
+    # registration time) lies between the old bound and the new one. Worked out again.
+    # One pass, with the windows spelt out (a window that did not move matches nothing).
+    empty = (1, 0)
+    (low1, high1), (low2, high2), (low3, high3) = (
+        [*_windows(old_context, context, ("now", "today_end", "soon_end")), empty, empty,
+         empty][:3])
+    low4, high4 = [*_windows(old_context, context, ("today_start",)), empty][0]
+    moved = [n for n, (deadline, created) in enumerate(zip(rows.deadlines, rows.created,
+                                                           strict=True))
+             if low1 <= deadline <= high1 or low2 <= deadline <= high2
+             or low3 <= deadline <= high3 or low4 <= created <= high4]
+    if moved:
+        for view, flags in _view_flags(rows, context, moved, TIMED_VIEWS).items():
+            mask = index.views[view]
+            for n, flag in zip(moved, flags, strict=True):
+                if mask[n] != flag:
+                    mask[n] = flag
+                    affected.add(n)
     return affected
+
+
+def _windows(old: QueueContext, new: QueueContext, names: Sequence[str]
+             ) -> list[tuple[int, int]]:
+    """For each bound that moved, the keys between its old and new value (both included)."""
+    windows = []
+    for name in names:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            if not before or not after:  # a bound that appears or goes: every time
+                return [(NO_TIME, 2**63 - 1)] * len(names)
+            low, high = sorted((time_key(before), time_key(after)))
+            windows.append((low, high))
+    return windows
 
 
 def select_rows(index: QueueIndex, order: Iterable[int], view: SavedView, text: str

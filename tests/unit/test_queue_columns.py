@@ -176,7 +176,7 @@ changes = st.lists(st.one_of(
 
 @given(st.lists(rows, max_size=25).map(unique), st.lists(changes, max_size=3),
        st.sampled_from(list(Column)), st.booleans(), st.sampled_from(list(SavedView)), words,
-       st.lists(st.integers(0, 600), min_size=3, max_size=3),
+       st.lists(st.integers(0, 3000), min_size=3, max_size=3),  # across midnight too
        st.lists(st.frozensets(ids, max_size=4), min_size=4, max_size=4))
 @settings(max_examples=150, deadline=None)
 def test_refreshes_give_what_a_fresh_read_of_the_same_rows_gives(

@@ -6,7 +6,7 @@ the rows that changed (`take_changes`): removed, inserted, or told their cells c
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from datetime import datetime
 from itertools import groupby
 from typing import Any
@@ -119,22 +119,25 @@ class QueueModel(QAbstractTableModel):
         shown = [n for n in placed if row_shown(index, n, self.view, words)]
         old = self._positions
         new = place([n for n in old if n not in changed], shown, before)
-        in_place = _unmoved(old, new, changed)
+        # Where the changed rows are, before and after: one pass over each list.
+        was = [(row, n) for row, n in enumerate(old) if n in changed]
+        now = [(row, n) for row, n in enumerate(new) if n in changed]
+        in_place = _unmoved(was, now)
         for n in changed:
             self._left.pop(n, None)
         # Out first (from the bottom, so the row numbers above stay right), then in (from the
         # top): what is left after the first step is the final list without the rows put in.
-        going = [row for row, n in enumerate(old) if n in changed and n not in in_place]
+        going = [row for row, n in was if n not in in_place]
         for first, last in reversed(_runs(going)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._positions[first:last + 1]
             self.endRemoveRows()
-        coming = [row for row, n in enumerate(new) if n in changed and n not in in_place]
+        coming = [row for row, n in now if n not in in_place]
         for first, last in _runs(coming):
             self.beginInsertRows(QModelIndex(), first, last)
             self._positions[first:first] = array("i", new[first:last + 1])
             self.endInsertRows()
-        repainted = [row for row, n in enumerate(new) if n in in_place]
+        repainted = [row for row, n in now if n in in_place]
         for first, last in _runs(repainted):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
 
@@ -280,22 +283,14 @@ class QueueModel(QAbstractTableModel):
         return self._left[position]
 
 
-def _unmoved(old: Sequence[int], new: Sequence[int], changed: set[int]) -> set[int]:
+def _unmoved(was: list[tuple[int, int]], now: list[tuple[int, int]]) -> set[int]:
     """The changed rows shown before and after between the same unchanged rows, in the same
-    order among themselves: they keep their row in the table and are only repainted."""
-    def slots(rows: Sequence[int]) -> dict[int, int]:
-        # For each changed row, how many unchanged rows come before it.
-        found: dict[int, int] = {}
-        unchanged = 0
-        for n in rows:
-            if n in changed:
-                found[n] = unchanged
-            else:
-                unchanged += 1
-        return found
-
-    before, after = slots(old), slots(new)
-    staying = [n for n in before if after.get(n) == before[n]]
-    if staying != [n for n in after if before.get(n) == after[n]]:
+    order among themselves: they keep their row in the table and are only repainted. `was`
+    and `now`: (table row, position) of the changed rows, before and after."""
+    # A row's slot: how many unchanged rows come before it.
+    before = {n: row - k for k, (row, n) in enumerate(was)}
+    after = {n: row - k for k, (row, n) in enumerate(now)}
+    staying = [n for _row, n in was if after.get(n) == before[n]]
+    if staying != [n for _row, n in now if before.get(n) == after[n]]:
         return set()  # reordered among themselves: every one moves
     return set(staying)
