@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
+from itertools import accumulate
 from typing import Any, NamedTuple, overload
 
 from agent_app.core.actions import LEAD_ATTENTION_REDOS
@@ -217,6 +218,19 @@ class TextColumn:
             self._starts.append(starts)
             self._open = []
 
+    def extend(self, texts: Sequence[str]) -> None:
+        lines = [text.replace("\n", " ") if "\n" in text else text for text in texts]
+        taken = 0
+        while taken < len(lines):
+            room = BLOCK_ROWS - len(self._open)
+            self._open.extend(lines[taken:taken + room])
+            taken += room
+            if len(self._open) == BLOCK_ROWS:
+                block, starts = _joined(self._open)
+                self._blocks.append(block)
+                self._starts.append(starts)
+                self._open = []
+
     def rows_holding(self, word: str) -> bytearray:
         """One byte per row: whether its text holds `word`."""
         found = bytearray(len(self))
@@ -241,11 +255,7 @@ def _one_line(text: str) -> str:
 
 
 def _joined(texts: list[str]) -> tuple[str, array[int]]:
-    starts = array("i", [0])
-    end = 0
-    for text in texts:
-        end += len(text) + 1
-        starts.append(end)
+    starts = array("i", accumulate((len(text) + 1 for text in texts), initial=0))
     return "\n".join(texts) + "\n", starts
 
 
@@ -318,6 +328,30 @@ class QueueColumns(Sequence[QueueRow]):
         self.search.append(search)
         self.removed.append(0)
         return position
+
+    def extend(self, batch: Sequence[RowValues]) -> None:
+        """New rows at the end, a batch at a time: one pass per column (the first read)."""
+        start = len(self.ids)
+        ids = [values[0] for values in batch]
+        self.position.update(zip(ids, range(start, start + len(ids)), strict=True))
+        self.ids.extend(ids)
+        codes, code = self.codes, self.code
+
+        def coded(texts: list[str]) -> list[int]:
+            return [codes[text] if text in codes else code(text) for text in texts]
+
+        self.created.extend([values[1] for values in batch])
+        self.callers.extend([values[2] for values in batch])
+        self.appeal_types.extend(coded([values[3] for values in batch]))
+        self.categories.extend(coded([values[4] for values in batch]))
+        self.units.extend(coded([values[5] for values in batch]))
+        self.statuses.extend(coded([values[6] for values in batch]))
+        self.deadlines.extend([values[7] for values in batch])
+        self.redo_counts.extend([values[8] for values in batch])
+        self.levels.extend(coded([values[9] for values in batch]))
+        self.sync_states.extend(coded([values[10] for values in batch]))
+        self.search.extend([values[11] for values in batch])
+        self.removed.extend(bytes(len(ids)))
 
     def put(self, values: RowValues) -> int:
         """The row of this ticket replaced, or a new one at the end; its position."""

@@ -93,10 +93,11 @@ def test_time_keys_keep_the_order_of_the_stored_texts_and_give_them_back(a, b):
 @settings(max_examples=60)
 def test_texts_in_blocks_read_and_search_like_a_list(texts, writes, word):
     column = TextColumn()
-    plain: list[str] = []
-    for text in texts:
+    plain = [text.replace("\n", " ") for text in texts]  # a row's text holds no line break
+    half = len(texts) // 3
+    for text in texts[:half]:
         column.append(text)
-        plain.append(text.replace("\n", " "))  # a row's text holds no line break
+    column.extend(texts[half:])  # a batch (the first read)
     for where, text in writes:
         if plain:
             column[where % len(plain)] = text
