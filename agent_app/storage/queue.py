@@ -59,7 +59,9 @@ coalesce(deadline, ''), redo_count, coalesce(supervision_level, ''), sync_state,
 substr(content, 1, 60), updated_at
 """
 _PAGE_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE rowid > ? ORDER BY rowid LIMIT ?"
-_CHANGED_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE updated_at > ? OR sync_state != 'synced'"
+_CHANGED_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE updated_at > ?"
+# Unsent rows change their sync state only (acknowledged, refused): that is all read of them.
+_UNSYNCED_SQL = "SELECT id, sync_state FROM tickets WHERE sync_state != 'synced'"
 _IDS_SQL = "SELECT {columns} FROM tickets WHERE id IN ({marks})"
 # Mine: any event of mine; an extension request: the latest one's decision (data only there).
 # The first read: each ticket I acted on once (not each of my events), then every extension
@@ -219,17 +221,22 @@ class QueueLoader:
     def _read_changes(self, cursor: Cursor) -> None:
         records = cursor.execute(_CHANGED_SQL, (self._mark,)).fetchall()
         seen = set()
-        unsynced_before = self._unsynced
-        self._unsynced = set()
         for record in records:
             seen.add(record[1])
             self._store(record)
-        # Rows that were unsent and did not come back have been acknowledged since.
-        for ticket_id in unsynced_before - seen:
-            position = self.columns.position.get(ticket_id)
-            if position is not None:
-                self.columns.set_sync_state(position, SyncState.SYNCED.value)
+        columns, values = self.columns, self.columns.values
+        unsynced = dict(cursor.execute(_UNSYNCED_SQL).fetchall())
+        # Rows that were unsent and are no longer have been acknowledged since; the others
+        # may have been refused (a conflict).
+        for ticket_id in (self._unsynced - unsynced.keys()) | (unsynced.keys() - seen):
+            position = columns.position.get(ticket_id)
+            if position is None:
+                continue
+            state = unsynced.get(ticket_id, _SYNCED)
+            if values[columns.sync_states[position]] != state:
+                columns.set_sync_state(position, state)
                 self._changed.add(position)
+        self._unsynced = set(unsynced)
         self._read_events_of(cursor, sorted(seen))
 
     def _read_events_of(self, cursor: Cursor, ticket_ids: list[str]) -> None:
