@@ -547,10 +547,12 @@ def update_index(index: QueueIndex, context: QueueContext, changed: Iterable[int
     views may have changed: only those need a new place in a sorted list or the table."""
     rows, old_count, count = index.rows, index.count, len(index.rows)
     affected = {n for n in changed if n < count} | set(range(old_count, count))
-    old_context, index.context, index.count = index.context, context, count
+    old_context = index.context
     if count > old_count:
         for mask in index.views.values():
             mask.extend(bytes(count - old_count))
+    # Only now: the GUI may sort or filter meanwhile, over `count` rows of every mask.
+    index.context, index.count = context, count
     # Tickets that became mine (or got an extension request) elsewhere than in `changed`.
     position = rows.position
     for ticket in (old_context.mine ^ context.mine) | (
@@ -637,15 +639,18 @@ _RANKS: dict[Column, dict[str, int]] = {Column.STATUS: _STATUS_RANK,
 _LAST_WHEN_MISSING = frozenset({Column.DEADLINE, Column.REMAINING})
 
 
-def sort_keys(rows: QueueColumns, column: Column) -> Sequence[Any]:
+def sort_keys(rows: QueueColumns, column: Column, count: int | None = None
+              ) -> Sequence[Any]:
     """The key every row sorts by in `column`, made when a sort asks (nothing kept per column):
-    the column itself for ids, callers, times and counts, else a small int per row — the
+    the column itself for ids, times and counts, else one value per row — the caller, the
     workflow's (or the ladder's) rank, or the text's rank among the column's texts, which
-    keeps the text's order (Chinese by code point, as before). NO_TIME: no value."""
+    keeps the text's order (Chinese by code point, as before). NO_TIME: no value. Only the
+    first `count` rows (the loader may be adding rows on its thread meanwhile)."""
+    count = len(rows) if count is None else count
     if column is Column.ID:
         return rows.ids
     if column is Column.CALLER:
-        return [rows.callers[n] for n in range(len(rows))]
+        return [rows.callers[n] for n in range(count)]
     if column is Column.CREATED:
         return rows.created
     if column is Column.DEADLINE:
@@ -655,18 +660,20 @@ def sort_keys(rows: QueueColumns, column: Column) -> Sequence[Any]:
     if column is Column.REMAINING:
         # Time left runs with the deadline while a clock runs at all: a closed or answered
         # ticket has no time left and goes with the tickets that have no deadline.
+        statuses = rows.statuses[:count]
         running = [text in RUNNING_STATES for text in rows.values]
         return [deadline if running[status] else NO_TIME
-                for deadline, status in zip(rows.deadlines, rows.statuses, strict=True)]
+                for deadline, status in zip(rows.deadlines[:count], statuses, strict=True)]
     codes = {Column.APPEAL_TYPE: rows.appeal_types, Column.CATEGORY: rows.categories,
              Column.UNIT: rows.units, Column.STATUS: rows.statuses,
-             Column.SUPERVISION: rows.levels, Column.SYNC: rows.sync_states}[column]
+             Column.SUPERVISION: rows.levels, Column.SYNC: rows.sync_states}[column][:count]
+    values = list(rows.values)  # after the codes: every code taken has its text here
     if column in _RANKS:
         ranks = _RANKS[column]
-        rank_of_code = [ranks.get(text, -1) for text in rows.values]
+        rank_of_code = [ranks.get(text, -1) for text in values]
     else:
-        alphabetical = {text: n for n, text in enumerate(sorted(rows.values))}
-        rank_of_code = [alphabetical[text] for text in rows.values]
+        alphabetical = {text: n for n, text in enumerate(sorted(values))}
+        rank_of_code = [alphabetical[text] for text in values]
     return [rank_of_code[code] for code in codes]
 
 
@@ -674,7 +681,7 @@ def sort_order(index: QueueIndex, column: Column, descending: bool) -> list[int]
     """Every row position, sorted by `column`; stable, so equal rows keep the cache order.
     Rows without a deadline (or without a running clock, for the time left) come last in
     both directions: the lead sorts by time left to see what is due, never what is not."""
-    keys = sort_keys(index.rows, column)
+    keys = sort_keys(index.rows, column, index.count)
     positions = range(index.count)
     if column not in _LAST_WHEN_MISSING:
         return sorted(positions, key=keys.__getitem__, reverse=descending)
