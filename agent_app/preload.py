@@ -10,7 +10,7 @@ from __future__ import annotations
 
 
 def import_before_qt() -> None:
-    import agent_app.diagnostics
+    # Not agent_app.diagnostics (zipfile, platform): only Help › Export diagnostics needs it.
     import agent_app.storage.database
     import agent_app.storage.ops
     import agent_app.sync.engine  # noqa: F401

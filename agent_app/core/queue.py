@@ -1,19 +1,24 @@
 """The ticket queue as plain rows: saved views, the free-text filter and sorting, fast enough
 for 100k cached tickets (DESIGN.md §8: filter and sort ≤ 100 ms).
 
-Rows are tuples of strings and ints made once when the cache is read. Times stay in the
-stored form (fixed-width UTC text), so comparing and sorting them never parses a date; the
-caller is already masked when confidential, so no list can show what it must not.
+Rows are stored by column (QueueColumns): per row only its id is an object of its own
+(callers and search texts are kept in blocks of rows); times are int keys (microseconds, in
+the order of the stored text) and the short repeated texts codes into one table. A refresh
+replaces the rows of the tickets that changed and works out their views again (update_index);
+the table then moves only those rows.
+The caller is already masked when confidential, so no list can show what it must not.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
-from typing import Any, NamedTuple
+from itertools import accumulate
+from typing import Any, NamedTuple, overload
 
 from agent_app.core.actions import LEAD_ATTENTION_REDOS
 from agent_app.core.calendar import WorkingCalendar
@@ -130,140 +135,594 @@ def search_text(*parts: str) -> str:
     return " ".join(part for part in parts if part).lower()
 
 
-@dataclass(frozen=True)
+# Times -----------------------------------------------------------------------------------------
+NO_TIME = -(2**63)  # the key of "no time" (no deadline): before every real time
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_DAY_KEYS: dict[str, int] = {}
+_MINUTE_KEYS = {f"{h:02d}:{m:02d}": (h * 60 + m) * 60_000_000 for h in range(24) for m in range(60)}
+TIME_TEXT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # the stored form (storage/schema.py)
+
+
+def time_key(text: str) -> int:
+    """Microseconds since 1970 of a stored UTC time text; NO_TIME for "". An int takes 8 bytes
+    in an array where the text took 76, and compares in the same order."""
+    if not text:
+        return NO_TIME
+    if len(text) == 27 and text[19] == "." and text[26] == "Z":
+        # The stored form, fast: the day and the minute from small tables, then one int.
+        day = _DAY_KEYS.get(text[:10])
+        minute = _MINUTE_KEYS.get(text[11:16])
+        if day is None:
+            try:
+                day = _DAY_KEYS[text[:10]] = (
+                    datetime.fromisoformat(text[:10]).replace(tzinfo=UTC) - _EPOCH) // _MICROSECOND
+            except ValueError:
+                day = None
+        if day is not None and minute is not None and text[17:19].isdigit():
+            return day + minute + int(text[17:19] + text[20:26])
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def time_of(key: int) -> datetime | None:
+    return None if key == NO_TIME else _EPOCH + key * _MICROSECOND
+
+
+def time_text(key: int) -> str:
+    moment = time_of(key)
+    return moment.strftime(TIME_TEXT_FORMAT) if moment else ""
+
+
+# Texts in blocks -------------------------------------------------------------------------------
+BLOCK_ROWS = 256
+
+
+class TextColumn:
+    """One text per row, kept as one string per block of BLOCK_ROWS rows joined by line
+    breaks (a row's text never holds one), with where each row starts. 100k texts as 100k
+    strings cost 80 bytes each before their first character; here they cost 4. Reading a
+    row slices it out; the free-text filter looks in a whole block at once."""
+
+    def __init__(self) -> None:
+        self._blocks: list[str] = []  # full blocks
+        self._starts: list[array[int]] = []  # per full block: each row's start, then the end
+        self._open: list[str] = []  # the rows after the last full block
+
+    def __len__(self) -> int:
+        return len(self._blocks) * BLOCK_ROWS + len(self._open)
+
+    def __getitem__(self, row: int) -> str:
+        block, offset = divmod(row, BLOCK_ROWS)
+        if block == len(self._blocks):
+            return self._open[offset]
+        starts = self._starts[block]
+        return self._blocks[block][starts[offset]:starts[offset + 1] - 1]
+
+    def __setitem__(self, row: int, text: str) -> None:
+        block, offset = divmod(row, BLOCK_ROWS)
+        if block == len(self._blocks):
+            self._open[offset] = _one_line(text)
+            return
+        texts = self._blocks[block].split("\n")[:-1]
+        texts[offset] = _one_line(text)
+        self._blocks[block], self._starts[block] = _joined(texts)
+
+    def append(self, text: str) -> None:
+        self._open.append(_one_line(text))
+        if len(self._open) == BLOCK_ROWS:
+            block, starts = _joined(self._open)
+            self._blocks.append(block)
+            self._starts.append(starts)
+            self._open = []
+
+    def extend(self, texts: Sequence[str]) -> None:
+        lines = [text.replace("\n", " ") if "\n" in text else text for text in texts]
+        taken = 0
+        while taken < len(lines):
+            room = BLOCK_ROWS - len(self._open)
+            self._open.extend(lines[taken:taken + room])
+            taken += room
+            if len(self._open) == BLOCK_ROWS:
+                block, starts = _joined(self._open)
+                self._blocks.append(block)
+                self._starts.append(starts)
+                self._open = []
+
+    def rows_holding(self, word: str) -> bytearray:
+        """One byte per row: whether its text holds `word`."""
+        found = bytearray(len(self))
+        for number, block in enumerate(self._blocks):
+            at = block.find(word)
+            if at < 0:
+                continue
+            starts, base = self._starts[number], number * BLOCK_ROWS
+            while at >= 0:
+                row = bisect_right(starts, at) - 1
+                found[base + row] = 1
+                at = block.find(word, starts[row + 1])
+        base = len(self._blocks) * BLOCK_ROWS
+        for offset, text in enumerate(self._open):
+            if word in text:
+                found[base + offset] = 1
+        return found
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", " ") if "\n" in text else text
+
+
+def _joined(texts: list[str]) -> tuple[str, array[int]]:
+    starts = array("i", accumulate((len(text) + 1 for text in texts), initial=0))
+    return "\n".join(texts) + "\n", starts
+
+
+# The rows, by column -----------------------------------------------------------------------------
+# What one row is made of on its way in: QueueRow's fields with times as keys.
+RowValues = tuple[str, int, str, str, str, str, str, int, int, str, str, str]
+
+
+class QueueColumns(Sequence[QueueRow]):
+    """The queue's rows stored by column: ids as a list, callers and search texts (the other
+    texts each row has of its own) in blocks, arrays of time keys and counts, and for the
+    short texts repeated from row to row (type, category, unit, status, level, sync state)
+    an array of codes into one table of those texts. 100k rows take a third of the memory
+    they took as one tuple of strings each.
+
+    A row keeps its position for good: a ticket that leaves the cache is marked removed, so
+    the positions that views, sort orders and the table hold stay valid. Written only by the
+    queue's loader (the DB worker); read anywhere, one row at a time as a QueueRow."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.created = array("q")
+        self.callers = TextColumn()
+        self.appeal_types = array("I")
+        self.categories = array("I")
+        self.units = array("I")
+        self.statuses = array("I")
+        self.deadlines = array("q")
+        self.redo_counts = array("i")
+        self.levels = array("I")
+        self.sync_states = array("I")
+        self.search = TextColumn()
+        self.removed = bytearray()
+        self.position: dict[str, int] = {}  # ticket id → row
+        self.values: list[str] = []  # the short texts, by code
+        self.codes: dict[str, int] = {}
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[QueueRow]) -> QueueColumns:
+        """Every row, in order (ids need not be unique here: each row is one position)."""
+        columns = cls()
+        for row in rows:
+            columns.append(_values(row))
+        return columns
+
+    def code(self, text: str) -> int:
+        code = self.codes.get(text)
+        if code is None:
+            code = self.codes[text] = len(self.values)
+            self.values.append(text)
+        return code
+
+    def append(self, values: RowValues) -> int:
+        (ticket_id, created, caller, appeal_type, category, unit, status, deadline, redo,
+         level, sync_state, search) = values
+        code = self.code
+        position = len(self.ids)
+        self.position[ticket_id] = position
+        self.ids.append(ticket_id)
+        self.created.append(created)
+        self.callers.append(caller)
+        self.appeal_types.append(code(appeal_type))
+        self.categories.append(code(category))
+        self.units.append(code(unit))
+        self.statuses.append(code(status))
+        self.deadlines.append(deadline)
+        self.redo_counts.append(redo)
+        self.levels.append(code(level))
+        self.sync_states.append(code(sync_state))
+        self.search.append(search)
+        self.removed.append(0)
+        return position
+
+    def extend(self, batch: Sequence[RowValues]) -> None:
+        """New rows at the end, a batch at a time: one pass per column (the first read)."""
+        start = len(self.ids)
+        ids = [values[0] for values in batch]
+        self.position.update(zip(ids, range(start, start + len(ids)), strict=True))
+        self.ids.extend(ids)
+        codes, code = self.codes, self.code
+
+        def coded(texts: list[str]) -> list[int]:
+            return [codes[text] if text in codes else code(text) for text in texts]
+
+        self.created.extend([values[1] for values in batch])
+        self.callers.extend([values[2] for values in batch])
+        self.appeal_types.extend(coded([values[3] for values in batch]))
+        self.categories.extend(coded([values[4] for values in batch]))
+        self.units.extend(coded([values[5] for values in batch]))
+        self.statuses.extend(coded([values[6] for values in batch]))
+        self.deadlines.extend([values[7] for values in batch])
+        self.redo_counts.extend([values[8] for values in batch])
+        self.levels.extend(coded([values[9] for values in batch]))
+        self.sync_states.extend(coded([values[10] for values in batch]))
+        self.search.extend([values[11] for values in batch])
+        self.removed.extend(bytes(len(ids)))
+
+    def put(self, values: RowValues) -> int:
+        """The row of this ticket replaced, or a new one at the end; its position."""
+        position = self.position.get(values[0])
+        if position is None:
+            return self.append(values)
+        (_id, created, caller, appeal_type, category, unit, status, deadline, redo, level,
+         sync_state, search) = values
+        code = self.code
+        self.created[position] = created
+        self.callers[position] = caller
+        self.appeal_types[position] = code(appeal_type)
+        self.categories[position] = code(category)
+        self.units[position] = code(unit)
+        self.statuses[position] = code(status)
+        self.deadlines[position] = deadline
+        self.redo_counts[position] = redo
+        self.levels[position] = code(level)
+        self.sync_states[position] = code(sync_state)
+        self.search[position] = search
+        self.removed[position] = 0
+        return position
+
+    def set_sync_state(self, position: int, sync_state: str) -> None:
+        self.sync_states[position] = self.code(sync_state)
+
+    def remove(self, ticket_id: str) -> int | None:
+        """Marks the ticket's row removed; its position, None when it had none."""
+        position = self.position.pop(ticket_id, None)
+        if position is not None:
+            self.removed[position] = 1
+            self.search[position] = ""
+        return position
+
+    def live_count(self) -> int:
+        return len(self.ids) - self.removed.count(1)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, position: int) -> QueueRow: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[QueueRow]: ...
+
+    def __getitem__(self, position: int | slice) -> QueueRow | list[QueueRow]:
+        if isinstance(position, slice):
+            return [self[n] for n in range(len(self))[position]]
+        value = self.values
+        return QueueRow(
+            self.ids[position], time_text(self.created[position]), self.callers[position],
+            value[self.appeal_types[position]], value[self.categories[position]],
+            value[self.units[position]], value[self.statuses[position]],
+            time_text(self.deadlines[position]), self.redo_counts[position],
+            value[self.levels[position]], value[self.sync_states[position]],
+            self.search[position])
+
+    def live_rows(self) -> list[QueueRow]:
+        return [self[n] for n in range(len(self)) if not self.removed[n]]
+
+
+def _values(row: QueueRow) -> RowValues:
+    return (row.id, time_key(row.created_at), row.caller, row.appeal_type, row.category,
+            row.unit, row.status, time_key(row.deadline), row.redo_count,
+            row.supervision_level, row.sync_state, row.search)
+
+
+# Saved views -----------------------------------------------------------------------------------
+# Views that hold a row because of the time, not because of the row: worked out again for
+# every row at each refresh (a row becomes overdue without changing).
+TIMED_VIEWS = (SavedView.OVERDUE, SavedView.DUE_TODAY, SavedView.DUE_SOON, SavedView.TODAY,
+               SavedView.ANSWERED_TODAY)
+
+
+@dataclass
 class QueueIndex:
-    """Rows ready for filtering: which rows each saved view holds (one byte per row) and the
-    search texts as a plain list. Built off the GUI thread; filtering then touches no Python
-    object per row but an int and a string."""
+    """Rows ready for filtering: which rows each saved view holds (one byte per row) over the
+    columns. Built off the GUI thread; filtering then touches no Python object per row but a
+    byte and a string. `count` rows are indexed (the loader may have appended more since)."""
 
-    rows: Sequence[QueueRow]
+    rows: QueueColumns
     context: QueueContext
-    search: list[str]
     views: dict[SavedView, bytearray]
-    keys: dict[Column, Sequence[int]]
+    count: int
+
+    @property
+    def search(self) -> TextColumn:
+        return self.rows.search
 
 
-def index_rows(rows: Sequence[QueueRow], context: QueueContext) -> QueueIndex:
-    """Where the saved views are defined: one list comprehension each, which is several
-    times faster than calling a predicate per row."""
-    now, today_end, mine = context.now, context.today_end, context.mine
-    running = [r.status in RUNNING_STATES and r.deadline != "" for r in rows]
-    start, soon = context.today_start, context.soon_end
-    # The views added for the start-of-shift cards are built as bytes straight away: no
-    # list of 100k Python objects each, which kept the resident memory above its budget.
-    today = bytearray(bool(start) and r.sync_state != DRAFT_STATE and r.created_at >= start
-                      for r in rows)
-    views: dict[SavedView, list[bool] | bytearray] = {
-        SavedView.ALL: [r.sync_state != DRAFT_STATE for r in rows],
-        SavedView.MINE: [r.id in mine for r in rows],
-        SavedView.UNSENT: [r.sync_state == "unsent" for r in rows],
-        SavedView.DRAFTS: [r.sync_state == DRAFT_STATE for r in rows],
-        SavedView.OVERDUE: [go and r.deadline < now for go, r in zip(running, rows, strict=True)],
-        SavedView.DUE_TODAY: [go and now <= r.deadline <= today_end
-                              for go, r in zip(running, rows, strict=True)],
-        SavedView.RETURNED: [r.status == TicketStatus.RETURNED.value for r in rows],
-        SavedView.EXTENSIONS: [r.id in context.pending_extensions and r.status in _WITH_UNIT
-                               for r in rows],
-        SavedView.AWAITING_CALLBACK: [r.status == TicketStatus.REPLIED.value for r in rows],
-        SavedView.FLAGGED: [r.redo_count >= LEAD_ATTENTION_REDOS and r.status not in _CLOSED
-                            for r in rows],
-        SavedView.TODAY: today,
-        SavedView.ANSWERED_TODAY: bytearray(bool(t) and r.status == TicketStatus.ANSWERED.value
-                                            for t, r in zip(today, rows, strict=True)),
-        SavedView.MINE_OPEN: bytearray(r.id in mine and r.status not in _CLOSED for r in rows),
-        SavedView.DUE_SOON: bytearray(go and now <= r.deadline <= soon
-                                      for go, r in zip(running, rows, strict=True)),
-    }
-    return QueueIndex(rows, context, [r.search for r in rows],
-                      {view: flags if isinstance(flags, bytearray) else bytearray(flags)
-                       for view, flags in views.items()},
-                      sort_keys(rows))
+def index_rows(rows: Sequence[QueueRow] | QueueColumns, context: QueueContext) -> QueueIndex:
+    columns = rows if isinstance(rows, QueueColumns) else QueueColumns.from_rows(rows)
+    count = len(columns)
+    return QueueIndex(columns, context, _view_flags(columns, context, range(count)), count)
+
+
+def _view_flags(rows: QueueColumns, context: QueueContext, positions: Sequence[int],
+                only: Iterable[SavedView] = tuple(SavedView)) -> dict[SavedView, bytearray]:
+    """Where the saved views are defined: for the rows at `positions` (all of them, or the few
+    that changed), one comprehension per view over the columns taken at those positions —
+    several times faster than calling a predicate per row."""
+    wanted = frozenset(only)
+
+    def take(column: Sequence[Any]) -> Sequence[Any]:
+        if isinstance(positions, range) and positions == range(len(column)):
+            return column
+        return [column[n] for n in positions]
+
+    ids, statuses, deadlines = take(rows.ids), take(rows.statuses), take(rows.deadlines)
+    syncs, created, redos, removed = (take(rows.sync_states), take(rows.created),
+                                      take(rows.redo_counts), take(rows.removed))
+    codes = rows.codes
+
+    def codes_of(texts: Iterable[str]) -> frozenset[int]:
+        return frozenset(codes[text] for text in texts if text in codes)
+
+    running_codes, closed_codes = codes_of(RUNNING_STATES), codes_of(_CLOSED)
+    with_unit_codes = codes_of(_WITH_UNIT)
+    draft, unsent = codes.get(DRAFT_STATE, -1), codes.get("unsent", -1)
+    returned = codes.get(TicketStatus.RETURNED.value, -1)
+    replied = codes.get(TicketStatus.REPLIED.value, -1)
+    answered = codes.get(TicketStatus.ANSWERED.value, -1)
+    now, today_end = time_key(context.now), time_key(context.today_end)
+    start = time_key(context.today_start) if context.today_start else None
+    soon = time_key(context.soon_end) if context.soon_end else NO_TIME
+    mine, extensions = context.mine, context.pending_extensions
+    live = bytearray(not gone and sync != draft for gone, sync in zip(removed, syncs,
+                                                                       strict=True))
+    any_live = bytearray(not gone for gone in removed)
+    views: dict[SavedView, bytearray] = {}
+
+    def want(view: SavedView) -> bool:
+        return view in wanted
+
+    running = bytearray(on and status in running_codes and deadline != NO_TIME
+                        for on, status, deadline in zip(any_live, statuses, deadlines,
+                                                        strict=True))
+    if want(SavedView.ALL):
+        views[SavedView.ALL] = live
+    if want(SavedView.MINE):
+        views[SavedView.MINE] = bytearray(on and ticket in mine
+                                          for on, ticket in zip(any_live, ids, strict=True))
+    if want(SavedView.UNSENT):
+        views[SavedView.UNSENT] = bytearray(on and sync == unsent
+                                            for on, sync in zip(any_live, syncs, strict=True))
+    if want(SavedView.DRAFTS):
+        views[SavedView.DRAFTS] = bytearray(on and sync == draft
+                                            for on, sync in zip(any_live, syncs, strict=True))
+    if want(SavedView.OVERDUE):
+        views[SavedView.OVERDUE] = bytearray(
+            go and deadline < now for go, deadline in zip(running, deadlines, strict=True))
+    if want(SavedView.DUE_TODAY):
+        views[SavedView.DUE_TODAY] = bytearray(
+            go and now <= deadline <= today_end
+            for go, deadline in zip(running, deadlines, strict=True))
+    if want(SavedView.RETURNED):
+        views[SavedView.RETURNED] = bytearray(
+            on and status == returned for on, status in zip(any_live, statuses, strict=True))
+    if want(SavedView.EXTENSIONS):
+        views[SavedView.EXTENSIONS] = bytearray(
+            on and ticket in extensions and status in with_unit_codes
+            for on, ticket, status in zip(any_live, ids, statuses, strict=True))
+    if want(SavedView.AWAITING_CALLBACK):
+        views[SavedView.AWAITING_CALLBACK] = bytearray(
+            on and status == replied for on, status in zip(any_live, statuses, strict=True))
+    if want(SavedView.FLAGGED):
+        views[SavedView.FLAGGED] = bytearray(
+            on and redo >= LEAD_ATTENTION_REDOS and status not in closed_codes
+            for on, redo, status in zip(any_live, redos, statuses, strict=True))
+    today = (bytearray(on and moment >= start for on, moment in zip(live, created, strict=True))
+             if start is not None else bytearray(len(live)))
+    if want(SavedView.TODAY):
+        views[SavedView.TODAY] = today
+    if want(SavedView.ANSWERED_TODAY):
+        views[SavedView.ANSWERED_TODAY] = bytearray(
+            on and status == answered for on, status in zip(today, statuses, strict=True))
+    if want(SavedView.MINE_OPEN):
+        views[SavedView.MINE_OPEN] = bytearray(
+            on and ticket in mine and status not in closed_codes
+            for on, ticket, status in zip(any_live, ids, statuses, strict=True))
+    if want(SavedView.DUE_SOON):
+        views[SavedView.DUE_SOON] = bytearray(
+            go and now <= deadline <= soon
+            for go, deadline in zip(running, deadlines, strict=True))
+    return views
+
+
+def update_index(index: QueueIndex, context: QueueContext, changed: Iterable[int]) -> set[int]:
+    """Takes in what the loader changed: rows appended since the index was made, the rows at
+    `changed` (replaced, or removed), the new context. The views of those rows are worked out
+    again, and the views bound to the time for every row. Returns every row whose values or
+    views may have changed: only those need a new place in a sorted list or the table."""
+    rows, old_count, count = index.rows, index.count, len(index.rows)
+    affected = {n for n in changed if n < count} | set(range(old_count, count))
+    old_context = index.context
+    if count > old_count:
+        for mask in index.views.values():
+            mask.extend(bytes(count - old_count))
+    # Only now: the GUI may sort or filter meanwhile, over `count` rows of every mask.
+    index.context, index.count = context, count
+    # Tickets that became mine (or got an extension request) elsewhere than in `changed`.
+    position = rows.position
+    for ticket in (old_context.mine ^ context.mine) | (
+            old_context.pending_extensions ^ context.pending_extensions):
+        if ticket in position:
+            affected.add(position[ticket])
+    if affected:
+        ordered = sorted(affected)
+        for view, flags in _view_flags(rows, context, ordered).items():
+            mask = index.views[view]
+            for n, flag in zip(ordered, flags, strict=True):
+                mask[n] = flag
+    # Rows whose time-bound views may have changed with the clock alone: their deadline (or
+    # registration time) lies between the old bound and the new one. Worked out again.
+    # One pass, with the windows spelt out (a window that did not move matches nothing).
+    empty = (1, 0)
+    (low1, high1), (low2, high2), (low3, high3) = (
+        [*_windows(old_context, context, ("now", "today_end", "soon_end")), empty, empty,
+         empty][:3])
+    low4, high4 = [*_windows(old_context, context, ("today_start",)), empty][0]
+    moved = [n for n, (deadline, created) in enumerate(zip(rows.deadlines, rows.created,
+                                                           strict=True))
+             if low1 <= deadline <= high1 or low2 <= deadline <= high2
+             or low3 <= deadline <= high3 or low4 <= created <= high4]
+    if moved:
+        for view, flags in _view_flags(rows, context, moved, TIMED_VIEWS).items():
+            mask = index.views[view]
+            for n, flag in zip(moved, flags, strict=True):
+                if mask[n] != flag:
+                    mask[n] = flag
+                    affected.add(n)
+    return affected
+
+
+def _windows(old: QueueContext, new: QueueContext, names: Sequence[str]
+             ) -> list[tuple[int, int]]:
+    """For each bound that moved, the keys between its old and new value (both included)."""
+    windows = []
+    for name in names:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            if not before or not after:  # a bound that appears or goes: every time
+                return [(NO_TIME, 2**63 - 1)] * len(names)
+            low, high = sorted((time_key(before), time_key(after)))
+            windows.append((low, high))
+    return windows
 
 
 def select_rows(index: QueueIndex, order: Iterable[int], view: SavedView, text: str
                 ) -> list[int]:
     """The positions, taken in `order`, of the rows in `view` whose search text holds every
     word of `text`. Going through a sorted order keeps the result sorted without sorting."""
-    mask, search = index.views[view], index.search
+    mask = index.views[view]
     words = text.lower().split()
     if not words:
         return [n for n in order if mask[n]]
     first, *others = words
-    found = [n for n in order if mask[n] and first in search[n]]
+    holding = index.search.rows_holding(first)
+    found = [n for n in order if mask[n] and holding[n]]
     for word in others:  # each further word narrows what the first one found
-        found = [n for n in found if word in search[n]]
+        holding = index.search.rows_holding(word)
+        found = [n for n in found if holding[n]]
     return found
+
+
+def row_shown(index: QueueIndex, position: int, view: SavedView, words: Sequence[str]) -> bool:
+    """Whether select_rows would keep this row (`words`: the filter text, lowered and split)."""
+    search = index.rows.search[position]
+    return bool(index.views[view][position]) and all(word in search for word in words)
 
 
 def count_views(index: QueueIndex) -> dict[SavedView, int]:
     return {view: mask.count(1) for view, mask in index.views.items()}
 
 
+# Sorting ---------------------------------------------------------------------------------------
 _STATUS_RANK = {status.value: n for n, status in enumerate(TicketStatus)}
 _TYPE_RANK = {kind.value: n for n, kind in enumerate(AppealType)}
 _LEVEL_RANK = {"": 0, **{level.value: n + 1 for n, level in enumerate(SupervisionLevel)}}
-_NO_DEADLINE = "~"  # after every time text
-_FIELD = {Column.ID: 0, Column.CREATED: 1, Column.CALLER: 2, Column.APPEAL_TYPE: 3,
-          Column.CATEGORY: 4, Column.UNIT: 5, Column.STATUS: 6, Column.DEADLINE: 7,
-          Column.REMAINING: 7, Column.REDO: 8, Column.SUPERVISION: 9, Column.SYNC: 10}
 # Columns whose order is the workflow's (or the ladder's), not the alphabet's.
 _RANKS: dict[Column, dict[str, int]] = {Column.STATUS: _STATUS_RANK,
                                          Column.APPEAL_TYPE: _TYPE_RANK,
                                          Column.SUPERVISION: _LEVEL_RANK}
-
-
-def sort_keys(rows: Sequence[QueueRow]) -> dict[Column, Sequence[int]]:
-    """For each column, the key every row sorts by; built with the index, off the GUI thread,
-    so a header click only sorts. Every key is a small int: the workflow's (or the ladder's)
-    rank, or the value's rank among the column's values. Python compares ints twice as fast
-    as text, and an array of them takes no more memory than a list of the strings."""
-    keys: dict[Column, Sequence[int]] = {}
-    for column, field_index in _FIELD.items():
-        if column is Column.REMAINING:
-            continue
-        if column in _RANKS:
-            rank: Mapping[Any, int] = _RANKS[column]
-            keys[column] = [rank.get(row[field_index], -1) for row in rows]
-        elif column is Column.REDO:
-            keys[column] = [row.redo_count for row in rows]
-        elif column is Column.DEADLINE:
-            keys[column] = _ranks([row.deadline or _NO_DEADLINE for row in rows],
-                                  missing=_NO_DEADLINE)
-        else:
-            # Text (ids, times in their fixed-width stored form, callers, names): the rank
-            # keeps the text's order; Chinese sorts by code point, as it did before.
-            keys[column] = _ranks([row[field_index] for row in rows])
-    # Time left runs with the deadline, while a clock runs at all: a closed or answered
-    # ticket has no time left and goes with the tickets that have no deadline.
-    deadline_keys = keys[Column.DEADLINE]
-    keys[Column.REMAINING] = array("l", (
-        key if row.status in RUNNING_STATES else MISSING_KEY
-        for key, row in zip(deadline_keys, rows, strict=True)))
-    return keys
-
-
-MISSING_KEY = -1  # a row with no value in a column that has "no value" (no deadline)
 _LAST_WHEN_MISSING = frozenset({Column.DEADLINE, Column.REMAINING})
 
 
-def _ranks(values: list[Any], missing: Any = None) -> array[int]:
-    order = {value: n for n, value in enumerate(sorted(set(values)))}
-    if missing is not None:
-        order[missing] = MISSING_KEY
-    return array("l", [order[value] for value in values])
+def sort_keys(rows: QueueColumns, column: Column, count: int | None = None
+              ) -> Sequence[Any]:
+    """The key every row sorts by in `column`, made when a sort asks (nothing kept per column):
+    the column itself for ids, times and counts, else one value per row — the caller, the
+    workflow's (or the ladder's) rank, or the text's rank among the column's texts, which
+    keeps the text's order (Chinese by code point, as before). NO_TIME: no value. Only the
+    first `count` rows (the loader may be adding rows on its thread meanwhile)."""
+    count = len(rows) if count is None else count
+    if column is Column.ID:
+        return rows.ids
+    if column is Column.CALLER:
+        return [rows.callers[n] for n in range(count)]
+    if column is Column.CREATED:
+        return rows.created
+    if column is Column.DEADLINE:
+        return rows.deadlines
+    if column is Column.REDO:
+        return rows.redo_counts
+    if column is Column.REMAINING:
+        # Time left runs with the deadline while a clock runs at all: a closed or answered
+        # ticket has no time left and goes with the tickets that have no deadline.
+        statuses = rows.statuses[:count]
+        running = [text in RUNNING_STATES for text in rows.values]
+        return [deadline if running[status] else NO_TIME
+                for deadline, status in zip(rows.deadlines[:count], statuses, strict=True)]
+    codes = {Column.APPEAL_TYPE: rows.appeal_types, Column.CATEGORY: rows.categories,
+             Column.UNIT: rows.units, Column.STATUS: rows.statuses,
+             Column.SUPERVISION: rows.levels, Column.SYNC: rows.sync_states}[column][:count]
+    values = list(rows.values)  # after the codes: every code taken has its text here
+    if column in _RANKS:
+        ranks = _RANKS[column]
+        rank_of_code = [ranks.get(text, -1) for text in values]
+    else:
+        alphabetical = {text: n for n, text in enumerate(sorted(values))}
+        rank_of_code = [alphabetical[text] for text in values]
+    return [rank_of_code[code] for code in codes]
 
 
 def sort_order(index: QueueIndex, column: Column, descending: bool) -> list[int]:
     """Every row position, sorted by `column`; stable, so equal rows keep the cache order.
     Rows without a deadline (or without a running clock, for the time left) come last in
     both directions: the lead sorts by time left to see what is due, never what is not."""
-    keys = index.keys[column]
-    positions = range(len(keys))
+    keys = sort_keys(index.rows, column, index.count)
+    positions = range(index.count)
     if column not in _LAST_WHEN_MISSING:
         return sorted(positions, key=keys.__getitem__, reverse=descending)
-    present = [n for n in positions if keys[n] != MISSING_KEY]
+    present = [n for n in positions if keys[n] != NO_TIME]
     present.sort(key=keys.__getitem__, reverse=descending)
-    return present + [n for n in positions if keys[n] == MISSING_KEY]
+    return present + [n for n in positions if keys[n] == NO_TIME]
+
+
+def goes_before(keys: Sequence[Any], column: Column, descending: bool
+                ) -> Callable[[int, int], bool]:
+    """The order sort_order makes, as a test of two positions (for placing a few rows in an
+    order already sorted, by halving, instead of sorting again)."""
+    last_when_missing = column in _LAST_WHEN_MISSING
+
+    def before(a: int, b: int) -> bool:
+        key_a, key_b = keys[a], keys[b]
+        if last_when_missing and (key_a == NO_TIME or key_b == NO_TIME):
+            if (key_a == NO_TIME) != (key_b == NO_TIME):
+                return bool(key_b == NO_TIME)
+            return a < b
+        if key_a != key_b:
+            return bool(key_a > key_b) if descending else bool(key_a < key_b)
+        return a < b
+
+    return before
+
+
+def place(sorted_positions: list[int], positions: Iterable[int],
+          before: Callable[[int, int], bool]) -> list[int]:
+    """`positions` put into `sorted_positions` (which must not hold them) where `before`
+    says, each found by halving; returns the list."""
+    for position in positions:
+        low, high = 0, len(sorted_positions)
+        while low < high:
+            middle = (low + high) // 2
+            if before(sorted_positions[middle], position):
+                low = middle + 1
+            else:
+                high = middle
+        sorted_positions.insert(low, position)
+    return sorted_positions
 
 
 class DeadlineState(StrEnum):

@@ -2,19 +2,20 @@
 
 With 100k cached tickets, reading every row costs about half a second, almost all of it
 Python making objects. So the queue reads the cache once, a page at a time (other DB work
-runs between pages), and afterwards only what changed: rows whose `updated_at` moved, and rows
-that were not synced (their sync state changes when the server acknowledges them). Rows are
-made by SQL as far as possible; only confidential callers are masked in Python, by
-core/masking.py, so the one masking rule is the one every list uses.
+runs between pages), into columns (core/queue.py's QueueColumns), and afterwards only what
+changed: the tickets it is told about (`read_tickets`), or else rows whose `updated_at` moved
+and rows that were not synced (their sync state changes when the server acknowledges them).
+Confidential callers are masked by core/masking.py, so the one masking rule is the one every
+list uses.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -27,37 +28,55 @@ from agent_app.core.models import Ticket
 from agent_app.core.queue import (
     DRAFT_STATE,
     DUE_SOON_HOURS,
+    NO_TIME,
+    QueueColumns,
     QueueContext,
     QueueRow,
+    RowValues,
     search_text,
+    time_key,
 )
 from agent_app.storage.database import Database
 from agent_app.storage.schema import DraftRow, OutboxRow, OutboxState, SyncState, utc_text
 
+
+class Cursor(Protocol):
+    """What the queue uses of a DB-API connection (sqlite3, or SQLCipher's)."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
+
+_SYNCED = SyncState.SYNCED.value
 PAGE_ROWS = 20_000
 EVENT_PAGE = 100_000  # timeline rows scanned per page on the first read
+ID_BATCH = 500  # ticket ids per `IN (...)`: well below SQLite's limit on parameters
 
-# The caller of a confidential ticket is left empty here and masked in Python.
+# Only the columns the queue shows or searches, read through the driver's own cursor: no
+# SQLAlchemy row per ticket. The texts are put together (and confidential callers masked) in
+# Python, which is faster than SQLite's string functions for the same work.
 _COLUMNS = """
-rowid, id, created_at,
-CASE WHEN confidential THEN '' ELSE trim(caller_name || ' ' || caller_phone) END,
-appeal_type, coalesce(category_l1 || '/' || category_l2, ''), coalesce(unit, ''), status,
-coalesce(deadline, ''), redo_count, coalesce(supervision_level, ''), sync_state,
-lower(id || ' ' || CASE WHEN confidential THEN '' ELSE caller_name || ' ' || caller_phone END
-      || ' ' || coalesce(category_l1 || '/' || category_l2, '') || ' ' || coalesce(unit, '')
-      || ' ' || address || ' ' || substr(content, 1, 60)),
-confidential, updated_at
+rowid, id, created_at, caller_name, caller_phone, confidential, appeal_type,
+coalesce(category_l1 || '/' || category_l2, ''), coalesce(unit, ''), status,
+coalesce(deadline, ''), redo_count, coalesce(supervision_level, ''), sync_state, address,
+substr(content, 1, 60), updated_at
 """
 _PAGE_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE rowid > ? ORDER BY rowid LIMIT ?"
-_CHANGED_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE updated_at > ? OR sync_state != 'synced'"
-_CALLER_SQL = "SELECT caller_name, caller_phone FROM tickets WHERE id = ?"
-_EVENTS_PAGE_SQL = f"""
-SELECT ticket_id, kind, actor, at, data FROM ticket_events
-WHERE rowid > ? AND rowid <= ? AND (actor = ? OR kind = '{EventKind.EXTENSION}')
+_CHANGED_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE updated_at > ?"
+# Unsent rows change their sync state only (acknowledged, refused): that is all read of them.
+_UNSYNCED_SQL = "SELECT id, sync_state FROM tickets WHERE sync_state != 'synced'"
+_IDS_SQL = "SELECT {columns} FROM tickets WHERE id IN ({marks})"
+# Mine: any event of mine; an extension request: the latest one's decision (data only there).
+# The first read: each ticket I acted on once (not each of my events), then every extension
+# event (few), so that Python looks at as few rows as it can.
+_MINE_PAGE_SQL = """
+SELECT DISTINCT ticket_id FROM ticket_events WHERE rowid > ? AND rowid <= ? AND actor = ?
+"""
+_EXTENSIONS_PAGE_SQL = f"""
+SELECT ticket_id, kind, '', at, data FROM ticket_events
+WHERE rowid > ? AND rowid <= ? AND kind = '{EventKind.EXTENSION}'
 """
 _EVENTS_OF_SQL = f"""
-SELECT ticket_id, kind, actor, at, data FROM ticket_events
-WHERE ticket_id IN ({{marks}}) AND (actor = ? OR kind = '{EventKind.EXTENSION}')
+SELECT ticket_id, kind, actor, at, CASE WHEN kind = '{EventKind.EXTENSION}' THEN data END
+FROM ticket_events WHERE ticket_id IN ({{marks}}) AND (actor = ? OR kind = '{EventKind.EXTENSION}')
 """
 
 
@@ -70,25 +89,33 @@ def caller_shown(name: str, phone: str, confidential: bool) -> str:
 
 @dataclass(frozen=True)
 class QueueSnapshot:
-    rows: list[QueueRow]  # tickets, then saved intake drafts
+    columns: QueueColumns  # tickets and saved intake drafts; the loader's, growing
     context: QueueContext
     complete: bool  # False while the first read is still going through the pages
     loaded: int
     total: int
+    # The rows that changed since the previous snapshot (new rows are those beyond the
+    # previous length); None: the columns are new (first read, or read again from the start).
+    changed: frozenset[int] | None = None
+
+    @property
+    def rows(self) -> list[QueueRow]:
+        return self.columns.live_rows()
 
 
 class QueueLoader:
     """Keeps the queue rows of one signed-in user current. Used from the DB worker only:
-    each `step` reads one page (first read) or what changed since the last step, and returns
-    a snapshot the GUI may keep, as nothing in it changes afterwards."""
+    each `step` reads one page (first read) or what changed since the last step, and
+    `read_tickets` the tickets it is told changed. The columns are written here only, rows
+    appended or replaced in place, so the GUI may read them at any time; the snapshot says
+    which rows changed, for the GUI to take in."""
 
     def __init__(self, me: str) -> None:
         self._me = me
         self._reset()
 
     def _reset(self) -> None:
-        self._rows: list[QueueRow] = []
-        self._index: dict[str, int] = {}
+        self.columns = QueueColumns()
         self._after_rowid = 0
         self._events_after = 0
         self._tickets_read = False
@@ -97,22 +124,53 @@ class QueueLoader:
         self._unsynced: set[str] = set()
         self._mine: set[str] = set()
         self._extensions: dict[str, tuple[str, bool]] = {}  # ticket → (at, pending)
+        self._drafts: set[str] = set()
+        self._changed: set[int] = set()
+        self._renewed = True  # the columns are new since the last snapshot
 
     def step(self, db: Database, now: datetime) -> QueueSnapshot:
         with db.unit_of_work() as uow:
             connection = uow.session.connection()
-            total = int(connection.exec_driver_sql("SELECT count(*) FROM tickets").scalar_one())
+            cursor = _driver(connection)
             if self._complete:
-                self._read_changes(connection)
-                if len(self._rows) != total:
-                    # Tickets left the cache (deleted on the server, or a full resync): start
-                    # over, which is rare enough not to deserve bookkeeping of its own.
+                self._read_changes(cursor)
+                if self._ticket_count() != _count(cursor):
+                    # Tickets left the cache (deleted on the server, or a full resync) and
+                    # nobody said which: start over, which is rare enough.
                     self._reset()
             if not self._tickets_read:
-                self._read_page(connection)
+                self._read_page(cursor)
             elif not self._complete:
-                self._read_events_page(connection)
-            drafts = _draft_rows(uow.session.scalars(select(DraftRow)).all())
+                self._read_events_page(cursor)
+            self._read_drafts(uow.session.scalars(select(DraftRow)).all())
+            total = _count(cursor)
+        return self._snapshot(now, total)
+
+    def read_tickets(self, db: Database, now: datetime, ticket_ids: Iterable[str]
+                     ) -> QueueSnapshot:
+        """The rows of exactly these tickets read again (replaced, added, or removed when
+        they are no longer cached), with their events; the drafts too. Before the first
+        read is complete there is nothing to keep current: it is a `step`."""
+        if not self._complete:
+            return self.step(db, now)
+        wanted = sorted(set(ticket_ids))
+        with db.unit_of_work() as uow:
+            cursor = _driver(uow.session.connection())
+            seen: set[str] = set()
+            for part in _batches(wanted):
+                sql = _IDS_SQL.format(columns=_COLUMNS, marks=", ".join("?" * len(part)))
+                for record in cursor.execute(sql, part):
+                    seen.add(record[1])
+                    self._store(record)
+            for ticket_id in wanted:
+                if ticket_id not in seen:
+                    self._forget(ticket_id)
+            self._read_events_of(cursor, sorted(seen))
+            self._read_drafts(uow.session.scalars(select(DraftRow)).all())
+            total = _count(cursor)
+        return self._snapshot(now, total)
+
+    def _snapshot(self, now: datetime, total: int) -> QueueSnapshot:
         pending = {ticket for ticket, (_at, waiting) in self._extensions.items() if waiting}
         today = now.astimezone(CHINA_TZ).date()
         today_end = datetime.combine(today, time.max, CHINA_TZ)
@@ -121,79 +179,157 @@ class QueueLoader:
                                mine=frozenset(self._mine), pending_extensions=frozenset(pending),
                                today_start=utc_text(today_start),
                                soon_end=utc_text(now + timedelta(hours=DUE_SOON_HOURS)))
-        return QueueSnapshot([*self._rows, *drafts], context, self._complete, len(self._rows),
-                             total)
+        changed = None if self._renewed else frozenset(self._changed)
+        self._changed, self._renewed = set(), False
+        return QueueSnapshot(self.columns, context, self._complete, self._ticket_count(),
+                             total, changed)
 
-    def _read_page(self, connection: Connection) -> None:
-        records = connection.exec_driver_sql(_PAGE_SQL, (self._after_rowid, PAGE_ROWS)).all()
-        for record in records:
-            self._store(connection, record)
-        if records:
+    def _ticket_count(self) -> int:
+        return len(self.columns.position) - len(self._drafts)
+
+    def _read_page(self, cursor: Cursor) -> None:
+        read = 0
+        # A thousand rows at a time from the cursor, not the page fetched as a list: 20k rows
+        # at once are 20 MB that the process keeps as its resident size after they are freed.
+        found = cursor.execute(_PAGE_SQL, (self._after_rowid, PAGE_ROWS))
+        while records := found.fetchmany(1000):
+            read += len(records)
             self._after_rowid = records[-1][0]
-        if len(records) < PAGE_ROWS:
+            known = self.columns.position
+            if any(record[1] in known for record in records):  # changed while paging
+                for record in records:
+                    self._store(record)
+                continue
+            self.columns.extend([self._values(record) for record in records])
+        if read < PAGE_ROWS:
             self._tickets_read = True
 
-    def _read_events_page(self, connection: Connection) -> None:
-        last = int(connection.exec_driver_sql(
-            "SELECT coalesce(max(rowid), 0) FROM ticket_events").scalar_one())
+    def _read_events_page(self, cursor: Cursor) -> None:
+        last = int(cursor.execute("SELECT coalesce(max(rowid), 0) FROM ticket_events")
+                   .fetchone()[0])
         upper = self._events_after + EVENT_PAGE
-        self._note_events(connection.exec_driver_sql(
-            _EVENTS_PAGE_SQL, (self._events_after, upper, self._me)))
+        position, ids = self.columns.position, self.columns.ids
+        for (ticket_id,) in cursor.execute(_MINE_PAGE_SQL, (self._events_after, upper,
+                                                            self._me)):
+            known = position.get(ticket_id)
+            # The id the columns hold: 100k copies of the same texts add up.
+            self._mine.add(ids[known] if known is not None else ticket_id)
+        self._note_events(cursor.execute(_EXTENSIONS_PAGE_SQL, (self._events_after, upper)))
         self._events_after = upper
         if upper >= last:
             self._complete = True
 
-    def _read_changes(self, connection: Connection) -> None:
-        records = connection.exec_driver_sql(_CHANGED_SQL, (self._mark,)).all()
+    def _read_changes(self, cursor: Cursor) -> None:
+        records = cursor.execute(_CHANGED_SQL, (self._mark,)).fetchall()
         seen = set()
         for record in records:
             seen.add(record[1])
-            self._store(connection, record)
-        # Rows that were unsent and did not come back have been acknowledged since.
-        for ticket_id in self._unsynced - seen:
-            position = self._index.get(ticket_id)
-            if position is not None:
-                self._rows[position] = self._rows[position]._replace(
-                    sync_state=SyncState.SYNCED.value)
-        self._unsynced = {r[1] for r in records if r[11] != SyncState.SYNCED.value}
-        changed = sorted(seen)
-        for start in range(0, len(changed), 500):
-            part = changed[start:start + 500]
-            sql = _EVENTS_OF_SQL.format(marks=", ".join("?" * len(part)))
-            self._note_events(connection.exec_driver_sql(sql, (*part, self._me)))
+            self._store(record)
+        columns, values = self.columns, self.columns.values
+        unsynced = dict(cursor.execute(_UNSYNCED_SQL).fetchall())
+        # Rows that were unsent and are no longer have been acknowledged since; the others
+        # may have been refused (a conflict).
+        for ticket_id in (self._unsynced - unsynced.keys()) | (unsynced.keys() - seen):
+            position = columns.position.get(ticket_id)
+            if position is None:
+                continue
+            state = unsynced.get(ticket_id, _SYNCED)
+            if values[columns.sync_states[position]] != state:
+                columns.set_sync_state(position, state)
+                self._changed.add(position)
+        self._unsynced = set(unsynced)
+        self._read_events_of(cursor, sorted(seen))
 
-    def _store(self, connection: Connection, record: Any) -> None:
-        (_rowid, ticket_id, created_at, caller, appeal_type, category, unit, status, deadline,
-         redo_count, supervision, sync_state, search, confidential, updated_at) = record
+    def _read_events_of(self, cursor: Cursor, ticket_ids: list[str]) -> None:
+        for part in _batches(ticket_ids):
+            for ticket_id in part:  # read again from the start: what is true now
+                self._mine.discard(ticket_id)
+                self._extensions.pop(ticket_id, None)
+            sql = _EVENTS_OF_SQL.format(marks=", ".join("?" * len(part)))
+            self._note_events(cursor.execute(sql, (*part, self._me)))
+
+    def _values(self, record: Sequence[Any]) -> RowValues:
+        """A row of _COLUMNS as the columns take it; notes its sync state and time."""
+        (_rowid, ticket_id, created_at, name, phone, confidential, appeal_type, category, unit,
+         status, deadline, redo_count, supervision, sync_state, address, content,
+         updated_at) = record
+        name, phone = name or "", phone or ""
         if confidential:
-            name, phone = connection.exec_driver_sql(_CALLER_SQL, (ticket_id,)).one()
-            caller = caller_shown(name or "", phone or "", True)
-            search = f"{search} {caller.lower()}"
-        row = QueueRow(ticket_id, created_at, caller, appeal_type, category, unit, status,
-                       deadline, redo_count or 0, supervision, sync_state, search)
-        position = self._index.get(ticket_id)
-        if position is None:
-            self._index[ticket_id] = len(self._rows)
-            self._rows.append(row)
+            caller = caller_shown(name, phone, True)
+            findable = caller  # the masked caller only: never found by the real number
         else:
-            self._rows[position] = row
-        if sync_state != SyncState.SYNCED.value:
+            caller = f"{name} {phone}".strip()
+            findable = f"{name} {phone}"
+        if sync_state != _SYNCED:
             self._unsynced.add(ticket_id)
-        self._mark = max(self._mark, updated_at)
+        else:
+            self._unsynced.discard(ticket_id)
+        if updated_at > self._mark:
+            self._mark = updated_at
+        return (ticket_id, time_key(created_at), caller, appeal_type, category, unit, status,
+                time_key(deadline), redo_count or 0, supervision, sync_state,
+                f"{ticket_id} {findable} {category} {unit} {address} {content}".lower())
+
+    def _store(self, record: Sequence[Any]) -> None:
+        self._changed.add(self.columns.put(self._values(record)))
+
+    def _forget(self, ticket_id: str) -> None:
+        position = self.columns.remove(ticket_id)
+        if position is not None:
+            self._changed.add(position)
+        self._unsynced.discard(ticket_id)
+        self._mine.discard(ticket_id)
+        self._extensions.pop(ticket_id, None)
 
     def _note_events(self, events: Iterable[Any]) -> None:
+        position = self.columns.position
+        ids = self.columns.ids
         for ticket_id, kind, actor, at, data in events:
             if actor == self._me:
-                self._mine.add(ticket_id)
+                known = position.get(ticket_id)
+                # The id the columns hold: 100k copies of the same texts add up.
+                self._mine.add(ids[known] if known is not None else ticket_id)
             if kind == EventKind.EXTENSION:
-                known = self._extensions.get(ticket_id)
-                if known is None or at >= known[0]:
+                known_request = self._extensions.get(ticket_id)
+                if known_request is None or at >= known_request[0]:
                     pending = json.loads(data).get("decision") == ExtensionDecision.PENDING
                     self._extensions[ticket_id] = (at, pending)
 
+    def _read_drafts(self, drafts: Iterable[DraftRow]) -> None:
+        """Saved intake forms, for the Drafts view: who called and about what, so far."""
+        present = set()
+        for row in _draft_rows(drafts):
+            present.add(row.id)
+            values = (row.id, time_key(row.created_at), row.caller, row.appeal_type,
+                      row.category, row.unit, row.status, NO_TIME, 0, "", row.sync_state,
+                      row.search)
+            position = self.columns.position.get(row.id)
+            if position is None or self.columns[position] != row:
+                self._changed.add(self.columns.put(values))
+        for draft_id in self._drafts - present:
+            position = self.columns.remove(draft_id)
+            if position is not None:
+                self._changed.add(position)
+        self._drafts = present
+
+
+def _driver(connection: Connection) -> Cursor:
+    """The driver's own connection, for reading rows without SQLAlchemy's row objects."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    return cast(Cursor, driver)
+
+
+def _count(cursor: Cursor) -> int:
+    return int(cursor.execute("SELECT count(*) FROM tickets").fetchone()[0])
+
+
+def _batches(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), ID_BATCH):
+        yield ids[start:start + ID_BATCH]
+
 
 def _draft_rows(drafts: Iterable[DraftRow]) -> list[QueueRow]:
-    """Saved intake forms, for the Drafts view: who called and about what, so far."""
     rows = []
     for draft in drafts:
         try:

@@ -268,7 +268,11 @@ def run_gui(options: GuiOptions) -> int:
             old.close()
             old.deleteLater()
 
+        # Network and sync jobs (a health check, the first sync, indexes that load pypinyin)
+        # wait for the first paint: on two busy cores they took the interpreter from it.
+        tasks.hold_background()
         window = open_window(session)
+        QTimer.singleShot(0, tasks.release_background)
         instance = InstanceServer(instance_name, app)
         instance.request.connect(lambda request: handle_request(current[0], request))
         if options.call_number:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -27,8 +28,6 @@ from PySide6.QtWidgets import (
 from agent_app import __version__
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role
-from agent_app.core.queue import SavedView
-from agent_app.diagnostics import export_diagnostics
 from agent_app.logging_setup import current_log_dir
 from agent_app.storage.database import Database
 from agent_app.sync.accounts import AccountsApi, HandoverResult, hand_over, pending_changes
@@ -42,21 +41,17 @@ from agent_app.sync.client import (
 )
 from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
 from agent_app.tasks import Changes, TaskRunner, Topic
-from agent_app.ui.accounts.passwords import ChangePasswordDialog
-from agent_app.ui.accounts.users_screen import UsersScreen
-from agent_app.ui.callback.screen import CallbackScreen
 from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.intake.screen import IntakeScreen
 from agent_app.ui.kb.panel import KbPanel
-from agent_app.ui.kb.screen import KbScreen
-from agent_app.ui.overview.screen import OverviewScreen
-from agent_app.ui.queue.screen import QueueScreen
-from agent_app.ui.reports.screen import ReportsScreen
-from agent_app.ui.review.screen import ReviewScreen
-from agent_app.ui.sync_problems import SyncProblemsDialog
 from agent_app.ui.ticket.commands import refusal_text
 from agent_app.ui.widgets import plain_label
+
+if TYPE_CHECKING:
+    from agent_app.core.queue import SavedView
+    from agent_app.ui.overview.screen import OverviewScreen
+    from agent_app.ui.queue.screen import QueueScreen
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +75,32 @@ def _sync_status(db: Database) -> SyncStatus:
         )
 
 
-@dataclass
 class Screen:
-    key: str
-    title: str
-    widget: QWidget
+    """A screen of the navigation. Only the first one on show is built with the window; the
+    others (and the modules they import) when first shown or asked for: the first paint
+    waits for nothing it does not show."""
+
+    def __init__(self, key: str, title: str, widget: QWidget | None = None, *,
+                 build: Callable[[], QWidget] | None = None) -> None:
+        assert widget is not None or build is not None
+        self.key = key
+        self.title = title
+        self._widget = widget
+        self._build = build
+        self.built: Callable[[Screen], None] | None = None  # set by the window
+
+    @property
+    def is_built(self) -> bool:
+        return self._widget is not None
+
+    @property
+    def widget(self) -> QWidget:
+        if self._widget is None:
+            assert self._build is not None
+            self._widget = self._build()
+            if self.built is not None:
+                self.built(self)
+        return self._widget
 
 
 # What the app does once a session has ended at the user's request: with True, the next user
@@ -127,7 +143,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
 
         # Each later screen (intake, KB, queue, review, callbacks, reports) registers here.
         self.screens: list[Screen] = []
@@ -141,34 +157,29 @@ class MainWindow(QMainWindow):
             self.workbench = UnitWorkbench(tasks, unit_code=session.user.unit_code,
                                            get=client.get, post=client.post)
             self.add_screen(Screen("workbench", self.tr("Unit workbench"), self.workbench))
-            self.add_screen(Screen("kb", self.tr("Knowledge base"), KbScreen(tasks)))
+            self.add_screen(Screen("kb", self.tr("Knowledge base"),
+                                   build=lambda: _kb_screen(tasks, can_veto=False)))
         self.intake = IntakeScreen(tasks, actor=session.user.username,
                                    kb_panel=KbPanel(tasks, can_veto=can_veto))
         role, actor = session.user.role, session.user.username
         if not self.unit_account:
             self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
-            self.queue = QueueScreen(tasks, role=role, actor=actor)
-            self.overview = OverviewScreen(tasks)
-            # The start-of-shift figures are the queue's views; a figure opens the queue on
-            # them.
-            self.queue.counts_changed.connect(self.overview.set_counts)
-            self.overview.counts_wanted.connect(self.queue.refresh)
-            self.overview.view_requested.connect(self.open_queue_view)
-            self.add_screen(Screen("overview", self.tr("Overview"), self.overview))
+            self.add_screen(Screen("overview", self.tr("Overview"), build=self._build_overview))
             self.add_screen(Screen("reports", self.tr("Reports"),
-                                   ReportsScreen(tasks, role=role, actor=actor)))
+                                   build=lambda: _reports_screen(tasks, role, actor)))
             self.add_screen(Screen("kb", self.tr("Knowledge base"),
-                                   KbScreen(tasks, can_veto=can_veto)))
-            self.add_screen(Screen("queue", self.tr("Tickets"), self.queue))
+                                   build=lambda: _kb_screen(tasks, can_veto=can_veto)))
+            self.add_screen(Screen("queue", self.tr("Tickets"),
+                                   build=lambda: _queue_screen(tasks, role, actor)))
         if role in (Role.LEAD, Role.ADMIN):
             self.add_screen(Screen("review", self.tr("Review"),
-                                   ReviewScreen(tasks, role=role, actor=actor)))
+                                   build=lambda: _review_screen(tasks, role, actor)))
         if role in (Role.OPERATOR, Role.LEAD):
             self.add_screen(Screen("callbacks", self.tr("Callbacks"),
-                                   CallbackScreen(tasks, role=role, actor=actor)))
+                                   build=lambda: _callback_screen(tasks, role, actor)))
         if role is Role.ADMIN:
             self.add_screen(Screen("users", self.tr("User management"),
-                                   UsersScreen(tasks, self.accounts, actor=actor)))
+                                   build=lambda: _users_screen(tasks, self.accounts, actor)))
         self.nav.setCurrentRow(0)
         if role in (Role.LEAD, Role.ADMIN):  # 热点预警: the lead sees the tickets of a hotspot
             self.intake.smart.hotspot_found.connect(self._alert_hotspot)
@@ -202,13 +213,52 @@ class MainWindow(QMainWindow):
         item = QListWidgetItem(screen.title)
         item.setData(Qt.ItemDataRole.UserRole, screen.key)
         self.nav.addItem(item)
-        self.stack.addWidget(screen.widget)
+        # A screen not built yet holds its place in the stack with an empty widget.
+        self.stack.addWidget(screen.widget if screen.is_built else QWidget())
+        screen.built = self._screen_built
         position = len(self.screens)
         if position <= 9:
             shortcut = QAction(self)
             shortcut.setShortcut(QKeySequence(f"Ctrl+{position}"))
             shortcut.triggered.connect(lambda: self.nav.setCurrentRow(position - 1))
             self.addAction(shortcut)
+
+    def _screen_built(self, screen: Screen) -> None:
+        row = self.screens.index(screen)
+        placeholder = self.stack.widget(row)
+        assert placeholder is not None
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(row, screen.widget)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(self.screens):
+            self.screens[row].widget  # noqa: B018 (built on first show)
+        self.stack.setCurrentIndex(row)
+
+    def _screen(self, key: str) -> QWidget:
+        return next(screen.widget for screen in self.screens if screen.key == key)
+
+    @property
+    def queue(self) -> QueueScreen:
+        return self._screen("queue")  # type: ignore[return-value]
+
+    @property
+    def overview(self) -> OverviewScreen:
+        return self._screen("overview")  # type: ignore[return-value]
+
+    def _build_overview(self) -> QWidget:
+        from agent_app.ui.overview.screen import OverviewScreen
+
+        overview = OverviewScreen(self._tasks)
+        # The start-of-shift figures are the queue's views; a figure opens the queue on them.
+        queue = self.queue
+        queue.counts_changed.connect(overview.set_counts)
+        overview.counts_wanted.connect(queue.refresh)
+        overview.view_requested.connect(self.open_queue_view)
+        return overview
 
     def _alert_hotspot(self, hotspot: object) -> None:
         from agent_app.ui.intake.proposals import HotspotAlert
@@ -343,9 +393,11 @@ class MainWindow(QMainWindow):
             self, self.tr("Export diagnostics"), str(suggested), self.tr("Zip archives (*.zip)"))
         if not chosen:
             return
+        from agent_app.diagnostics import export_diagnostics as export
+
         target, data_dir, log_dir = Path(chosen), self._tasks.db.path.parent, current_log_dir()
         self._tasks.run_db(
-            lambda _db: export_diagnostics(target, data_dir=data_dir, log_dir=log_dir),
+            lambda _db: export(target, data_dir=data_dir, log_dir=log_dir),
             on_done=lambda written: self.statusBar().showMessage(
                 self.tr("Diagnostics saved to %1").replace("%1", str(written)), 15_000),
             on_error=lambda exc: QMessageBox.warning(
@@ -367,6 +419,8 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def show_sync_problems(self) -> None:
+        from agent_app.ui.sync_problems import SyncProblemsDialog
+
         SyncProblemsDialog(self._tasks, self).exec()
 
     def check_connectivity(self) -> None:
@@ -394,6 +448,8 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, self.tr("Change password"), self.tr(
                 "Sign in to the server first: a password is changed on the server."))
             return
+        from agent_app.ui.accounts.passwords import ChangePasswordDialog
+
         dialog = ChangePasswordDialog(self._tasks, self.accounts, self.session.user.username,
                                       self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -584,3 +640,40 @@ class MainWindow(QMainWindow):
         self._sync_timer.stop()
         self._sync_soon.stop()
         super().closeEvent(event)
+
+
+# The screens built on first use, with the modules they need imported then.
+def _kb_screen(tasks: TaskRunner, *, can_veto: bool) -> QWidget:
+    from agent_app.ui.kb.screen import KbScreen
+
+    return KbScreen(tasks, can_veto=can_veto)
+
+
+def _queue_screen(tasks: TaskRunner, role: Role, actor: str) -> QWidget:
+    from agent_app.ui.queue.screen import QueueScreen
+
+    return QueueScreen(tasks, role=role, actor=actor)
+
+
+def _reports_screen(tasks: TaskRunner, role: Role, actor: str) -> QWidget:
+    from agent_app.ui.reports.screen import ReportsScreen
+
+    return ReportsScreen(tasks, role=role, actor=actor)
+
+
+def _review_screen(tasks: TaskRunner, role: Role, actor: str) -> QWidget:
+    from agent_app.ui.review.screen import ReviewScreen
+
+    return ReviewScreen(tasks, role=role, actor=actor)
+
+
+def _callback_screen(tasks: TaskRunner, role: Role, actor: str) -> QWidget:
+    from agent_app.ui.callback.screen import CallbackScreen
+
+    return CallbackScreen(tasks, role=role, actor=actor)
+
+
+def _users_screen(tasks: TaskRunner, accounts: AccountsApi, actor: str) -> QWidget:
+    from agent_app.ui.accounts.users_screen import UsersScreen
+
+    return UsersScreen(tasks, accounts, actor=actor)

@@ -1,12 +1,13 @@
 """The queue screen: saved views on the left, the tickets in the middle, the chosen ticket in
 full on the right. The cache is read in the background (the first time a page at a time,
-then only what changed) and shown filtered and sorted; the selection stays on its ticket
-across refreshes, filters and sorts."""
+then only what changed) and shown filtered and sorted; after the first read only the rows
+that changed move in the table, and the selection stays on its ticket across refreshes,
+filters and sorts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from PySide6.QtCore import (
@@ -42,6 +43,7 @@ from agent_app.core.queue import (
     index_rows,
     select_rows,
     sort_order,
+    update_index,
 )
 from agent_app.core.reference import ReferenceData
 from agent_app.storage.database import Database
@@ -71,6 +73,15 @@ class _Prepared:
     params: tuple[SavedView, str, Column, bool]
 
 
+@dataclass(frozen=True)
+class _Changed:
+    """A refresh after the first read: the index brought up to date, and its changed rows."""
+
+    snapshot: QueueSnapshot
+    index: QueueIndex
+    affected: set[int]
+
+
 class QueueScreen(QWidget):
     counts_changed = Signal(object)  # dict[SavedView, int], after each read of the cache
 
@@ -82,6 +93,8 @@ class QueueScreen(QWidget):
         self._loader = QueueLoader(actor)
         self._loading = False
         self._dirty = True  # read the cache when the screen is first shown
+        self._changed_ids: set[str] = set()  # tickets to read again at the next refresh
+        self._index: QueueIndex | None = None  # after the first read: kept current
         self.snapshot: QueueSnapshot | None = None
         self._selected_id: str | None = None
 
@@ -200,36 +213,61 @@ class QueueScreen(QWidget):
     # Reading the cache -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._dirty:
+        if self._dirty or self._changed_ids:
             self.refresh()
 
     def refresh(self) -> None:
         """Read what changed (the first time, the next page), filter and sort it off the GUI
         thread for what is on show, then swap it in."""
-        if self._loading:
-            self._dirty = True  # once this read is in, another follows
-            return
+        self._dirty = True  # what changed is not known: the loader finds it
+        if not self._loading:  # else once this read is in, another follows
+            self._run_refresh()
+
+    def refresh_tickets(self, ticket_ids: Iterable[str]) -> None:
+        """These tickets changed (a save, a sync): only their rows are read again and moved
+        in the table. Called for any change that knows its ticket ids; when hidden or busy,
+        the ids wait for the next refresh."""
+        self._changed_ids.update(ticket_ids)
+        if self.isVisible() and not self._loading:
+            self._run_refresh()
+
+    def _run_refresh(self) -> None:
         self._loading = True
-        self._dirty = False
+        dirty, self._dirty = self._dirty, False
+        ids, self._changed_ids = self._changed_ids, set()
         loader, now, params = self._loader, self._now(), self._params()
-
         first_page = self.snapshot is None
+        index = self._index
 
-        def prepare(db: Database) -> _Prepared | QueueSnapshot:
-            snapshot = loader.step(db, now)
+        def prepare(db: Database) -> _Prepared | _Changed | QueueSnapshot:
+            # Told which tickets changed: only those are read. Otherwise (a topic, or the
+            # first read) the loader finds what changed since its last read.
+            snapshot = loader.step(db, now) if dirty or not ids else None
+            if ids and (snapshot is None or snapshot.complete):
+                told = loader.read_tickets(db, now, ids)
+                if snapshot is not None:  # both reads' changes
+                    both = (None if snapshot.changed is None or told.changed is None
+                            else snapshot.changed | told.changed)
+                    told = replace(told, changed=both)
+                snapshot = told
+            assert snapshot is not None
             if not (snapshot.complete or first_page):
                 # Between the first page and the last only the progress is news: the rows
                 # are prepared once at the end, which keeps each DB job short.
                 return snapshot
-            index = index_rows(snapshot.rows, snapshot.context)
+            if (index is not None and snapshot.changed is not None
+                    and index.rows is snapshot.columns):
+                return _Changed(snapshot, index, update_index(index, snapshot.context,
+                                                              snapshot.changed))
+            full = index_rows(snapshot.columns, snapshot.context)
             view, text, column, descending = params
-            order = sort_order(index, column, descending)
-            return _Prepared(snapshot, index, order,
-                             select_rows(index, order, view, text), params)
+            order = sort_order(full, column, descending)
+            return _Prepared(snapshot, full, order, select_rows(full, order, view, text),
+                             params)
 
         self._tasks.run_db(prepare, on_done=self._prepared, on_error=self._failed)
 
-    def _prepared(self, prepared: _Prepared | QueueSnapshot) -> None:
+    def _prepared(self, prepared: _Prepared | _Changed | QueueSnapshot) -> None:
         self._loading = False
         if isinstance(prepared, QueueSnapshot):
             self.snapshot = prepared
@@ -237,16 +275,23 @@ class QueueScreen(QWidget):
             self.refresh()
             return
         self.snapshot = prepared.snapshot
-        if prepared.params == self._params():
+        if isinstance(prepared, _Changed):
+            self.model.take_changes(prepared.index, prepared.affected)
+            self._restore_selection()
+        elif prepared.params == self._params():
             self.model.set_prepared(prepared.index, prepared.order, prepared.positions)
         else:  # the user filtered or sorted meanwhile: do it again here
             self.model.set_prepared(prepared.index, prepared.order, [])
             self.model.sort(self.model.sort_column,
                             Qt.SortOrder.DescendingOrder if self.model.descending
                             else Qt.SortOrder.AscendingOrder)
+        # Kept current from now on, once the whole cache is in.
+        self._index = prepared.index if prepared.snapshot.complete else None
         self._show_counts(prepared.index)
         if not prepared.snapshot.complete or self._dirty:
             self.refresh()
+        elif self._changed_ids and self.isVisible():
+            self._run_refresh()
 
     def _failed(self, exc: BaseException) -> None:
         self._loading = False
@@ -312,7 +357,7 @@ class QueueScreen(QWidget):
     def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        self._selected_id = self.model.row_at(current.row()).id
+        self._selected_id = self.model.id_at(current.row())
         if self.detail.isHidden():
             self.detail.show()
             # The list keeps its key columns (number to time left); the ticket gets the rest.
