@@ -502,3 +502,32 @@ def test_tense_and_hypothesis_are_reviewed_data_not_code() -> None:
     bare = {**document, "innocent_patterns": []}
     assert RiskWords.from_document(bare).is_risk(past)
     assert RiskWords.from_document(bare).is_risk(hypothetical)
+
+
+@pytest.mark.parametrize("text", [
+    "有人在我家门口泼油漆 还说下次就点火", "我姐被她老公打得住院了 现在还在威胁她",
+    "孩子说不想上学了 想死", "燃气管道漏气 屋里味道很大", "老人一个人在家摔倒了 叫不醒",
+    "我们小区业主准备周六在售楼部集合维权", "楼顶上有人坐在边上 好像要跳",
+    "村里几十口人一起去镇上要说法",
+])
+def test_risk_said_another_way_is_flagged(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "热得想死", "家里的天然气管道老化漏气了，谁负责换",  # a leak alone is a repair
+    "孩子早上叫不醒 上学迟到", "阳台上晾的衣服 想跳过去拿", "轮胎漏气了",
+    "前两天我们楼着火了 现在还没通电", "上回邻居拿刀吓唬我 派出所调解过了 想问能不能起诉",
+])
+def test_ordinary_or_past_uses_of_the_new_words_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("一矿家属楼停暖了", ("卫东区", "东工人镇街道", "一矿社区")),
+    ("去焦店赶集", ("新华区", "焦店镇", "")),
+    ("平舆民心苑小区的开发商", ("平舆县", "", "")),  # the bulletin names it with 平舆's estates
+])
+def test_more_place_words_and_a_bulletin_estate(places: PlaceFinder, text: str,
+                                               expected: tuple[str, str, str]) -> None:
+    assert places.locate(text) == expected

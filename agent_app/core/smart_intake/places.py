@@ -34,7 +34,7 @@ _DISTRICT_SUFFIXES = ("区", "县", "市")
 _PLACE_CUE_RE = re.compile(r"(那边|那里|这边|这里|那块|这块|一带|附近|片区|辖区|小区|家属院|"
                            r"街上|镇上|乡里|镇里|村里|社区|地区|那儿|这儿|这一片|那一片|这一块|"
                            r"那一块|这片|那片|周边|跟前|宿舍|生活区|那一带|这一带|周围|"
-                           r"那个地方|这个地方|那地方|这地方|集上)")
+                           r"那个地方|这个地方|那地方|这地方|集上|赶集|家属楼|家属区)")
 # Before a short loose name, words that say a place follows: 住在焦店, 我是焦店的. Not for
 # the weak names (温泉, 光明), which are ordinary words as often as places.
 _PLACE_PRECUE_RE = re.compile(r"(住在|家住|家在|我是|俺是|老家)$")
