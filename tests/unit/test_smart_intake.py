@@ -531,3 +531,17 @@ def test_ordinary_or_past_uses_of_the_new_words_are_not_flagged(text: str) -> No
 def test_more_place_words_and_a_bulletin_estate(places: PlaceFinder, text: str,
                                                expected: tuple[str, str, str]) -> None:
     assert places.locate(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "他们说再不搬就把我们家推了 还要打人", "五六十个工人在工地门口拉着横幅要工资",
+    "我儿子要是再找不到工作 我也不知道怎么活了", "老公喝酒回来就打人 我现在躲在邻居家",
+    "欠的钱不还 我就去他单位门口闹",
+])
+def test_risk_the_second_blind_check_missed_is_flagged(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", ["店门口拉着横幅搞促销", "小孩在幼儿园打人 老师不管", "闹钟坏了"])
+def test_a_banner_for_a_sale_or_a_child_hitting_is_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
