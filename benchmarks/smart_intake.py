@@ -5,7 +5,10 @@
   subcategory of the catalogue at least twice, loose places: roads, estates, villages,
   "X那边", short names; its last 89 appeals say the matter indirectly, in callers' own
   words rather than the catalogue's; the category words were tuned on it after it was
-  written),
+  written), smart_intake_dev3.jsonl (places as callers in this city say them: mine numbers,
+  compounds, "X的", "X那边", places the catalogue lacks; risk said as past, resolved,
+  hypothetical or third-party beside current threats; labelled before the rules were tuned
+  on it),
   smart_intake_heldout.jsonl (written once, never tuned on) and smart_intake_heldout2.jsonl
   (written later as operators type: loose places, places not said, phones in every writing
   beside numbers that are not phones, risk said indirectly beside innocent uses; written
@@ -50,6 +53,7 @@ from benchmarks.common import percentile  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev2.jsonl",
+        "dev3": DATA / "smart_intake_dev3.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl"}
 LEVELS = ("district", "street", "community")

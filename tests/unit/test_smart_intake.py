@@ -393,3 +393,155 @@ def test_the_office_said_for_the_place(places: PlaceFinder, text: str,
 
 def test_an_office_of_an_ambiguous_community_gives_no_place(places: PlaceFinder) -> None:
     assert places.locate("平安居委会") is None  # 卫东区 and 湛河区 both have 平安社区
+
+
+# Places: "X的", mine numbers, more place words (issue 22, dev3) --------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("下汤的 镇上那条街路灯不亮", ("鲁山县", "下汤镇", "")),
+    ("曹镇的 俺村里井水发咸", ("湛河区", "曹镇乡", "")),
+    ("八矿的路灯坏了", ("卫东区", "光华路街道", "八矿社区")),  # a mine number: its community
+    ("二矿的老楼", ("卫东区", "优越路街道", "二矿社区")),
+    ("焦店那一带停电了", ("新华区", "焦店镇", "")),
+    ("下汤集上乱摆摊", ("鲁山县", "下汤镇", "")),
+])
+def test_a_town_or_a_mine_number_said_with_de_is_a_place(
+        places: PlaceFinder, text: str, expected: tuple[str, str, str]) -> None:
+    assert places.locate(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "和平的日子过不上",  # 和平社区's bare name is an ordinary word
+    "花园的门锁坏了",
+    "光明的未来",
+    "钟楼的钟不走了",  # a weak name: 钟楼那边 is the street office, 钟楼的钟 is a clock
+    "古槐的树枝断了",
+    "温泉的水太烫",  # a road stem many places give
+])
+def test_de_does_not_place_an_ordinary_word(places: PlaceFinder, text: str) -> None:
+    assert places.locate(text) is None
+
+
+@pytest.mark.parametrize("text", ["十一矿的生活区停水了", "十一矿那边", "四矿那边的家属院"])
+def test_a_mine_the_catalogue_does_not_hold_is_not_placed(places: PlaceFinder,
+                                                          text: str) -> None:
+    assert places.locate(text) is None  # 十一矿 is not 一矿; 四矿 has no community
+
+
+# Risk: tense, hypothesis, the aftermath, others' past (issue 22, dev3) -----------------------
+def _shipped_risk_words() -> RiskWords:
+    return RiskWords.load(RESOURCES / "intake" / "risk_words.json")
+
+
+@pytest.mark.parametrize("text", [
+    "昨天楼下着火了 已经扑灭了 楼道烧黑了谁来管", "上次被打伤了 想问问赔偿怎么走程序",
+    "去年邻居家着火了 现在外墙还是黑的", "厨房着火了是去年的事 保险一直不赔",
+    "之前有记者来采访过 后来也没下文", "去年我们去上访过 想问问进度",
+    "前几天有人在门口打架 派出所来过了",
+])
+def test_a_past_or_resolved_risk_is_not_a_current_one(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "如果着火了 这个楼的消防通道根本走不了人", "万一有人从天台跳下去谁负责 天台门一直没锁",
+    "商场安全出口被锁起来了 着火了跑都跑不出去",
+])
+def test_a_hypothetical_accident_is_not_a_risk(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "要是再不给钱我就跳楼", "他说如果今天不还钱就来砍我", "如果今天不解决 我们就去市政府门口静坐",
+])
+def test_a_conditional_threat_is_a_risk(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "家里着火了东西都烧没了 能不能申请临时救助", "被人打伤了想起诉 没钱请律师 能不能申请法律援助",
+    "家里着火了 保险公司不给理赔",
+])
+def test_the_aftermath_asked_about_is_not_a_current_risk(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "邻居说要把我家房子点了", "对方说要杀了我全家", "邻居喝醉了说今晚要把我家车烧了",
+    "我婆婆刚才喝了农药", "他拿着砖头追着我打", "他说要找人把我腿打断",
+    "这事不给个说法我就去跳湛河", "工地上塌方了 下面压着人",
+    "我们一群人现在在劳动局门口等着", "我现在就在信访局门口",
+    "以前他就打我 现在又拿刀堵在门口",  # the past before does not hide the present
+])
+def test_a_current_threat_said_in_callers_words_is_a_risk(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "学校门口早上家长车乱停 堵成一锅粥", "优越路上车堵了一个多小时", "路口车堵得厉害",
+    "我们几十户业主想问问房产证什么时候能办", "超市门口好多人坐着乘凉 太吵了",
+])
+def test_a_traffic_jam_or_a_question_of_many_is_not_a_gathering(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+def test_villagers_blocking_the_road_is_a_gathering() -> None:
+    assert _shipped_risk_words().is_risk("焦店那边好几十个村民把路堵了 不让拉土车过")
+
+
+def test_others_past_in_the_news_is_not_a_risk_but_someone_about_to_jump_is() -> None:
+    assert not _shipped_risk_words().is_risk("新闻里说有人跳楼了 我们小区天台没锁")
+    assert _shipped_risk_words().is_risk("网上说有人在桥上要跳河")
+
+
+def test_tense_and_hypothesis_are_reviewed_data_not_code() -> None:
+    document = json.loads((RESOURCES / "intake" / "risk_words.json").read_text(encoding="utf-8"))
+    past = "昨天楼下着火了 已经扑灭了"
+    hypothetical = "万一有人从天台跳下去谁负责"
+    assert not RiskWords.from_document(document).is_risk(past)
+    assert not RiskWords.from_document(document).is_risk(hypothetical)
+    bare = {**document, "innocent_patterns": []}
+    assert RiskWords.from_document(bare).is_risk(past)
+    assert RiskWords.from_document(bare).is_risk(hypothetical)
+
+
+@pytest.mark.parametrize("text", [
+    "有人在我家门口泼油漆 还说下次就点火", "我姐被她老公打得住院了 现在还在威胁她",
+    "孩子说不想上学了 想死", "燃气管道漏气 屋里味道很大", "老人一个人在家摔倒了 叫不醒",
+    "我们小区业主准备周六在售楼部集合维权", "楼顶上有人坐在边上 好像要跳",
+    "村里几十口人一起去镇上要说法",
+])
+def test_risk_said_another_way_is_flagged(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "热得想死", "家里的天然气管道老化漏气了，谁负责换",  # a leak alone is a repair
+    "孩子早上叫不醒 上学迟到", "阳台上晾的衣服 想跳过去拿", "轮胎漏气了",
+    "前两天我们楼着火了 现在还没通电", "上回邻居拿刀吓唬我 派出所调解过了 想问能不能起诉",
+])
+def test_ordinary_or_past_uses_of_the_new_words_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("一矿家属楼停暖了", ("卫东区", "东工人镇街道", "一矿社区")),
+    ("去焦店赶集", ("新华区", "焦店镇", "")),
+    ("平舆民心苑小区的开发商", ("平舆县", "", "")),  # the bulletin names it with 平舆's estates
+])
+def test_more_place_words_and_a_bulletin_estate(places: PlaceFinder, text: str,
+                                               expected: tuple[str, str, str]) -> None:
+    assert places.locate(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "他们说再不搬就把我们家推了 还要打人", "五六十个工人在工地门口拉着横幅要工资",
+    "我儿子要是再找不到工作 我也不知道怎么活了", "老公喝酒回来就打人 我现在躲在邻居家",
+    "欠的钱不还 我就去他单位门口闹",
+])
+def test_risk_the_second_blind_check_missed_is_flagged(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", ["店门口拉着横幅搞促销", "小孩在幼儿园打人 老师不管", "闹钟坏了"])
+def test_a_banner_for_a_sale_or_a_child_hitting_is_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)

@@ -4,7 +4,9 @@ Names come from the location catalogue in the forms callers use: the full name (
 the name without its suffix (西高皇, 中央花园), a county without 县/市 (鲁山, 汝州), plus a
 reviewed gazetteer of aliases (resources/intake/place_aliases.json). A short loose name (two
 characters, often an ordinary word: 温泉, 钟楼, 平安) only counts next to a place word (镇里,
-那边, 小区) or when its district is named too. Precision comes first: a level is only filled
+那边, 小区) or when its district is named too; "X的" (下汤的, 八矿的) counts only for a
+town's or street office's name or a mine number, not for a community's name that is an
+ordinary word (和平的日子). Precision comes first: a level is only filled
 when every name in the text agrees on one place; ambiguous names (王庄村 is in five towns)
 leave the level empty rather than guess.
 """
@@ -31,10 +33,17 @@ _DISTRICT_SUFFIXES = ("区", "县", "市")
 # What makes a short loose name a place: 下汤那边, 温泉镇上, 平安小区, 龙河一带.
 _PLACE_CUE_RE = re.compile(r"(那边|那里|这边|这里|那块|这块|一带|附近|片区|辖区|小区|家属院|"
                            r"街上|镇上|乡里|镇里|村里|社区|地区|那儿|这儿|这一片|那一片|这一块|"
-                           r"那一块|这片|那片|周边|跟前|宿舍|生活区)")
+                           r"那一块|这片|那片|周边|跟前|宿舍|生活区|那一带|这一带|周围|"
+                           r"那个地方|这个地方|那地方|这地方|集上|赶集|家属楼|家属区)")
 # Before a short loose name, words that say a place follows: 住在焦店, 我是焦店的. Not for
 # the weak names (温泉, 光明), which are ordinary words as often as places.
 _PLACE_PRECUE_RE = re.compile(r"(住在|家住|家在|我是|俺是|老家)$")
+# 下汤的, 八矿的: "X的" says a place only for a town's or street office's name or a mine
+# number, never for a community's name that is an ordinary word (和平的日子, 花园的门).
+_OWNER_CUE = "的"
+_MINE_SUFFIX = "矿"
+# Before a mine number, a numeral makes it another mine (十一矿 is not 一矿).
+_NUMERALS = frozenset("一二三四五六七八九十")
 _ROAD_SUFFIXES = ("路", "街", "大道")
 # A road named after a street office or a community (长青社区 → 长青路, 古槐街道 → 古槐大道,
 # 清河街道 → 清河北路) runs through that street office: said with its road word it puts the
@@ -51,6 +60,7 @@ class _Name:
     places: frozenset[Place]
     loose: bool  # a shortened form: needs a cue or its district named when it is short
     named_road: bool = False  # 长青路 from 长青社区: gives way to any other name in the text
+    owner_cue: bool = False  # "X的" places it (下汤的, 八矿的): a town's name or a mine number
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,9 @@ class PlaceFinder:
             # of its district has it (王寨: a town in 汝州市, a village in 平舆县).
             street_districts = {p[0] for p in streets}
             kept = streets | {p for p in places if p[2] and p[0] not in street_districts}
-            names[name] = _Name(frozenset(kept), loose=True)
+            owner = name not in generic and (name.endswith(_MINE_SUFFIX)
+                                             or all(not p[2] for p in kept))
+            names[name] = _Name(frozenset(kept), loose=True, owner_cue=owner)
         for name, places in full.items():
             names[name] = _Name(frozenset(places), loose=False)
         stop: list[str] = []
@@ -167,6 +179,9 @@ class PlaceFinder:
                 continue
             if entry.named_road and start > 0 and folded[start - 1] in _ROAD_PREFIXES:
                 continue  # 大香山路 is another road than 香山路
+            if (name.endswith(_MINE_SUFFIX) and start > 0 and folded[start - 1] in _NUMERALS
+                    and name[0] in _NUMERALS):
+                continue  # 十一矿 is another mine than 一矿
             found.append(PlaceMention(name, start, entry.places, entry.named_road))
         return found
 
@@ -243,6 +258,8 @@ def _loose_counts(name: str, entry: _Name, text: str, start: int,
         return True
     after = text[start + len(name): start + len(name) + 4]
     if _PLACE_CUE_RE.match(after):
+        return True
+    if not strict and entry.owner_cue and after.startswith(_OWNER_CUE):
         return True
     if not strict and _PLACE_PRECUE_RE.search(text[max(0, start - 2):start]):
         return True
