@@ -225,6 +225,18 @@ def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """SQLite's backup: the copy includes what is still in the source's WAL."""
+    import sqlite3
+
+    source_conn, target_conn = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        source_conn.backup(target_conn)
+    finally:
+        source_conn.close()
+        target_conn.close()
+
+
 SERVE = """
 import sys
 import uvicorn
@@ -240,11 +252,17 @@ class ServerProcess:
     """The central API in a process of its own, as in production: its JSON work must not
     compete with the client's GUI thread for this interpreter's lock."""
 
-    def __init__(self, folder: Path, tickets: int) -> None:
+    def __init__(self, folder: Path, tickets: int, seeded: Path | None = None) -> None:
+        """With `seeded` (a central database already holding the tickets), a copy of it is
+        served instead of seeding, which takes minutes on a busy machine."""
         import socket
         import subprocess
 
         import requests
+
+        if seeded is not None:
+            copy_database(seeded, folder / "central.db")
+            tickets = 0
 
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -253,7 +271,7 @@ class ServerProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-c", SERVE, f"sqlite:///{folder / 'central.db'}", str(port),
              str(tickets)], cwd=ROOT)
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + 3600
         while time.monotonic() < deadline:
             try:
                 requests.get(f"{self.url}/api/v1/health", timeout=1)
@@ -278,12 +296,19 @@ def main() -> None:
                         help="no process keeping a core busy during the floor and the pull")
     parser.add_argument("--in-thread", action="store_true",
                         help="pull on the sync thread as before, not in a worker process")
+    parser.add_argument("--seeded", type=Path, default=None,
+                        help="a central database seeded with --pull tickets by an earlier "
+                             "run (made there if missing); each run serves a copy")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         seeding = time.perf_counter()
-        server = ServerProcess(folder, args.pull)
+        if args.seeded is not None and not args.seeded.exists():
+            made = ServerProcess(folder, args.pull)
+            made.stop()
+            copy_database(folder / "central.db", args.seeded)
+        server = ServerProcess(folder, args.pull, args.seeded)
         print(f"server seeded with {args.pull} tickets in {time.perf_counter() - seeding:.1f} s")
         try:
             push_s = bench_push(folder, server.url, args.push)
