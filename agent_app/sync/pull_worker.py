@@ -14,6 +14,7 @@ No Qt, and nothing GUI-side: the sync thread calls `pull_in_worker` and waits.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -189,6 +190,12 @@ def _work(pipe: Connection, job: PullJob) -> None:
     from agent_app.sync.client import CentralClient
     from agent_app.sync.engine import SyncCancelledError, SyncEngine, SyncReport
 
+    # What the imports made lives as long as the worker: out of the collector's sight, and
+    # fewer collections of the young (a page makes hundreds of thousands of objects, nearly
+    # none in cycles). Measured: a fifth of a pull's time went to collections, a fortieth after.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
     parent = os.getppid()
     stop = False
 
