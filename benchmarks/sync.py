@@ -280,6 +280,7 @@ class ServerProcess:
                 if self.process.poll() is not None:
                     raise RuntimeError("the server process exited") from None
                 time.sleep(0.2)
+        self.process.kill()  # not left running (and seeding) after the benchmark gave up
         raise RuntimeError("the server did not start")
 
     def stop(self) -> None:
