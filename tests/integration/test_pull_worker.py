@@ -273,3 +273,35 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[-1][0] != "Z"  # a zombie has stopped
     except FileNotFoundError:
         return False
+
+
+def test_an_encrypted_cache_is_pulled_into_by_the_worker_with_the_key_from_the_keyring(
+        server, tmp_path, monkeypatch):
+    pytest.importorskip("sqlcipher3")
+    import keyring
+
+    from agent_app.storage import encryption
+    from tests.os_keyring import BACKEND, FileKeyring
+    from tests.os_keyring import ENV as KEYRING_ENV
+
+    # The worker is another process: it finds the same keyring the way the app's would.
+    monkeypatch.setenv(KEYRING_ENV, str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", BACKEND)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring(tmp_path / "keyring.json"))
+    path = tmp_path / "seat.db"
+    try:
+        db = open_database(path, encrypt=True)
+        try:
+            assert db.encrypted and encryption.is_encrypted_file(path)
+            engine = SyncEngine(db, signed_in(server.url), page_size=PAGE, pull_in_worker=True)
+            report = engine.sync_once()
+            ids, _events, _newest = server_state(server)
+            assert report.pulled == len(ids)
+            with db.unit_of_work() as uow:
+                assert uow.tickets.count() == len(ids)
+        finally:
+            db.close()
+        assert encryption.is_encrypted_file(path)
+    finally:
+        keyring.set_keyring(previous)
