@@ -1086,6 +1086,8 @@ def report(result: LoadResult) -> None:
     print(f"{result.clients} clients ({result.engine_clients} with SyncEngine and SQLite, "
           f"{result.leads} leads; think {result.think:g} s) in {result.processes} processes; "
           f"server: {result.server_workers} uvicorn workers on PostgreSQL")
+    # The machine's own load beside the figures: on a shared 2-core machine they are bounds.
+    print("load average " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     print(f"{load.in_time} requests answered in {result.planned:g} s: "
           f"{load.in_time / result.planned:.1f} requests/s ({requests - load.in_time} more to "
           f"finish the cycles under way, done after {result.seconds:.1f} s)")
@@ -1117,7 +1119,8 @@ def report(result: LoadResult) -> None:
         **{f"{kind}_p{q}_ms": round(ms(load.seconds.get(kind, []), q / 100), 1)
            for kind in ("push", "pull") for q in (50, 95, 99)},
         "errors": result.errors, "tickets_checked": check.tickets_checked,
-        "mismatches": result.mismatches}))
+        "mismatches": result.mismatches,
+        "load_average": [round(value, 2) for value in os.getloadavg()]}))
 
 
 def main(argv: list[str] | None = None) -> LoadResult:

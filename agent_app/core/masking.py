@@ -95,6 +95,12 @@ def forget_confidential_names() -> None:
         _CONFIDENTIAL_NAMES.clear()
 
 
+def remembered_confidential_names() -> list[str]:
+    """What this process knows, for a worker process to hand to the one that keeps the log."""
+    with _names_lock:
+        return list(_CONFIDENTIAL_NAMES)
+
+
 def _constant(replacement: str) -> Callable[[re.Match[str]], str]:
     return lambda _match: replacement
 

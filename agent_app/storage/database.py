@@ -286,6 +286,16 @@ def open_database(path: Path, *, migrate_to: str = "head",
     return database
 
 
+def attach_database(path: Path, *, encrypted: bool) -> Database:
+    """Another connection to a cache `open_database` has already checked and migrated (in
+    this process or the one that started this one): no check, no migration, its key from
+    the keyring when it is encrypted."""
+    key = encryption.resolve_cache_key(path, wanted=encrypted) if encrypted else None
+    if encrypted and key is None:
+        raise encryption.EncryptionUnavailableError(f"no key for {path} in the keyring")
+    return Database(path, _make_engine(path, foreign_keys=True, key=key), encrypted=encrypted)
+
+
 def _open_error(path: Path, exc: BaseException | None) -> Exception:
     # Offering to move a healthy database aside would not help a full disk, a read-only
     # folder or a file another program holds.

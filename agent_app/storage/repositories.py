@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import (
@@ -39,6 +39,7 @@ from agent_app.storage.schema import (
     SyncState,
     TicketEventRow,
     TicketRow,
+    utc_text,
 )
 
 
@@ -70,18 +71,23 @@ class TicketRepository:
         return _from_row(row, [_event_from_row(e) for e in events])
 
     def insert_many_from_server(self, tickets: list[tuple[Ticket, int]]) -> None:
-        """Tickets new to this cache, in two executemany statements: a pulled page of
-        hundreds would otherwise spend most of its time in per-object ORM bookkeeping."""
+        """Tickets new to this cache, in two executemany statements of plain tuples: a pulled
+        page of hundreds would otherwise spend most of its time in ORM bulk bookkeeping and
+        per-value type processing (times are turned into their stored text here)."""
         if not tickets:
             return
-        now = _now()
-        self._session.execute(insert(TicketRow), [
-            {"id": ticket.id, **_row_values(ticket), "updated_at": now,
-             "sync_state": SyncState.SYNCED.value, "server_version": version}
-            for ticket, version in tickets])
-        events = [_event_values(ticket.id, e) for ticket, _ in tickets for e in ticket.events]
+        fixed = {"updated_at": utc_text(_now()), "sync_state": SyncState.SYNCED.value}
+        rows = [{"id": ticket.id, **_stored_row_values(ticket), **fixed,
+                 "server_version": version} for ticket, version in tickets]
+        connection = self._session.connection()
+        connection.exec_driver_sql(_insert_sql(TicketRow.__tablename__, rows[0]),
+                                   [tuple(row.values()) for row in rows])
+        events = [(e.id, ticket.id, utc_text(e.at), e.kind, e.actor,
+                   json.dumps(e.data, ensure_ascii=False))
+                  for ticket, _ in tickets for e in ticket.events]
         if events:
-            self._session.execute(insert(TicketEventRow), events)
+            connection.exec_driver_sql(_insert_sql(TicketEventRow.__tablename__, (
+                "id", "ticket_id", "at", "kind", "actor", "data")), events)
 
     def store_from_server(self, ticket: Ticket, version: int) -> None:
         """The server is the record: its fields, and its copy of every event it has (it
@@ -379,6 +385,21 @@ def _row_values(ticket: Ticket) -> dict[str, Any]:
         "supervision_level": ticket.supervision_level.value if ticket.supervision_level
         else None,
     }
+
+
+def _stored_row_values(ticket: Ticket) -> dict[str, Any]:
+    """`_row_values` as stored: times as their UTC text (what UtcIsoTime binds)."""
+    values = _row_values(ticket)
+    values["created_at"] = utc_text(ticket.created_at)
+    values["deadline"] = utc_text(ticket.deadline) if ticket.deadline else None
+    return values
+
+
+def _insert_sql(table: str, columns: Iterable[str]) -> str:
+    """A plain INSERT of these columns (names from the models, never from data)."""
+    names = list(columns)
+    return (f"INSERT INTO {table} ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})")
 
 
 def _copy_to_row(ticket: Ticket, row: TicketRow) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +39,7 @@ from agent_app.sync.client import (
     CentralClient,
     ServerAnswerError,
 )
+from agent_app.sync.pull_worker import pull_in_worker, worker_can_start
 from agent_app.sync.reference import refresh_reference
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,10 @@ LOST_EPOCH_KEY = "lost_epoch"
 # article cursor is stale too.
 KB_CURSOR_KEY = "kb_cursor"
 KB_EPOCH_KEY = "kb_server_epoch"
+# With a pull worker: the first page asked for is this small, and only when the server has
+# more is the rest pulled in a worker process (starting one costs a second of CPU, which a
+# sync that brings a handful of changes should not pay).
+PROBE_PAGE_SIZE = 100
 
 
 class SyncCancelledError(Exception):
@@ -97,11 +103,18 @@ def _never() -> bool:
 
 class SyncEngine:
     def __init__(self, db: Database, client: CentralClient, *, push_batch: int = 200,
-                 page_size: int = 500) -> None:
+                 page_size: int = 500, pull_in_worker: bool = False,
+                 prefetch: bool = False) -> None:
+        """`pull_in_worker`: a long ticket pull runs in a process of its own
+        (sync/pull_worker.py), so a GUI in this process keeps the interpreter. `prefetch`:
+        the next page is fetched while this one is applied (the worker does so)."""
         self.db = db
         self.client = client
         self.push_batch = push_batch
         self.page_size = page_size
+        self.pull_in_worker = pull_in_worker
+        self.prefetch = prefetch
+        self._kb_pulled_by_worker = False  # this sync's KB pages came with the worker's pull
         self._refetch: set[str] = set()  # tickets whose command the server refused
         self._reference: ReferenceData | None = None  # loaded when a rebase needs it
 
@@ -228,10 +241,21 @@ class SyncEngine:
     # Pull -----------------------------------------------------------------------------------
     def pull(self, report: SyncReport, progress: ProgressCallback,
              cancel: Callable[[], bool] = _never) -> None:
-        self._pull_pages(_Feed("pull", self.client.pull, CURSOR_KEY, EPOCH_KEY,
-                               lambda page: self._apply_page_safely(page, report),
-                               lambda: self._start_over(report),
-                               lambda: report.pulled), progress, cancel)
+        feed = _Feed("pull", self.client.pull, CURSOR_KEY, EPOCH_KEY,
+                     lambda page: self._apply_page_safely(page, report),
+                     lambda: self._start_over(report), lambda: report.pulled)
+        self._kb_pulled_by_worker = False
+        if self.pull_in_worker and worker_can_start():
+            if self._pull_pages(feed, progress, cancel, limit=PROBE_PAGE_SIZE, pages=1):
+
+                # The worker pulls the rest and ends as pull() ends (what a restore lost),
+                # then pulls the KB: a first KB pull builds the search index, whose pinyin
+                # dictionaries alone hold an interpreter for a quarter of a second.
+                pull_in_worker(self, report, progress, cancel)
+                self._kb_pulled_by_worker = True
+                return
+        else:
+            self._pull_pages(feed, progress, cancel)
         self._send_back_what_a_restore_lost(report)
 
     def pull_kb_usage(self, report: SyncReport, cancel: Callable[[], bool] = _never) -> None:
@@ -256,30 +280,51 @@ class SyncEngine:
                 cancel: Callable[[], bool] = _never) -> None:
         """KB articles, after tickets: the same paging, one transaction per page with its
         cursor, and the same start over when the server's epoch changed."""
+        if self._kb_pulled_by_worker:
+            self._kb_pulled_by_worker = False
+            return
         self._pull_pages(_Feed("kb", self.client.pull_kb, KB_CURSOR_KEY, KB_EPOCH_KEY,
                                lambda page: self._apply_kb_page(page, report),
                                lambda: self._start_kb_over(report),
                                lambda: report.kb_pulled), progress, cancel)
 
     def _pull_pages(self, feed: _Feed, progress: ProgressCallback,
-                    cancel: Callable[[], bool]) -> None:
-        while True:
-            if cancel():
-                raise SyncCancelledError
-            with self.db.unit_of_work() as uow:
-                cursor = int(uow.meta.get(feed.cursor_key) or 0)
-                epoch = uow.meta.get(feed.epoch_key)
-            try:
-                page = feed.fetch(cursor, limit=self.page_size, epoch=epoch)
-            except ApiError as exc:
-                if exc.status != 410:
-                    raise
-                feed.start_over()
-                continue
-            feed.apply(page)
-            progress(SyncProgress(feed.phase, feed.done(), None))
-            if not page["more"]:
-                return
+                    cancel: Callable[[], bool], *, limit: int | None = None,
+                    pages: int | None = None) -> bool:
+        """Pages until the server has no more (or `pages` were applied); True when it has
+        more."""
+        limit = limit or self.page_size
+        applied = 0
+        ahead: Future[dict[str, Any]] | None = None  # the next page, asked for already
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as fetcher:
+            while True:
+                if cancel():
+                    raise SyncCancelledError
+                try:
+                    if ahead is not None:
+                        page, ahead = ahead.result(), None
+                    else:
+                        with self.db.unit_of_work() as uow:
+                            cursor = int(uow.meta.get(feed.cursor_key) or 0)
+                            epoch = uow.meta.get(feed.epoch_key)
+                        page = feed.fetch(cursor, limit=limit, epoch=epoch)
+                except ApiError as exc:
+                    if exc.status != 410:
+                        raise
+                    feed.start_over()
+                    continue
+                if self.prefetch and page["more"]:
+                    # Where the cursor and epoch stand once this page is applied: the same
+                    # request the next turn would make, sent while this page is stored.
+                    ahead = fetcher.submit(feed.fetch, int(page["cursor"]), limit=limit,
+                                           epoch=page["server_epoch"])
+                feed.apply(page)
+                applied += 1
+                progress(SyncProgress(feed.phase, feed.done(), None))
+                if not page["more"]:
+                    return False
+                if pages is not None and applied >= pages:
+                    return True
 
     def _start_over(self, report: SyncReport) -> None:
         """410: pull everything again, keeping what was never sent. A new server epoch means
