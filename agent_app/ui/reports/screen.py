@@ -278,7 +278,7 @@ class ReportsScreen(QWidget):
             self.compute()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.touches(Topic.TICKETS, Topic.REFERENCE):
+        if changes.touches(Topic.TICKETS, Topic.REFERENCE, Topic.SYNC):
             # Recomputing a month on every sync would keep the DB worker busy; the figures
             # are refreshed when the screen is next shown, or by Refresh.
             self._dirty = True
