@@ -84,11 +84,8 @@ class MainWindow(QMainWindow):
         self._client = client
         self.session = session
         self._closing = False
-        # Unit accounts (units, streets, dispatch centres) work on the server's queue of their
-        # own tickets; they neither take calls nor sync a cache (issue #16).
-        self.unit_account = session.user.role is Role.UNIT
         self.sync = SyncController(tasks, client, signed_in=lambda: bool(self.session.token),
-                                   enabled=not self.unit_account,
+                                   enabled=session.user.role is not Role.UNIT,
                                    health_check_ms=health_check_ms, sync_ms=sync_ms,
                                    parent=self)
         self.setWindowTitle(self.tr("12345 Hotline Agent"))
@@ -108,6 +105,9 @@ class MainWindow(QMainWindow):
 
         # Each later screen (intake, KB, queue, review, callbacks, reports) registers here.
         self.screens: list[Screen] = []
+        # Unit accounts (units, streets, dispatch centres) work on the server's queue of their
+        # own tickets; they neither take calls nor sync a cache (issue #16).
+        self.unit_account = session.user.role is Role.UNIT
         can_veto = session.user.role in (Role.LEAD, Role.ADMIN)  # what the KB search learned
         if self.unit_account:
             from agent_app.ui.unit.workbench import UnitWorkbench
