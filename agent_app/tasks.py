@@ -182,10 +182,14 @@ class TaskRunner(QObject):
                 return job()
             with self.db.recording() as recording:
                 try:
-                    return job(self.db)
+                    result = job(self.db)
                 finally:
                     # What committed before a failure (a sync's first pages) did change.
                     recorded.append(recording.changes)
+            said = getattr(result, "changes", None)  # an op that returns its changes (a sync)
+            if isinstance(said, OpChanges):
+                recorded.append(said)
+            return result
 
         if self._held is not None and pool is not self._db_pool:
             future: Future[T] = Future()  # pending until released (or cancelled at shutdown)

@@ -119,7 +119,13 @@ class SyncEngine:
         touches SYNC: the time of the last sync moved)."""
         with self.db.recording() as recorded:
             report = self._sync_once(progress, cancel)
-        report.changes = recorded.changes | OpChanges.of(Topic.SYNC)
+        changes = recorded.changes | OpChanges.of(Topic.SYNC)
+        if ((report.pulled or report.resynced or report.recovered)
+                and not changes.touches(Topic.TICKETS)):
+            # Pulled tickets written without this cache's sessions seeing them (a pull worker
+            # of its own): say "any ticket" rather than nothing.
+            changes |= OpChanges.of(Topic.TICKETS, ticket_ids=None)
+        report.changes = changes
         return report
 
     def _sync_once(self, progress: ProgressCallback | None,

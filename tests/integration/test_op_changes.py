@@ -219,3 +219,28 @@ def test_every_changed_ticket_is_named(tmp_path_factory, steps):
                 assert not changed
     finally:
         db.close()
+
+
+def test_a_pull_whose_writes_were_not_seen_says_any_ticket(tmp_path, server, monkeypatch):
+    from contextlib import contextmanager
+
+    from agent_app.storage.changes import Recording
+
+    source = SyncEngine(open_database(tmp_path / "a.db"), signed_in(server.url, "op01"))
+    reader = SyncEngine(open_database(tmp_path / "b.db"), signed_in(server.url, "op02"))
+    try:
+        ops.register_ticket(source.db, make_ticket("T-1"))
+        source.sync_once()
+
+        @contextmanager
+        def blind():  # as if a pull worker of its own wrote the pages
+            yield Recording()
+
+        monkeypatch.setattr(reader.db, "recording", blind)
+        report = reader.sync_once()
+        assert report.pulled == 1
+        assert report.changes.touches(Topic.TICKETS, Topic.SYNC)
+        assert report.changes.ticket_ids is None
+    finally:
+        source.db.close()
+        reader.db.close()

@@ -139,3 +139,18 @@ def test_the_reference_data_is_read_once_for_every_command_until_it_changes(qtbo
     qtbot.waitUntil(lambda: len(references) == 3, timeout=5000)
     assert tasks.reference_loads == 2 and references[2] is not references[1]
     assert not references[2].calendar.is_workday(datetime.date(2026, 12, 31))
+
+
+def test_changes_an_op_returns_are_published_with_what_was_recorded(qtbot, tasks):
+    from dataclasses import dataclass
+
+    from agent_app.core.changes import OpChanges
+
+    @dataclass
+    class Report:  # as a sync's report carries what its pull worker wrote
+        changes: OpChanges
+
+    said = OpChanges.of(Topic.TICKETS, Topic.SYNC, ticket_ids={"T-FROM-WORKER"})
+    with qtbot.waitSignal(tasks.changes, timeout=5000) as blocker:
+        tasks.run_sync(lambda db: (ops.autosave_draft(db, "d", "intake", {}), Report(said))[1])
+    assert blocker.args[0] == said | OpChanges.of(Topic.DRAFTS)
