@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from agent_app.core.changes import OpChanges, Topic
@@ -217,6 +218,7 @@ class TaskRunner(QObject):
         if self._closed:
             return
         on_done, on_error = self._handlers.pop(outcome.task, (None, None))
+        on_done, on_error = _alive(on_done), _alive(on_error)
         if outcome.error is not None:
             if on_error is not None:
                 on_error(outcome.error)
@@ -226,6 +228,15 @@ class TaskRunner(QObject):
         elif on_done is not None:
             on_done(outcome.result)
         self.publish(outcome.changes)
+
+
+def _alive(handler: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+    """A widget's method, for a widget deleted while its job ran (a screen closed): the
+    result has nobody to go to."""
+    owner = getattr(handler, "__self__", None)
+    if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+        return None
+    return handler
 
 
 def _copy_outcome(done: Future[Any], waiting: Future[Any]) -> None:

@@ -154,3 +154,17 @@ def test_changes_an_op_returns_are_published_with_what_was_recorded(qtbot, tasks
     with qtbot.waitSignal(tasks.changes, timeout=5000) as blocker:
         tasks.run_sync(lambda db: (ops.autosave_draft(db, "d", "intake", {}), Report(said))[1])
     assert blocker.args[0] == said | OpChanges.of(Topic.DRAFTS)
+
+
+def test_a_result_for_a_widget_deleted_meanwhile_goes_nowhere(qtbot, tasks):
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    release = threading.Event()
+    label = QLabel()
+    tasks.run_db(lambda _db: release.wait(5) and "late", on_done=label.setText)
+    survivor: list[str] = []
+    tasks.run_db(lambda _db: "kept", on_done=survivor.append)
+    shiboken6.delete(label)  # the screen closed while its job ran
+    release.set()
+    qtbot.waitUntil(lambda: survivor == ["kept"], timeout=5000)  # and nothing raised before
