@@ -115,7 +115,10 @@ class ChangeRecorder:
         for obj in (*session.new, *session.deleted):
             _note_object(pending, obj)
         for obj in session.dirty:
-            if session.is_modified(obj, include_collections=False):
+            # A meta value set to what it was (the same reference document) is no change; for
+            # other rows saying too much is harmless and the check costs on every pulled row.
+            if not isinstance(obj, MetaRow) or session.is_modified(obj,
+                                                                   include_collections=False):
                 _note_object(pending, obj)
 
     def _on_execute(self, state: ORMExecuteState) -> None:
