@@ -2,59 +2,51 @@
 
 One DB worker thread (SQLite has one writer; serialising here means no lock waits) and a small
 network pool. Work never runs on the GUI thread: callers pass a function and get its result
-back on the GUI thread, and every successful task that changed something emits one `changes`
-signal that views react to (Anki's "ops return what changed").
+back on the GUI thread. What a task's units of work committed is recorded as it happens
+(storage/changes.py) and published as one `changes` signal (an OpChanges) that views react
+to — Anki's "ops return what changed"; no caller names the topics itself.
+
+The reference data (catalogues, routing, deadline policy, calendar) is held here, once for
+every screen and command, and loaded again only after a change touched it.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
+from agent_app.core.changes import OpChanges, Topic
+from agent_app.core.reference import ReferenceData
 from agent_app.storage.database import Database
+from agent_app.storage.reference import load_reference
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-
-class Topic(StrEnum):
-    """What a task changed; views refresh only for the topics they show."""
-
-    TICKETS = "tickets"
-    OUTBOX = "outbox"
-    DRAFTS = "drafts"
-    KB = "kb"
-    CONNECTIVITY = "connectivity"
-    SYNC = "sync"
-    REFERENCE = "reference"  # catalogues, routing, deadline policy, calendar
-
-
-@dataclass(frozen=True)
-class Changes:
-    topics: frozenset[Topic]
-
-    def touches(self, *topics: Topic) -> bool:
-        return not self.topics.isdisjoint(topics)
+# The names views used before OpChanges had a home of its own.
+Changes = OpChanges
+__all__ = ["Changes", "OpChanges", "TaskRunner", "Topic"]
 
 
 @dataclass(frozen=True)
 class _Outcome:
     task: int  # the key of its handlers in TaskRunner._handlers
-    topics: frozenset[Topic]
+    changes: OpChanges
     result: Any = None
     error: BaseException | None = None
 
 
 class TaskRunner(QObject):
-    changes = Signal(object)  # Changes
+    changes = Signal(object)  # OpChanges
     failed = Signal(str)  # a message for the status bar when a task had no error handler
     _finished = Signal(object)  # _Outcome, emitted from worker threads, delivered on the GUI thread
 
@@ -81,25 +73,58 @@ class TaskRunner(QObject):
                                         Callable[[BaseException], None] | None]] = {}
         self._task_numbers = itertools.count()
         self._finished.connect(self._deliver)
+        # Read and written on the DB worker; dropped on the GUI thread when a change touched
+        # it (the generation keeps a load that began before from being kept after).
+        self._reference_lock = threading.Lock()
+        self._reference: ReferenceData | None = None
+        self._reference_generation = 0
+        self.reference_loads = 0  # how often the six documents were read (measured)
 
     def run_db(self, job: Callable[[Database], T], *, on_done: Callable[[T], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None,
                changes: frozenset[Topic] = frozenset()) -> Future[T]:
-        """Run `job(db)` on the DB worker; `on_done(result)` then runs on the GUI thread."""
-        return self._submit(self._db_pool, lambda: job(self.db), on_done, on_error, changes)
+        """Run `job(db)` on the DB worker; `on_done(result)` then runs on the GUI thread,
+        and what the job committed is published. `changes` only adds topics no unit of work
+        records (tests that stand in for a sync)."""
+        return self._submit(self._db_pool, job, on_done, on_error, changes)
 
     def run_net(self, job: Callable[[], T], *, on_done: Callable[[T], None] | None = None,
                 on_error: Callable[[BaseException], None] | None = None,
                 changes: frozenset[Topic] = frozenset()) -> Future[T]:
         """Run a network call on the pool; it must set its own timeouts."""
-        return self._submit(self._net_pool, job, on_done, on_error, changes)
+        return self._submit(self._net_pool, job, on_done, on_error, changes, uses_db=False)
 
     def run_sync(self, job: Callable[[Database], T], *,
                  on_done: Callable[[T], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None,
                  changes: frozenset[Topic] = frozenset()) -> Future[T]:
         """Run `job(db)` on the sync thread: one sync at a time, off the DB worker."""
-        return self._submit(self._sync_pool, lambda: job(self.db), on_done, on_error, changes)
+        return self._submit(self._sync_pool, job, on_done, on_error, changes)
+
+    # Reference data ---------------------------------------------------------------------
+    def reference(self, db: Database) -> ReferenceData:
+        """The reference data, loaded at most once until a change touches it. Call it in a
+        job on the DB worker: `run_db(lambda db: op(db, reference=tasks.reference(db)))`."""
+        with self._reference_lock:
+            if self._reference is not None:
+                return self._reference
+            generation = self._reference_generation
+        loaded = load_reference(db)
+        with self._reference_lock:
+            self.reference_loads += 1
+            if generation == self._reference_generation:
+                self._reference = loaded
+        return loaded
+
+    def with_reference(self, on_done: Callable[[ReferenceData], None]) -> None:
+        """`on_done(reference)` on the GUI thread, in order with the DB jobs asked for
+        before and after (a screen's first look-ups find it set)."""
+        self.run_db(self.reference, on_done=on_done)
+
+    def _reference_changed(self) -> None:
+        with self._reference_lock:
+            self._reference = None
+            self._reference_generation += 1
 
     def hold_background(self) -> None:
         """Network and sync jobs wait (queued, in order) until `release_background`."""
@@ -119,8 +144,17 @@ class TaskRunner(QObject):
             real.add_done_callback(lambda done, waiting=future: _copy_outcome(done, waiting))
 
     def notify(self, *topics: Topic) -> None:
-        """For changes that did not come from a task (e.g. the signed-in user)."""
-        self.changes.emit(Changes(frozenset(topics)))
+        """For changes that did not come from a task (e.g. the server became reachable)."""
+        # Which tickets is not known here: views reload what they show.
+        self.publish(OpChanges.of(*topics, ticket_ids=None if Topic.TICKETS in topics else ()))
+
+    def publish(self, changes: OpChanges) -> None:
+        """Tell the views (on the GUI thread); the held reference data goes first if the
+        change touched it, so a view reacting to REFERENCE gets the new one."""
+        if changes.touches(Topic.REFERENCE):
+            self._reference_changed()
+        if changes:
+            self.changes.emit(changes)
 
     def shutdown(self, *, wait: bool = True) -> None:
         self._closed = True
@@ -132,28 +166,49 @@ class TaskRunner(QObject):
         self._sync_pool.shutdown(wait=wait, cancel_futures=True)
         self._db_pool.shutdown(wait=wait, cancel_futures=False)
 
-    def _submit(self, pool: ThreadPoolExecutor, call: Callable[[], T],
+    def _submit(self, pool: ThreadPoolExecutor, job: Callable[..., T],
                 on_done: Callable[[T], None] | None,
                 on_error: Callable[[BaseException], None] | None,
-                topics: frozenset[Topic]) -> Future[T]:
+                topics: frozenset[Topic], *, uses_db: bool = True) -> Future[T]:
         if self._closed:
             # A timer firing while the app quits: nothing to run, nothing to report.
             cancelled: Future[T] = Future()
             cancelled.cancel()
             return cancelled
+        task = next(self._task_numbers)
+        recorded: list[OpChanges] = []  # filled on the worker, read once the job is done
+
+        def call() -> T:
+            if not uses_db:
+                return job()
+            with self.db.recording() as recording:
+                try:
+                    result = job(self.db)
+                finally:
+                    # What committed before a failure (a sync's first pages) did change.
+                    recorded.append(recording.changes)
+            said = getattr(result, "changes", None)  # an op that returns its changes (a sync)
+            if isinstance(said, OpChanges):
+                recorded.append(said)
+            return result
+
         if self._held is not None and pool is not self._db_pool:
             future: Future[T] = Future()  # pending until released (or cancelled at shutdown)
             self._held.append((pool, call, future))
         else:
             future = pool.submit(call)
-        task = next(self._task_numbers)
         self._handlers[task] = (on_done, on_error)
+        extra = OpChanges(topics, None if Topic.TICKETS in topics else frozenset())
 
         def finished(done: Future[T]) -> None:
             if self._closed or done.cancelled():
                 return
             error = done.exception()
-            self._finished.emit(_Outcome(task, topics, None if error else done.result(), error))
+            changes = OpChanges() if error else extra
+            for change in recorded:
+                changes = changes | change
+            self._finished.emit(_Outcome(task, changes, None if error else done.result(),
+                                         error))
 
         future.add_done_callback(finished)
         return future
@@ -163,17 +218,25 @@ class TaskRunner(QObject):
         if self._closed:
             return
         on_done, on_error = self._handlers.pop(outcome.task, (None, None))
+        on_done, on_error = _alive(on_done), _alive(on_error)
         if outcome.error is not None:
             if on_error is not None:
                 on_error(outcome.error)
             else:
                 log.error("background task failed", exc_info=outcome.error)
                 self.failed.emit(str(outcome.error))
-            return
-        if on_done is not None:
+        elif on_done is not None:
             on_done(outcome.result)
-        if outcome.topics:
-            self.changes.emit(Changes(outcome.topics))
+        self.publish(outcome.changes)
+
+
+def _alive(handler: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+    """A widget's method, for a widget deleted while its job ran (a screen closed): the
+    result has nobody to go to."""
+    owner = getattr(handler, "__self__", None)
+    if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+        return None
+    return handler
 
 
 def _copy_outcome(done: Future[Any], waiting: Future[Any]) -> None:

@@ -7,7 +7,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from agent_app.paths import migrations_dir
 from agent_app.private_files import create_private_file, private_dir, private_file, tighten_folder
 from agent_app.settings import system_settings
 from agent_app.storage import encryption
+from agent_app.storage.changes import ChangeRecorder, Recording
 from agent_app.storage.errors import disk_error
 from agent_app.storage.schema import MetaRow
 from agent_app.storage.uow import UnitOfWork
@@ -222,6 +223,7 @@ class Database:
         self.engine = engine
         self.encrypted = encrypted
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._changes = ChangeRecorder(self._sessions)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -230,6 +232,11 @@ class Database:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, self.path)
+
+    def recording(self) -> AbstractContextManager[Recording]:
+        """`with db.recording() as recorded: op(db)` — then `recorded.changes` is what the
+        units of work committed on this thread meanwhile (the operation's OpChanges)."""
+        return self._changes.recording()
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:

@@ -9,14 +9,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from agent_app.core.catalogue import CatalogueError
+from agent_app.core.changes import Topic
 from agent_app.core.reference import DOCUMENTS, ReferenceData, shipped_documents
 from agent_app.paths import resources_dir
+from agent_app.storage.changes import register_meta_keys
 from agent_app.storage.database import Database
 
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "ref:"
 FETCHED_AT_KEY = "ref_fetched_at"
+register_meta_keys(Topic.REFERENCE, KEY_PREFIX)  # a stored document that differs: reload
 
 
 def load_reference(db: Database) -> ReferenceData:

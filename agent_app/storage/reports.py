@@ -27,6 +27,7 @@ from agent_app.core.assessment import (
     assess_month,
 )
 from agent_app.core.interchange import InterchangeError
+from agent_app.core.reference import ReferenceData
 from agent_app.core.reports import (
     EVENT_FIELD_ORDER,
     EVENT_FIELDS,
@@ -128,10 +129,11 @@ def _add_ticket(tickets: list[ReportTicket], row: Sequence[Any], events: list[Re
         log.warning("ticket %s left out of the report: %s", ticket_id, exc)
 
 
-def build_month_report(db: Database, month: Month, *, now: datetime) -> MonthlyReport:
+def build_month_report(db: Database, month: Month, *, now: datetime,
+                       reference: ReferenceData | None = None) -> MonthlyReport:
     """The month's report from the local cache, with this installation's catalogue and
     calendar; `now` bounds the deadlines counted for a month still in progress."""
-    reference = load_reference(db)
+    reference = reference or load_reference(db)
     with cyclic_gc_paused():
         return compute_report(load_month_tickets(db, month), month,
                               directory=UnitDirectory.from_catalogue(reference.catalogue),
@@ -155,10 +157,11 @@ def kb_articles_by_unit(db: Database, month: Month) -> dict[str, int]:
 def build_assessed_month_report(db: Database, month: Month, *, now: datetime,
                                 scores: Sequence[OfficialScore] = (),
                                 adjustments: Sequence[Adjustment] = (),
-                                policy: AssessmentPolicy | None = None) -> MonthlyReport:
+                                policy: AssessmentPolicy | None = None,
+                                reference: ReferenceData | None = None) -> MonthlyReport:
     """The month's report assessed (score, rank, call-ins), the year's earlier months first.
     Raises PolicyError when the shipped policy cannot be used."""
-    reference = load_reference(db)
+    reference = reference or load_reference(db)  # once for the year's months
     directory = UnitDirectory.from_catalogue(reference.catalogue)
     policy = policy or AssessmentPolicy.load(resources_dir() / "policy" / POLICY_FILENAME)
 
@@ -175,15 +178,17 @@ def build_assessed_month_report(db: Database, month: Month, *, now: datetime,
         return counts
 
     kept = stored_adjustments(db, month.year, directory)
-    return assess_month(month, lambda of: build_month_report(db, of, now=now), policy,
+    return assess_month(month, lambda of: build_month_report(db, of, now=now,
+                                                             reference=reference), policy,
                         directory, scores=scores, adjustments=[*kept, *adjustments],
                         kb_articles=kb_articles)
 
 
 def month_tickets_behind(db: Database, month: Month, unit: str, measure: str, *,
-                         now: datetime) -> list[ReportTicket]:
+                         now: datetime, reference: ReferenceData | None = None
+                         ) -> list[ReportTicket]:
     """The drill-down of the reports screen: the tickets behind one cell of a unit's row."""
-    reference = load_reference(db)
+    reference = reference or load_reference(db)
     return tickets_behind(load_month_tickets(db, month), month, unit, measure,
                           directory=UnitDirectory.from_catalogue(reference.catalogue),
                           accepted_in_time=acceptance_check(reference.policy,

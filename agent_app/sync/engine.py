@@ -23,11 +23,13 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from agent_app.core.actions import CommandRefusedError, TicketCommand, apply_command
+from agent_app.core.changes import OpChanges, Topic
 from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
 from agent_app.core.models import Ticket
 from agent_app.core.reference import ReferenceData
 from agent_app.core.wire import W_UNSTORABLE, WireError, check_ticket
 from agent_app.search import apply_article_changes
+from agent_app.storage.changes import register_meta_keys
 from agent_app.storage.database import Database
 from agent_app.storage.ops import OP_TICKET_ACTION, OP_TICKET_CREATE, OP_TICKET_RECOVER
 from agent_app.storage.reference import load_reference
@@ -62,6 +64,10 @@ KB_EPOCH_KEY = "kb_server_epoch"
 # sync that brings a handful of changes should not pay).
 PROBE_PAGE_SIZE = 100
 
+# Where this client stands with the server: the status bar and the sync problems show it.
+register_meta_keys(Topic.SYNC, CURSOR_KEY, EPOCH_KEY, LAST_SYNC_KEY, ACKED_KEY, RECOVERING_KEY,
+                   LOST_EPOCH_KEY, KB_CURSOR_KEY, KB_EPOCH_KEY)
+
 
 class SyncCancelledError(Exception):
     pass
@@ -92,6 +98,9 @@ class SyncReport:
     kb_resynced: bool = False
     quarantined: int = 0  # pulled rows set aside because this PC cannot store them
     kb_usage_pulled: int = 0  # KB learning pairs and vetoes from other seats
+    # What the sync wrote, as the screens need it: topics and the tickets stored, deleted,
+    # acknowledged or refused (None after a resync: any ticket may have changed).
+    changes: OpChanges = field(default_factory=OpChanges)
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -120,6 +129,21 @@ class SyncEngine:
 
     def sync_once(self, progress: ProgressCallback | None = None,
                   cancel: Callable[[], bool] = _never) -> SyncReport:
+        """One push and pull; the report's `changes` say what it wrote (a sync always
+        touches SYNC: the time of the last sync moved)."""
+        with self.db.recording() as recorded:
+            report = self._sync_once(progress, cancel)
+        changes = recorded.changes | OpChanges.of(Topic.SYNC)
+        if ((report.pulled or report.resynced or report.recovered)
+                and not changes.touches(Topic.TICKETS)):
+            # Pulled tickets written without this cache's sessions seeing them (a pull worker
+            # of its own): say "any ticket" rather than nothing.
+            changes |= OpChanges.of(Topic.TICKETS, ticket_ids=None)
+        report.changes = changes
+        return report
+
+    def _sync_once(self, progress: ProgressCallback | None,
+                   cancel: Callable[[], bool]) -> SyncReport:
         report = SyncReport()
         self._reference = None  # reference data may have changed since the last sync
         self.push(report, progress or (lambda _p: None), cancel)

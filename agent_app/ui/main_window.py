@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,26 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import __version__
-from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role
 from agent_app.logging_setup import current_log_dir
 from agent_app.storage.database import Database
 from agent_app.sync.accounts import AccountsApi, HandoverResult, hand_over, pending_changes
-from agent_app.sync.client import (
-    ApiError,
-    CentralClient,
-    ServerAnswerError,
-    ServerUnreachableError,
-    SignedIn,
-    TlsError,
-)
-from agent_app.sync.engine import LAST_SYNC_KEY, SyncEngine, SyncGapError, SyncReport
-from agent_app.tasks import Changes, TaskRunner, Topic
+from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError, SignedIn
+from agent_app.sync.engine import SyncReport
+from agent_app.sync_controller import SyncController
+from agent_app.tasks import TaskRunner
 from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.intake.screen import IntakeScreen
 from agent_app.ui.kb.panel import KbPanel
-from agent_app.ui.ticket.commands import refusal_text
 from agent_app.ui.widgets import plain_label
 
 if TYPE_CHECKING:
@@ -54,25 +45,6 @@ if TYPE_CHECKING:
     from agent_app.ui.queue.screen import QueueScreen
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    unsent: int
-    conflicts: int
-    rejected: int
-    last_sync_at: datetime | None
-
-
-def _sync_status(db: Database) -> SyncStatus:
-    with db.unit_of_work() as uow:
-        last = uow.meta.get(LAST_SYNC_KEY)
-        return SyncStatus(
-            unsent=uow.outbox.pending_count(),
-            conflicts=uow.conflicts.open_count() + uow.conflicts.quarantined_count(),
-            rejected=uow.outbox.rejected_count(),
-            last_sync_at=datetime.fromisoformat(last) if last else None,
-        )
 
 
 class Screen:
@@ -124,12 +96,12 @@ class MainWindow(QMainWindow):
         self.accounts = AccountsApi(client)
         self._tasks = tasks
         self._client = client
-        self._engine = SyncEngine(tasks.db, client)
         self.session = session
-        self.online: bool | None = None
-        self.syncing = False
-        self.last_report: SyncReport | None = None
         self._closing = False
+        self.sync = SyncController(tasks, client, signed_in=lambda: bool(self.session.token),
+                                   enabled=session.user.role is not Role.UNIT,
+                                   health_check_ms=health_check_ms, sync_ms=sync_ms,
+                                   parent=self)
         self.setWindowTitle(self.tr("12345 Hotline Agent"))
         self.resize(1100, 700)
 
@@ -188,25 +160,24 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_sign_in_banner()
         self._build_status_bar()
-        tasks.changes.connect(self._on_changes)
         tasks.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
-        self._refresh_sync_status()
+        self.sync.start()
 
-        self._health_timer = QTimer(self)
-        self._health_timer.setInterval(health_check_ms)
-        self._health_timer.timeout.connect(self.check_connectivity)
-        self._health_timer.start()
-        self._sync_timer = QTimer(self)
-        self._sync_timer.setInterval(sync_ms)
-        self._sync_timer.timeout.connect(self.sync_now)
-        self._sync_timer.start()
-        # A local change is sent a moment after it is made, not at the next tick.
-        self._sync_soon = QTimer(self)
-        self._sync_soon.setSingleShot(True)
-        self._sync_soon.setInterval(1500)
-        self._sync_soon.timeout.connect(self.sync_now)
-        self.check_connectivity()
-        self.sync_now()
+    # What the sync controller knows, as the window has always told it.
+    @property
+    def online(self) -> bool | None:
+        return self.sync.online
+
+    @property
+    def syncing(self) -> bool:
+        return self.sync.syncing
+
+    @property
+    def last_report(self) -> SyncReport | None:
+        return self.sync.last_report
+
+    def sync_now(self) -> None:
+        self.sync.sync_now()
 
     def add_screen(self, screen: Screen) -> None:
         self.screens.append(screen)
@@ -341,7 +312,13 @@ class MainWindow(QMainWindow):
         for widget in (self.connectivity_label, self.unsent_label, self.last_sync_label,
                        self.conflicts_label, self.user_label):
             self.statusBar().addPermanentWidget(widget)
-        self._show_connectivity(False if self.session.offline else None)
+        self.sync.connectivity_shown.connect(self._show_connectivity)
+        self.sync.unsent_shown.connect(self.unsent_label.setText)
+        self.sync.last_sync_shown.connect(self.last_sync_label.setText)
+        self.sync.problems_shown.connect(self._show_problems)
+        self.sync.message.connect(self.statusBar().showMessage)
+        self.sync.sign_in_needed.connect(self.sign_in_again)
+        self.sync.show_connectivity(False if self.session.offline else None)
         if self.session.user.role is Role.UNIT:
             # A unit works on the server's queue: there is no local cache to send or sync.
             self.unsent_label.hide()
@@ -423,24 +400,13 @@ class MainWindow(QMainWindow):
 
         SyncProblemsDialog(self._tasks, self).exec()
 
-    def check_connectivity(self) -> None:
-        self._tasks.run_net(self._client.health,
-                            on_done=lambda _reply: self._show_connectivity(True),
-                            on_error=lambda _exc: self._show_connectivity(False))
-
-    def _show_connectivity(self, online: bool | None) -> None:
-        changed = online != self.online
-        self.online = online
-        if online is None:
-            text, colour = self.tr("● Connecting…"), "#7f8c8d"
-        elif online:
-            text, colour = self.tr("● Online"), "#27ae60"
-        else:
-            text, colour = self.tr("● Offline — changes are kept and sent later"), "#c0392b"
+    def _show_connectivity(self, text: str, colour: str) -> None:
         self.connectivity_label.setText(text)
         self.connectivity_label.setStyleSheet(f"color: {colour};")
-        if changed and online is not None:
-            self._tasks.notify(Topic.CONNECTIVITY)
+
+    def _show_problems(self, text: str, problems: int) -> None:
+        self.conflicts_label.setText(text)
+        self.conflicts_label.setVisible(problems > 0)
 
     # Accounts and handover ---------------------------------------------------------------
     def change_password(self) -> None:
@@ -464,10 +430,9 @@ class MainWindow(QMainWindow):
             return
         self.handing_over = True
         self.intake.save_draft(force=True)
-        for timer in (self._sync_timer, self._sync_soon, self._health_timer):
-            timer.stop()
+        self.sync.pause()
         server, username = self.session.server_url, self.session.user.username
-        engine, client, has_token = self._engine, self._client, bool(self.session.token)
+        engine, client, has_token = self.sync.engine, self._client, bool(self.session.token)
 
         def job(db: Database) -> HandoverResult:
             def push() -> None:
@@ -483,8 +448,7 @@ class MainWindow(QMainWindow):
         self._tasks.run_sync(job, on_done=lambda result: self._handed_over(result, next_user),
                              on_error=lambda exc: self._handed_over(
                                  HandoverResult(ended=False, unsent=-1, reason=exc),
-                                 next_user),
-                             changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.SYNC}))
+                                 next_user))
 
     def _handed_over(self, result: HandoverResult, next_user: bool) -> None:
         self.handing_over = False
@@ -500,9 +464,7 @@ class MainWindow(QMainWindow):
             else:
                 self.close()
             return
-        for timer in (self._sync_timer, self._health_timer):
-            timer.start()
-        self._refresh_sync_status()
+        self.sync.resume()
         QMessageBox.warning(self, self.tr("Handover not possible yet"),
                             self.handover_refusal_text(result))
 
@@ -527,66 +489,6 @@ class MainWindow(QMainWindow):
             "changes are sent the next time %2 signs in here. The form being typed is kept "
             "as a draft.")
             .replace("%1", str(result.unsent)).replace("%2", user).replace("%3", why))
-
-    def sync_now(self) -> None:
-        """Push and pull in the background; a sync already running is not started twice."""
-        if (self.syncing or self._closing or self.handing_over or not self.session.token
-                or self.unit_account):
-            return
-        self.syncing = True
-        self.last_sync_label.setText(self.tr("Syncing…"))
-        self._tasks.run_sync(lambda _db: self._engine.sync_once(cancel=lambda: self._closing),
-                             on_done=self._sync_done, on_error=self._sync_failed,
-                             changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.SYNC}))
-
-    def _sync_done(self, report: SyncReport) -> None:
-        self.syncing = False
-        self.last_report = report
-        self._show_connectivity(True)
-        if report.reference_updated:
-            self._tasks.notify(Topic.REFERENCE)
-        if report.kb_pulled or report.kb_resynced:
-            self._tasks.notify(Topic.KB)
-        if report.rejected:
-            self.statusBar().showMessage(
-                self.tr("%1 change(s) refused by the server: %2")
-                .replace("%1", str(len(report.rejected)))
-                .replace("%2", refusal_text(report.rejected[0][1])),
-                15_000)
-
-    def _sync_failed(self, exc: BaseException) -> None:
-        self.syncing = False
-        self._refresh_sync_status()
-        if isinstance(exc, TlsError):
-            # Shown as offline too, but a network coming back will not cure it: say so.
-            self._show_connectivity(False)
-            log.warning("the server could not be verified: %s", exc)
-            self.statusBar().showMessage(
-                self.tr("The server could not be verified as genuine, so nothing is sent; "
-                        "changes are kept. Ask IT to check the server's certificate and the "
-                        "CA bundle (ca_bundle); details are in the log."))
-        elif isinstance(exc, ServerAnswerError):
-            self._show_connectivity(False)
-            self.statusBar().showMessage(
-                self.tr("The server's answer was not understood; changes are kept and the "
-                        "next sync tries again. If it persists, tell IT."), 15_000)
-        elif isinstance(exc, ServerUnreachableError):
-            self._show_connectivity(False)
-        elif isinstance(exc, ApiError) and exc.status == 401:
-            self.statusBar().showMessage(
-                self.tr("Your sign-in has expired: changes are kept; sign in again to send "
-                        "them."))
-            self.sign_in_again()
-        elif isinstance(exc, SyncGapError):
-            self.statusBar().showMessage(
-                self.tr("The server is missing earlier changes from this PC. Nothing was "
-                        "deleted; please contact IT."))
-        else:
-            # Never the exception's own text: a database error quotes SQL and values.
-            log.error("sync failed: %s", type(exc).__name__)
-            self.statusBar().showMessage(
-                self.tr("Sync failed; changes are kept and the next sync tries again. "
-                        "Details are in the log."), 15_000)
 
     def sign_in_again(self) -> None:
         """A dialog over the window: whatever is being typed on the screens stays as it is."""
@@ -613,32 +515,9 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.sync_now()
 
-    def _refresh_sync_status(self) -> None:
-        self._tasks.run_db(_sync_status, on_done=self._show_sync_status)
-
-    def _show_sync_status(self, status: SyncStatus) -> None:
-        self.unsent_label.setText(self.tr("Unsent changes: %1").replace("%1", str(status.unsent)))
-        if status.last_sync_at is None:
-            self.last_sync_label.setText(self.tr("Never synced"))
-        elif not self.syncing:
-            local = status.last_sync_at.astimezone(CHINA_TZ)
-            self.last_sync_label.setText(
-                self.tr("Last sync: %1").replace("%1", local.strftime("%H:%M:%S")))
-        problems = status.conflicts + status.rejected
-        self.conflicts_label.setText(self.tr("Conflicts: %1").replace("%1", str(problems)))
-        self.conflicts_label.setVisible(problems > 0)
-
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.touches(Topic.OUTBOX, Topic.TICKETS, Topic.SYNC):
-            self._refresh_sync_status()
-        if changes.touches(Topic.OUTBOX) and not changes.touches(Topic.SYNC):
-            self._sync_soon.start()
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self._closing = True  # a running sync stops at its next page
-        self._health_timer.stop()
-        self._sync_timer.stop()
-        self._sync_soon.stop()
+        self._closing = True
+        self.sync.stop()  # a running sync stops at its next page
         super().closeEvent(event)
 
 

@@ -29,7 +29,7 @@ from agent_app.storage.problems import (
     resolve_conflict,
     resolve_quarantined,
 )
-from agent_app.tasks import TaskRunner, Topic
+from agent_app.tasks import TaskRunner
 from agent_app.ui.i18n import tr_core
 from agent_app.ui.table_model import RowsTableModel
 from agent_app.ui.ticket.commands import refusal_text
@@ -137,13 +137,10 @@ class SyncProblemsDialog(QDialog):
         problem = self.model.row(index.row())
         if isinstance(problem, Quarantined):
             self._tasks.run_db(lambda db: resolve_quarantined(db, problem.id),
-                               on_done=lambda _r: self.refresh(),
-                               changes=frozenset({Topic.SYNC}))
+                               on_done=lambda _r: self.refresh())
         elif isinstance(problem, Conflict):
             self._tasks.run_db(lambda db: resolve_conflict(db, problem.id),
-                               on_done=lambda _r: self.refresh(),
-                               changes=frozenset({Topic.SYNC}))
+                               on_done=lambda _r: self.refresh())
         else:
             self._tasks.run_db(lambda db: dismiss_rejection(db, problem.mutation_id),
-                               on_done=lambda _r: self.refresh(),
-                               changes=frozenset({Topic.OUTBOX}))
+                               on_done=lambda _r: self.refresh())

@@ -183,6 +183,9 @@ def test_an_error_report_becomes_one_outbox_mutation(qtbot, panel, db):
     with qtbot.waitSignal(panel._tasks.changes, timeout=5000,
                           check_params_cb=lambda c: c.touches(Topic.OUTBOX)):
         QTest.mouseClick(panel.reader.send_button, Qt.MouseButton.LeftButton)
+    # Opening the article queued its usage pair, an outbox change of its own, which may be
+    # the one announced first: the report is looked for until it is there.
+    qtbot.waitUntil(lambda: len(outbox(db)) == 1, timeout=5000)
     (row,) = outbox(db)
     assert row.op == "kb.feedback" and row.entity_id == "gjj-1"
     assert json.loads(row.args) == {"article_id": "gjj-1", "text": "咨询电话已改为0375-1234567"}

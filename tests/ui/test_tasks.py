@@ -1,3 +1,4 @@
+import datetime
 import threading
 
 from agent_app.storage import ops
@@ -83,3 +84,87 @@ def test_held_jobs_are_cancelled_at_shutdown(qtbot, tasks):
     tasks.release_background()
     qtbot.wait(50)
     assert future.cancelled() and ran == []
+
+
+def test_what_a_job_committed_is_published_without_the_caller_naming_it(qtbot, tasks):
+    with qtbot.waitSignal(tasks.changes, timeout=5000) as blocker:
+        tasks.run_db(lambda db: ops.register_ticket(db, make_ticket("T-9")))
+    changes: Changes = blocker.args[0]
+    assert changes.topics == {Topic.TICKETS, Topic.OUTBOX} and changes.ticket_ids == {"T-9"}
+    # A read publishes nothing; the next change published is the autosave's.
+    seen: list[Changes] = []
+    tasks.changes.connect(seen.append)
+    tasks.run_db(lambda db: ops.load_overview(db, make_ticket().created_at))
+    with qtbot.waitSignal(tasks.changes, timeout=5000):
+        tasks.run_db(lambda db: ops.autosave_draft(db, "d-1", "intake", {"caller_name": "张"}))
+    assert [c.topics for c in seen] == [{Topic.DRAFTS}]
+
+
+def test_a_failed_job_publishes_only_what_it_committed_before_failing(qtbot, tasks):
+    errors: list[BaseException] = []
+
+    def half_done(db):
+        ops.register_ticket(db, make_ticket("T-HALF"))
+        raise RuntimeError("the network went away")
+
+    with qtbot.waitSignal(tasks.changes, timeout=5000) as blocker:
+        tasks.run_sync(half_done, on_error=errors.append,
+                       changes=frozenset({Topic.SYNC}))  # said only for a job that succeeds
+    assert errors and blocker.args[0].ticket_ids == {"T-HALF"}
+    assert not blocker.args[0].touches(Topic.SYNC)
+
+
+def test_the_reference_data_is_read_once_for_every_command_until_it_changes(qtbot, tasks, db):
+    from agent_app.core.lifecycle import SideEvent
+    from agent_app.storage.reference import store_reference
+    from agent_app.ui.ticket.commands import CommandRunner
+
+    ops.register_ticket(db, make_ticket("T-1"))
+    runner = CommandRunner(tasks)
+    saved: list[str] = []
+    runner.saved.connect(saved.append)
+    references: list[object] = []
+    tasks.with_reference(references.append)
+    for n in range(5):
+        runner.submit("T-1", SideEvent.NOTE, {"text": f"补充 {n}"}, "op01")
+    tasks.with_reference(references.append)
+    qtbot.waitUntil(lambda: len(saved) == 5 and len(references) == 2, timeout=10_000)
+    assert tasks.reference_loads == 1 and references[0] is references[1]
+
+    stored = {"calendar_overrides": [{"date": "2026-12-31", "workday": False, "note": "调休"}]}
+    with qtbot.waitSignal(tasks.changes, timeout=5000,
+                          check_params_cb=lambda c: c.touches(Topic.REFERENCE)):
+        tasks.run_sync(lambda db: store_reference(db, stored, "2026-11-23T00:00:00+00:00"))
+    tasks.with_reference(references.append)
+    qtbot.waitUntil(lambda: len(references) == 3, timeout=5000)
+    assert tasks.reference_loads == 2 and references[2] is not references[1]
+    assert not references[2].calendar.is_workday(datetime.date(2026, 12, 31))
+
+
+def test_changes_an_op_returns_are_published_with_what_was_recorded(qtbot, tasks):
+    from dataclasses import dataclass
+
+    from agent_app.core.changes import OpChanges
+
+    @dataclass
+    class Report:  # as a sync's report carries what its pull worker wrote
+        changes: OpChanges
+
+    said = OpChanges.of(Topic.TICKETS, Topic.SYNC, ticket_ids={"T-FROM-WORKER"})
+    with qtbot.waitSignal(tasks.changes, timeout=5000) as blocker:
+        tasks.run_sync(lambda db: (ops.autosave_draft(db, "d", "intake", {}), Report(said))[1])
+    assert blocker.args[0] == said | OpChanges.of(Topic.DRAFTS)
+
+
+def test_a_result_for_a_widget_deleted_meanwhile_goes_nowhere(qtbot, tasks):
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    release = threading.Event()
+    label = QLabel()
+    tasks.run_db(lambda _db: release.wait(5) and "late", on_done=label.setText)
+    survivor: list[str] = []
+    tasks.run_db(lambda _db: "kept", on_done=survivor.append)
+    shiboken6.delete(label)  # the screen closed while its job ran
+    release.set()
+    qtbot.waitUntil(lambda: survivor == ["kept"], timeout=5000)  # and nothing raised before

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from agent_app.core.enums import Role
 from agent_app.core.reference import ReferenceData
-from agent_app.storage.reference import load_reference
 from agent_app.sync.accounts import Account, AccountsApi
 from agent_app.sync.client import ApiError
 from agent_app.tasks import TaskRunner
@@ -127,7 +126,7 @@ class UsersScreen(QWidget):
         self._tasks.run_net(self._accounts.list_users, on_done=self._show_users,
                             on_error=self._load_failed)
         if self._reference is None:
-            self._tasks.run_db(load_reference, on_done=self._keep_reference)
+            self._tasks.with_reference(self._keep_reference)
 
     def _keep_reference(self, reference: ReferenceData) -> None:
         self._reference = reference

@@ -347,7 +347,7 @@ class SmartIntakeProposals(QObject):
             self.engine.model = model
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.touches(Topic.TICKETS):
+        if changes.touches(Topic.TICKETS, Topic.SYNC):  # SYNC: the hotspot window moved on
             self._reload.start()
 
     # Proposing --------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from agent_app.core.reference import ReferenceData
 from agent_app.storage import ops
 from agent_app.storage.callers import caller_history, repeat_candidates
 from agent_app.storage.database import Database
-from agent_app.storage.reference import load_reference
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.failures import failure_text
 from agent_app.ui.intake.form import IntakeForm
@@ -222,7 +221,7 @@ class IntakeScreen(QWidget):
 
     # Reference data ---------------------------------------------------------------------------
     def _load_reference(self) -> None:
-        self._tasks.run_db(load_reference, on_done=self._set_reference)
+        self._tasks.with_reference(self._set_reference)
 
     def _set_reference(self, reference: ReferenceData) -> None:
         self._reference = reference
@@ -348,8 +347,7 @@ class IntakeScreen(QWidget):
             self.submitted.emit(ticket.id)
 
         self._tasks.run_db(lambda db: ops.register_ticket(db, ticket, draft_id=draft_id),
-                           on_done=saved, on_error=failed,
-                           changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS}))
+                           on_done=saved, on_error=failed)
 
     def _show_issues(self, issues: list[FieldIssue]) -> None:
         self.form.show_issues(issues)
@@ -387,7 +385,7 @@ class IntakeScreen(QWidget):
             lambda db: operation(db, state, target_id, actor=self._actor, now=self._now(),
                                  draft_id=draft_id),
             on_done=lambda _r: self.status.setText(done_text.replace("%1", target_id)),
-            on_error=failed, changes=frozenset({Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS}))
+            on_error=failed)
 
     # Clearing and drafts ----------------------------------------------------------------------
     def confirm_clear(self) -> None:
@@ -401,8 +399,7 @@ class IntakeScreen(QWidget):
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Discard:
             draft_id = self._draft_id
-            self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id),
-                               changes=frozenset({Topic.DRAFTS}))
+            self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id))
             self._reset()
 
     def _reset(self) -> None:
@@ -473,8 +470,7 @@ class IntakeScreen(QWidget):
         if _holds_only_a_number(state):
             # Left by a screen pop of an earlier release: nothing to restore, no banner.
             draft_id = draft[0]
-            self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id),
-                               changes=frozenset({Topic.DRAFTS}))
+            self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id))
             self._tasks.run_db(lambda db: ops.latest_draft(db, DRAFT_KIND),
                                on_done=self._offer_draft)
             return
@@ -501,8 +497,7 @@ class IntakeScreen(QWidget):
         draft_id = self._offered[0]
         self._offered = None
         self.restore_box.hide()
-        self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id),
-                           changes=frozenset({Topic.DRAFTS}))
+        self._tasks.run_db(lambda db: ops.discard_draft(db, draft_id))
         # An older draft may be waiting behind this one.
         self._tasks.run_db(lambda db: ops.latest_draft(db, DRAFT_KIND), on_done=self._offer_draft)
 

@@ -288,8 +288,7 @@ class KbPanel(QWidget):
     def _send_feedback(self, article_id: str, text: str) -> None:
         self._tasks.run_db(lambda db: ops.report_kb_error(db, article_id, text),
                            on_done=lambda _mutation: self.reader.feedback_sent(),
-                           on_error=lambda exc: self.reader.feedback_failed(failure_text(exc)),
-                           changes=frozenset({Topic.OUTBOX}))
+                           on_error=lambda exc: self.reader.feedback_failed(failure_text(exc)))
 
     def _on_changes(self, changes: Changes) -> None:
         if not changes.touches(Topic.KB):

@@ -32,7 +32,8 @@ URGENT = frozenset({SavedView.DUE_SOON, SavedView.OVERDUE, SavedView.RETURNED,
 
 
 class OverviewScreen(QWidget):
-    REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS, Topic.KB)
+    # SYNC: time moved on since the last figures (what is overdue now).
+    REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS, Topic.KB, Topic.SYNC)
     view_requested = Signal(object)  # the SavedView to open the queue on
     counts_wanted = Signal()  # the screen is on show: the queue should read the cache
 
@@ -89,6 +90,8 @@ class OverviewScreen(QWidget):
         self._tasks.run_db(lambda db: load_overview(db, datetime.now(UTC)), on_done=self._show)
 
     def _on_changes(self, changes: Changes) -> None:
+        if changes.topics == {Topic.DRAFTS} and not self.isVisible():
+            return  # the form's autosave (each second of typing): refreshed when shown
         if changes.touches(*self.REFRESH_ON):
             self.refresh()
             if self.isVisible():

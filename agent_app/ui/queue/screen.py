@@ -48,7 +48,6 @@ from agent_app.core.queue import (
 from agent_app.core.reference import ReferenceData
 from agent_app.storage.database import Database
 from agent_app.storage.queue import QueueLoader, QueueSnapshot
-from agent_app.storage.reference import load_reference
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.failures import failure_text
 from agent_app.ui.queue.model import QueueModel
@@ -57,7 +56,7 @@ from agent_app.ui.widgets import plain_label
 
 TICK_MS = 30_000  # countdowns move on every half minute
 FILTER_DELAY_MS = 150
-REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.DRAFTS, Topic.SYNC)
+REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.SYNC)  # drafts are not in the queue
 KEY_COLUMNS_WIDTH = 650  # the ticket number to the time left, with the scroll bar
 VISUAL_ORDER = (Column.ID, Column.CREATED, Column.STATUS, Column.DEADLINE, Column.REMAINING,
                 Column.APPEAL_TYPE, Column.CALLER, Column.CATEGORY, Column.UNIT, Column.REDO,
@@ -184,7 +183,7 @@ class QueueScreen(QWidget):
         tasks.changes.connect(self._on_changes)
         self._install_shortcuts()
         self._show_counts(None)
-        self._tasks.run_db(load_reference, on_done=self._set_reference)
+        self._tasks.with_reference(self._set_reference)
 
     # Keyboard ----------------------------------------------------------------------------------
     def _install_shortcuts(self) -> None:
@@ -300,12 +299,15 @@ class QueueScreen(QWidget):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches(Topic.REFERENCE):
-            self._tasks.run_db(load_reference, on_done=self._set_reference)
-        if changes.touches(*REFRESH_ON):
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._dirty = True
+            self._tasks.with_reference(self._set_reference)
+        if not changes.touches(*REFRESH_ON):
+            return
+        if changes.ticket_ids and not changes.touches(Topic.REFERENCE):
+            self.refresh_tickets(changes.ticket_ids)  # only those rows are read again
+        elif self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
 
     def _set_reference(self, reference: ReferenceData) -> None:
         self.model.calendar = reference.calendar

@@ -278,7 +278,7 @@ class ReportsScreen(QWidget):
             self.compute()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.touches(Topic.TICKETS, Topic.REFERENCE):
+        if changes.touches(Topic.TICKETS, Topic.REFERENCE, Topic.SYNC):
             # Recomputing a month on every sync would keep the DB worker busy; the figures
             # are refreshed when the screen is next shown, or by Refresh.
             self._dirty = True
@@ -293,7 +293,8 @@ class ReportsScreen(QWidget):
         self.refresh_button.setEnabled(False)
         self.status_label.setText(self.tr("Computing the report for %1…").replace(
             "%1", str(month)))
-        self._tasks.run_db(lambda db: build_assessed_month_report(db, month, now=now),
+        self._tasks.run_db(lambda db: build_assessed_month_report(
+            db, month, now=now, reference=self._tasks.reference(db)),
                            on_done=lambda report: self._computed(request, report),
                            on_error=lambda exc: self._failed(request, exc))
 
@@ -410,7 +411,8 @@ class ReportsScreen(QWidget):
             "%3", str(self.units.headerData(column, Qt.Orientation.Horizontal)))
         self.status_label.setText(self.tr("Finding the tickets behind %1…").replace("%1", title))
         self._tasks.run_db(
-            lambda db: month_tickets_behind(db, month, unit, measure, now=now),
+            lambda db: month_tickets_behind(db, month, unit, measure, now=now,
+                                            reference=self._tasks.reference(db)),
             on_done=lambda tickets: self._show_drill_down(title, tickets),
             on_error=lambda exc: self.status_label.setText(
                 self.tr("The tickets could not be found: %1").replace("%1", failure_text(exc))))

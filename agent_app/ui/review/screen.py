@@ -27,7 +27,6 @@ from agent_app.core.enums import Role, SupervisionLevel
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.core.reference import ReferenceData
 from agent_app.storage.database import Database
-from agent_app.storage.reference import load_reference
 from agent_app.storage.worklists import ReviewItem, ReviewKind, ReviewLists, load_review
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.failures import failure_text
@@ -128,7 +127,7 @@ class ReviewScreen(QWidget):
             shortcut = QShortcut(QKeySequence(f"Alt+{n + 1}"), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda n=n: self._open_list(n))
-        self._tasks.run_db(load_reference, on_done=self._set_reference)
+        self._tasks.with_reference(self._set_reference)
 
     def shortcut_help(self) -> list[tuple[str, str]]:
         lists = [(f"Alt+{n + 1}", title) for n, title in enumerate(self._titles.values())]
@@ -191,7 +190,7 @@ class ReviewScreen(QWidget):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches(Topic.REFERENCE):
-            self._tasks.run_db(load_reference, on_done=self._set_reference)
+            self._tasks.with_reference(self._set_reference)
         elif changes.touches(Topic.TICKETS, Topic.SYNC):
             self.refresh()
 

@@ -20,11 +20,9 @@ from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.intake import new_ticket_id
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.storage import ops
-from agent_app.tasks import TaskRunner, Topic
+from agent_app.tasks import TaskRunner
 from agent_app.ui.failures import failure_text, server_text
 from agent_app.ui.i18n import tr_core
-
-CHANGES = frozenset({Topic.TICKETS, Topic.OUTBOX})
 
 
 def refusal_text(reason: str) -> str:
@@ -53,9 +51,9 @@ class CommandRunner(QObject):
                                             content=str(data.get("content", "")),
                                             demand=str(data.get("demand", "")),
                                             reason=str(data.get("reason", "")), actor=actor,
-                                            now=now),
+                                            now=now, reference=self._tasks.reference(db)),
                 on_done=lambda _id: self.saved.emit(ticket_id),
-                on_error=lambda exc: self._failed(ticket_id, exc), changes=CHANGES)
+                on_error=lambda exc: self._failed(ticket_id, exc))
             return
         commands = [TicketCommand(ticket_id, kind, now, actor, dict(data))]
         if kind is Action.MERGE:
@@ -69,10 +67,10 @@ class CommandRunner(QObject):
         """All of them or none, in one Unit of Work on the DB worker."""
         batch = list(commands)
         ticket_id = batch[0].ticket_id
-        self._tasks.run_db(lambda db: ops.perform_ticket_commands(db, batch),
+        self._tasks.run_db(lambda db: ops.perform_ticket_commands(
+                               db, batch, reference=self._tasks.reference(db)),
                            on_done=lambda _ids: self.saved.emit(ticket_id),
-                           on_error=lambda exc: self._failed(ticket_id, exc),
-                           changes=CHANGES)
+                           on_error=lambda exc: self._failed(ticket_id, exc))
 
     def _failed(self, ticket_id: str, exc: BaseException) -> None:
         if isinstance(exc, CommandRefusedError):

@@ -42,7 +42,6 @@ from agent_app.core.models import Ticket, TicketEvent
 from agent_app.core.queue import DeadlineState, time_left
 from agent_app.core.reference import ReferenceData
 from agent_app.storage.queue import TicketDetail, load_ticket_detail
-from agent_app.storage.reference import load_reference
 from agent_app.tasks import Changes, TaskRunner, Topic
 from agent_app.ui.i18n import tr_core, tr_label
 from agent_app.ui.table_model import RowsTableModel
@@ -328,7 +327,7 @@ class TicketDetailView(QWidget):
         self.changed_notice.show()
 
     def _load_reference(self) -> None:
-        self._tasks.run_db(load_reference, on_done=self._set_reference)
+        self._tasks.with_reference(self._set_reference)
 
     def _set_reference(self, reference: ReferenceData) -> None:
         self._reference = reference
