@@ -174,12 +174,13 @@ class SyncController(QObject):
         if isinstance(exc, TlsError):
             # Shown as offline too, but a network coming back will not cure it: say so.
             self.show_connectivity(False)
+            log.warning("the server could not be verified: %s", exc)
             self.message.emit(
                 QCoreApplication.translate(
                     "MainWindow",
                     "The server could not be verified as genuine, so nothing is sent; "
                     "changes are kept. Ask IT to check the server's certificate and the "
-                    "CA bundle (ca_bundle). Details: %1").replace("%1", str(exc)), 0)
+                    "CA bundle (ca_bundle); details are in the log."), 0)
         elif isinstance(exc, ServerAnswerError):
             self.show_connectivity(False)
             self.message.emit(
@@ -234,5 +235,8 @@ class SyncController(QObject):
     def _on_changes(self, changes: OpChanges) -> None:
         if changes.touches(Topic.OUTBOX, Topic.TICKETS, Topic.SYNC):
             self.refresh_status()
-        if changes.touches(Topic.OUTBOX) and not changes.touches(Topic.SYNC):
+        # Ticket work goes out at once (a dispatch is waited for); what the KB search learned
+        # and KB corrections ride the next regular sync instead of one sync per article opened.
+        if changes.touches(Topic.OUTBOX) and changes.touches(Topic.TICKETS) \
+                and not changes.touches(Topic.SYNC):
             self._sync_soon.start()
