@@ -8,7 +8,7 @@ watched while no recording is open, so scripts and tests pay nothing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -82,6 +82,7 @@ class ChangeRecorder:
         event.listen(sessions, "do_orm_execute", self._on_execute)
         event.listen(sessions, "after_commit", self._after_commit)
         event.listen(sessions, "after_rollback", self._after_rollback)
+        event.listen(sessions, "after_begin", self._after_begin)
 
     @contextmanager
     def recording(self) -> Iterator[Recording]:
@@ -161,6 +162,23 @@ class ChangeRecorder:
     @staticmethod
     def _after_rollback(session: Session) -> None:
         session.info.pop("op_changes", None)
+
+    def _after_begin(self, session: Session, _transaction: object, _connection: object) -> None:
+        session.info["change_recorder"] = self
+
+    def note_tickets(self, session: Session, ticket_ids: Iterable[str]) -> None:
+        pending = self._pending(session)
+        if pending is not None:
+            for ticket_id in ticket_ids:
+                pending.ticket(ticket_id)
+
+
+def note_tickets_written(session: Session, ticket_ids: Iterable[str]) -> None:
+    """Tickets written past the ORM (a pulled page inserted through the driver): recorded
+    like any other write of the session's transaction."""
+    recorder = session.info.get("change_recorder")
+    if isinstance(recorder, ChangeRecorder):
+        recorder.note_tickets(session, ticket_ids)
 
 
 def _note_object(pending: _Pending, obj: object) -> None:

@@ -28,6 +28,7 @@ from agent_app.core.models import (
     Ticket,
     TicketEvent,
 )
+from agent_app.storage.changes import note_tickets_written
 from agent_app.storage.schema import (
     ConflictRow,
     DraftRow,
@@ -82,6 +83,7 @@ class TicketRepository:
         connection = self._session.connection()
         connection.exec_driver_sql(_insert_sql(TicketRow.__tablename__, rows[0]),
                                    [tuple(row.values()) for row in rows])
+        note_tickets_written(self._session, (ticket.id for ticket, _ in tickets))
         events = [(e.id, ticket.id, utc_text(e.at), e.kind, e.actor,
                    json.dumps(e.data, ensure_ascii=False))
                   for ticket, _ in tickets for e in ticket.events]

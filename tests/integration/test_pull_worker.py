@@ -5,6 +5,7 @@ moment loses and doubles nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -156,19 +157,34 @@ def test_a_row_the_client_cannot_store_is_set_aside_by_the_worker(server, tmp_pa
             session.commit()
 
 
-def _kill_the_worker_soon(delay: float, killed: list[int]) -> threading.Thread:
+def _kill_the_worker_soon(path: Path, pages: int, delay: float,
+                          killed: list[int]) -> threading.Thread:
+    """SIGKILL the worker once it has stored `pages` more pages, `delay` seconds later: a
+    point measured in the pull's own progress, so that a fast machine, which would finish
+    the pull within any fixed time, is still killed in the middle of it."""
+    def stored() -> int:
+        conn = sqlite3.connect(path)
+        try:
+            return conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        finally:
+            conn.close()
+
     def kill() -> None:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
+        start: int | None = None
         while time.monotonic() < deadline:
             children = multiprocessing.active_children()
             if children:
-                time.sleep(delay)
-                for child in children:
-                    if child.pid is not None:
-                        os.kill(child.pid, signal.SIGKILL)
-                        killed.append(child.pid)
-                return
-            time.sleep(0.005)
+                start = stored() if start is None else start
+                if stored() >= start + pages * PAGE:
+                    time.sleep(delay)
+                    for child in children:
+                        if child.pid is not None:
+                            with contextlib.suppress(ProcessLookupError):
+                                os.kill(child.pid, signal.SIGKILL)
+                                killed.append(child.pid)
+                    return
+            time.sleep(0.002)
 
     thread = threading.Thread(target=kill, daemon=True)
     thread.start()
@@ -184,7 +200,8 @@ def test_a_worker_killed_at_any_moment_loses_and_doubles_nothing(server, tmp_pat
         killed: list[int] = []
         cursors = []
         for _ in range(4):
-            thread = _kill_the_worker_soon(rng.uniform(0.0, 1.5), killed)
+            thread = _kill_the_worker_soon(tmp_path / "seat.db", rng.randint(0, 1),
+                                           rng.uniform(0.0, 0.03), killed)
             with pytest.raises(PullWorkerError):
                 engine.sync_once()
             thread.join()
