@@ -202,15 +202,19 @@ _CALLBACK_CHUNK = 500  # ticket ids per query, well under SQLite's limit on para
 
 
 def _replies_and_callbacks(run: Any, ticket_ids: list[str]) -> dict[str, list[TicketEvent]]:
-    """The replied and callback events of these tickets, each ticket's in timeline order."""
+    """The replied and callback events of these tickets, each ticket's in timeline order, with
+    of their data only what the rule reads (whether the callback reached the caller)."""
     timelines: dict[str, list[TicketEvent]] = {}
     for start in range(0, len(ticket_ids), _CALLBACK_CHUNK):
         chunk = ticket_ids[start:start + _CALLBACK_CHUNK]
         marks = ", ".join("?" * len(chunk))
-        for ticket_id, event_id, kind, at, data in run(
-                f"SELECT ticket_id, id, kind, at, data FROM ticket_events "
-                f"WHERE ticket_id IN ({marks}) "
+        for ticket_id, event_id, kind, at, reached in run(
+                f"SELECT ticket_id, id, kind, at, json_extract(data, '$.reached') "
+                f"FROM ticket_events WHERE ticket_id IN ({marks}) "
                 f"AND kind IN ('{EventKind.REPLIED}', '{EventKind.CALLBACK}') "
                 f"ORDER BY ticket_id, at, id", tuple(chunk)):
-            timelines.setdefault(ticket_id, []).append(_event(kind, event_id, at, data))
+            data = {} if reached is None else {"reached": bool(reached)}
+            timelines.setdefault(ticket_id, []).append(
+                TicketEvent(event_id, _time(at) or datetime.min.replace(tzinfo=UTC), kind,
+                            data=data))
     return timelines

@@ -48,6 +48,7 @@ from agent_app.core.interchange import InterchangeError, ticket_from_dict
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.core.models import Ticket
 from agent_app.core.network import LEVEL_LABELS, Network, assisting_units, shipped_network
+from agent_app.core.wire import MIN_REASON_CHARS, MIN_REPLY_CHARS
 from agent_app.paths import resources_dir
 from agent_app.sync.client import ApiError
 from agent_app.tasks import TaskRunner
@@ -369,12 +370,12 @@ class UnitWorkbench(QWidget):
 
     def _local_problem(self, kind: CommandKind, body: dict[str, Any]) -> str:
         """What the server would refuse for sure, said at once next to the form."""
-        if kind in NEEDS_TEXT and len(body.get("text", "")) < 5:
+        if kind in NEEDS_TEXT and len(body.get("text", "").strip()) < MIN_REPLY_CHARS:
             return self.tr("Write at least 5 characters.")
-        if kind is SideEvent.EXTENSION and len(body.get("reason", "")) < 2:
+        if kind is SideEvent.EXTENSION and len(body.get("reason", "").strip()) < MIN_REASON_CHARS:
             return self.tr("Give the reason for the extension.")
         if (kind is NetworkStep.REVIEW_REPLY and body.get("decision") == "sent_back"
-                and len(body.get("reason", "")) < 2):
+                and len(body.get("reason", "").strip()) < MIN_REASON_CHARS):
             return self.tr("Say why the reply is sent back.")
         if kind in NEEDS_UNIT and not body.get("to_unit", body.get("unit")):
             return self.tr("Choose the unit.")
