@@ -64,6 +64,13 @@ class ColloquialLexicon:
     def __len__(self) -> int:
         return len(self._official)
 
+    def words(self, *, shortest_said: int = 1) -> list[str]:
+        """The official wording, and what callers say of at least `shortest_said` characters
+        (short spoken words such as 要啥 or 大坑 are not what an operator abbreviates)."""
+        officials = (o for found in self._official.values() for o in found)
+        said = (word for word in self._official if len(word) >= shortest_said)
+        return list(dict.fromkeys([*officials, *said]))
+
     def officials_in(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """The `say` words found in `text` (overlaps allowed: 占车位 and 车位), each with
         its official words."""
