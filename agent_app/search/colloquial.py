@@ -26,10 +26,13 @@ from agent_app.search.text import fold, segments
 COLLOQUIAL_FILE = "colloquial.json"
 OWN_WEIGHT = 1.0  # a bigram of what the caller said
 OFFICIAL_WEIGHT = 0.6  # a bigram of an official word the lexicon gave for it
+SINGLE_WEIGHT = 0.3  # a character standing alone between fillers; counted in titles only
 TITLE_FACTOR = 2.5  # a unit found in the title (and the labels)
 BODY_FACTOR = 1.0  # a unit found only in the body
 BOTH_BONUS = 0.3  # in the title and explained in the body too
 SENTENCE_MIN_HAN = 5  # fewer Han characters than this: a shorthand, not a sentence
+SPREAD_MIN = 3  # a spoken word this long may have other characters put in between
+SPREAD_SLACK = 3  # how many, in all
 
 
 @dataclass(frozen=True)
@@ -71,17 +74,38 @@ class ColloquialLexicon:
         said = (word for word in self._official if len(word) >= shortest_said)
         return list(dict.fromkeys([*officials, *said]))
 
-    def officials_in(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+    def officials_in(self, text: str, *, slack: int = 0) -> list[tuple[str, tuple[str, ...]]]:
         """The `say` words found in `text` (overlaps allowed: 占车位 and 车位), each with
-        its official words."""
+        its official words. With `slack`, a `say` word of SPREAD_MIN characters or more
+        also counts when up to that many other characters stand between its own
+        (户口能迁 for 户口迁, 换个学校 for 换学校): callers put words in between."""
         if self._pattern is None:
             return []
         folded = fold(text)
         found: dict[str, tuple[str, ...]] = {}
         for word in self._official:
-            if word in folded:
+            if word in folded or (slack and len(word) >= SPREAD_MIN
+                                  and spread_in(word, folded, slack)):
                 found[word] = self._official[word]
         return list(found.items())
+
+
+def spread_in(word: str, text: str, slack: int) -> bool:
+    """Whether `word`'s characters stand in `text` in order, with at most `slack` other
+    characters between the first and the last of them."""
+    start = text.find(word[0])
+    while start >= 0:
+        position, extra = start, 0
+        for char in word[1:]:
+            found = text.find(char, position + 1, position + 2 + slack - extra)
+            if found < 0:
+                break
+            extra += found - position - 1
+            position = found
+        else:
+            return True
+        start = text.find(word[0], start + 1)
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -122,11 +146,16 @@ def is_sentence(text: str) -> bool:
 
 
 def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
-                   synonyms: Mapping[str, Sequence[str]]) -> tuple[list[Unit], list[str]]:
+                   synonyms: Mapping[str, Sequence[str]],
+                   singles: Sequence[str] = ()) -> tuple[list[Unit], list[str]]:
     """The units of a sentence-like query, and the official words it brought in (for
     highlights). `chunks` are the query's content chunks (fillers dropped); `synonyms`
-    maps a word in them to its partners (synonyms.txt)."""
+    maps a word in them to its partners (synonyms.txt); `singles` are the characters left
+    alone between fillers (买房子要交多少税 → 税), which often name the matter."""
     weights: dict[str, float] = {}
+    for char in singles:
+        if len(char) == 1:
+            weights[char] = SINGLE_WEIGHT
 
     def add(word: str, weight: float) -> None:
         for unit in _word_units(word):
@@ -141,7 +170,7 @@ def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
     # Spoken words are looked for in what was said and in it with the fillers taken out
     # (公积金咋转过去 → 公积金转过去).
     found = dict(lexicon.officials_in(text))
-    found.update(lexicon.officials_in("".join(chunks)))
+    found.update(lexicon.officials_in("".join(chunks), slack=SPREAD_SLACK))
     for officials in found.values():
         for official in officials:
             add(official, OFFICIAL_WEIGHT)
@@ -172,6 +201,8 @@ def score_article(units: Sequence[Unit], rarity: Mapping[str, float], title: str
     score = 0.0
     for unit in units:
         in_title, in_body = unit.text in title, unit.text in body
+        if len(unit.text) == 1:
+            in_body = False  # one character is in most bodies: only a title's counts
         if in_title:
             factor = TITLE_FACTOR + (BOTH_BONUS if in_body else 0.0)
         elif in_body:

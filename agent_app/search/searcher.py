@@ -292,13 +292,17 @@ class KbSearcher:
         chunks = [p.text for p in plan.pieces if p.is_han and not p.weak]
         partners = {word: others for chunk in chunks
                     for word, others in self._lexicon.synonyms.words_in(chunk)}
-        units, brought = sentence_units(chunks, text, self._colloquial, partners)
+        singles = [p.text for p in plan.pieces if p.is_han and p.weak]
+        units, brought = sentence_units(chunks, text, self._colloquial, partners, singles)
         if not units:
             return list(passes), brought
         documents = self._document_count(session)
-        counts = self._frequencies(session, sorted({u.text for u in units}))
+        counts = self._frequencies(session, sorted({u.text for u in units if len(u.text) > 1}))
+        counts.update(self._title_frequencies(session, [u.text for u in units
+                                                        if len(u.text) == 1]))
         rarity = {u.text: idf(documents, counts.get(u.text, 0)) for u in units}
-        present = sorted((u for u in units if counts.get(u.text)),
+        # A lone character is scored, never looked up: it would bring most of the KB.
+        present = sorted((u for u in units if counts.get(u.text) and len(u.text) > 1),
                          key=lambda u: counts[u.text])
         probes = [u for u in present
                   if counts[u.text] <= min(COMMON_SHARE * documents, FREQUENCY_CAP - 1)]
@@ -352,6 +356,22 @@ class KbSearcher:
             cache.update((term, int(count)) for term, count
                          in session.execute(text(statement), params))
         return {t: cache[t] for t in terms}
+
+    def _title_frequencies(self, session: Session, chars: Sequence[str]) -> dict[str, int]:
+        """How many titles hold each character (through the one-character prefix index),
+        counted up to FREQUENCY_CAP; kept with the other counts."""
+        stamp = index_generation(session)
+        if self._frequency_cache[0] != stamp:
+            self._frequency_cache = (stamp, {})
+        cache = self._frequency_cache[1]
+        for char in dict.fromkeys(chars):
+            key = f"title:{char}"
+            if key not in cache:
+                cache[key] = int(session.scalar(
+                    text(f"SELECT count(*) FROM (SELECT 1 FROM kb_fts_title WHERE kb_fts_title "
+                         f"MATCH :q LIMIT {FREQUENCY_CAP})"), {"q": f'{{title}} : "{char}"*'})
+                    or 0)
+        return {char: cache[f"title:{char}"] for char in chars}
 
     def _document_count(self, session: Session) -> int:
         stamp = index_generation(session)
