@@ -24,10 +24,15 @@ from agent_app.paths import resources_dir
 from agent_app.search.text import fold, segments
 
 COLLOQUIAL_FILE = "colloquial.json"
+CIRCUMSTANCE_FILE = "circumstance_words.txt"
 OWN_WEIGHT = 1.0  # a bigram of what the caller said
 OFFICIAL_WEIGHT = 0.6  # a bigram of an official word the lexicon gave for it
 SINGLE_WEIGHT = 0.3  # a character standing alone between fillers; counted in titles only
+# A bigram of a circumstance word (家里, 突然: when and where, not what): rare in the KB, so
+# its rarity alone would let it decide between articles.
+CIRCUMSTANCE_WEIGHT = 0.25
 TITLE_FACTOR = 2.5  # a unit found in the title (and the labels)
+CHAR_TITLE_FACTOR = 2.0  # a query's character in the title, against one in the body
 BODY_FACTOR = 1.0  # a unit found only in the body
 BOTH_BONUS = 0.3  # in the title and explained in the body too
 SENTENCE_MIN_HAN = 5  # fewer Han characters than this: a shorthand, not a sentence
@@ -42,18 +47,26 @@ class ColloquialEntry:
 
 
 class ColloquialLexicon:
-    def __init__(self, entries: Iterable[ColloquialEntry]) -> None:
+    def __init__(self, entries: Iterable[ColloquialEntry],
+                 circumstances: Iterable[str] = ()) -> None:
+        self.circumstances = tuple(dict.fromkeys(fold(w) for w in circumstances if w.strip()))
         official: dict[str, list[str]] = {}
         for entry in entries:
             for word in entry.say:
                 known = official.setdefault(fold(word), [])
                 known.extend(fold(o) for o in entry.official if fold(o) not in known)
         self._official = {word: tuple(found) for word, found in official.items() if found}
+        # Every word the lexicon knows, longest first: placed in a query, they tell which
+        # of its bigrams lie inside a circumstance word (sentence_units).
+        self.known_words = tuple(sorted(
+            {w for w in (*self.words(), *self.circumstances) if len(w) > 1},
+            key=lambda w: (-len(w), w)))
         words = sorted(self._official, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, words))) if words else None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> ColloquialLexicon:
+    def from_json(cls, data: Mapping[str, object],
+                  circumstances: Iterable[str] = ()) -> ColloquialLexicon:
         raw = data.get("entries", [])
         entries = []
         for item in raw if isinstance(raw, list) else []:
@@ -62,7 +75,7 @@ class ColloquialLexicon:
                 if isinstance(say, list) and isinstance(official, list):
                     entries.append(ColloquialEntry(tuple(map(str, say)),
                                                    tuple(map(str, official))))
-        return cls(entries)
+        return cls(entries, circumstances)
 
     def __len__(self) -> int:
         return len(self._official)
@@ -110,11 +123,16 @@ def spread_in(word: str, text: str, slack: int) -> bool:
 
 @lru_cache(maxsize=1)
 def shipped_colloquial() -> ColloquialLexicon:
-    path = resources_dir() / "kb" / COLLOQUIAL_FILE
+    folder = resources_dir() / "kb"
+    circumstances: list[str] = []
+    if (folder / CIRCUMSTANCE_FILE).exists():
+        with (folder / CIRCUMSTANCE_FILE).open(encoding="utf-8") as handle:
+            circumstances = [w for line in handle for w in line.split("#", 1)[0].split()]
+    path = folder / COLLOQUIAL_FILE
     if not path.exists():
-        return ColloquialLexicon([])
+        return ColloquialLexicon([], circumstances)
     with path.open(encoding="utf-8") as handle:
-        return ColloquialLexicon.from_json(json.load(handle))
+        return ColloquialLexicon.from_json(json.load(handle), circumstances)
 
 
 @dataclass(frozen=True)
@@ -161,21 +179,43 @@ def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
         for unit in _word_units(word):
             weights[unit] = max(weights.get(unit, 0.0), weight)
 
+    circumstance = set(lexicon.circumstances)
     for chunk in chunks:
-        add(chunk, OWN_WEIGHT)
+        for unit, background in _chunk_units(chunk, lexicon.known_words, circumstance):
+            weight = CIRCUMSTANCE_WEIGHT if background else OWN_WEIGHT
+            weights[unit] = max(weights.get(unit, 0.0), weight)
     for partners in synonyms.values():
         for partner in partners:
             add(partner, OFFICIAL_WEIGHT)
     brought: list[str] = []
     # Spoken words are looked for in what was said and in it with the fillers taken out
     # (公积金咋转过去 → 公积金转过去).
-    found = dict(lexicon.officials_in(text))
+    found = dict(lexicon.officials_in(text, slack=SPREAD_SLACK))
     found.update(lexicon.officials_in("".join(chunks), slack=SPREAD_SLACK))
     for officials in found.values():
         for official in officials:
             add(official, OFFICIAL_WEIGHT)
             brought.append(official)
     return [Unit(u, w) for u, w in weights.items()], list(dict.fromkeys(brought))
+
+
+def _chunk_units(chunk: str, known: Sequence[str],
+                 circumstance: set[str]) -> list[tuple[str, bool]]:
+    """The bigrams of a content chunk, each with whether it lies inside a circumstance word
+    (家里, 突然) found there. Known words are placed longest first without overlapping, so
+    the 门口 of a longer known word is not taken for a circumstance."""
+    owner = [-1] * len(chunk)  # where the found word covering each character starts
+    is_circumstance: dict[int, bool] = {}
+    for word in known:
+        start = chunk.find(word)
+        while start >= 0:
+            if all(o < 0 for o in owner[start:start + len(word)]):
+                for i in range(start, start + len(word)):
+                    owner[i] = start
+                is_circumstance[start] = word in circumstance
+            start = chunk.find(word, start + 1)
+    return [(chunk[i:i + 2], owner[i] >= 0 and owner[i] == owner[i + 1]
+             and is_circumstance[owner[i]]) for i in range(len(chunk) - 1)]
 
 
 def _word_units(word: str) -> list[str]:
@@ -194,10 +234,11 @@ def idf(documents: int, frequency: int) -> float:
 
 
 def score_article(units: Sequence[Unit], rarity: Mapping[str, float], title: str,
-                  body: str) -> float:
+                  body: str, *, folded: bool = False) -> float:
     """How much of the query's problem words the article holds: each unit's weight times
     its rarity, more in the title than in the body."""
-    title, body = fold(title), fold(body)
+    if not folded:
+        title, body = fold(title), fold(body)
     score = 0.0
     for unit in units:
         in_title, in_body = unit.text in title, unit.text in body
@@ -211,3 +252,10 @@ def score_article(units: Sequence[Unit], rarity: Mapping[str, float], title: str
             continue
         score += unit.weight * rarity.get(unit.text, 0.0) * factor
     return score
+
+
+def score_characters(rarity: Mapping[str, float], title: str, body: str) -> float:
+    """How many of the query's characters the (folded) article holds, each by its rarity,
+    a title's counting twice as much as a body's."""
+    return sum(weight * (CHAR_TITLE_FACTOR if char in title else 1.0)
+               for char, weight in rarity.items() if char in title or char in body)

@@ -40,6 +40,7 @@ from agent_app.search.colloquial import (
     idf,
     is_sentence,
     score_article,
+    score_characters,
     sentence_units,
     shipped_colloquial,
 )
@@ -56,6 +57,7 @@ from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
 from agent_app.search.query import TITLE_TEXT, QueryPlan, cut_at_rare_bigrams, plan_query
 from agent_app.search.snippet import make_snippet, title_words_for_pinyin
+from agent_app.search.text import fold
 from agent_app.storage.database import Database
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow
 
@@ -75,6 +77,9 @@ SENTENCE_POOL = 20  # candidates each lookup of a sentence-like query's unit bri
 SENTENCE_PROBES = 8  # the rarest units looked up
 FALLBACK_PROBES = 3  # when every unit is common, the least common are looked up
 COMMON_SHARE = 0.05  # a unit in more of the KB than this is scored but not looked up
+CHAR_PROBES = 3  # the rarest characters looked up in titles
+CHAR_POOL = 10  # candidates each of them brings
+CHAR_SHARE = 0.3  # the characters' overlap beside the words' (each relative to its best)
 # What the passes' first hit adds, relative to the best coverage score: more for a few
 # words (a typo the passes matched by sound), less for a sentence the passes cut badly.
 PRIOR_FEW_WORDS, PRIOR_SENTENCE, FEW_WORDS = 0.35, 0.1, 6
@@ -315,10 +320,25 @@ class KbSearcher:
                 for (doc_id,) in session.execute(statement, {"query": expression,
                                                              "limit": SENTENCE_POOL}):
                     candidates.setdefault(doc_id, len(candidates) + SENTENCE_POOL)
-        scored = self._coverage(session, units, rarity, candidates)
-        best = max(scored.values(), default=0.0) or 1.0
+        # The caller's characters, each weighed by how rare it is in titles: what a plain
+        # overlap of characters sees, which holds when the words are put differently
+        # (押金房东不退 for 房东不退押金) and no bigram is shared.
+        chars = list(dict.fromkeys(c for chunk in (*chunks, *singles) for c in chunk))
+        char_counts = self._title_frequencies(session, chars)
+        char_rarity = {c: idf(documents, char_counts[c]) for c in chars}
+        rare_chars = sorted((c for c in chars if 0 < char_counts[c]
+                             <= min(COMMON_SHARE * documents, FREQUENCY_CAP - 1)),
+                            key=lambda c: char_counts[c])
+        for char in rare_chars[:CHAR_PROBES]:
+            for (doc_id,) in session.execute(_UNRANKED, {"query": f'{{title}} : "{char}"*',
+                                                         "limit": CHAR_POOL}):
+                candidates.setdefault(doc_id, len(candidates) + SENTENCE_POOL)
+        scored = self._coverage(session, units, rarity, candidates, char_rarity)
+        best = max((b for b, _ in scored.values()), default=0.0) or 1.0
+        best_chars = max((c for _, c in scored.values()), default=0.0) or 1.0
         prior = PRIOR_FEW_WORDS if han_count(text) <= FEW_WORDS else PRIOR_SENTENCE
-        final = {d: scored.get(d, 0.0) / best + prior / (1 + rank)
+        final = {d: (scored[d][0] / best + CHAR_SHARE * scored[d][1] / best_chars
+                     if d in scored else 0.0) + prior / (1 + rank)
                  for d, rank in candidates.items()}
         order = sorted(candidates, key=lambda d: (-final[d], candidates[d]))
         # Articles holding a sliver of the problem (one common word) are not worth showing.
@@ -328,14 +348,20 @@ class KbSearcher:
 
     @staticmethod
     def _coverage(session: Session, units: Sequence[Unit], rarity: dict[str, float],
-                  candidates: dict[int, int]) -> dict[int, float]:
-        scored: dict[int, float] = {}
+                  candidates: dict[int, int],
+                  char_rarity: dict[str, float]) -> dict[int, tuple[float, float]]:
+        """Per candidate: how much of the problem's words it holds, and of its characters."""
+        scored: dict[int, tuple[float, float]] = {}
         for doc_id, title, body, category in session.execute(
                 select(KbSearchDocRow.doc_id, KbArticleRow.title, KbArticleRow.body,
                        KbArticleRow.category)
                 .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
                 .where(KbSearchDocRow.doc_id.in_(list(candidates)))):
-            scored[doc_id] = score_article(units, rarity, title, f"{category or ''} {body}")
+            # Folded once here: bodies hold full-width punctuation, and folding a body
+            # costs more than scoring it.
+            title, full_body = fold(title), fold(f"{category or ''} {body}")
+            scored[doc_id] = (score_article(units, rarity, title, full_body, folded=True),
+                              score_characters(char_rarity, title, full_body))
         return scored
 
     def _frequencies(self, session: Session, terms: Sequence[str]) -> dict[str, int]:
