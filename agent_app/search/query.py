@@ -269,7 +269,9 @@ def _add_known_words(piece: QueryPiece, letters: str, lexicon: Lexicon) -> None:
         in_bodies: list[str] = []
         for part in cut:
             words = lexicon.abbreviations.words_for(part)
-            if len(cut) == 1:  # a whole word typed: its synonyms too (sbk → 社会保障卡)
+            # Its synonyms too (sbk → 社会保障卡), unless the part is two letters of a
+            # longer cut: those fit too many words (hz: 孩子, 护照) for more to help.
+            if len(cut) == 1 or len(part) > 2:
                 words += [v for w in words for v in lexicon.synonyms.variants(w)]
             phrases = list(dict.fromkeys(_quote(han_tokens(w)[:-1]) for w in words))
             in_titles.append(" OR ".join(f"{TITLE_TEXT} : {p}" for p in phrases))

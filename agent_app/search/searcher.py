@@ -55,6 +55,7 @@ from agent_app.search.learning import (
 )
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
+from agent_app.search.pinyin import phrase_syllables
 from agent_app.search.query import TITLE_TEXT, QueryPlan, cut_at_rare_bigrams, plan_query
 from agent_app.search.snippet import make_snippet, title_words_for_pinyin
 from agent_app.search.text import fold
@@ -69,6 +70,9 @@ TITLE_WEIGHTS = (10.0, 2.0, 6.0, 6.0)
 BODY_WEIGHTS = (4.0, 1.0)
 FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than this
 FUZZY_CUTOFF = 75.0
+FUZZY_POOL = 30  # fuzzy matches re-ordered by the known word their first letters make
+FUZZY_WORD_BONUS = 0.1
+MAX_PREFIX_WORD = 4
 FUZZY_PROBE_CAP = 2000  # a character in more titles than this does not narrow the search
 FREQUENCY_CAP = 1000
 MAX_LIFTED = 10  # articles learning may lift for one query
@@ -231,9 +235,27 @@ class KbSearcher:
         titles = self._titles(session)
         docs = [doc_id for doc_id in candidates if doc_id in titles]
         choices = [titles[doc_id][1 if initials_only else 0] for doc_id in docs]
-        matches = process.extract("".join(syllables), choices, scorer=fuzz.partial_ratio,
-                                  limit=limit, score_cutoff=FUZZY_CUTOFF)
-        return [_Ranked(docs[index], score / 100.0) for _choice, score, index in matches]
+        typed = "".join(syllables)
+        matches = process.extract(typed, choices, scorer=fuzz.partial_ratio,
+                                  limit=max(limit, FUZZY_POOL), score_cutoff=FUZZY_CUTOFF)
+        # Initials one letter off (hkqy for 户口迁入) fit many titles about as well; those
+        # holding the known word the first letters stand for (hk → 户口) come first.
+        sounds = self._prefix_word_sounds(typed) if initials_only else []
+        ranked = [_Ranked(docs[index], score / 100.0
+                          + (FUZZY_WORD_BONUS if any(w in titles[docs[index]][0]
+                                                     for w in sounds) else 0.0))
+                  for _choice, score, index in matches]
+        ranked.sort(key=lambda r: -r.score)
+        return ranked[:limit]
+
+    def _prefix_word_sounds(self, letters: str) -> list[str]:
+        """The full pinyin, run together, of the known words whose initials begin the
+        typed letters (the longest such beginning of two letters or more)."""
+        for size in range(min(len(letters) - 1, MAX_PREFIX_WORD), 1, -1):
+            words = self._lexicon.abbreviations.words_for(letters[:size])
+            if words:
+                return ["".join(phrase_syllables(word)) for word in words]
+        return []
 
     def _titles(self, session: Session) -> dict[int, tuple[str, str]]:
         """Every title's pinyin run together, full and initials; kept until the index

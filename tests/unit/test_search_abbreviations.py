@@ -40,3 +40,16 @@ def test_syllables_mixed_with_initials_give_the_initials():
     assert mixed_initials("sbk") is None  # all initials
     assert mixed_initials("gjj1") is None
     assert mixed_initials("x") is None
+
+
+def test_a_long_part_of_a_cut_brings_its_synonyms_a_short_one_does_not():
+    from agent_app.search.lexicon import Fillers, Lexicon, Synonyms
+    from agent_app.search.query import plan_query
+
+    groups = [["社保卡", "社会保障卡"], ["补办", "补领"], ["护照", "出入境证件"]]
+    lexicon = Lexicon(Synonyms(groups), Fillers([]), WordInitials(["社保卡", "补办", "护照"]))
+    titles = plan_query("sbkbb", lexicon).strict_titles()
+    assert '{title meta} : "社会 会保 保障 障卡"' in titles  # sbk: three letters
+    assert '{title meta} : "补领"' not in titles  # bb: two letters of a longer cut
+    assert "出入" not in plan_query("hzbb", lexicon).strict_titles()
+    assert '{title meta} : "出入 入境 境证 证件"' in plan_query("hz", lexicon).strict_titles()
