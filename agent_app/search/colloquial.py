@@ -61,6 +61,13 @@ class ColloquialLexicon:
         self.known_words = tuple(sorted(
             {w for w in (*self.words(), *self.circumstances) if len(w) > 1},
             key=lambda w: (-len(w), w)))
+        # By first character: a query is checked only against the words it could hold.
+        self._said_by_first: dict[str, list[str]] = {}
+        for word in self._official:
+            self._said_by_first.setdefault(word[0], []).append(word)
+        self._known_by_first: dict[str, list[str]] = {}
+        for word in self.known_words:
+            self._known_by_first.setdefault(word[0], []).append(word)
         words = sorted(self._official, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, words))) if words else None
 
@@ -96,11 +103,18 @@ class ColloquialLexicon:
             return []
         folded = fold(text)
         found: dict[str, tuple[str, ...]] = {}
-        for word in self._official:
-            if word in folded or (slack and len(word) >= SPREAD_MIN
-                                  and spread_in(word, folded, slack)):
-                found[word] = self._official[word]
+        for first in dict.fromkeys(folded):
+            for word in self._said_by_first.get(first, ()):
+                if word in folded or (slack and len(word) >= SPREAD_MIN
+                                      and spread_in(word, folded, slack)):
+                    found[word] = self._official[word]
         return list(found.items())
+
+    def known_words_in(self, text: str) -> list[str]:
+        """The known words that may stand in `text` (those starting with one of its
+        characters), longest first."""
+        words = {w for first in set(text) for w in self._known_by_first.get(first, ())}
+        return sorted(words, key=lambda w: (-len(w), w))
 
 
 def spread_in(word: str, text: str, slack: int) -> bool:
@@ -181,7 +195,8 @@ def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
 
     circumstance = set(lexicon.circumstances)
     for chunk in chunks:
-        for unit, background in _chunk_units(chunk, lexicon.known_words, circumstance):
+        for unit, background in _chunk_units(chunk, lexicon.known_words_in(chunk),
+                                             circumstance):
             weight = CIRCUMSTANCE_WEIGHT if background else OWN_WEIGHT
             weights[unit] = max(weights.get(unit, 0.0), weight)
     for partners in synonyms.values():
