@@ -14,6 +14,8 @@ searcher is asked again, at the end of the week:
 - "recurring": the tune queries themselves (the same words heard again);
 - "new wording": the held-out queries, which the week never saw — the same problems in
   other words, so only similarity carries the learning to them;
+- "fresh set": the fresh held-out set (kb_fresh_heldout.jsonl), also never seen, in its
+  styles (colloquial, initials, full pinyin);
 - "team set": the seven styles of the team's set, which must not get worse.
 
     python benchmarks/kb_learning.py [--days 7] [--calls-per-day 300] [--seed 12345]
@@ -42,6 +44,7 @@ from agent_app.storage.ops import import_kb_articles  # noqa: E402
 from benchmarks.kb_quality import (  # noqa: E402
     CALLERS_FILE,
     EVAL_FILE,
+    FRESH_FILE,
     KB_FILE,
     Judged,
     evaluate,
@@ -74,6 +77,9 @@ def main() -> None:
     asked = [c for c in callers if c["split"] == "tune"]
     unseen = [c for c in callers if c["split"] == "holdout"]
     team = read_jsonl(EVAL_FILE)
+    fresh = read_jsonl(FRESH_FILE)
+    groups = (("recurring", asked), ("new wording", unseen), ("fresh set", fresh),
+              ("team set", team))
     # Some problems are asked far more often than others (Zipf-like popularity).
     popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(len(asked))]
     rng.shuffle(popularity)
@@ -83,8 +89,7 @@ def main() -> None:
         db = open_database(Path(folder) / "agent.db")
         import_kb_articles(db, read_jsonl(KB_FILE))
         before = {name: evaluate(KbSearcher(db, clock=lambda: end), cases)
-                  for name, cases in (("recurring", asked), ("new wording", unseen),
-                                      ("team set", team))}
+                  for name, cases in groups}
         now = [START]
         operator = KbSearcher(db, clock=lambda: now[0])  # it learns during the week too
         uses = {"open": 0, "answer": 0, "wrong": 0, "calls": 0}
@@ -110,8 +115,7 @@ def main() -> None:
                                     now=moment)
                     uses["answer"] += 1
         after = {name: evaluate(KbSearcher(db, clock=lambda: end), cases)
-                 for name, cases in (("recurring", asked), ("new wording", unseen),
-                                     ("team set", team))}
+                 for name, cases in groups}
         db.close()
 
     print(f"{args.days} days × {args.calls_per_day} calls: {uses['open']} opened, "
@@ -129,6 +133,11 @@ def main() -> None:
         for style in styles_before))
     result["team_styles"] = {s: {"before": styles_before[s], "after": styles_after[s]}
                              for s in styles_before}
+    fresh_before, fresh_after = by_style(before["fresh set"]), by_style(after["fresh set"])
+    print("fresh set by style (before → after): " + ", ".join(
+        f"{style} {fresh_before[style]:.3f}→{fresh_after[style]:.3f}" for style in fresh_before))
+    result["fresh_styles"] = {s: {"before": fresh_before[s], "after": fresh_after[s]}
+                              for s in fresh_before}
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -24,12 +24,20 @@ from agent_app.paths import resources_dir
 from agent_app.search.text import fold, segments
 
 COLLOQUIAL_FILE = "colloquial.json"
+CIRCUMSTANCE_FILE = "circumstance_words.txt"
 OWN_WEIGHT = 1.0  # a bigram of what the caller said
 OFFICIAL_WEIGHT = 0.6  # a bigram of an official word the lexicon gave for it
+SINGLE_WEIGHT = 0.3  # a character standing alone between fillers; counted in titles only
+# A bigram of a circumstance word (家里, 突然: when and where, not what): rare in the KB, so
+# its rarity alone would let it decide between articles.
+CIRCUMSTANCE_WEIGHT = 0.25
 TITLE_FACTOR = 2.5  # a unit found in the title (and the labels)
+CHAR_TITLE_FACTOR = 2.0  # a query's character in the title, against one in the body
 BODY_FACTOR = 1.0  # a unit found only in the body
 BOTH_BONUS = 0.3  # in the title and explained in the body too
 SENTENCE_MIN_HAN = 5  # fewer Han characters than this: a shorthand, not a sentence
+SPREAD_MIN = 3  # a spoken word this long may have other characters put in between
+SPREAD_SLACK = 3  # how many, in all
 
 
 @dataclass(frozen=True)
@@ -39,18 +47,33 @@ class ColloquialEntry:
 
 
 class ColloquialLexicon:
-    def __init__(self, entries: Iterable[ColloquialEntry]) -> None:
+    def __init__(self, entries: Iterable[ColloquialEntry],
+                 circumstances: Iterable[str] = ()) -> None:
+        self.circumstances = tuple(dict.fromkeys(fold(w) for w in circumstances if w.strip()))
         official: dict[str, list[str]] = {}
         for entry in entries:
             for word in entry.say:
                 known = official.setdefault(fold(word), [])
                 known.extend(fold(o) for o in entry.official if fold(o) not in known)
         self._official = {word: tuple(found) for word, found in official.items() if found}
+        # Every word the lexicon knows, longest first: placed in a query, they tell which
+        # of its bigrams lie inside a circumstance word (sentence_units).
+        self.known_words = tuple(sorted(
+            {w for w in (*self.words(), *self.circumstances) if len(w) > 1},
+            key=lambda w: (-len(w), w)))
+        # By first character: a query is checked only against the words it could hold.
+        self._said_by_first: dict[str, list[str]] = {}
+        for word in self._official:
+            self._said_by_first.setdefault(word[0], []).append(word)
+        self._known_by_first: dict[str, list[str]] = {}
+        for word in self.known_words:
+            self._known_by_first.setdefault(word[0], []).append(word)
         words = sorted(self._official, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, words))) if words else None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> ColloquialLexicon:
+    def from_json(cls, data: Mapping[str, object],
+                  circumstances: Iterable[str] = ()) -> ColloquialLexicon:
         raw = data.get("entries", [])
         entries = []
         for item in raw if isinstance(raw, list) else []:
@@ -59,31 +82,71 @@ class ColloquialLexicon:
                 if isinstance(say, list) and isinstance(official, list):
                     entries.append(ColloquialEntry(tuple(map(str, say)),
                                                    tuple(map(str, official))))
-        return cls(entries)
+        return cls(entries, circumstances)
 
     def __len__(self) -> int:
         return len(self._official)
 
-    def officials_in(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+    def words(self, *, shortest_said: int = 1) -> list[str]:
+        """The official wording, and what callers say of at least `shortest_said` characters
+        (short spoken words such as 要啥 or 大坑 are not what an operator abbreviates)."""
+        officials = (o for found in self._official.values() for o in found)
+        said = (word for word in self._official if len(word) >= shortest_said)
+        return list(dict.fromkeys([*officials, *said]))
+
+    def officials_in(self, text: str, *, slack: int = 0) -> list[tuple[str, tuple[str, ...]]]:
         """The `say` words found in `text` (overlaps allowed: 占车位 and 车位), each with
-        its official words."""
+        its official words. With `slack`, a `say` word of SPREAD_MIN characters or more
+        also counts when up to that many other characters stand between its own
+        (户口能迁 for 户口迁, 换个学校 for 换学校): callers put words in between."""
         if self._pattern is None:
             return []
         folded = fold(text)
         found: dict[str, tuple[str, ...]] = {}
-        for word in self._official:
-            if word in folded:
-                found[word] = self._official[word]
+        for first in dict.fromkeys(folded):
+            for word in self._said_by_first.get(first, ()):
+                if word in folded or (slack and len(word) >= SPREAD_MIN
+                                      and spread_in(word, folded, slack)):
+                    found[word] = self._official[word]
         return list(found.items())
+
+    def known_words_in(self, text: str) -> list[str]:
+        """The known words that may stand in `text` (those starting with one of its
+        characters), longest first."""
+        words = {w for first in set(text) for w in self._known_by_first.get(first, ())}
+        return sorted(words, key=lambda w: (-len(w), w))
+
+
+def spread_in(word: str, text: str, slack: int) -> bool:
+    """Whether `word`'s characters stand in `text` in order, with at most `slack` other
+    characters between the first and the last of them."""
+    start = text.find(word[0])
+    while start >= 0:
+        position, extra = start, 0
+        for char in word[1:]:
+            found = text.find(char, position + 1, position + 2 + slack - extra)
+            if found < 0:
+                break
+            extra += found - position - 1
+            position = found
+        else:
+            return True
+        start = text.find(word[0], start + 1)
+    return False
 
 
 @lru_cache(maxsize=1)
 def shipped_colloquial() -> ColloquialLexicon:
-    path = resources_dir() / "kb" / COLLOQUIAL_FILE
+    folder = resources_dir() / "kb"
+    circumstances: list[str] = []
+    if (folder / CIRCUMSTANCE_FILE).exists():
+        with (folder / CIRCUMSTANCE_FILE).open(encoding="utf-8") as handle:
+            circumstances = [w for line in handle for w in line.split("#", 1)[0].split()]
+    path = folder / COLLOQUIAL_FILE
     if not path.exists():
-        return ColloquialLexicon([])
+        return ColloquialLexicon([], circumstances)
     with path.open(encoding="utf-8") as handle:
-        return ColloquialLexicon.from_json(json.load(handle))
+        return ColloquialLexicon.from_json(json.load(handle), circumstances)
 
 
 @dataclass(frozen=True)
@@ -115,31 +178,59 @@ def is_sentence(text: str) -> bool:
 
 
 def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
-                   synonyms: Mapping[str, Sequence[str]]) -> tuple[list[Unit], list[str]]:
+                   synonyms: Mapping[str, Sequence[str]],
+                   singles: Sequence[str] = ()) -> tuple[list[Unit], list[str]]:
     """The units of a sentence-like query, and the official words it brought in (for
     highlights). `chunks` are the query's content chunks (fillers dropped); `synonyms`
-    maps a word in them to its partners (synonyms.txt)."""
+    maps a word in them to its partners (synonyms.txt); `singles` are the characters left
+    alone between fillers (买房子要交多少税 → 税), which often name the matter."""
     weights: dict[str, float] = {}
+    for char in singles:
+        if len(char) == 1:
+            weights[char] = SINGLE_WEIGHT
 
     def add(word: str, weight: float) -> None:
         for unit in _word_units(word):
             weights[unit] = max(weights.get(unit, 0.0), weight)
 
+    circumstance = set(lexicon.circumstances)
     for chunk in chunks:
-        add(chunk, OWN_WEIGHT)
+        for unit, background in _chunk_units(chunk, lexicon.known_words_in(chunk),
+                                             circumstance):
+            weight = CIRCUMSTANCE_WEIGHT if background else OWN_WEIGHT
+            weights[unit] = max(weights.get(unit, 0.0), weight)
     for partners in synonyms.values():
         for partner in partners:
             add(partner, OFFICIAL_WEIGHT)
     brought: list[str] = []
     # Spoken words are looked for in what was said and in it with the fillers taken out
     # (公积金咋转过去 → 公积金转过去).
-    found = dict(lexicon.officials_in(text))
-    found.update(lexicon.officials_in("".join(chunks)))
+    found = dict(lexicon.officials_in(text, slack=SPREAD_SLACK))
+    found.update(lexicon.officials_in("".join(chunks), slack=SPREAD_SLACK))
     for officials in found.values():
         for official in officials:
             add(official, OFFICIAL_WEIGHT)
             brought.append(official)
     return [Unit(u, w) for u, w in weights.items()], list(dict.fromkeys(brought))
+
+
+def _chunk_units(chunk: str, known: Sequence[str],
+                 circumstance: set[str]) -> list[tuple[str, bool]]:
+    """The bigrams of a content chunk, each with whether it lies inside a circumstance word
+    (家里, 突然) found there. Known words are placed longest first without overlapping, so
+    the 门口 of a longer known word is not taken for a circumstance."""
+    owner = [-1] * len(chunk)  # where the found word covering each character starts
+    is_circumstance: dict[int, bool] = {}
+    for word in known:
+        start = chunk.find(word)
+        while start >= 0:
+            if all(o < 0 for o in owner[start:start + len(word)]):
+                for i in range(start, start + len(word)):
+                    owner[i] = start
+                is_circumstance[start] = word in circumstance
+            start = chunk.find(word, start + 1)
+    return [(chunk[i:i + 2], owner[i] >= 0 and owner[i] == owner[i + 1]
+             and is_circumstance[owner[i]]) for i in range(len(chunk) - 1)]
 
 
 def _word_units(word: str) -> list[str]:
@@ -158,13 +249,16 @@ def idf(documents: int, frequency: int) -> float:
 
 
 def score_article(units: Sequence[Unit], rarity: Mapping[str, float], title: str,
-                  body: str) -> float:
+                  body: str, *, folded: bool = False) -> float:
     """How much of the query's problem words the article holds: each unit's weight times
     its rarity, more in the title than in the body."""
-    title, body = fold(title), fold(body)
+    if not folded:
+        title, body = fold(title), fold(body)
     score = 0.0
     for unit in units:
         in_title, in_body = unit.text in title, unit.text in body
+        if len(unit.text) == 1:
+            in_body = False  # one character is in most bodies: only a title's counts
         if in_title:
             factor = TITLE_FACTOR + (BOTH_BONUS if in_body else 0.0)
         elif in_body:
@@ -173,3 +267,10 @@ def score_article(units: Sequence[Unit], rarity: Mapping[str, float], title: str
             continue
         score += unit.weight * rarity.get(unit.text, 0.0) * factor
     return score
+
+
+def score_characters(rarity: Mapping[str, float], title: str, body: str) -> float:
+    """How many of the query's characters the (folded) article holds, each by its rarity,
+    a title's counting twice as much as a body's."""
+    return sum(weight * (CHAR_TITLE_FACTOR if char in title else 1.0)
+               for char, weight in rarity.items() if char in title or char in body)

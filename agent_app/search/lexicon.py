@@ -5,6 +5,9 @@
 - query_fillers.txt: words that carry no content in a spoken question (怎么办, 请问, 吗);
   the query is cut at them, so 社保卡丢了怎么办 looks for 社保卡 and 丢.
 
+The words of both, and those of colloquial.json, are also what typed initials may stand for
+(abbreviations.py: `sbk` → 社保卡).
+
 Words are separated by spaces, `#` starts a comment.
 """
 
@@ -12,11 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from agent_app.paths import resources_dir
+from agent_app.search.abbreviations import WordInitials
+from agent_app.search.colloquial import shipped_colloquial
 from agent_app.search.text import fold
 
 SYNONYMS_FILE = "synonyms.txt"
@@ -53,6 +58,9 @@ class Synonyms:
                          for other in self._others[word])
         return found
 
+    def words(self) -> list[str]:
+        return list(self._words)
+
     def words_in(self, run: str) -> list[tuple[str, tuple[str, ...]]]:
         """The synonym words inside `run`, each with its partners."""
         return [(word, self._others[word]) for word in self._words if word in run]
@@ -81,6 +89,8 @@ class Fillers:
 class Lexicon:
     synonyms: Synonyms
     fillers: Fillers
+    # Words whose pinyin initials an operator may type (abbreviations.py).
+    abbreviations: WordInitials = field(default_factory=lambda: WordInitials(()))
 
 
 def _lines(name: str) -> list[str]:
@@ -93,5 +103,8 @@ def _lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def shipped_lexicon() -> Lexicon:
-    return Lexicon(Synonyms.parse(_lines(SYNONYMS_FILE)),
-                   Fillers(word for line in _lines(FILLERS_FILE) for word in line.split()))
+    synonyms = Synonyms.parse(_lines(SYNONYMS_FILE))
+    known = synonyms.words() + shipped_colloquial().words(shortest_said=3)
+    return Lexicon(synonyms,
+                   Fillers(word for line in _lines(FILLERS_FILE) for word in line.split()),
+                   WordInitials(known))

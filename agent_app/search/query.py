@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from agent_app.search.abbreviations import mixed_initials
 from agent_app.search.lexicon import Lexicon
 from agent_app.search.pinyin import (
     char_syllable,
@@ -52,6 +53,8 @@ class QueryPiece:
     parts: list[str] = field(default_factory=list)  # smaller phrases for the loose passes
     looks_for: list[str] = field(default_factory=list)  # Han/ASCII strings for highlights
     syllables: list[str] = field(default_factory=list)  # how it sounds, for the fuzzy pass
+    # Typed initials read as known words (sbk → 社保卡), for kb_fts: bodies hold them too.
+    word_phrases: list[str] = field(default_factory=list)
 
     @property
     def weak(self) -> bool:
@@ -70,11 +73,12 @@ class QueryPiece:
         # typed is about it, and bm25 adds the two up (社保卡丢失… over 公司不开了… for sbk).
         first = [f"{{title}} : ^ {self.words[0]}"] if self.words else []
         if sounds:
-            first += [sound.replace(" : ", " : ^ ", 1) for sound in self.sounds]
+            first += [sound.replace(" : ", " : ^ ", 1) for sound in self.sounds
+                      if not sound.startswith("(")]  # known words read from initials: anywhere
         return anywhere + first
 
     def in_bodies(self) -> list[str]:
-        return list(self.words)
+        return [*self.words, *self.word_phrases]
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def plan_query(text: str, lexicon: Lexicon,
             chunks = lexicon.fillers.content_chunks(segment.text)
             pieces.extend(_han_piece(chunk[:MAX_CHUNK], lexicon, split) for chunk in chunks)
         else:
-            pieces.append(_latin_piece(segment.text[:MAX_CHUNK]))
+            pieces.append(_latin_piece(segment.text[:MAX_CHUNK], lexicon))
     return QueryPlan(tuple(pieces[:MAX_PIECES]))
 
 
@@ -229,7 +233,7 @@ def _han_piece(run: str, lexicon: Lexicon,
     return piece
 
 
-def _latin_piece(word: str) -> QueryPiece:
+def _latin_piece(word: str, lexicon: Lexicon) -> QueryPiece:
     piece = QueryPiece(word, is_han=False, looks_for=[word])
     # Words and numbers are matched as prefixes: the operator may still be typing.
     piece.words.append(_quote([word], prefix=True))
@@ -242,12 +246,39 @@ def _latin_piece(word: str) -> QueryPiece:
         single = len(syllables) == 1
         pairs = syllables if single else pair_tokens(syllables)[:-1]
         piece.sounds.append(f"{{py_full}} : {_quote(pairs, prefix=unfinished or single)}")
-    if 2 <= len(word) <= MAX_INITIALS:
+    # Initials as typed, or those of syllables mixed with initials (gjjtiqu → gjjtq).
+    letters = word if not syllables else None
+    mixed = mixed_initials(word) if not syllables else None
+    if mixed is not None:
+        letters = "".join(mixed)
+    if letters is not None and 2 <= len(letters) <= MAX_INITIALS:
+        piece.sounds.append(_initials(letters))
+        piece.syllables = list(letters)
+        piece.sound_parts.extend(_initials_in_words(letters))
+        _add_known_words(piece, letters, lexicon)
+    elif syllables is not None and 2 <= len(word) <= MAX_INITIALS:
         piece.sounds.append(_initials(word))
-        if not syllables:
-            piece.syllables = list(word)
-            piece.sound_parts.extend(_initials_in_words(word))
     return piece
+
+
+def _add_known_words(piece: QueryPiece, letters: str, lexicon: Lexicon) -> None:
+    """Letters that are the initials of known words, or cut into them (abbreviations.py),
+    also look for those words, and their synonyms, as Han text in titles and bodies."""
+    for cut in lexicon.abbreviations.cuts(letters):
+        in_titles: list[str] = []
+        in_bodies: list[str] = []
+        for part in cut:
+            words = lexicon.abbreviations.words_for(part)
+            # Its synonyms too (sbk → 社会保障卡), unless the part is two letters of a
+            # longer cut: those fit too many words (hz: 孩子, 护照) for more to help.
+            if len(cut) == 1 or len(part) > 2:
+                words += [v for w in words for v in lexicon.synonyms.variants(w)]
+            phrases = list(dict.fromkeys(_quote(han_tokens(w)[:-1]) for w in words))
+            in_titles.append(" OR ".join(f"{TITLE_TEXT} : {p}" for p in phrases))
+            in_bodies.append(" OR ".join(phrases))
+            piece.looks_for.extend(words)
+        piece.sounds.append(" AND ".join(f"({group})" for group in in_titles))
+        piece.word_phrases.append(" AND ".join(f"({group})" for group in in_bodies))
 
 
 def _initials(letters: str) -> str:

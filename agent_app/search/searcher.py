@@ -40,6 +40,7 @@ from agent_app.search.colloquial import (
     idf,
     is_sentence,
     score_article,
+    score_characters,
     sentence_units,
     shipped_colloquial,
 )
@@ -54,8 +55,10 @@ from agent_app.search.learning import (
 )
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
+from agent_app.search.pinyin import phrase_syllables
 from agent_app.search.query import TITLE_TEXT, QueryPlan, cut_at_rare_bigrams, plan_query
 from agent_app.search.snippet import make_snippet, title_words_for_pinyin
+from agent_app.search.text import fold
 from agent_app.storage.database import Database
 from agent_app.storage.schema import KbArticleRow, KbSearchDocRow
 
@@ -67,6 +70,9 @@ TITLE_WEIGHTS = (10.0, 2.0, 6.0, 6.0)
 BODY_WEIGHTS = (4.0, 1.0)
 FEW = 3  # the body-wide loose pass and the fuzzy pass run when fewer hits than this
 FUZZY_CUTOFF = 75.0
+FUZZY_POOL = 30  # fuzzy matches re-ordered by the known word their first letters make
+FUZZY_WORD_BONUS = 0.1
+MAX_PREFIX_WORD = 4
 FUZZY_PROBE_CAP = 2000  # a character in more titles than this does not narrow the search
 FREQUENCY_CAP = 1000
 MAX_LIFTED = 10  # articles learning may lift for one query
@@ -75,6 +81,9 @@ SENTENCE_POOL = 20  # candidates each lookup of a sentence-like query's unit bri
 SENTENCE_PROBES = 8  # the rarest units looked up
 FALLBACK_PROBES = 3  # when every unit is common, the least common are looked up
 COMMON_SHARE = 0.05  # a unit in more of the KB than this is scored but not looked up
+CHAR_PROBES = 3  # the rarest characters looked up in titles
+CHAR_POOL = 10  # candidates each of them brings
+CHAR_SHARE = 0.3  # the characters' overlap beside the words' (each relative to its best)
 # What the passes' first hit adds, relative to the best coverage score: more for a few
 # words (a typo the passes matched by sound), less for a sentence the passes cut badly.
 PRIOR_FEW_WORDS, PRIOR_SENTENCE, FEW_WORDS = 0.35, 0.1, 6
@@ -226,9 +235,27 @@ class KbSearcher:
         titles = self._titles(session)
         docs = [doc_id for doc_id in candidates if doc_id in titles]
         choices = [titles[doc_id][1 if initials_only else 0] for doc_id in docs]
-        matches = process.extract("".join(syllables), choices, scorer=fuzz.partial_ratio,
-                                  limit=limit, score_cutoff=FUZZY_CUTOFF)
-        return [_Ranked(docs[index], score / 100.0) for _choice, score, index in matches]
+        typed = "".join(syllables)
+        matches = process.extract(typed, choices, scorer=fuzz.partial_ratio,
+                                  limit=max(limit, FUZZY_POOL), score_cutoff=FUZZY_CUTOFF)
+        # Initials one letter off (hkqy for 户口迁入) fit many titles about as well; those
+        # holding the known word the first letters stand for (hk → 户口) come first.
+        sounds = self._prefix_word_sounds(typed) if initials_only else []
+        ranked = [_Ranked(docs[index], score / 100.0
+                          + (FUZZY_WORD_BONUS if any(w in titles[docs[index]][0]
+                                                     for w in sounds) else 0.0))
+                  for _choice, score, index in matches]
+        ranked.sort(key=lambda r: -r.score)
+        return ranked[:limit]
+
+    def _prefix_word_sounds(self, letters: str) -> list[str]:
+        """The full pinyin, run together, of the known words whose initials begin the
+        typed letters (the longest such beginning of two letters or more)."""
+        for size in range(min(len(letters) - 1, MAX_PREFIX_WORD), 1, -1):
+            words = self._lexicon.abbreviations.words_for(letters[:size])
+            if words:
+                return ["".join(phrase_syllables(word)) for word in words]
+        return []
 
     def _titles(self, session: Session) -> dict[int, tuple[str, str]]:
         """Every title's pinyin run together, full and initials; kept until the index
@@ -292,13 +319,17 @@ class KbSearcher:
         chunks = [p.text for p in plan.pieces if p.is_han and not p.weak]
         partners = {word: others for chunk in chunks
                     for word, others in self._lexicon.synonyms.words_in(chunk)}
-        units, brought = sentence_units(chunks, text, self._colloquial, partners)
+        singles = [p.text for p in plan.pieces if p.is_han and p.weak]
+        units, brought = sentence_units(chunks, text, self._colloquial, partners, singles)
         if not units:
             return list(passes), brought
         documents = self._document_count(session)
-        counts = self._frequencies(session, sorted({u.text for u in units}))
+        counts = self._frequencies(session, sorted({u.text for u in units if len(u.text) > 1}))
+        counts.update(self._title_frequencies(session, [u.text for u in units
+                                                        if len(u.text) == 1]))
         rarity = {u.text: idf(documents, counts.get(u.text, 0)) for u in units}
-        present = sorted((u for u in units if counts.get(u.text)),
+        # A lone character is scored, never looked up: it would bring most of the KB.
+        present = sorted((u for u in units if counts.get(u.text) and len(u.text) > 1),
                          key=lambda u: counts[u.text])
         probes = [u for u in present
                   if counts[u.text] <= min(COMMON_SHARE * documents, FREQUENCY_CAP - 1)]
@@ -311,10 +342,25 @@ class KbSearcher:
                 for (doc_id,) in session.execute(statement, {"query": expression,
                                                              "limit": SENTENCE_POOL}):
                     candidates.setdefault(doc_id, len(candidates) + SENTENCE_POOL)
-        scored = self._coverage(session, units, rarity, candidates)
-        best = max(scored.values(), default=0.0) or 1.0
+        # The caller's characters, each weighed by how rare it is in titles: what a plain
+        # overlap of characters sees, which holds when the words are put differently
+        # (押金房东不退 for 房东不退押金) and no bigram is shared.
+        chars = list(dict.fromkeys(c for chunk in (*chunks, *singles) for c in chunk))
+        char_counts = self._title_frequencies(session, chars)
+        char_rarity = {c: idf(documents, char_counts[c]) for c in chars}
+        rare_chars = sorted((c for c in chars if 0 < char_counts[c]
+                             <= min(COMMON_SHARE * documents, FREQUENCY_CAP - 1)),
+                            key=lambda c: char_counts[c])
+        for char in rare_chars[:CHAR_PROBES]:
+            for (doc_id,) in session.execute(_UNRANKED, {"query": f'{{title}} : "{char}"*',
+                                                         "limit": CHAR_POOL}):
+                candidates.setdefault(doc_id, len(candidates) + SENTENCE_POOL)
+        scored = self._coverage(session, units, rarity, candidates, char_rarity)
+        best = max((b for b, _ in scored.values()), default=0.0) or 1.0
+        best_chars = max((c for _, c in scored.values()), default=0.0) or 1.0
         prior = PRIOR_FEW_WORDS if han_count(text) <= FEW_WORDS else PRIOR_SENTENCE
-        final = {d: scored.get(d, 0.0) / best + prior / (1 + rank)
+        final = {d: (scored[d][0] / best + CHAR_SHARE * scored[d][1] / best_chars
+                     if d in scored else 0.0) + prior / (1 + rank)
                  for d, rank in candidates.items()}
         order = sorted(candidates, key=lambda d: (-final[d], candidates[d]))
         # Articles holding a sliver of the problem (one common word) are not worth showing.
@@ -324,14 +370,20 @@ class KbSearcher:
 
     @staticmethod
     def _coverage(session: Session, units: Sequence[Unit], rarity: dict[str, float],
-                  candidates: dict[int, int]) -> dict[int, float]:
-        scored: dict[int, float] = {}
+                  candidates: dict[int, int],
+                  char_rarity: dict[str, float]) -> dict[int, tuple[float, float]]:
+        """Per candidate: how much of the problem's words it holds, and of its characters."""
+        scored: dict[int, tuple[float, float]] = {}
         for doc_id, title, body, category in session.execute(
                 select(KbSearchDocRow.doc_id, KbArticleRow.title, KbArticleRow.body,
                        KbArticleRow.category)
                 .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
                 .where(KbSearchDocRow.doc_id.in_(list(candidates)))):
-            scored[doc_id] = score_article(units, rarity, title, f"{category or ''} {body}")
+            # Folded once here: bodies hold full-width punctuation, and folding a body
+            # costs more than scoring it.
+            title, full_body = fold(title), fold(f"{category or ''} {body}")
+            scored[doc_id] = (score_article(units, rarity, title, full_body, folded=True),
+                              score_characters(char_rarity, title, full_body))
         return scored
 
     def _frequencies(self, session: Session, terms: Sequence[str]) -> dict[str, int]:
@@ -352,6 +404,22 @@ class KbSearcher:
             cache.update((term, int(count)) for term, count
                          in session.execute(text(statement), params))
         return {t: cache[t] for t in terms}
+
+    def _title_frequencies(self, session: Session, chars: Sequence[str]) -> dict[str, int]:
+        """How many titles hold each character (through the one-character prefix index),
+        counted up to FREQUENCY_CAP; kept with the other counts."""
+        stamp = index_generation(session)
+        if self._frequency_cache[0] != stamp:
+            self._frequency_cache = (stamp, {})
+        cache = self._frequency_cache[1]
+        for char in dict.fromkeys(chars):
+            key = f"title:{char}"
+            if key not in cache:
+                cache[key] = int(session.scalar(
+                    text(f"SELECT count(*) FROM (SELECT 1 FROM kb_fts_title WHERE kb_fts_title "
+                         f"MATCH :q LIMIT {FREQUENCY_CAP})"), {"q": f'{{title}} : "{char}"*'})
+                    or 0)
+        return {char: cache[f"title:{char}"] for char in chars}
 
     def _document_count(self, session: Session) -> int:
         stamp = index_generation(session)

@@ -79,8 +79,27 @@ def test_latin_letters_are_tried_as_word_full_pinyin_and_initials():
     assert '"gongjijin"*' in expression
     assert '{py_full} : "gongji jijin"' in expression
     assert '{py_init} : "gj jj"' in plan_query("gjj", shipped_lexicon()).strict_titles()
-    # Bodies have no pinyin: a pinyin-only query is not looked for there.
-    assert plan_query("gjj", shipped_lexicon()).strict_bodies() == '("gjj"*)'
+    # Bodies have no pinyin: typed letters are looked for there only as themselves and as
+    # the known words they are the initials of (abbreviations.py), never as pinyin.
+    assert plan_query("gjj", shipped_lexicon()).strict_bodies() == (
+        '("gjj"* OR ("公积 积金" OR "住房 房公 公积 积金"))')
+    assert plan_query("qqxq", shipped_lexicon()).strict_bodies() == '("qqxq"*)'
+
+
+def test_initials_of_known_words_also_look_for_the_words():
+    titles = plan_query("sbk", shipped_lexicon()).strict_titles()
+    assert '{title meta} : "社保 保卡"' in titles
+    assert '{title meta} : "社会 会保 保障 障卡"' in titles  # its synonym
+    # Cut into two known words: both wanted (which parts bring synonyms:
+    # test_search_abbreviations).
+    cut = plan_query("sbkbb", shipped_lexicon()).strict_titles()
+    assert '({title meta} : "社保 保卡"' in cut and '{title meta} : "补办"' in cut
+
+
+def test_initials_mixed_with_syllables_are_read_as_initials():
+    titles = plan_query("gjjtiqu", shipped_lexicon()).strict_titles()
+    assert '{py_init} : "gj jj jt tq"' in titles
+    assert '{title meta} : "提取"' in titles
 
 
 def test_han_pieces_also_match_by_sound_and_by_synonym():

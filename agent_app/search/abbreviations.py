@@ -1,0 +1,116 @@
+"""Latin letters typed for known words: `sbk` is 社保卡, `wyf` 物业费, `sbkbuban` 社保卡补办.
+
+Pinyin initials are ambiguous: `wyf` fits 物业费 and also the 业服 inside 物业服务, `hz` fits
+护照 and the 婚证 inside 结婚证. The title's own initials (py_init) find both; what tells
+them apart is whether the letters stand for a whole word operators and callers use. The words
+are those of the reviewed lexicons (synonyms.txt, colloquial.json: what callers say and the
+official wording), each read once by pypinyin. Letters that are the initials of such words,
+or can be cut into them (`sbkbb` → 社保卡 补办), also look for those words (and their
+synonyms) as Han text, which is how a title holding the word outranks one that merely
+holds the letters.
+
+Letters may also mix initials with whole syllables (`gjjtiqu`, `sbkbuban`): they are read
+as syllables and initials and matched by their initials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from agent_app.search.pinyin import SYLLABLES, phrase_syllables
+from agent_app.search.text import HAN_RE, segments
+
+MAX_WORDS_PER_KEY = 4  # `bb` fits many words; more alternatives cost bm25 time on each title
+MAX_CUT_PARTS = 3
+MAX_CUTS = 6
+MAX_LETTERS = 12
+# A lone typed letter that begins a syllable: what an initial is (vowel syllables included).
+_INITIAL_LETTERS = frozenset(s[0] for s in SYLLABLES)
+
+
+class WordInitials:
+    """Known Han words by the initials of their reading. The readings are made on first
+    use: pypinyin's tables take a quarter of a second to load, which start-up must not pay."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._source = tuple(dict.fromkeys(words))
+        self._built: dict[str, list[str]] | None = None
+
+    @property
+    def _words(self) -> dict[str, list[str]]:
+        if self._built is None:
+            self._built = self._build(self._source)
+        return self._built
+
+    @staticmethod
+    def _build(words: Iterable[str]) -> dict[str, list[str]]:
+        by_initials: dict[str, list[str]] = {}
+        for word in words:
+            runs = [s.text for s in segments(word) if s.is_han]
+            if len(runs) != 1 or runs[0] != word or not 2 <= len(word) <= MAX_LETTERS:
+                continue  # only plain Han words: 12348法律咨询 has no initials to type
+            syllables = phrase_syllables(word)
+            if any(HAN_RE.match(s) for s in syllables):
+                continue  # a character pypinyin cannot read
+            key = "".join(s[0] for s in syllables)
+            found = by_initials.setdefault(key, [])
+            if len(found) < MAX_WORDS_PER_KEY:
+                found.append(word)
+        return by_initials
+
+    def __len__(self) -> int:
+        return sum(map(len, self._words.values()))
+
+    def words_for(self, letters: str) -> list[str]:
+        return list(self._words.get(letters, ()))
+
+    def cuts(self, letters: str) -> list[list[str]]:
+        """Every way to read `letters` as the initials of one to MAX_CUT_PARTS known words,
+        each a list of the parts' letters (`sbkbb` → [[sbk, bb]]), fewest parts first."""
+        if not 2 <= len(letters) <= MAX_LETTERS:
+            return []
+        found: list[list[str]] = []
+
+        def cut(rest: str, parts: list[str]) -> None:
+            if not rest:
+                found.append(parts)
+                return
+            if len(parts) == MAX_CUT_PARTS:
+                return
+            for size in range(len(rest), 1, -1):
+                if rest[:size] in self._words:
+                    cut(rest[size:], [*parts, rest[:size]])
+
+        cut(letters, [])
+        found.sort(key=len)
+        return found[:MAX_CUTS]
+
+
+def mixed_initials(letters: str) -> list[str] | None:
+    """`gjjtiqu` → [g, j, j, t, q]: letters read as whole syllables and lone initials, at
+    least one of each, give the initials of the characters they stand for. None when the
+    letters cannot be read so (or are all initials, or all syllables: other readings)."""
+    n = len(letters)
+    if not 2 <= n <= 2 * MAX_LETTERS:
+        return None
+    # best[i]: (fewest units, their initials) covering letters[:i]; a whole syllable is
+    # preferred over its letters read as initials (`ban` is 办, not b a n).
+    best: list[tuple[int, list[str], bool, bool] | None] = [(0, [], False, False)]
+    best += [None] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 6), end):
+            previous = best[start]
+            piece = letters[start:end]
+            whole = len(piece) > 1 and piece in SYLLABLES
+            lone = len(piece) == 1 and piece in _INITIAL_LETTERS
+            if previous is None or not (whole or lone):
+                continue
+            units, firsts, has_whole, has_lone = previous
+            candidate = (units + 1, [*firsts, piece[0]], has_whole or whole, has_lone or lone)
+            current = best[end]
+            if current is None or candidate[0] < current[0]:
+                best[end] = candidate
+    final = best[n]
+    if final is None or not (final[2] and final[3]):
+        return None
+    return final[1]
