@@ -121,6 +121,12 @@ FCITX4_PROFILE = """\
 IMName=pinyin
 EnabledIMList=fcitx-keyboard-us:True,pinyin:True
 """
+# Pinyin active in every new window, as fcitx 5's ActiveByDefault (else Ctrl+Space first).
+FCITX4_CONFIG = """\
+[Program]
+DefaultInputMethodState=Active
+ShareStateAmongWindow=All
+"""
 DAEMON_BINARIES = {"ibus": "ibus-daemon", "fcitx5": "fcitx5", "fcitx4": "fcitx"}
 
 
@@ -226,6 +232,7 @@ def _start_daemon(session: Session, daemon: str) -> None:
         config = session.home / ".config" / "fcitx"
         config.mkdir(parents=True)
         (config / "profile").write_text(FCITX4_PROFILE, encoding="utf-8")
+        (config / "config").write_text(FCITX4_CONFIG, encoding="utf-8")
         session.start(["fcitx", "-D"], log_name="fcitx4")
         display = session.env["DISPLAY"].lstrip(":")
         _wait_for(lambda: _bus_has(session, f"org.fcitx.Fcitx-{display}"), 30,
