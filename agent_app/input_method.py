@@ -141,14 +141,14 @@ def qt_version(qt: Path | None) -> str | None:
     return None
 
 
-def built_plugin_dir(qt: Path | None, built: Path = BUILT_PLUGINS) -> Path | None:
-    """The plugin folder scripts/build_fcitx_plugin.py made for exactly this Qt's version
-    (a plugin of another version may not load, or worse, load and misbehave); None in the
-    bundle, whose plugin sits in Qt's own folder."""
+def built_plugin_dir(qt: Path | None, built: Path | None = None) -> Path | None:
+    """The plugin folder scripts/build_fcitx_plugin.py made (in `built`, default
+    BUILT_PLUGINS) for exactly this Qt's version: a plugin of another version may not load,
+    or worse, load and misbehave. None in the bundle, whose plugin sits in Qt's own folder."""
     version = qt_version(qt)
     if version is None or getattr(sys, "frozen", False):
         return None
-    folder = built / f"Qt-{version}"
+    folder = (BUILT_PLUGINS if built is None else built) / f"Qt-{version}"
     return folder if "fcitx" in input_context_plugins(folder / "platforminputcontexts") else None
 
 
