@@ -145,10 +145,13 @@ def built_plugin_dir(qt: Path | None, built: Path | None = None) -> Path | None:
     """The plugin folder scripts/build_fcitx_plugin.py made (in `built`, default
     BUILT_PLUGINS) for exactly this Qt's version: a plugin of another version may not load,
     or worse, load and misbehave. None in the bundle, whose plugin sits in Qt's own folder."""
+    built = BUILT_PLUGINS if built is None else built
+    if getattr(sys, "frozen", False) or not built.is_dir():
+        return None  # before reading the Qt library: most starts end here
     version = qt_version(qt)
-    if version is None or getattr(sys, "frozen", False):
+    if version is None:
         return None
-    folder = (BUILT_PLUGINS if built is None else built) / f"Qt-{version}"
+    folder = built / f"Qt-{version}"
     return folder if "fcitx" in input_context_plugins(folder / "platforminputcontexts") else None
 
 
@@ -167,24 +170,23 @@ def qt_input_facts(qt: Path | None = None, env: Mapping[str, str] | None = None
 
 
 def prepare_input_method(environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
-    """Set what `input_method_environment` asks for in the process environment (Linux only),
-    after putting a built fcitx plugin for this Qt on QT_PLUGIN_PATH; returns the variables
-    set."""
+    """Put a built fcitx plugin for this Qt on QT_PLUGIN_PATH (Qt loads it only when asked for
+    fcitx), then set what `input_method_environment` asks for in the process environment
+    (Linux only); returns the variables set."""
     environ = os.environ if environ is None else environ
-    if not sys.platform.startswith("linux") or requested_module(environ) not in FCITX_MODULE_KEYS:
+    if not sys.platform.startswith("linux"):
         return {}
     changes: dict[str, str] = {}
     qt = qt_dir()
-    if "fcitx" not in input_context_plugins(qt / "plugins" / "platforminputcontexts"
-                                            if qt else None):
-        built = built_plugin_dir(qt)
-        paths = [path for path in environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if path]
-        if built is not None and str(built) not in paths:
-            changes["QT_PLUGIN_PATH"] = os.pathsep.join([str(built), *paths])
-            environ.update(changes)
-    more = input_method_environment(environ, qt_input_facts(qt, environ))
-    environ.update(more)
-    changes |= more
+    built = built_plugin_dir(qt)
+    paths = [path for path in environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if path]
+    if built is not None and str(built) not in paths:
+        changes["QT_PLUGIN_PATH"] = os.pathsep.join([str(built), *paths])
+        environ.update(changes)
+    if requested_module(environ) in FCITX_MODULE_KEYS:
+        more = input_method_environment(environ, qt_input_facts(qt, environ))
+        environ.update(more)
+        changes |= more
     if changes:
         log.info("input method: QT_IM_MODULE=%s, so %s", environ.get("QT_IM_MODULE"),
                  ", ".join(f"{name}={value}" for name, value in changes.items()))
@@ -301,7 +303,9 @@ def input_method_report(env: Mapping[str, str], facts: QtInputFacts,
                  "cannot be typed")
     elif not serves:
         line += "; no plugin here speaks to it, so Chinese cannot be typed"
-        if "fcitx 4" in running:
+        if "fcitx 4" in running and "fcitx" in facts.plugins:
+            line += " (fcitx 4 speaks only to the fcitx plugin: set QT_IM_MODULE=fcitx)"
+        elif "fcitx 4" in running:
             line += (" (fcitx 4 needs an fcitx plugin built for exactly this Qt, see "
                      "scripts/build_fcitx_plugin.py: else switch to fcitx5 or ibus)")
     return InputMethodReport(line, ok=serves)

@@ -312,8 +312,13 @@ def test_start_up_puts_the_plugin_for_this_qt_on_the_plugin_path(tmp_path, monke
     assert qt_input_facts(qt, env).plugins == {"compose", "ibus", "fcitx"}
     # A distribution's plugin folder on the path is not counted (its plugin will not load).
     assert "fcitx" not in qt_input_facts(qt, {"QT_PLUGIN_PATH": str(tmp_path)}).plugins
-    # Settled: a second start-up changes nothing; an ibus request is left alone.
+    # Settled: a second start-up changes nothing; an ibus request gets the plugin path only
+    # (Qt loads the fcitx plugin only when asked for fcitx).
     assert prepare_input_method(env) == {}
+    assert prepare_input_method({"QT_IM_MODULE": "ibus"}) == {"QT_PLUGIN_PATH": str(made)}
+    # No plugin built at all: the Qt library is not even read.
+    monkeypatch.setattr(input_method, "BUILT_PLUGINS", tmp_path / "nothing")
+    monkeypatch.setattr(input_method, "qt_version", lambda qt: pytest.fail("read Qt"))
     assert prepare_input_method({"QT_IM_MODULE": "ibus"}) == {}
 
 
@@ -324,6 +329,14 @@ def test_report_fcitx_4_through_the_built_fcitx_plugin_is_fine():
     assert report.ok, report.line
     assert report.line == ("fcitx 4 running (org.fcitx.Fcitx); QT_IM_MODULE=fcitx, Qt will use "
                            "the fcitx plugin (plugins here: compose, fcitx, ibus)")
+
+
+def test_report_fcitx_4_asked_for_through_ibus_names_the_setting_that_works():
+    names = ["org.fcitx.Fcitx", "org.fcitx.Fcitx-90"]
+    report = input_method_report({"QT_IM_MODULE": "ibus"}, WITH_FCITX_PLUGIN, names, None)
+    assert not report.ok
+    assert report.line.endswith("(fcitx 4 speaks only to the fcitx plugin: set "
+                                "QT_IM_MODULE=fcitx)")
 
 
 def test_report_fcitx5_through_its_fcitx4_frontend_with_the_built_plugin():
