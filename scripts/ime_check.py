@@ -326,8 +326,7 @@ def type_and_read_back(session: Session, case: Case, target: str, bundle: Path |
                                start_new_session=True)
     session.processes.append(process)
     try:
-        window = _wait_for_window(session, process)
-        session.run("xdotool", "windowfocus", "--sync", window)
+        window = _focus_window(session, process)
         if not target.startswith("bare"):
             # The demo signs in and opens the caller's intake form; F7 focuses 诉求内容.
             time.sleep(3.0)
@@ -365,6 +364,18 @@ def has_fcitx_plugin(target: str, bundle: Path | None, python: str) -> bool:
     if target == "bare" or python != sys.executable:
         return False
     return built_plugin_dir(qt_dir()) is not None
+
+
+def _focus_window(session: Session, process: subprocess.Popen[bytes]) -> str:
+    """Focus the target's window; the app's first window may be replaced as it starts (the
+    sign-in gives way to the main window), so a failed focus looks for the window again."""
+    for _attempt in range(5):
+        window = _wait_for_window(session, process)
+        if session.run("xdotool", "windowfocus", "--sync", window, check=False,
+                       timeout=10).returncode == 0:
+            return window
+        time.sleep(1.0)
+    raise RuntimeError("the target's window could not be focused")
 
 
 def _wait_for_window(session: Session, process: subprocess.Popen[bytes]) -> str:
