@@ -55,6 +55,8 @@ class QtInputFacts:
     plugins: frozenset[str]  # input-context plugin keys found: "compose", "ibus", "fcitx"
     reads_module_list: bool  # libQt6Gui reads QT_IM_MODULES
     ibus_daemon_on_path: bool  # Qt's ibus plugin needs it unless IBUS_USE_PORTAL is set
+    # A checkout's fcitx plugin for exactly this Qt exists (on QT_PLUGIN_PATH or not).
+    fcitx_built: bool = False
 
 
 def requested_module(env: Mapping[str, str]) -> str:
@@ -166,15 +168,16 @@ def qt_input_facts(qt: Path | None = None, env: Mapping[str, str] | None = None
     if built is not None and str(built) in env.get("QT_PLUGIN_PATH", "").split(os.pathsep):
         plugins |= input_context_plugins(built / "platforminputcontexts")
     return QtInputFacts(plugins=plugins, reads_module_list=qt_reads_module_list(qt),
-                        ibus_daemon_on_path=shutil.which("ibus-daemon") is not None)
+                        ibus_daemon_on_path=shutil.which("ibus-daemon") is not None,
+                        fcitx_built=built is not None)
 
 
 def prepare_input_method(environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
-    """Put a built fcitx plugin for this Qt on QT_PLUGIN_PATH (Qt loads it only when asked for
-    fcitx), then set what `input_method_environment` asks for in the process environment
-    (Linux only); returns the variables set."""
+    """Under an fcitx request (Linux only), put a built fcitx plugin for this Qt on
+    QT_PLUGIN_PATH, then set what `input_method_environment` asks for in the process
+    environment; returns the variables set."""
     environ = os.environ if environ is None else environ
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or requested_module(environ) not in FCITX_MODULE_KEYS:
         return {}
     changes: dict[str, str] = {}
     qt = qt_dir()
@@ -183,10 +186,9 @@ def prepare_input_method(environ: MutableMapping[str, str] | None = None) -> dic
     if built is not None and str(built) not in paths:
         changes["QT_PLUGIN_PATH"] = os.pathsep.join([str(built), *paths])
         environ.update(changes)
-    if requested_module(environ) in FCITX_MODULE_KEYS:
-        more = input_method_environment(environ, qt_input_facts(qt, environ))
-        environ.update(more)
-        changes |= more
+    more = input_method_environment(environ, qt_input_facts(qt, environ))
+    environ.update(more)
+    changes |= more
     if changes:
         log.info("input method: QT_IM_MODULE=%s, so %s", environ.get("QT_IM_MODULE"),
                  ", ".join(f"{name}={value}" for name, value in changes.items()))
@@ -303,7 +305,7 @@ def input_method_report(env: Mapping[str, str], facts: QtInputFacts,
                  "cannot be typed")
     elif not serves:
         line += "; no plugin here speaks to it, so Chinese cannot be typed"
-        if "fcitx 4" in running and "fcitx" in facts.plugins:
+        if "fcitx 4" in running and ("fcitx" in facts.plugins or facts.fcitx_built):
             line += " (fcitx 4 speaks only to the fcitx plugin: set QT_IM_MODULE=fcitx)"
         elif "fcitx 4" in running:
             line += (" (fcitx 4 needs an fcitx plugin built for exactly this Qt, see "

@@ -312,14 +312,16 @@ def test_start_up_puts_the_plugin_for_this_qt_on_the_plugin_path(tmp_path, monke
     assert qt_input_facts(qt, env).plugins == {"compose", "ibus", "fcitx"}
     # A distribution's plugin folder on the path is not counted (its plugin will not load).
     assert "fcitx" not in qt_input_facts(qt, {"QT_PLUGIN_PATH": str(tmp_path)}).plugins
-    # Settled: a second start-up changes nothing; an ibus request gets the plugin path only
-    # (Qt loads the fcitx plugin only when asked for fcitx).
+    # Settled: a second start-up changes nothing; an ibus request is left alone, though the
+    # facts know the plugin is there (selfcheck's hint under fcitx 4).
     assert prepare_input_method(env) == {}
-    assert prepare_input_method({"QT_IM_MODULE": "ibus"}) == {"QT_PLUGIN_PATH": str(made)}
+    assert prepare_input_method({"QT_IM_MODULE": "ibus"}) == {}
+    assert qt_input_facts(qt, {}).fcitx_built
     # No plugin built at all: the Qt library is not even read.
     monkeypatch.setattr(input_method, "BUILT_PLUGINS", tmp_path / "nothing")
     monkeypatch.setattr(input_method, "qt_version", lambda qt: pytest.fail("read Qt"))
-    assert prepare_input_method({"QT_IM_MODULE": "ibus"}) == {}
+    assert prepare_input_method({"QT_IM_MODULE": "fcitx", "IBUS_USE_PORTAL": "0"}) == {
+        "QT_IM_MODULES": "fcitx;ibus"}
 
 
 def test_report_fcitx_4_through_the_built_fcitx_plugin_is_fine():
@@ -333,10 +335,12 @@ def test_report_fcitx_4_through_the_built_fcitx_plugin_is_fine():
 
 def test_report_fcitx_4_asked_for_through_ibus_names_the_setting_that_works():
     names = ["org.fcitx.Fcitx", "org.fcitx.Fcitx-90"]
-    report = input_method_report({"QT_IM_MODULE": "ibus"}, WITH_FCITX_PLUGIN, names, None)
-    assert not report.ok
-    assert report.line.endswith("(fcitx 4 speaks only to the fcitx plugin: set "
-                                "QT_IM_MODULE=fcitx)")
+    built_not_on_path = QtInputFacts(WHEEL.plugins, True, True, fcitx_built=True)
+    for facts in (WITH_FCITX_PLUGIN, built_not_on_path):
+        report = input_method_report({"QT_IM_MODULE": "ibus"}, facts, names, None)
+        assert not report.ok
+        assert report.line.endswith("(fcitx 4 speaks only to the fcitx plugin: set "
+                                    "QT_IM_MODULE=fcitx)")
 
 
 def test_report_fcitx5_through_its_fcitx4_frontend_with_the_built_plugin():
