@@ -128,15 +128,17 @@ class Apt:
         self.env = {**os.environ, "APT_CONFIG": str(folder / "apt.conf"),
                     "LC_ALL": "C.UTF-8"}
 
-    def run(self, *command: str, cwd: Path | None = None) -> str:
+    def run(self, *command: str, cwd: Path | None = None, check: bool = True) -> str:
         result = subprocess.run(command, env=self.env, cwd=cwd, capture_output=True, text=True,
                                 timeout=600)
-        if result.returncode != 0:
+        if check and result.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
     def update(self) -> None:
-        self.run("apt-get", "update", "-qq")
+        # One suite that cannot be read (experimental's Release file past its Valid-Until, say)
+        # must not stop the others; a missing version is then said by matching_qt.
+        self.run("apt-get", "update", "-qq", check=False)
 
     def qt_versions(self) -> list[DebianQt]:
         """Every qt6-base-private-dev the suites have, with the suite it is in."""
