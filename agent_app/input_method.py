@@ -12,6 +12,12 @@ the version whose libQt6Gui names it (6.6 and 6.7 do not); older ones read only 
 Qt's ibus plugin also refuses to start unless ibus-daemon is on the PATH or IBUS_USE_PORTAL
 is set; with the portal it talks to org.freedesktop.portal.IBus on the session bus, which
 fcitx 5 serves too.
+
+fcitx 4 has no ibus frontend, so it needs an fcitx plugin built for exactly this Qt
+(scripts/build_fcitx_plugin.py builds fcitx-qt5's, which also reaches fcitx 5 through its
+fcitx4 frontend). The bundle carries it in Qt's own plugin folder; a checkout finds it in
+build/qt-plugins/Qt-<version>/, which is put on QT_PLUGIN_PATH only when the version is the
+one of this Qt.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ FCITX5_NAME = "org.fcitx.Fcitx5"
 # 5 may own the portal name; fcitx 5's fcitx4 frontend owns the fcitx 4 names too.
 FCITX_PORTAL_NAME = "org.freedesktop.portal.Fcitx"
 _FCITX4_NAME = re.compile(r"^org\.fcitx\.Fcitx(-\d+)?$")
+# Where scripts/build_fcitx_plugin.py puts the plugin in a checkout (Qt-<version>/ below it).
+BUILT_PLUGINS = Path(__file__).resolve().parent.parent / "build" / "qt-plugins"
+_QT_BANNER = re.compile(rb"Qt (\d+\.\d+\.\d+) \(")
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,8 @@ class QtInputFacts:
     plugins: frozenset[str]  # input-context plugin keys found: "compose", "ibus", "fcitx"
     reads_module_list: bool  # libQt6Gui reads QT_IM_MODULES
     ibus_daemon_on_path: bool  # Qt's ibus plugin needs it unless IBUS_USE_PORTAL is set
+    # A checkout's fcitx plugin for exactly this Qt exists (on QT_PLUGIN_PATH or not).
+    fcitx_built: bool = False
 
 
 def requested_module(env: Mapping[str, str]) -> str:
@@ -117,21 +128,67 @@ def qt_reads_module_list(qt: Path | None) -> bool:
     return False
 
 
-def qt_input_facts(qt: Path | None = None) -> QtInputFacts:
+def qt_version(qt: Path | None) -> str | None:
+    """The version libQt6Core names itself by ("Qt 6.11.2 (x86_64-…"), without loading it."""
+    if qt is None:
+        return None
+    for library in (qt / "lib" / "libQt6Core.so.6", qt.parent / "libQt6Core.so.6"):
+        try:
+            with library.open("rb") as handle, mmap.mmap(handle.fileno(), 0,
+                                                         access=mmap.ACCESS_READ) as data:
+                found = _QT_BANNER.search(data)
+                return bytes(found.group(1)).decode("ascii") if found else None
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def built_plugin_dir(qt: Path | None, built: Path | None = None) -> Path | None:
+    """The plugin folder scripts/build_fcitx_plugin.py made (in `built`, default
+    BUILT_PLUGINS) for exactly this Qt's version: a plugin of another version may not load,
+    or worse, load and misbehave. None in the bundle, whose plugin sits in Qt's own folder."""
+    built = BUILT_PLUGINS if built is None else built
+    if getattr(sys, "frozen", False) or not built.is_dir():
+        return None  # before reading the Qt library: most starts end here
+    version = qt_version(qt)
+    if version is None:
+        return None
+    folder = built / f"Qt-{version}"
+    return folder if "fcitx" in input_context_plugins(folder / "platforminputcontexts") else None
+
+
+def qt_input_facts(qt: Path | None = None, env: Mapping[str, str] | None = None
+                   ) -> QtInputFacts:
+    """What the Qt in `qt` (default: this interpreter's or bundle's) can do; a built plugin
+    folder for this Qt counts when it is on env's QT_PLUGIN_PATH."""
     qt = qt if qt is not None else qt_dir()
+    env = os.environ if env is None else env
     plugins = input_context_plugins(qt / "plugins" / "platforminputcontexts" if qt else None)
+    built = built_plugin_dir(qt)
+    if built is not None and str(built) in env.get("QT_PLUGIN_PATH", "").split(os.pathsep):
+        plugins |= input_context_plugins(built / "platforminputcontexts")
     return QtInputFacts(plugins=plugins, reads_module_list=qt_reads_module_list(qt),
-                        ibus_daemon_on_path=shutil.which("ibus-daemon") is not None)
+                        ibus_daemon_on_path=shutil.which("ibus-daemon") is not None,
+                        fcitx_built=built is not None)
 
 
 def prepare_input_method(environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
-    """Set what `input_method_environment` asks for in the process environment (Linux only);
-    returns the variables set."""
+    """Under an fcitx request (Linux only), put a built fcitx plugin for this Qt on
+    QT_PLUGIN_PATH, then set what `input_method_environment` asks for in the process
+    environment; returns the variables set."""
     environ = os.environ if environ is None else environ
     if not sys.platform.startswith("linux") or requested_module(environ) not in FCITX_MODULE_KEYS:
         return {}
-    changes = input_method_environment(environ, qt_input_facts())
-    environ.update(changes)
+    changes: dict[str, str] = {}
+    qt = qt_dir()
+    built = built_plugin_dir(qt)
+    paths = [path for path in environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if path]
+    if built is not None and str(built) not in paths:
+        changes["QT_PLUGIN_PATH"] = os.pathsep.join([str(built), *paths])
+        environ.update(changes)
+    more = input_method_environment(environ, qt_input_facts(qt, environ))
+    environ.update(more)
+    changes |= more
     if changes:
         log.info("input method: QT_IM_MODULE=%s, so %s", environ.get("QT_IM_MODULE"),
                  ", ".join(f"{name}={value}" for name, value in changes.items()))
@@ -186,6 +243,12 @@ def _requested_modules(env: Mapping[str, str], facts: QtInputFacts) -> list[str]
     return keys if "compose" in keys else [*keys, "compose"]
 
 
+def _fcitx_protocol_served(bus_names: set[str]) -> bool:
+    """The fcitx plugin speaks fcitx 4's D-Bus protocol: fcitx 4 serves it, fcitx 5 through its
+    fcitx4 frontend (both own org.fcitx.Fcitx-<display>)."""
+    return any(_FCITX4_NAME.match(name) for name in bus_names)
+
+
 def _ibus_plugin_connects(env: Mapping[str, str], facts: QtInputFacts,
                           bus_names: set[str], ibus: IbusSocket | None) -> bool:
     if "IBUS_USE_PORTAL" in env or "SNAP" in env or Path("/.flatpak-info").exists():
@@ -231,13 +294,22 @@ def input_method_report(env: Mapping[str, str], facts: QtInputFacts,
     via = ""
     if plugin == "ibus" and "fcitx5" in running and "ibus" not in running:
         via = " (fcitx5's ibus-compatible frontend)"
-    serves = plugin in {"ibus", "fcitx"}
+    elif plugin == "fcitx" and "fcitx5" in running:
+        via = " (fcitx5's fcitx4 frontend)"
+    fcitx_served = _fcitx_protocol_served(names)
+    serves = plugin == "ibus" or (plugin == "fcitx" and fcitx_served)
     line = (f"{' and '.join(running)} running ({seen}); {asked}, "
             f"Qt will use the {plugin or 'no'} plugin{via} (plugins here: {plugins})")
-    if not serves:
+    if plugin == "fcitx" and not fcitx_served:
+        line += ("; nothing on the session bus serves the fcitx plugin's protocol, so Chinese "
+                 "cannot be typed")
+    elif not serves:
         line += "; no plugin here speaks to it, so Chinese cannot be typed"
-        if "fcitx 4" in running:
-            line += " (fcitx 4 needs an fcitx plugin built for this Qt: switch to fcitx5 or ibus)"
+        if "fcitx 4" in running and ("fcitx" in facts.plugins or facts.fcitx_built):
+            line += " (fcitx 4 speaks only to the fcitx plugin: set QT_IM_MODULE=fcitx)"
+        elif "fcitx 4" in running:
+            line += (" (fcitx 4 needs an fcitx plugin built for exactly this Qt, see "
+                     "scripts/build_fcitx_plugin.py: else switch to fcitx5 or ibus)")
     return InputMethodReport(line, ok=serves)
 
 
@@ -335,4 +407,4 @@ def session_bus_names(timeout: float = 2.0) -> list[str] | None:
 def current_report(env: Mapping[str, str] | None = None) -> InputMethodReport:
     env = os.environ if env is None else env
     socket = read_ibus_socket(ibus_socket_path(env, machine_id()))
-    return input_method_report(env, qt_input_facts(), session_bus_names(), socket)
+    return input_method_report(env, qt_input_facts(env=env), session_bus_names(), socket)

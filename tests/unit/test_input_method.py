@@ -13,15 +13,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import agent_app
+from agent_app import input_method
 from agent_app.input_method import (
     IbusSocket,
     QtInputFacts,
+    built_plugin_dir,
     ibus_socket_path,
     input_context_plugins,
     input_method_environment,
     input_method_report,
+    prepare_input_method,
     qt_dir,
+    qt_input_facts,
     qt_reads_module_list,
+    qt_version,
     read_ibus_socket,
     running_input_methods,
     serving_plugin,
@@ -238,3 +243,113 @@ def test_the_ibus_address_file_names_a_live_server(tmp_path):
                       encoding="utf-8")
     assert read_ibus_socket(socket).alive is False
     assert read_ibus_socket(tmp_path / "absent") is None
+
+
+def fake_qt(folder: Path, version: str) -> Path:
+    """A PySide6/Qt folder: libQt6Core naming its version, the wheel's two plugins."""
+    (folder / "lib").mkdir(parents=True)
+    (folder / "lib" / "libQt6Core.so.6").write_bytes(
+        b"\x7fELF...This is the QtCore library version %s\0...Qt " + version.encode()
+        + b" (x86_64-little_endian-lp64 shared (dynamic) release build)\0")
+    (folder / "lib" / "libQt6Gui.so.6").write_bytes(b"\x7fELF...QT_IM_MODULES\0...")
+    plugins = folder / "plugins" / "platforminputcontexts"
+    plugins.mkdir(parents=True)
+    for name in ("libcomposeplatforminputcontextplugin.so",
+                 "libibusplatforminputcontextplugin.so"):
+        (plugins / name).write_bytes(b"")
+    return folder
+
+
+def built_plugin(built: Path, version: str) -> Path:
+    folder = built / f"Qt-{version}"
+    (folder / "platforminputcontexts").mkdir(parents=True)
+    (folder / "platforminputcontexts" / "libfcitxplatforminputcontextplugin-qt6.so").write_bytes(
+        b"")
+    return folder
+
+
+def test_the_qt_version_is_read_from_its_core_library(tmp_path):
+    assert qt_version(fake_qt(tmp_path / "qt", "6.11.2")) == "6.11.2"
+    (tmp_path / "other" / "lib").mkdir(parents=True)
+    (tmp_path / "other" / "lib" / "libQt6Core.so.6").write_bytes(b"\x7fELF no banner")
+    assert qt_version(tmp_path / "other") is None
+    assert qt_version(tmp_path / "missing") is None
+    assert qt_version(None) is None
+    from PySide6.QtCore import qVersion
+
+    assert qt_version(qt_dir()) == qVersion()
+
+
+def test_a_built_plugin_counts_only_for_exactly_this_qt_version(tmp_path):
+    qt = fake_qt(tmp_path / "qt", "6.11.2")
+    built = tmp_path / "built"
+    assert built_plugin_dir(qt, built) is None
+    built_plugin(built, "6.11.3")
+    built_plugin(built, "6.11")
+    assert built_plugin_dir(qt, built) is None
+    made = built_plugin(built, "6.11.2")
+    assert built_plugin_dir(qt, built) == made
+    assert built_plugin_dir(None, built) is None
+
+
+def test_start_up_puts_the_plugin_for_this_qt_on_the_plugin_path(tmp_path, monkeypatch):
+    qt = fake_qt(tmp_path / "qt", "6.11.2")
+    monkeypatch.setattr(input_method, "qt_dir", lambda: qt)
+    monkeypatch.setattr(input_method, "BUILT_PLUGINS", tmp_path / "built")
+    monkeypatch.setattr(sys, "platform", "linux")
+    # IBUS_USE_PORTAL set: whether ibus-daemon is installed here does not matter.
+    env = {"QT_IM_MODULE": "fcitx", "QT_PLUGIN_PATH": "/opt/plugins", "IBUS_USE_PORTAL": "0"}
+    # None built for this Qt: the ibus fallback alone.
+    built_plugin(tmp_path / "built", "6.11.3")
+    assert prepare_input_method(env) == {"QT_IM_MODULES": "fcitx;ibus"}
+    assert env["QT_PLUGIN_PATH"] == "/opt/plugins"
+    assert "fcitx" not in qt_input_facts(qt, env).plugins
+    made = built_plugin(tmp_path / "built", "6.11.2")
+    env = {"QT_IM_MODULE": "fcitx", "QT_PLUGIN_PATH": "/opt/plugins", "IBUS_USE_PORTAL": "0"}
+    changes = prepare_input_method(env)
+    assert changes["QT_PLUGIN_PATH"] == f"{made}{os.pathsep}/opt/plugins"
+    assert env["QT_PLUGIN_PATH"] == changes["QT_PLUGIN_PATH"]
+    assert qt_input_facts(qt, env).plugins == {"compose", "ibus", "fcitx"}
+    # A distribution's plugin folder on the path is not counted (its plugin will not load).
+    assert "fcitx" not in qt_input_facts(qt, {"QT_PLUGIN_PATH": str(tmp_path)}).plugins
+    # Settled: a second start-up changes nothing; an ibus request is left alone, though the
+    # facts know the plugin is there (selfcheck's hint under fcitx 4).
+    assert prepare_input_method(env) == {}
+    assert prepare_input_method({"QT_IM_MODULE": "ibus"}) == {}
+    assert qt_input_facts(qt, {}).fcitx_built
+    # No plugin built at all: the Qt library is not even read.
+    monkeypatch.setattr(input_method, "BUILT_PLUGINS", tmp_path / "nothing")
+    monkeypatch.setattr(input_method, "qt_version", lambda qt: pytest.fail("read Qt"))
+    assert prepare_input_method({"QT_IM_MODULE": "fcitx", "IBUS_USE_PORTAL": "0"}) == {
+        "QT_IM_MODULES": "fcitx;ibus"}
+
+
+def test_report_fcitx_4_through_the_built_fcitx_plugin_is_fine():
+    env = {"QT_IM_MODULE": "fcitx", "QT_IM_MODULES": "fcitx;ibus"}
+    names = ["org.fcitx.Fcitx", "org.fcitx.Fcitx-90", "org.freedesktop.portal.Fcitx"]
+    report = input_method_report(env, WITH_FCITX_PLUGIN, names, None)
+    assert report.ok, report.line
+    assert report.line == ("fcitx 4 running (org.fcitx.Fcitx); QT_IM_MODULE=fcitx, Qt will use "
+                           "the fcitx plugin (plugins here: compose, fcitx, ibus)")
+
+
+def test_report_fcitx_4_asked_for_through_ibus_names_the_setting_that_works():
+    names = ["org.fcitx.Fcitx", "org.fcitx.Fcitx-90"]
+    built_not_on_path = QtInputFacts(WHEEL.plugins, True, True, fcitx_built=True)
+    for facts in (WITH_FCITX_PLUGIN, built_not_on_path):
+        report = input_method_report({"QT_IM_MODULE": "ibus"}, facts, names, None)
+        assert not report.ok
+        assert report.line.endswith("(fcitx 4 speaks only to the fcitx plugin: set "
+                                    "QT_IM_MODULE=fcitx)")
+
+
+def test_report_fcitx5_through_its_fcitx4_frontend_with_the_built_plugin():
+    env = {"QT_IM_MODULE": "fcitx"}
+    report = input_method_report(env, WITH_FCITX_PLUGIN, [*FCITX5_BUS, "org.fcitx.Fcitx-90"],
+                                 FCITX5_SOCKET)
+    assert report.ok, report.line
+    assert "Qt will use the fcitx plugin (fcitx5's fcitx4 frontend)" in report.line
+    # fcitx5 without its fcitx4 frontend: the fcitx plugin has nobody to talk to.
+    alone = input_method_report(env, WITH_FCITX_PLUGIN, FCITX5_BUS, FCITX5_SOCKET)
+    assert not alone.ok
+    assert "nothing on the session bus serves the fcitx plugin's protocol" in alone.line
