@@ -189,7 +189,8 @@ def test_an_error_report_becomes_one_outbox_mutation(qtbot, panel, db):
     (row,) = outbox(db)
     assert row.op == "kb.feedback" and row.entity_id == "gjj-1"
     assert json.loads(row.args) == {"article_id": "gjj-1", "text": "咨询电话已改为0375-1234567"}
-    assert not panel.reader.feedback_box.isVisible()
+    # The row is committed on the DB worker before its result reaches the GUI thread.
+    qtbot.waitUntil(lambda: not panel.reader.feedback_box.isVisible(), timeout=5000)
     assert "市住房公积金管理中心" in panel.reader.status.text()
 
 
