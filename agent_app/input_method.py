@@ -29,9 +29,10 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ _FCITX4_NAME = re.compile(r"^org\.fcitx\.Fcitx(-\d+)?$")
 # Where scripts/build_fcitx_plugin.py puts the plugin in a checkout (Qt-<version>/ below it).
 BUILT_PLUGINS = Path(__file__).resolve().parent.parent / "build" / "qt-plugins"
 _QT_BANNER = re.compile(rb"Qt (\d+\.\d+\.\d+) \(")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -114,33 +116,34 @@ def input_context_plugins(plugin_dir: Path | None) -> frozenset[str]:
     return frozenset(keys)
 
 
-def qt_reads_module_list(qt: Path | None) -> bool:
-    """Whether libQt6Gui names QT_IM_MODULES (it reads the list only if it does)."""
+def _read_qt_library(qt: Path | None, name: str, read: Callable[[mmap.mmap], T]) -> T | None:
+    """`read` over the first of Qt's copies of library `name` that maps (the wheel keeps them
+    in Qt/lib, a bundle beside Qt), without loading it; None when none does."""
     if qt is None:
-        return False
-    for library in (qt / "lib" / "libQt6Gui.so.6", qt.parent / "libQt6Gui.so.6"):
+        return None
+    for library in (qt / "lib" / name, qt.parent / name):
         try:
             with library.open("rb") as handle, mmap.mmap(handle.fileno(), 0,
                                                          access=mmap.ACCESS_READ) as data:
-                return data.find(b"QT_IM_MODULES\0") >= 0
+                return read(data)
         except (OSError, ValueError):
             continue
-    return False
+    return None
+
+
+def qt_reads_module_list(qt: Path | None) -> bool:
+    """Whether libQt6Gui names QT_IM_MODULES (it reads the list only if it does)."""
+    return bool(_read_qt_library(qt, "libQt6Gui.so.6",
+                                 lambda data: data.find(b"QT_IM_MODULES\0") >= 0))
 
 
 def qt_version(qt: Path | None) -> str | None:
     """The version libQt6Core names itself by ("Qt 6.11.2 (x86_64-…"), without loading it."""
-    if qt is None:
-        return None
-    for library in (qt / "lib" / "libQt6Core.so.6", qt.parent / "libQt6Core.so.6"):
-        try:
-            with library.open("rb") as handle, mmap.mmap(handle.fileno(), 0,
-                                                         access=mmap.ACCESS_READ) as data:
-                found = _QT_BANNER.search(data)
-                return bytes(found.group(1)).decode("ascii") if found else None
-        except (OSError, ValueError):
-            continue
-    return None
+    def banner(data: mmap.mmap) -> str | None:
+        found = _QT_BANNER.search(data)
+        return bytes(found.group(1)).decode("ascii") if found else None
+
+    return _read_qt_library(qt, "libQt6Core.so.6", banner)
 
 
 def built_plugin_dir(qt: Path | None, built: Path | None = None) -> Path | None:
