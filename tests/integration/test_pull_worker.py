@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,7 @@ from agent_app.sync.client import CentralClient
 from agent_app.sync.engine import CURSOR_KEY, SyncCancelledError, SyncEngine
 from agent_app.sync.pull_worker import PullWorkerError
 from central_api.embedded import start_embedded
+from tests.clients import plant_unreadable_ticket, remove_ticket_row
 from tests.factories import make_ticket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,20 +126,7 @@ def test_a_long_pull_runs_in_a_worker_and_brings_every_ticket_and_the_kb(server,
 
 
 def test_a_row_the_client_cannot_store_is_set_aside_by_the_worker(server, tmp_path):
-    from sqlalchemy import select
-
-    from central_api.models import TicketRecord
-    from central_api.versions import next_version
-
-    sessions = server.server.config.app.state.sessions
-    with sessions() as session:
-        good = session.scalar(select(TicketRecord).where(TicketRecord.id == "SEED-00001"))
-        bad = json.loads(good.data)
-        bad.update(id="POISON-W", content={"an": "object"}, redo_count=10**20)
-        session.add(TicketRecord(id="POISON-W", data=json.dumps(bad), status="registered",
-                                 unit=None, version=next_version(session), deleted=False,
-                                 updated_at=datetime.now(UTC)))
-        session.commit()
+    plant_unreadable_ticket(server, "SEED-00001", "POISON-W")
     db = open_database(tmp_path / "seat.db")
     try:
         engine = SyncEngine(db, signed_in(server.url), page_size=PAGE, pull_in_worker=True)
@@ -152,9 +140,7 @@ def test_a_row_the_client_cannot_store_is_set_aside_by_the_worker(server, tmp_pa
         assert engine.sync_once().quarantined == 0  # the cursor moved past it
     finally:
         db.close()
-        with sessions() as session:  # the other tests' server holds only storable rows
-            session.delete(session.get(TicketRecord, "POISON-W"))
-            session.commit()
+        remove_ticket_row(server, "POISON-W")  # the other tests' server holds only storable rows
 
 
 def _kill_the_worker_soon(path: Path, pages: int, delay: float,

@@ -39,7 +39,7 @@ from agent_app.sync.engine import SyncEngine
 from central_api.app import API, DEMO_PASSWORD
 from central_api.embedded import EmbeddedServer, start_embedded
 from central_api.limits import ServerLimits, TokenBucket
-from tests.clients import signed_in
+from tests.clients import plant_unreadable_ticket, remove_ticket_row, signed_in
 from tests.factories import dispatched, make_ticket
 
 TIMEOUT = 15
@@ -289,23 +289,11 @@ def test_a_row_the_client_cannot_store_is_set_aside_and_the_rest_arrive(server, 
     """A ticket stored by an older server in a shape clients cannot read (here written into
     the database directly, as no push can do any more): the client sets it aside as a sync
     problem with the reason, its cursor moves on, and the next ticket arrives."""
-    from sqlalchemy import select
-
     from agent_app.storage.problems import load_problems
-    from central_api.models import TicketRecord
-    from central_api.versions import next_version
 
     [ok] = push(server, tokens["op01"], [facts("POISON-0")])
     assert ok["status"] == "applied"
-    sessions = server.server.config.app.state.sessions
-    with sessions() as session:
-        good = session.scalar(select(TicketRecord).where(TicketRecord.id == "POISON-0"))
-        bad = json.loads(good.data)
-        bad.update(id="POISON-1", content={"an": "object"}, redo_count=10**20)
-        session.add(TicketRecord(id="POISON-1", data=json.dumps(bad), status="registered",
-                                 unit=None, version=next_version(session), deleted=False,
-                                 updated_at=datetime.now(UTC)))
-        session.commit()
+    plant_unreadable_ticket(server, "POISON-0", "POISON-1")
     [after] = push(server, tokens["op01"], [facts("POISON-2")])
     assert after["status"] == "applied"
 
@@ -323,9 +311,7 @@ def test_a_row_the_client_cannot_store_is_set_aside_and_the_rest_arrive(server, 
         assert engine.sync_once().quarantined == 0  # the cursor moved on
     finally:
         db.close()
-        with sessions() as session:  # leave the shared server readable for other tests
-            session.delete(session.get(TicketRecord, "POISON-1"))
-            session.commit()
+        remove_ticket_row(server, "POISON-1")  # leave the shared server readable for other tests
 
 
 def test_a_client_registers_only_what_the_schema_allows(tmp_path):
