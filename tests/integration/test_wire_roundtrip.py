@@ -20,6 +20,7 @@ from agent_app.storage.database import open_database
 from agent_app.sync.engine import SyncEngine
 from central_api.app import API, DEMO_PASSWORD
 from central_api.embedded import EmbeddedServer, start_embedded
+from central_api.limits import ServerLimits, TokenBucket
 from tests.clients import signed_in
 
 UNITS = ["市城市管理局", "市住房和城乡建设局", "卫东区五一路街道办事处"]
@@ -31,7 +32,11 @@ text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmbeddedServer, str,
                                                                       SyncEngine]]:
     folder = tmp_path_factory.mktemp("roundtrip")
-    server = start_embedded(f"sqlite:///{folder / 'central.db'}", seed_demo_users=True)
+    # Hypothesis pushes far faster than a seat does (40 examples and their replays as one
+    # user); the push limit has tests of its own (test_accounts.py).
+    limits = ServerLimits(push=TokenBucket(rate=1000.0, burst=1000.0))
+    server = start_embedded(f"sqlite:///{folder / 'central.db'}", seed_demo_users=True,
+                            server_limits=limits)
     token = requests.post(f"{server.url}{API}/auth/login", timeout=10,
                           json={"username": "op01", "password": DEMO_PASSWORD}).json()["token"]
     db = open_database(folder / "seat.db")
