@@ -14,6 +14,7 @@ from agent_app.core.interchange import ticket_from_dict
 from agent_app.storage.database import DB_FILENAME, open_database
 from agent_app.sync.client import CentralClient
 from central_api.embedded import start_embedded
+from central_api.limits import ServerLimits, TokenBucket
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = """
@@ -58,7 +59,11 @@ def run_worker(data_dir: Path, url: str, token: str, *, only_sync: bool
 
 
 def test_sigkill_during_save_and_sync_loses_and_doubles_nothing(tmp_path):
-    server = start_embedded(f"sqlite:///{tmp_path / 'central.db'}", seed_demo_users=True)
+    # The worker saves and syncs in a tight loop, far faster than a seat; the push limit has
+    # tests of its own (test_accounts.py).
+    limits = ServerLimits(push=TokenBucket(rate=1000.0, burst=1000.0))
+    server = start_embedded(f"sqlite:///{tmp_path / 'central.db'}", seed_demo_users=True,
+                            server_limits=limits)
     try:
         token = CentralClient(server.url).login("op01", "demo").token
         data_dir = tmp_path / "client"
