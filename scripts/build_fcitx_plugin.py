@@ -124,6 +124,10 @@ class Apt:
             'APT::Architectures { "' + architecture + '"; };',
             'APT::Sandbox::User "root";',
             'Acquire::Languages "none";',
+            # A mirror that is a snapshot serves Release files past their Valid-Until (unstable's
+            # and experimental's expire within days). Their signatures are still checked, and
+            # the Qt version is matched exactly, so an old index cannot slip in another Qt.
+            'Acquire::Check-Valid-Until "false";',
         ]) + "\n", encoding="utf-8")
         self.env = {**os.environ, "APT_CONFIG": str(folder / "apt.conf"),
                     "LC_ALL": "C.UTF-8"}
