@@ -1287,6 +1287,10 @@
         <translation>知识库</translation>
     </message>
     <message>
+        <source>Opening the local data…</source>
+        <translation>正在打开本地数据…</translation>
+    </message>
+    <message>
         <source>Unit workbench</source>
         <translation>单位工作台</translation>
     </message>

@@ -55,3 +55,142 @@ def test_selfcheck_reports_a_damaged_database_without_a_traceback(tmp_path):
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "not an SQLite database" in result.stderr and "Traceback" not in result.stderr
+
+
+class _Start:
+    """`run_gui` in this process, as far as the sign-in: the session is an offline operator's,
+    and the app quits once start-up is over (where it would freeze its objects)."""
+
+    def __init__(self, monkeypatch, tmp_path):
+        from agent_app.core.enums import Role
+        from agent_app.sync.client import SignedIn, UserProfile
+        from agent_app.ui import app as app_module
+        from agent_app.ui.i18n import install_translator
+
+        self.events: list[str] = []
+        self.windows: list[object] = []
+        self.translators: list[object] = []
+        self.servers: list[object] = []
+        self.boxes: list[tuple[str, str, object]] = []
+        self.visible_when_started: list[bool] = []
+        events, windows = self.events, self.windows
+
+        class RecordedWindow(app_module.MainWindow):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                windows.append(self)
+
+            def paintEvent(self, event):
+                if "painted" not in events:
+                    events.append("painted")
+                super().paintEvent(event)
+
+        real_open = app_module.open_database_or_ask
+
+        def open_database_or_ask(path, parent=None):
+            events.append("cache opened")
+            return real_open(path, parent)
+
+        def sign_in_at_seat(tasks, settings, data_dir):
+            events.append("signed in")
+            return SignedIn("http://127.0.0.1:9",
+                            UserProfile("op01", "话务员", Role.OPERATOR, None), None,
+                            offline=True)
+
+        def started() -> None:  # instead of gc.freeze, which a test must not do
+            events.append("started")
+            self.visible_when_started = [window.isVisible() for window in self.windows]
+            QTimer.singleShot(0, lambda: QApplication.instance().exit(0))
+
+        def translator(app, language):
+            installed = install_translator(app, language)
+            self.translators.append(installed)
+            return installed
+
+        real_server = app_module.InstanceServer
+        monkeypatch.setattr(app_module, "MainWindow", RecordedWindow)
+        monkeypatch.setattr(app_module, "open_database_or_ask", open_database_or_ask)
+        monkeypatch.setattr(app_module, "sign_in_at_seat", sign_in_at_seat)
+        monkeypatch.setattr(app_module, "freeze_startup_objects", started)
+        monkeypatch.setattr(app_module, "install_translator", translator)
+        monkeypatch.setattr(app_module, "InstanceServer",
+                            lambda name, parent: self._server(real_server, name, parent))
+        self.options = app_module.GuiOptions(data_dir=tmp_path, language="zh_CN")
+        self.run_gui = app_module.run_gui
+
+    def _server(self, cls, name, parent):
+        server = cls(name, parent)
+        self.servers.append(server)
+        return server
+
+    def answer_boxes(self, button_text: str) -> None:
+        """Note every message box that opens and press `button_text` in it."""
+
+        def look() -> None:
+            box = QApplication.activeModalWidget()
+            if isinstance(box, QMessageBox):
+                self.events.append("told")
+                self.boxes.append((box.windowTitle(), box.text(), box.parent()))
+                [button] = [b for b in box.buttons() if b.text() == button_text]
+                button.click()
+            QTimer.singleShot(20, look)
+
+        QTimer.singleShot(0, look)
+
+    def run(self) -> int:
+        from agent_app.ui.i18n import remove_translator
+
+        try:
+            return self.run_gui(self.options)
+        finally:
+            for server in self.servers:
+                server.close()
+            for translator in self.translators:
+                remove_translator(QApplication.instance(), translator)
+            for window in self.windows:
+                window.close()
+
+
+def test_the_window_is_painted_before_the_cache_is_opened(qapp, tmp_path, monkeypatch):
+    start = _Start(monkeypatch, tmp_path)
+    assert start.run() == 0
+    assert start.events == ["painted", "cache opened", "signed in", "started"]
+    [window] = start.windows
+    # The frame that was painted is the session's window, filled: no second window.
+    assert window.attached and start.visible_when_started == [True]
+    assert [screen.key for screen in window.screens][:2] == ["intake", "overview"]
+    assert window.stack.currentWidget() is window.intake
+    assert window.user_label.text() == "话务员 · 话务员"
+    assert (tmp_path / DB_FILENAME).exists()
+
+
+def test_a_cache_that_cannot_be_opened_is_told_in_chinese_over_the_window(
+        qapp, tmp_path, monkeypatch):
+    (tmp_path / DB_FILENAME).write_bytes(b"not a database" * 50)
+    start = _Start(monkeypatch, tmp_path)
+    start.answer_boxes("退出")
+    assert start.run() == 1  # the app quits, nothing is signed in or shown behind it
+    assert start.events == ["painted", "cache opened", "told"]
+    [(title, text, parent)] = start.boxes
+    assert title == "本地数据库已损坏"
+    assert text.startswith("本地数据库无法使用")
+    assert str(tmp_path / DB_FILENAME) in text
+    assert parent is start.windows[0]  # over the painted window, not lost behind it
+    assert (tmp_path / DB_FILENAME).read_bytes() == b"not a database" * 50
+
+
+def test_the_first_paint_loads_no_storage_network_keyring_or_screens():
+    """What the frame needs, imported as agent_app.commands.gui does before the first paint."""
+    script = ("import sys\n"
+              "from agent_app.preload import import_before_qt\nimport_before_qt()\n"
+              "from agent_app.ui.app import run_gui\n"
+              "from agent_app.ui.main_window import MainWindow\n"
+              "heavy = ('sqlalchemy', 'requests', 'keyring', 'pypinyin', 'agent_app.storage',"
+              " 'agent_app.search', 'agent_app.core.smart_intake', 'agent_app.ui.intake',"
+              " 'agent_app.sync.engine', 'agent_app.tasks')\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or"
+              " any(m.startswith(h) for h in heavy)))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
