@@ -290,12 +290,25 @@ def run_gui(options: GuiOptions) -> int:
     window = MainWindow()
     window.show()
     started = Started()
-    after_first_paint(window, lambda: start_session(app, window, options, settings, started,
-                                                    instance_name))
+    after_first_paint(window, lambda: start_or_say_why(app, window, options, settings, started,
+                                                       instance_name))
     try:
         return app.exec()
     finally:
         started.close()
+
+
+def start_or_say_why(app: QApplication, window: MainWindow, options: GuiOptions,
+                     settings: Settings, started: Started, instance_name: str) -> None:
+    """`start_session`, from the event loop: a failure it did not expect is not left in the
+    log behind a window that says it is still opening the local data; the user is told."""
+    try:
+        start_session(app, window, options, settings, started, instance_name)
+    except Exception as exc:  # failure_text logs what it did not expect, with the traceback
+        QMessageBox.critical(window, QApplication.translate("Startup", "Start-up failed"),
+                             QApplication.translate("Startup", "The app could not start: %1")
+                             .replace("%1", failure_text(exc)))
+        app.exit(1)
 
 
 def start_session(app: QApplication, window: MainWindow, options: GuiOptions,
@@ -313,7 +326,7 @@ def start_session(app: QApplication, window: MainWindow, options: GuiOptions,
     tasks = started.tasks = TaskRunner(db)
     session = start_demo(options, started) if options.demo else sign_in_at_seat(
         tasks, settings, options.data_dir)
-    if session is None:
+    if session is None or not window.isVisible():  # given up, or the window closed meanwhile
         app.exit(0)
         return
     current: list[MainWindow] = [window]

@@ -2257,6 +2257,14 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
         <translation>%2 在本机所做的 %1 项修改尚未送达服务器，已作为 %2 的修改保留。在其他人于本机登录之前，需由 %2 在能连接服务器时登录一次，这些修改即会发送。</translation>
     </message>
     <message>
+        <source>Start-up failed</source>
+        <translation>启动失败</translation>
+    </message>
+    <message>
+        <source>The app could not start: %1</source>
+        <translation>无法启动：%1</translation>
+    </message>
+    <message>
         <source>Local database</source>
         <translation>本地数据库</translation>
     </message>

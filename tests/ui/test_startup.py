@@ -123,15 +123,17 @@ class _Start:
         self.servers.append(server)
         return server
 
-    def answer_boxes(self, button_text: str) -> None:
-        """Note every message box that opens and press `button_text` in it."""
+    def answer_boxes(self, button_text: str | None) -> None:
+        """Note every message box that opens and press `button_text` in it (None: its only
+        button)."""
 
         def look() -> None:
             box = QApplication.activeModalWidget()
             if isinstance(box, QMessageBox):
                 self.events.append("told")
                 self.boxes.append((box.windowTitle(), box.text(), box.parent()))
-                [button] = [b for b in box.buttons() if b.text() == button_text]
+                [button] = [b for b in box.buttons()
+                            if button_text is None or b.text() == button_text]
                 button.click()
             QTimer.singleShot(20, look)
 
@@ -194,3 +196,22 @@ def test_the_first_paint_loads_no_storage_network_keyring_or_screens():
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_failure_start_up_did_not_expect_is_told_not_left_in_the_log(
+        qapp, tmp_path, monkeypatch):
+    from agent_app.ui import app as app_module
+
+    start = _Start(monkeypatch, tmp_path)
+
+    def sign_in_fails(tasks, settings, data_dir):
+        raise RuntimeError("the sign-in broke")
+
+    monkeypatch.setattr(app_module, "sign_in_at_seat", sign_in_fails)
+    start.answer_boxes(None)
+    assert start.run() == 1
+    assert start.events == ["painted", "cache opened", "told"]
+    [(title, text, parent)] = start.boxes
+    # In failure_text's words for a fault nobody foresaw (its traceback goes to the log).
+    assert title == "启动失败" and text.startswith("无法启动：出现了程序未预料的问题")
+    assert parent is start.windows[0]
