@@ -81,13 +81,16 @@ def quit_later(app: QApplication, after_ms: int, screenshot: Path | None) -> QTi
     def finish() -> None:
         nonlocal pending
         if pending is not None:
+            # Not the frame painted before the cache is opened: its picture shows nothing yet.
             window = app.activeModalWidget() or next(
-                (w for w in app.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()),
-                None)
-            if window is not None:
-                window.grab().save(str(pending))
-                print(f"screenshot saved to {pending}", flush=True)
-                pending = None
+                (w for w in app.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()
+                 and getattr(w, "attached", True)), None)
+            if window is None:
+                again.start()
+                return
+            window.grab().save(str(pending))
+            print(f"screenshot saved to {pending}", flush=True)
+            pending = None
         for widget in app.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.done(QDialog.DialogCode.Rejected)
