@@ -2,6 +2,7 @@ import subprocess
 import sys
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_app.storage.database import DB_FILENAME, head_revision
@@ -73,6 +74,7 @@ class _Start:
         self.servers: list[object] = []
         self.boxes: list[tuple[str, str, object]] = []
         self.visible_when_started: list[bool] = []
+        self.looking = False  # answer_boxes at work
         events, windows = self.events, self.windows
 
         class RecordedWindow(app_module.MainWindow):
@@ -127,9 +129,16 @@ class _Start:
         """Note every message box that opens and press `button_text` in it (None: its only
         button)."""
 
+        answered: list[QMessageBox] = []
+        self.looking = True
+
         def look() -> None:
+            if not self.looking:  # this start is over: the next test's boxes are not ours
+                return
             box = QApplication.activeModalWidget()
-            if isinstance(box, QMessageBox):
+            if (isinstance(box, QMessageBox) and box.isVisible() and box.buttons()
+                    and not any(box is seen for seen in answered)):
+                answered.append(box)
                 self.events.append("told")
                 self.boxes.append((box.windowTitle(), box.text(), box.parent()))
                 [button] = [b for b in box.buttons()
@@ -145,6 +154,7 @@ class _Start:
         try:
             return self.run_gui(self.options)
         finally:
+            self.looking = False
             for server in self.servers:
                 server.close()
             for translator in self.translators:
@@ -215,3 +225,19 @@ def test_a_failure_start_up_did_not_expect_is_told_not_left_in_the_log(
     # In failure_text's words for a fault nobody foresaw (its traceback goes to the log).
     assert title == "启动失败" and text.startswith("无法启动：出现了程序未预料的问题")
     assert parent is start.windows[0]
+
+
+def test_a_screenshot_is_of_what_the_user_is_asked_not_of_the_empty_frame(tmp_path):
+    """`--screenshot` (the installer's smoke test, benchmarks/frozen_startup.py) as soon as the
+    loop runs: the sign-in dialog, which comes once the cache is open, not the frame before."""
+    shot = tmp_path / "first.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "agent_app", "--data-dir", str(tmp_path / "data"),
+         "--screenshot", str(shot), "--quit-after-ms", "0"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"screenshot saved to {shot}" in result.stdout
+    picture = QImage(str(shot))
+    assert not picture.isNull()
+    assert picture.width() < 700 and picture.height() < 400  # the dialog, not the 1100×700 frame
+    assert (tmp_path / "data" / DB_FILENAME).exists()
