@@ -264,6 +264,7 @@ class Started:
     db: Database | None = None
     tasks: TaskRunner | None = None
     demo: DemoEnvironment | None = None
+    instance: InstanceServer | None = None  # held here for as long as the app runs
 
     def close(self) -> None:
         if self.tasks is not None:
@@ -362,7 +363,7 @@ def start_session(app: QApplication, window: MainWindow, options: GuiOptions,
     tasks.hold_background()
     fill(window, session)
     QTimer.singleShot(0, tasks.release_background)
-    instance = InstanceServer(instance_name, app)
+    instance = started.instance = InstanceServer(instance_name, app)
     instance.request.connect(lambda request: handle_request(current[0], request))
     if options.call_number:
         window.start_call(options.call_number)
