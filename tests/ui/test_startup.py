@@ -241,3 +241,21 @@ def test_a_screenshot_is_of_what_the_user_is_asked_not_of_the_empty_frame(tmp_pa
     assert not picture.isNull()
     assert picture.width() < 700 and picture.height() < 400  # the dialog, not the 1100×700 frame
     assert (tmp_path / "data" / DB_FILENAME).exists()
+
+
+def test_start_up_goes_on_without_a_paint_at_the_latest_after_its_wait(qtbot):
+    """A window started minimised or on a locked screen is not painted: the cache is opened
+    all the same, once, when the wait is over."""
+    from PySide6.QtWidgets import QWidget
+
+    from agent_app.ui.app import after_first_paint
+
+    never_shown = QWidget()
+    qtbot.addWidget(never_shown)
+    calls: list[str] = []
+    after_first_paint(never_shown, lambda: calls.append("started"), at_the_latest_ms=200)
+    assert calls == []  # not at once: it waits for a paint first
+    qtbot.waitUntil(lambda: calls == ["started"], timeout=3000)
+    never_shown.show()  # a paint after the wait starts nothing a second time
+    qtbot.wait(100)
+    assert calls == ["started"]
