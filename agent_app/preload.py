@@ -1,16 +1,16 @@
-"""The Qt-free modules the GUI needs, imported before PySide6.
+"""The Qt-free modules the window's frame needs, imported before PySide6.
 
 Once PySide6 is imported, it reads the source of every Python module imported after it (to
-find its opt-in `from __feature__ import ...`); for SQLAlchemy and our storage and sync layers
-that costs about a tenth of a second of the 1 s start-up budget. Imported first, they are
-not read.
+find its opt-in `from __feature__ import ...`). Imported first, these are not read. Storage
+and sync (SQLAlchemy above all) are not among them any more: the frame is painted before
+they are imported, and reading them after the paint costs less than importing them before.
 """
 
 from __future__ import annotations
 
 
 def import_before_qt() -> None:
-    # Not agent_app.diagnostics (zipfile, platform): only Help › Export diagnostics needs it.
-    import agent_app.storage.database
-    import agent_app.storage.ops
-    import agent_app.sync.engine  # noqa: F401
+    import agent_app.core.enums
+    import agent_app.core.errors
+    import agent_app.logging_setup
+    import agent_app.settings  # noqa: F401

@@ -11,7 +11,9 @@ Each measurement alternates between the two caches (a save in one, then in the o
 by query; open by open), so on a shared machine both meet the same load.
 
 - cold start: benchmarks/startup.py's probe (a fresh interpreter to the first paint of the
-  main window) on the filled cache, median of `--runs` (§8: ≤ 1.0 s).
+  window's frame, which comes before the cache is opened, and to the first screen filled
+  from the cache, which is where the cache's cost shows) on the filled cache, median of
+  `--runs` (§8: first paint ≤ 1.0 s).
 - encrypt existing: encrypting the filled plain cache in place (what turning the setting on
   costs an existing PC once).
 
@@ -108,7 +110,9 @@ def open_times(dirs: dict[str, Path], runs: int) -> dict[str, list[float]]:
     return times
 
 
-def cold_starts(dirs: dict[str, Path], runs: int, keyring_file: Path) -> dict[str, list[float]]:
+def cold_starts(dirs: dict[str, Path], runs: int,
+                keyring_file: Path) -> dict[str, list[list[float]]]:
+    """Per cache, [first paint, first screen filled] of each run."""
     envs = {}
     for label, folder in dirs.items():
         config = folder.parent / f"config-{label}.toml"
@@ -116,14 +120,15 @@ def cold_starts(dirs: dict[str, Path], runs: int, keyring_file: Path) -> dict[st
         config.write_text(f"encrypt_cache = {encrypt}\n", encoding="utf-8")
         envs[label] = {**child_env(keyring_file), "AGENT_APP_SYSTEM_CONFIG": str(config),
                        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    timings: dict[str, list[float]] = {label: [] for label in dirs}
+    timings: dict[str, list[list[float]]] = {label: [] for label in dirs}
     for _ in range(runs):
         for label, folder in dirs.items():
             started = time.time()
             out = subprocess.run([sys.executable, "-c", PROBE, repr(started), str(folder)],
                                  capture_output=True, text=True, cwd=ROOT, env=envs[label],
                                  timeout=120, check=True)
-            timings[label].append(float(out.stdout.strip().splitlines()[-1]))
+            timings[label].append([float(word) for word in
+                                   out.stdout.strip().splitlines()[-1].split()])
     return timings
 
 
@@ -172,7 +177,8 @@ def main() -> None:
             "kb_p95_ms": round(percentile(searches[label], 0.95), 2),
             "kb_p50_ms": round(percentile(searches[label], 0.5), 2),
             "open_median_ms": round(statistics.median(opens[label]), 1),
-            "cold_start_median_s": round(statistics.median(starts[label]), 3),
+            "cold_start_median_s": round(statistics.median(run[0] for run in starts[label]), 3),
+            "filled_median_s": round(statistics.median(run[1] for run in starts[label]), 3),
             "size_mb": round((dirs[label] / DB_FILENAME).stat().st_size / 2**20, 1),
         } for label in dirs}
 

@@ -7,10 +7,12 @@ simply asked to sign in again at the next start.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+# keyring (a third of a second to import) is loaded by the first TokenStore: the GUI imports
+# this module before its first paint, and needs a token only after it.
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +25,11 @@ def _entry(server_url: str, username: str) -> str:
 
 class TokenStore:
     def __init__(self, backend: KeyringBackend | None = None) -> None:
-        self._backend = backend if backend is not None else keyring.get_keyring()
+        if backend is None:
+            import keyring
+
+            backend = keyring.get_keyring()
+        self._backend = backend
         self._memory: dict[str, str] = {}
 
     @property
@@ -36,6 +42,8 @@ class TokenStore:
         self._memory[key] = token
         if not self.persistent:
             return
+        import keyring.errors
+
         try:
             self._backend.set_password(SERVICE, key, token)
         except keyring.errors.KeyringError as exc:
@@ -47,6 +55,8 @@ class TokenStore:
             return self._memory[key]
         if not self.persistent:
             return None
+        import keyring.errors
+
         try:
             return self._backend.get_password(SERVICE, key)
         except keyring.errors.KeyringError as exc:
@@ -58,6 +68,8 @@ class TokenStore:
         self._memory.pop(key, None)
         if not self.persistent:
             return
+        import keyring.errors
+
         try:
             self._backend.delete_password(SERVICE, key)
         except keyring.errors.PasswordDeleteError:

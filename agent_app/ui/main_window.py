@@ -27,20 +27,21 @@ from PySide6.QtWidgets import (
 from agent_app import __version__
 from agent_app.core.enums import Role
 from agent_app.logging_setup import current_log_dir
-from agent_app.storage.database import Database
-from agent_app.sync.accounts import AccountsApi, HandoverResult, hand_over, pending_changes
-from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError, SignedIn
-from agent_app.sync.engine import SyncReport
-from agent_app.sync_controller import SyncController
-from agent_app.tasks import TaskRunner
 from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
-from agent_app.ui.intake.screen import IntakeScreen
-from agent_app.ui.kb.panel import KbPanel
 from agent_app.ui.widgets import plain_label
 
+# Storage, sync and the screens are imported when a session is attached: the window's frame
+# is painted before any of them (SQLAlchemy, requests, the intake rules) is loaded.
 if TYPE_CHECKING:
     from agent_app.core.queue import SavedView
+    from agent_app.storage.database import Database
+    from agent_app.sync.accounts import AccountsApi, HandoverResult
+    from agent_app.sync.client import CentralClient, SignedIn
+    from agent_app.sync.engine import SyncReport
+    from agent_app.sync_controller import SyncController
+    from agent_app.tasks import TaskRunner
+    from agent_app.ui.intake.screen import IntakeScreen
     from agent_app.ui.overview.screen import OverviewScreen
     from agent_app.ui.queue.screen import QueueScreen
 
@@ -81,27 +82,22 @@ SessionEnded = Callable[["MainWindow", bool], None]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, tasks: TaskRunner, session: SignedIn, client: CentralClient,
+    """Built in two steps: the frame (title, navigation, menus, status bar, a loading
+    screen), which needs nothing but Qt, then `attach`, which fills it for a session. Given
+    a session at construction, it does both at once."""
+
+    def __init__(self, tasks: TaskRunner | None = None, session: SignedIn | None = None,
+                 client: CentralClient | None = None,
                  *, health_check_ms: int = 15_000, sync_ms: int = 30_000,
                  reauthenticate: Callable[[], SignedIn | None] | None = None,
                  session_ended: SessionEnded | None = None,
                  forget_token: Callable[[str, str], None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._reauthenticate = reauthenticate
-        self._reauthenticating = False
-        self._session_ended = session_ended
-        self._forget_token = forget_token or (lambda _server, _user: None)
+        self.attached = False
         self.handing_over = False
-        self.accounts = AccountsApi(client)
-        self._tasks = tasks
-        self._client = client
-        self.session = session
         self._closing = False
-        self.sync = SyncController(tasks, client, signed_in=lambda: bool(self.session.token),
-                                   enabled=session.user.role is not Role.UNIT,
-                                   health_check_ms=health_check_ms, sync_ms=sync_ms,
-                                   parent=self)
+        self._reauthenticating = False
         self.setWindowTitle(self.tr("12345 Hotline Agent"))
         self.resize(1100, 700)
 
@@ -115,10 +111,47 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # What the first paint shows until a session is attached (the cache is opened then).
+        self.loading = plain_label(self.tr("Opening the local data…"))
+        self.loading.setObjectName("loading")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
         self.nav.currentRowChanged.connect(self._show_row)
-
         # Each later screen (intake, KB, queue, review, callbacks, reports) registers here.
         self.screens: list[Screen] = []
+
+        self._build_menus()
+        self._build_status_bar()
+        if tasks is not None:
+            assert session is not None and client is not None
+            self.attach(tasks, session, client, health_check_ms=health_check_ms,
+                        sync_ms=sync_ms, reauthenticate=reauthenticate,
+                        session_ended=session_ended, forget_token=forget_token)
+
+    def attach(self, tasks: TaskRunner, session: SignedIn, client: CentralClient,
+               *, health_check_ms: int = 15_000, sync_ms: int = 30_000,
+               reauthenticate: Callable[[], SignedIn | None] | None = None,
+               session_ended: SessionEnded | None = None,
+               forget_token: Callable[[str, str], None] | None = None) -> None:
+        """The session's screens, sync and status, in the frame (once)."""
+        assert not self.attached
+        from agent_app.sync.accounts import AccountsApi
+        from agent_app.sync_controller import SyncController
+        from agent_app.ui.intake.screen import IntakeScreen
+        from agent_app.ui.kb.panel import KbPanel
+
+        self._reauthenticate = reauthenticate
+        self._session_ended = session_ended
+        self._forget_token = forget_token or (lambda _server, _user: None)
+        self.accounts: AccountsApi = AccountsApi(client)
+        self._tasks = tasks
+        self._client = client
+        self.session = session
+        self.sync: SyncController = SyncController(
+            tasks, client, signed_in=lambda: bool(self.session.token),
+            enabled=session.user.role is not Role.UNIT, health_check_ms=health_check_ms,
+            sync_ms=sync_ms, parent=self)
+
         # Unit accounts (units, streets, dispatch centres) work on the server's queue of their
         # own tickets; they neither take calls nor sync a cache (issue #16).
         self.unit_account = session.user.role is Role.UNIT
@@ -131,8 +164,8 @@ class MainWindow(QMainWindow):
             self.add_screen(Screen("workbench", self.tr("Unit workbench"), self.workbench))
             self.add_screen(Screen("kb", self.tr("Knowledge base"),
                                    build=lambda: _kb_screen(tasks, can_veto=False)))
-        self.intake = IntakeScreen(tasks, actor=session.user.username,
-                                   kb_panel=KbPanel(tasks, can_veto=can_veto))
+        self.intake: IntakeScreen = IntakeScreen(tasks, actor=session.user.username,
+                                                 kb_panel=KbPanel(tasks, can_veto=can_veto))
         role, actor = session.user.role, session.user.username
         if not self.unit_account:
             self.add_screen(Screen("intake", self.tr("Take a call"), self.intake))
@@ -152,15 +185,20 @@ class MainWindow(QMainWindow):
         if role is Role.ADMIN:
             self.add_screen(Screen("users", self.tr("User management"),
                                    build=lambda: _users_screen(tasks, self.accounts, actor)))
+        # The loading screen goes once the first screen is in its place.
+        self.stack.removeWidget(self.loading)
+        self.loading.deleteLater()
         self.nav.setCurrentRow(0)
         if role in (Role.LEAD, Role.ADMIN):  # 热点预警: the lead sees the tickets of a hotspot
             self.intake.smart.hotspot_found.connect(self._alert_hotspot)
             self.intake.smart.risk_found.connect(self._alert_risk)
 
-        self._build_menus()
         self._build_sign_in_banner()
-        self._build_status_bar()
+        self._attach_status_bar()
+        for action in self._session_actions:
+            action.setEnabled(True)
         tasks.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.attached = True
         self.sync.start()
 
     # What the sync controller knows, as the window has always told it.
@@ -184,8 +222,10 @@ class MainWindow(QMainWindow):
         item = QListWidgetItem(screen.title)
         item.setData(Qt.ItemDataRole.UserRole, screen.key)
         self.nav.addItem(item)
-        # A screen not built yet holds its place in the stack with an empty widget.
-        self.stack.addWidget(screen.widget if screen.is_built else QWidget())
+        # A screen not built yet holds its place in the stack with an empty widget (at its row:
+        # the loading screen may still be after them).
+        self.stack.insertWidget(len(self.screens) - 1,
+                                screen.widget if screen.is_built else QWidget())
         screen.built = self._screen_built
         position = len(self.screens)
         if position <= 9:
@@ -246,6 +286,8 @@ class MainWindow(QMainWindow):
         alert.show()
 
     def _build_menus(self) -> None:
+        """In the frame, so that the menu bar is there at the first paint; what needs the
+        session waits, disabled, for `attach`."""
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         sync_action = file_menu.addAction(self.tr("&Sync now"))
         sync_action.setShortcut(QKeySequence("F5"))
@@ -276,6 +318,10 @@ class MainWindow(QMainWindow):
         diagnostics_action.triggered.connect(self.export_diagnostics)
         about_action = help_menu.addAction(self.tr("&About"))
         about_action.triggered.connect(self._about)
+        self._session_actions = [sync_action, problems_action, password_action, switch_action,
+                                 sign_out_action, shortcuts_action, diagnostics_action]
+        for action in self._session_actions:
+            action.setEnabled(False)
 
     def _build_sign_in_banner(self) -> None:
         """Nobody has signed in on this PC and the server could not be reached: work goes on
@@ -296,9 +342,7 @@ class MainWindow(QMainWindow):
         self.connectivity_label.setObjectName("connectivity")
         self.unsent_label = plain_label()
         self.unsent_label.setObjectName("unsent")
-        user = self.session.user
-        self.user_label = plain_label(f"{user.display_name or user.username} · "
-                                      f"{tr_label(user.role)}")
+        self.user_label = plain_label()
         self.user_label.setObjectName("signed_in_user")
         self.last_sync_label = plain_label()
         self.last_sync_label.setObjectName("last_sync")
@@ -312,6 +356,10 @@ class MainWindow(QMainWindow):
         for widget in (self.connectivity_label, self.unsent_label, self.last_sync_label,
                        self.conflicts_label, self.user_label):
             self.statusBar().addPermanentWidget(widget)
+
+    def _attach_status_bar(self) -> None:
+        user = self.session.user
+        self.user_label.setText(f"{user.display_name or user.username} · {tr_label(user.role)}")
         self.sync.connectivity_shown.connect(self._show_connectivity)
         self.sync.unsent_shown.connect(self.unsent_label.setText)
         self.sync.last_sync_shown.connect(self.last_sync_label.setText)
@@ -433,6 +481,9 @@ class MainWindow(QMainWindow):
         self.sync.pause()
         server, username = self.session.server_url, self.session.user.username
         engine, client, has_token = self.sync.engine, self._client, bool(self.session.token)
+        from agent_app.sync.accounts import HandoverResult, hand_over, pending_changes
+        from agent_app.sync.client import ApiError
+        from agent_app.sync.engine import SyncReport
 
         def job(db: Database) -> HandoverResult:
             def push() -> None:
@@ -451,6 +502,8 @@ class MainWindow(QMainWindow):
                                  next_user))
 
     def _handed_over(self, result: HandoverResult, next_user: bool) -> None:
+        from agent_app.sync.client import SignedIn
+
         self.handing_over = False
         self.statusBar().clearMessage()
         if result.ended:
@@ -469,6 +522,8 @@ class MainWindow(QMainWindow):
                             self.handover_refusal_text(result))
 
     def handover_refusal_text(self, result: HandoverResult) -> str:
+        from agent_app.sync.client import ApiError, ServerUnreachableError
+
         user = self.session.user.display_name or self.session.user.username
         if result.unsent < 0:  # the handover itself failed before it could count
             why = failure_text(result.reason) if result.reason else ""
@@ -517,7 +572,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._closing = True
-        self.sync.stop()  # a running sync stops at its next page
+        if self.attached:
+            self.sync.stop()  # a running sync stops at its next page
         super().closeEvent(event)
 
 

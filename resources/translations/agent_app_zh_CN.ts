@@ -1287,6 +1287,10 @@
         <translation>知识库</translation>
     </message>
     <message>
+        <source>Opening the local data…</source>
+        <translation>正在打开本地数据…</translation>
+    </message>
+    <message>
         <source>Unit workbench</source>
         <translation>单位工作台</translation>
     </message>
@@ -2251,6 +2255,14 @@ Move it aside and start with an empty local cache? The file is kept, not deleted
     <message>
         <source>%1 change(s) made by %2 on this computer have not reached the server yet. They are kept, as %2&apos;s. Before anyone else signs in here, %2 signs in once while the server can be reached, and they are sent.</source>
         <translation>%2 在本机所做的 %1 项修改尚未送达服务器，已作为 %2 的修改保留。在其他人于本机登录之前，需由 %2 在能连接服务器时登录一次，这些修改即会发送。</translation>
+    </message>
+    <message>
+        <source>Start-up failed</source>
+        <translation>启动失败</translation>
+    </message>
+    <message>
+        <source>The app could not start: %1</source>
+        <translation>无法启动：%1</translation>
     </message>
     <message>
         <source>Local database</source>
