@@ -14,11 +14,17 @@ from typing import Annotated, Any
 import anyio
 from anyio.lowlevel import RunVar
 from fastapi import Depends, FastAPI, Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
-from agent_app.core.refusals import NOT_SIGNED_IN, ROLE_MAY_NOT, SIGN_IN_EXPIRED, Refusal
+from agent_app.core.refusals import (
+    NOT_SIGNED_IN,
+    REFUSALS,
+    ROLE_MAY_NOT,
+    SIGN_IN_EXPIRED,
+    Refusal,
+)
 from central_api.db import POOL_CONNECTIONS
 from central_api.models import AuthToken, User
 from central_api.refused import RefusedAnswer, refuse
@@ -95,9 +101,9 @@ class Problem(Strict):
     the quoted core sentence of a family (ticket commands, the password policy)."""
 
     detail: str | list[dict[str, Any]]
-    code: str | None = None
-    values: list[str] | None = None
-    sentence: str | None = None
+    code: str | None = Field(None, description="One of: " + ", ".join(sorted(REFUSALS)))
+    values: list[str] | None = Field(None, description="What fills the sentence's %1, %2…")
+    sentence: str | None = Field(None, description="A family's core sentence, in English")
 
 
 _REFUSALS = {
