@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.core.actions import (
+    UNIT_STEP_PATHS,
     CommandKind,
     CommandRefusedError,
     NetworkStep,
@@ -265,30 +266,33 @@ class UnitStep:
     the body's fields as the command's data (those left out are not sent; times as ISO
     text, which must carry an offset)."""
 
-    path: str
     kind: CommandKind
     body: type[RequestBody] | None
     name: str  # the endpoint's name, which its OpenAPI operation id is made of
     doc: str | None = None
 
+    @property
+    def path(self) -> str:
+        return UNIT_STEP_PATHS[self.kind]
+
 
 UNIT_STEPS = (
-    UnitStep("accept", Action.ACCEPT, None, "accept"),
-    UnitStep("reply", Action.REPLY, ReplyBody, "reply"),
-    UnitStep("return", Action.RETURN, ReturnBody, "return_ticket"),
-    UnitStep("pass-down", NetworkStep.PASS_DOWN, PassDownBody, "pass_down",
+    UnitStep(Action.ACCEPT, None, "accept"),
+    UnitStep(Action.REPLY, ReplyBody, "reply"),
+    UnitStep(Action.RETURN, ReturnBody, "return_ticket"),
+    UnitStep(NetworkStep.PASS_DOWN, PassDownBody, "pass_down",
              "下派 to a unit directly below the signed-in unit, within its own area."),
-    UnitStep("reply-up", NetworkStep.REPLY_UP, ReplyBody, "reply_up",
+    UnitStep(NetworkStep.REPLY_UP, ReplyBody, "reply_up",
              "The reply of a unit a ticket was passed down to, to the unit above."),
-    UnitStep("return-up", NetworkStep.RETURN_UP, ReturnUpBody, "return_up",
+    UnitStep(NetworkStep.RETURN_UP, ReturnUpBody, "return_up",
              "A passed-down ticket back to the unit above, with a reason from the fixed list."),
-    UnitStep("review-reply", NetworkStep.REVIEW_REPLY, ReviewBody, "review_reply",
+    UnitStep(NetworkStep.REVIEW_REPLY, ReviewBody, "review_reply",
              "The upper unit accepts the reply from below, or sends it back with a reason."),
-    UnitStep("assist", NetworkStep.REQUEST_ASSIST, AssistBody, "request_assist",
+    UnitStep(NetworkStep.REQUEST_ASSIST, AssistBody, "request_assist",
              "The lead unit names an assisting unit (协办)."),
-    UnitStep("assist-reply", NetworkStep.ASSIST_REPLY, ReplyBody, "assist_reply",
+    UnitStep(NetworkStep.ASSIST_REPLY, ReplyBody, "assist_reply",
              "An assisting unit's reply to the lead unit, on the timeline the centre sees."),
-    UnitStep("extension", SideEvent.EXTENSION, ExtensionBody, "extension"),
+    UnitStep(SideEvent.EXTENSION, ExtensionBody, "extension"),
 )
 
 

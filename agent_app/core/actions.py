@@ -191,6 +191,21 @@ FOLLOW_UP_STATES: dict[FollowUp, frozenset[TicketStatus]] = {
     FollowUp.SPLIT: OPEN_STATES,
 }
 
+# The unit endpoints, POST /unit/tickets/{ticket_id}/<path>: the server's table of them
+# (central_api/workflow.UNIT_STEPS) and the unit workbench both take each command's path here.
+UNIT_STEP_PATHS: dict[CommandKind, str] = {
+    Action.ACCEPT: "accept",
+    Action.REPLY: "reply",
+    Action.RETURN: "return",
+    NetworkStep.PASS_DOWN: "pass-down",
+    NetworkStep.REPLY_UP: "reply-up",
+    NetworkStep.RETURN_UP: "return-up",
+    NetworkStep.REVIEW_REPLY: "review-reply",
+    NetworkStep.REQUEST_ASSIST: "assist",
+    NetworkStep.ASSIST_REPLY: "assist-reply",
+    SideEvent.EXTENSION: "extension",
+}
+
 SUPERVISION_LADDER: tuple[SupervisionLevel, ...] = (
     SupervisionLevel.REMINDER, SupervisionLevel.PHONE, SupervisionLevel.WRITTEN)
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from agent_app.core.actions import UNIT_STEP_PATHS
 from central_api.deps import ENDPOINT_ROLES
 from central_api.refused import RefusedAnswer
 from central_api.workflow import (
@@ -23,6 +24,8 @@ CHINA = timezone(timedelta(hours=8))
 def test_every_step_is_a_unit_endpoint_with_its_roles():
     paths = [f"/unit/tickets/{{ticket_id}}/{step.path}" for step in UNIT_STEPS]
     assert len(set(paths)) == len(paths) == 10
+    # The client's workbench posts to the same paths: one table in core names them.
+    assert {step.kind: step.path for step in UNIT_STEPS} == UNIT_STEP_PATHS
     assert all(("POST", path) in ENDPOINT_ROLES for path in paths)
 
 
