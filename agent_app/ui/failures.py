@@ -87,9 +87,10 @@ _NAMED = (  # messages that name a record: the pattern, and the text with %1 for
 
 
 def server_text(message: str) -> str:
-    """A message from the server or the network client in the UI's language: one of the
-    server's English sentences, or one of core's (which unit endpoints answer with); one we do
-    not know is shown as it came (it may be a reason the server already translated)."""
+    """A message without a refusal code in the UI's language: the network client's, an older
+    server's English detail, or one of core's sentences (a push's rejection reason, and what
+    older servers' unit endpoints answered with); one we do not know is shown as it came (it
+    may be a reason the server already translated)."""
     known = SERVER_MESSAGES.get(message.strip())
     if known is not None:
         return QCoreApplication.translate(SERVER_CONTEXT, known)
