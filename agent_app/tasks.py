@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from agent_app.core.changes import OpChanges, Topic
 from agent_app.core.reference import ReferenceData
+from agent_app.storage.changes import committed_before
 from agent_app.storage.database import Database
 from agent_app.storage.reference import load_reference
 
@@ -181,16 +182,14 @@ class TaskRunner(QObject):
         def call() -> T:
             if not uses_db:
                 return job()
-            with self.db.recording() as recording:
-                try:
-                    result = job(self.db)
-                finally:
-                    # What committed before a failure (a sync's first pages) did change.
-                    recorded.append(recording.changes)
-            said = getattr(result, "changes", None)  # an op that returns its changes (a sync)
-            if isinstance(said, OpChanges):
-                recorded.append(said)
-            return result
+            try:
+                done = self.db.run_op(job)
+            except BaseException as failure:
+                # What committed before a failure (a sync's first pages) did change.
+                recorded.append(committed_before(failure))
+                raise
+            recorded.append(done.changes)
+            return done.value
 
         if self._held is not None and pool is not self._db_pool:
             future: Future[T] = Future()  # pending until released (or cancelled at shutdown)

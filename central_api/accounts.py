@@ -20,7 +20,7 @@ from typing import Annotated, Any, Self, TypeVar, cast
 
 import anyio
 from anyio.lowlevel import RunVar
-from fastapi import APIRouter, FastAPI, HTTPException, Path, Request, status
+from fastapi import APIRouter, FastAPI, Path, Request
 from pydantic import Field, model_validator
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,8 +28,23 @@ from sqlalchemy.orm import Session
 
 from agent_app.core import passwords
 from agent_app.core.enums import Role
+from agent_app.core.refusals import (
+    DISABLE_SELF,
+    DISPLAY_NAME_LENGTH,
+    LOCKED_OUT,
+    NO_USER,
+    PASSWORD_JUST_CHANGED,
+    PASSWORD_LOCKED_OUT,
+    PASSWORD_POLICY,
+    UNIT_CODE_NEEDED,
+    UNIT_CODE_UNITS_ONLY,
+    USERNAME_FORM,
+    USERNAME_TAKEN,
+    WRONG_LOGIN,
+    WRONG_OLD_PASSWORD,
+    RefusedError,
+)
 from central_api import audit, limits, workflow
-from central_api.chinese import translate
 from central_api.deps import (
     API,
     RequestBody,
@@ -42,6 +57,7 @@ from central_api.deps import (
     unauthorized,
 )
 from central_api.models import AuthToken, User
+from central_api.refused import RefusedAnswer, answer, refuse
 from central_api.security import (
     dummy_hash,
     hash_password,
@@ -54,37 +70,41 @@ USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # Threads that hash passwords: as many as the machine has cores to spare, so sign-ins queue
 # for them (holding nothing) instead of taking the threads every other request runs on.
 HASHING_THREADS = 2
-INVALID_LOGIN = "invalid username or password"
 
 T = TypeVar("T")
 
 
-class AccountError(Exception):
-    """An account change that is refused; `message` is Chinese, `status_code` its HTTP answer."""
+class AccountError(RefusedError):
+    """An account change that is refused: a refusal of the vocabulary (core/py), for
+    the endpoints and for IT's `agent-api users` commands alike."""
 
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
+    @property
+    def status_code(self) -> int:
+        return self.status
+
+    @property
+    def message(self) -> str:
+        """The sentence in Chinese (what the commands print and the server answers)."""
+        return self.translated_text("zh_CN")
 
 
-def password_problem(password: str, username: str) -> str | None:
-    """The policy's reason in Chinese, or None."""
+def password_refusal(password: str, username: str) -> AccountError | None:
+    """The policy's refusal of `password`, or None."""
     reason = passwords.problem(password, username)
-    return None if reason is None else passwords.explain(translate(passwords.CONTEXT, reason))
+    return None if reason is None else AccountError(PASSWORD_POLICY, sentence=reason)
 
 
 def _checked_password(password: str, username: str) -> str:
-    problem = password_problem(password, username)
-    if problem is not None:
-        raise AccountError(422, problem)
+    refusal = password_refusal(password, username)
+    if refusal is not None:
+        raise refusal
     return password
 
 
 def find_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise AccountError(404, f"没有用户 {username}。")
+        raise AccountError(NO_USER, username)
     return user
 
 
@@ -94,13 +114,13 @@ def add_user(session: Session, *, username: str, role: Role, display_name: str,
     """Create an account; commits. The hash is computed before the session touches the
     database (no connection is held while hashing)."""
     if not re.fullmatch(USERNAME_PATTERN, username) or len(username) > 64:
-        raise AccountError(422, "用户名只能由字母、数字和 _ . - 组成，最多 64 个字符。")
+        raise AccountError(USERNAME_FORM)
     if not display_name.strip() or len(display_name) > 64:
-        raise AccountError(422, "显示名称须为 1 到 64 个字符。")
+        raise AccountError(DISPLAY_NAME_LENGTH)
     if role is Role.UNIT and not workflow.is_unit_code(unit_code):
-        raise AccountError(422, "承办单位账号须填写单位目录中的单位编码（--unit）。")
+        raise AccountError(UNIT_CODE_NEEDED)
     if role is not Role.UNIT and unit_code:
-        raise AccountError(422, "只有承办单位账号才能填写单位编码。")
+        raise AccountError(UNIT_CODE_UNITS_ONLY)
     password_hash = hash_password(_checked_password(password, username))
     user = User(username=username, display_name=display_name.strip(), role=role.value,
                 unit_code=unit_code or None, password_hash=password_hash, active=True,
@@ -112,7 +132,7 @@ def add_user(session: Session, *, username: str, role: Role, display_name: str,
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise AccountError(409, f"用户名 {username} 已存在。") from None
+        raise AccountError(USERNAME_TAKEN, username) from None
     return user
 
 
@@ -146,7 +166,7 @@ def set_active(session: Session, username: str, active: bool, *, actor: str,
     """Disable (ending every session) or enable an account. Commits."""
     user = find_user(session, username)
     if not active and user.username == actor:
-        raise AccountError(409, "不能停用自己正在使用的账号。")
+        raise AccountError(DISABLE_SELF)
     user.active = active
     detail: dict[str, object] = {"username": username}
     if not active:
@@ -223,8 +243,8 @@ def user_out(user: User) -> UserOut:
                    role=Role(user.role), unit_code=user.unit_code, active=bool(user.active))
 
 
-def _refused(exc: AccountError) -> HTTPException:
-    return HTTPException(exc.status_code, exc.message)
+def _refused(exc: AccountError) -> RefusedAnswer:
+    return answer(exc)
 
 
 public = APIRouter(prefix=API)
@@ -262,7 +282,7 @@ async def login(body: LoginRequest, request: Request) -> LoginResponse:
     wait = max(server_limits.account.retry_after(account) or 0,
                server_limits.address.retry_after(address) or 0)
     if wait:
-        raise limits.too_many(wait, limits.LOCKED_OUT)
+        raise limits.too_many(wait, LOCKED_OUT)
 
     def look_up(session: Session) -> User | None:
         return session.scalar(select(User).where(User.username == body.username))
@@ -276,7 +296,7 @@ async def login(body: LoginRequest, request: Request) -> LoginResponse:
     if user is None or not user.active or not password_ok:
         server_limits.account.failed(account)
         server_limits.address.failed(address)
-        raise unauthorized(INVALID_LOGIN)
+        raise unauthorized(WRONG_LOGIN)
     server_limits.account.succeeded(account)
     token = new_token()
     now = datetime.now(UTC)
@@ -308,21 +328,21 @@ def change_own_password(body: PasswordChange, request: Request, s: SessionDep, t
     key = f"user:{user.id}"
     wait = lockout.retry_after(key)
     if wait:
-        raise limits.too_many(wait, limits.PASSWORD_LOCKED_OUT)
-    problem = password_problem(body.new_password, user.username)
-    if problem is not None:
-        raise HTTPException(422, problem)
+        raise limits.too_many(wait, PASSWORD_LOCKED_OUT)
+    refusal = password_refusal(body.new_password, user.username)
+    if refusal is not None:
+        raise answer(refusal)
     stored, user_id = user.password_hash, user.id
     s.rollback()  # ends the read transaction: no connection is held while hashing
     if not verify_password(body.old_password, stored):
         lockout.failed(key)
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "原密码不正确。")
+        raise refuse(WRONG_OLD_PASSWORD)
     lockout.succeeded(key)
     new_hash = hash_password(body.new_password)
     current = s.get(User, user_id)
     if current is None or current.password_hash != stored:
         # Changed or removed while we hashed: the old password checked is no longer it.
-        raise HTTPException(status.HTTP_409_CONFLICT, "密码刚被修改，请重新登录后再试。")
+        raise refuse(PASSWORD_JUST_CHANGED)
     current.password_hash = new_hash
     revoked = revoke_sessions(s, current, keep=token_digest(token))
     audit.record(s, actor=current.username, client_id=None, action="user.passwd-self",

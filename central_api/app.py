@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 from anyio.lowlevel import RunVar
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_app import __version__
 from agent_app.core.enums import Role
+from agent_app.core.refusals import DATE_TWICE, NUL_IN_ADDRESS, TOO_LARGE, RefusedError
 from agent_app.paths import resources_dir
 from central_api import (
     accounts,
@@ -55,6 +56,7 @@ from central_api.deps import (
 )
 from central_api.epochs import EPOCH_KEY, current_epoch
 from central_api.models import CalendarOverrideRow, ServerMeta, User
+from central_api.refused import core_refusal, http_refusal, refuse, refused_response
 from central_api.security import dummy_hash, hash_password
 
 __all__ = ["ALL_ROLES", "API", "DEMO_PASSWORD", "ENDPOINT_ROLES", "create_app"]
@@ -67,7 +69,6 @@ DEMO_USERS = (
     ("admin", "系统管理员", Role.ADMIN, None),
 )
 DEMO_PASSWORD = "demo"
-TOO_LARGE = "request body too large (limit 1 MiB)"
 
 
 class CalendarOverride(RequestBody):
@@ -127,7 +128,7 @@ def put_overrides(body: list[CalendarOverride], s: SessionDep,
                   ) -> list[CalendarOverride]:
     days = [o.date for o in body]
     if len(set(days)) != len(days):
-        raise HTTPException(422, "each date may appear only once")
+        raise refuse(DATE_TWICE)
     s.execute(delete(CalendarOverrideRow))
     s.add_all(CalendarOverrideRow(day=o.date, workday=o.workday, note=o.note) for o in body)
     audit.record(s, actor=user.username, client_id=None, action="calendar.overrides",
@@ -156,11 +157,10 @@ class RequestGuard:
             return
         length = Headers(scope=scope).get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            await JSONResponse({"detail": TOO_LARGE}, 413)(scope, receive, send)
+            await refused_response(RefusedError(TOO_LARGE))(scope, receive, send)
             return
         if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
-            await JSONResponse({"detail": "the address must not contain NUL characters"},
-                               422)(scope, receive, send)
+            await refused_response(RefusedError(NUL_IN_ADDRESS))(scope, receive, send)
             return
         received = 0
 
@@ -170,7 +170,7 @@ class RequestGuard:
             received += len(message.get("body", b""))
             if received > MAX_BODY_BYTES:
                 # Raised while FastAPI reads the body, which passes it on as the answer.
-                raise HTTPException(413, TOO_LARGE)
+                raise refuse(TOO_LARGE)
             return message
 
         await self.app(scope, limited_receive, send)
@@ -227,6 +227,8 @@ def create_app(db_url: str, *, token_ttl: timedelta = timedelta(hours=12),
     # Starlette types a handler as taking any Exception; each of these takes the one it is for.
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(405, method_not_allowed)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, http_refusal)  # type: ignore[arg-type]
+    app.add_exception_handler(RefusedError, core_refusal)  # type: ignore[arg-type]
     app.include_router(public)
     app.include_router(accounts.public)
     app.include_router(router)

@@ -3,11 +3,12 @@ cursor still served (tickets.py raises it when it compacts tombstones away)."""
 
 from __future__ import annotations
 
-from fastapi import HTTPException, status
 from sqlalchemy.orm import Session
 
+from agent_app.core.refusals import CURSOR_TOO_OLD, EPOCH_CHANGED
 from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import ServerMeta
+from central_api.refused import refuse
 
 MAX_PAGE = 1000
 
@@ -28,9 +29,9 @@ def checked_cursor(session: Session, since: int, epoch: str | None, *,
     pull floor, after which deletions could be missed."""
     server_epoch = current_epoch(session)
     if epoch is not None and epoch != server_epoch:
-        raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync from scratch")
+        raise refuse(EPOCH_CHANGED)
     if epoch == server_epoch and since > newest_version(session):
         raise ahead_of_server(session)
     if compacted and 0 < since < pull_floor(session):
-        raise HTTPException(status.HTTP_410_GONE, "cursor too old: resync from scratch")
+        raise refuse(CURSOR_TOO_OLD)
     return server_epoch

@@ -13,13 +13,21 @@ from typing import Annotated, Any
 
 import anyio
 from anyio.lowlevel import RunVar
-from fastapi import Depends, FastAPI, HTTPException, Request, status
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
+from fastapi import Depends, FastAPI, Request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
+from agent_app.core.refusals import (
+    NOT_SIGNED_IN,
+    REFUSALS,
+    ROLE_MAY_NOT,
+    SIGN_IN_EXPIRED,
+    Refusal,
+)
 from central_api.db import POOL_CONNECTIONS
 from central_api.models import AuthToken, User
+from central_api.refused import RefusedAnswer, refuse
 from central_api.security import token_digest
 
 API = "/api/v1"
@@ -87,9 +95,15 @@ class Strict(BaseModel):
 
 
 class Problem(Strict):
-    """The body of every refusal: a sentence, or FastAPI's list of field errors (422)."""
+    """The body of every refusal: a sentence, or FastAPI's list of field errors (422). The
+    server's own refusals name themselves too (agent_app/core/refusals.py): `detail` is the
+    sentence in Chinese, `code` and `values` say it in a client's language, and `sentence` is
+    the quoted core sentence of a family (ticket commands, the password policy)."""
 
     detail: str | list[dict[str, Any]]
+    code: str | None = Field(None, description="One of: " + ", ".join(sorted(REFUSALS)))
+    values: list[str] | None = Field(None, description="What fills the sentence's %1, %2…")
+    sentence: str | None = Field(None, description="A family's core sentence, in English")
 
 
 _REFUSALS = {
@@ -192,7 +206,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 def bearer_token(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise unauthorized("missing bearer token")
+        raise unauthorized(NOT_SIGNED_IN)
     return token
 
 
@@ -206,20 +220,19 @@ def require_roles(method: str, path: str) -> Any:
     def current_user(s: SessionDep, token: TokenDep) -> User:
         row = s.get(AuthToken, token_digest(token))
         if row is None or row.revoked or as_utc(row.expires_at) <= datetime.now(UTC):
-            raise unauthorized("invalid or expired token")
+            raise unauthorized(SIGN_IN_EXPIRED)
         user = s.get(User, row.user_id)
         if user is None or not user.active:
-            raise unauthorized("invalid or expired token")
+            raise unauthorized(SIGN_IN_EXPIRED)
         if Role(user.role) not in allowed:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+            raise refuse(ROLE_MAY_NOT)
         return user
 
     return Depends(current_user)
 
 
-def unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail,
-                         headers={"WWW-Authenticate": "Bearer"})
+def unauthorized(refusal: Refusal) -> RefusedAnswer:
+    return refuse(refusal, headers={"WWW-Authenticate": "Bearer"})
 
 
 def as_utc(moment: datetime) -> datetime:

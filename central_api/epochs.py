@@ -28,13 +28,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from fastapi import HTTPException, status
 from sqlalchemy import Connection, CursorResult, Engine, delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from agent_app.core.refusals import CLIENT_AHEAD
 from central_api import audit, versions
 from central_api.models import ServerMeta, SyncClient
+from central_api.refused import RefusedAnswer, refuse
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def _remember_replaced(session: Session, old: str) -> None:
         row.value = json.dumps(entries)
 
 
-def ahead_of_server(session: Session, client_id: str | None = None) -> HTTPException:
+def ahead_of_server(session: Session, client_id: str | None = None) -> RefusedAnswer:
     """A client says it has seen more of this history than the database holds: that client
     alone is told to resync (410). Its own push bookkeeping is forgotten, so its next push goes
     on after the last id it declares acknowledged; nothing else changes."""
@@ -116,8 +117,7 @@ def ahead_of_server(session: Session, client_id: str | None = None) -> HTTPExcep
         session.commit()
     log.warning("a client is ahead of this database (client id %s): it alone resyncs",
                 client_id or "unknown")
-    return HTTPException(status.HTTP_410_GONE,
-                         "你的客户端记录超前于服务器：请从头重新同步。")
+    return refuse(CLIENT_AHEAD)
 
 
 # Restore detection ------------------------------------------------------------------------

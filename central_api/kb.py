@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
+from agent_app.core.refusals import ARTICLE_OF_ANOTHER_UNIT, NO_ARTICLE, OWN_UNIT_ONLY
 from central_api import audit
 from central_api.cursors import MAX_PAGE, checked_cursor
 from central_api.deps import (
@@ -32,6 +33,7 @@ from central_api.deps import (
     require_roles,
 )
 from central_api.models import KbArticle, KbFeedback, User
+from central_api.refused import answer, refuse
 from central_api.versions import next_version, pull_horizon
 from central_api.workflow import WorkflowError, unit_name
 
@@ -101,7 +103,7 @@ def own_unit(user: User) -> str | None:
     try:
         return unit_name(user.unit_code)
     except WorkflowError as exc:
-        raise HTTPException(exc.status_code, str(exc)) from None
+        raise answer(exc) from None
 
 
 def locked_article(s: Session, article_id: str) -> KbArticle | None:
@@ -134,11 +136,10 @@ def put_article(article_id: ArticleId, body: ArticleIn, s: SessionDep,
                 user: User = require_roles("PUT", "/kb/articles/{article_id}")) -> ArticleOut:
     own = own_unit(user)
     if own is not None and body.unit not in (None, own):
-        raise HTTPException(422, "a unit submits articles for its own unit only")
+        raise refuse(OWN_UNIT_ONLY)
     row = locked_article(s, article_id)
     if own is not None and row is not None and row.unit != own:
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            f"article {article_id} belongs to another unit")
+        raise refuse(ARTICLE_OF_ANOTHER_UNIT, article_id)
     # Taken after every check (a refusal never holds the counter's lock) and before the new
     # row is added (its flush needs the version).
     version = next_version(s)
@@ -165,7 +166,7 @@ def delete_article(article_id: ArticleId, s: SessionDep,
     row = locked_article(s, article_id)
     # Another unit's article is as if absent, as with tickets.
     if row is None or row.deleted or (own is not None and row.unit != own):
-        raise HTTPException(404, f"no article {article_id}")
+        raise refuse(NO_ARTICLE, article_id)
     row.deleted = True
     row.title = row.body = ""  # the tombstone keeps only what clients need to drop it
     row.updated_at = datetime.now(UTC)

@@ -11,16 +11,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agent_app.core.calendar import CHINA_TZ
+from agent_app.core.refusals import (
+    ARTICLE_OF_ANOTHER_UNIT,
+    DRAFT_DECIDED,
+    NO_DRAFT,
+    OWN_UNIT_ONLY,
+    REJECTION_NEEDS_NOTE,
+)
 from central_api.cursors import MAX_PAGE
 from central_api.deps import API, RequestBody, SessionDep, Strict, as_utc, refusals, require_roles
 from central_api.kb import ArticleIn, locked_article, own_unit
 from central_api.models import KbArticle, KbDraft, User
+from central_api.refused import refuse
 from central_api.versions import next_version
 
 router = APIRouter(prefix=API, responses=refusals(401, 403))
@@ -88,13 +96,12 @@ def submit_draft(body: DraftIn, s: SessionDep,
     own = own_unit(user)
     assert own is not None  # the role check lets units only
     if body.unit not in (None, own):
-        raise HTTPException(422, "a unit submits articles for its own unit only")
+        raise refuse(OWN_UNIT_ONLY)
     article_id = body.article_id
     if article_id is not None:
         row = s.get(KbArticle, article_id)
         if row is not None and not row.deleted and row.unit != own:
-            raise HTTPException(status.HTTP_409_CONFLICT,
-                                f"article {article_id} belongs to another unit")
+            raise refuse(ARTICLE_OF_ANOTHER_UNIT, article_id)
     draft = KbDraft(article_id=article_id or "", unit=own, title=body.title, body=body.body,
                     category=body.category, state="submitted", submitted_by=user.id,
                     submitted_at=datetime.now(UTC))
@@ -129,9 +136,9 @@ def review_queue(s: SessionDep, state: DraftState = "submitted",
 def _submitted_draft(s: Session, draft_id: int) -> KbDraft:
     draft = s.scalar(select(KbDraft).where(KbDraft.id == draft_id).with_for_update())
     if draft is None:
-        raise HTTPException(404, f"no draft {draft_id}")
+        raise refuse(NO_DRAFT, draft_id)
     if draft.state != "submitted":
-        raise HTTPException(status.HTTP_409_CONFLICT, f"draft {draft_id} is {draft.state}")
+        raise refuse(DRAFT_DECIDED, draft_id)
     return draft
 
 
@@ -145,8 +152,7 @@ def publish_draft(draft_id: DraftId, body: ReviewIn, s: SessionDep,
     draft = _submitted_draft(s, draft_id)
     row = locked_article(s, draft.article_id)
     if row is not None and not row.deleted and row.unit != draft.unit:
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            f"article {draft.article_id} belongs to another unit")
+        raise refuse(ARTICLE_OF_ANOTHER_UNIT, draft.article_id)
     version = next_version(s)
     if row is None:
         row = KbArticle(id=draft.article_id)
@@ -166,7 +172,7 @@ def reject_draft(draft_id: DraftId, body: ReviewIn, s: SessionDep,
                  user: User = require_roles("POST", "/kb/drafts/{draft_id}/reject")
                  ) -> DraftOut:
     if not (body.note or "").strip():
-        raise HTTPException(422, "say why the draft is rejected: the unit reads the note")
+        raise refuse(REJECTION_NEEDS_NOTE)
     draft = _submitted_draft(s, draft_id)
     draft.state, draft.reviewed_by, draft.reviewed_at = "rejected", user.id, datetime.now(UTC)
     draft.review_note = (body.note or "").strip()

@@ -16,19 +16,21 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fastapi import HTTPException, status
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+
+from agent_app.core.refusals import PUSH_TOO_FAST, Refusal
+from central_api.refused import RefusedAnswer, refuse
 
 MAX_KEYS = 100_000  # per table; the least recently touched are forgotten first
 
 Clock = Callable[[], float]
 
 
-def too_many(retry_after: float, detail: str) -> HTTPException:
+def too_many(retry_after: float, refusal: Refusal) -> RefusedAnswer:
+    """A 429 whose sentence and Retry-After name the same whole seconds (its one value)."""
     seconds = max(1, math.ceil(retry_after))
-    return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail.format(seconds=seconds),
-                         headers={"Retry-After": str(seconds)})
+    return refuse(refusal, seconds, headers={"Retry-After": str(seconds)})
 
 
 @dataclass
@@ -120,10 +122,6 @@ class ServerLimits:
     password_change: Lockout = field(default_factory=lambda: Lockout(threshold=5))
     push: TokenBucket = field(default_factory=lambda: TokenBucket(rate=5.0, burst=30.0))
 
-
-LOCKED_OUT = "登录失败次数过多，请 {seconds} 秒后再试。"
-PASSWORD_LOCKED_OUT = "原密码输错次数过多，请 {seconds} 秒后再试。"
-PUSH_TOO_FAST = "提交过于频繁，请 {seconds} 秒后再试。"
 
 _by_engine: weakref.WeakKeyDictionary[Engine, ServerLimits] = weakref.WeakKeyDictionary()
 _registry_lock = threading.Lock()

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import Field, StrictInt
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from agent_app.core.refusals import CLIENT_ID_TAKEN, EPOCH_CHANGED_PUSH
 from agent_app.core.wire import W_UNKNOWN_OP
 from central_api import audit, kb_writes, limits, ticket_writes
 from central_api.cursors import MAX_PAGE, checked_cursor
@@ -44,6 +45,7 @@ from central_api.deps import (
 from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import SyncClient, TicketRecord, User
 from central_api.mutations import _CLIENT_OF_PUSH, Mutation, RejectedError
+from central_api.refused import refuse
 from central_api.versions import pull_horizon
 
 log = logging.getLogger(__name__)
@@ -131,7 +133,7 @@ def _push_once(body: PushRequest, s: Session, user: User) -> PushResponse:
     epoch = current_epoch(s)
     if body.epoch is not None and body.epoch != epoch:
         # Its mutation ids and cursor belong to another history: it resyncs, then pushes.
-        raise HTTPException(status.HTTP_410_GONE, "server epoch changed: resync, then push")
+        raise refuse(EPOCH_CHANGED_PUSH)
     client = _locked_client(s, body.client_id, user, body.after or 0)
     if body.epoch == epoch and _has_gone_back(s, client, body):
         log.warning("%s has seen more than this database holds", user.username)
@@ -180,7 +182,7 @@ def _locked_client(s: Session, client_id: str, user: User, after: int) -> SyncCl
     if client.user_id != user.id:
         # A client id is one installation signed in by one user at a time; pushes from a
         # different user are refused rather than interleaved into its sequence.
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this client id belongs to another user")
+        raise refuse(CLIENT_ID_TAKEN)
     return client
 
 

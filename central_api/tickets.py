@@ -8,14 +8,16 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
+from agent_app.core.refusals import NO_TICKET
 from central_api import audit
 from central_api.cursors import PULL_FLOOR_KEY, pull_floor
 from central_api.deps import API, SessionDep, refusals, require_roles
 from central_api.models import ServerMeta, TicketRecord, User
+from central_api.refused import refuse
 from central_api.versions import lock_versions, next_version
 
 router = APIRouter(prefix=API, responses=refusals(401, 403))
@@ -26,7 +28,7 @@ def get_ticket(ticket_id: str, s: SessionDep,
                _user: User = require_roles("GET", "/tickets/{ticket_id}")) -> dict[str, Any]:
     record = s.get(TicketRecord, ticket_id)
     if record is None or record.deleted:
-        raise HTTPException(404, f"no ticket {ticket_id}")
+        raise refuse(NO_TICKET, ticket_id)
     return {"version": record.version, "ticket": json.loads(record.data)}
 
 
@@ -37,7 +39,7 @@ def delete_ticket(ticket_id: str, s: SessionDep,
     record = s.scalar(select(TicketRecord).where(TicketRecord.id == ticket_id)
                       .with_for_update())
     if record is None or record.deleted:
-        raise HTTPException(404, f"no ticket {ticket_id}")
+        raise refuse(NO_TICKET, ticket_id)
     record.deleted = True
     record.data = "{}"  # the tombstone keeps no citizen's data
     record.version = next_version(s)

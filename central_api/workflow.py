@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.core.actions import (
+    UNIT_STEP_PATHS,
     CommandKind,
     CommandRefusedError,
     NetworkStep,
@@ -37,6 +38,14 @@ from agent_app.core.lifecycle import (
 )
 from agent_app.core.masking import identity_patterns, withhold_identity
 from agent_app.core.network import assisting_units, shipped_network
+from agent_app.core.refusals import (
+    DEADLINE_NEEDS_OFFSET,
+    NO_TICKET,
+    NOT_A_UNIT_ACCOUNT,
+    REQUESTED_DEADLINE_NEEDS_OFFSET,
+    TICKET_COMMAND,
+    RefusedError,
+)
 from agent_app.core.wire import (
     MAX_ID_CHARS,
     MAX_REASON_CHARS,
@@ -57,12 +66,15 @@ from central_api.deps import (
     require_roles,
 )
 from central_api.models import TicketRecord, User
+from central_api.refused import answer, refuse
 
 
-class WorkflowError(Exception):
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
+class WorkflowError(RefusedError):
+    """A unit action refused, in the vocabulary of core/py."""
+
+    @property
+    def status_code(self) -> int:
+        return self.status
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +94,7 @@ def unit_name(unit_code: str | None) -> str:
         return unit.name
     name = shipped_network().unit_named_by_code(unit_code)
     if name is None:
-        raise WorkflowError(403, "this account is not linked to a handling unit")
+        raise WorkflowError(NOT_A_UNIT_ACCOUNT)
     return name
 
 
@@ -94,11 +106,11 @@ def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
     try:
         record, ticket = locked_ticket(session, ticket_id)
     except UnknownTicketError:
-        raise WorkflowError(404, f"no ticket {ticket_id}") from None
+        raise WorkflowError(NO_TICKET, ticket_id) from None
     if not involves_unit(ticket, unit):
         # Units see and act on the tickets they hold, passed down or assist on; another
         # unit's is as if absent.
-        raise WorkflowError(404, f"no ticket {ticket_id}")
+        raise WorkflowError(NO_TICKET, ticket_id)
     payload = dict(data or {})
     if kind is NetworkStep.ASSIST_REPLY:
         payload["unit"] = unit  # the signed-in unit replies for itself, never for another
@@ -108,7 +120,8 @@ def perform(session: Session, ticket_id: str, unit: str, kind: CommandKind,
         authorise_unit(ticket, kind, unit)
         result = run_command(session, record, ticket, command, Role.UNIT)
     except CommandRefusedError as exc:
-        raise WorkflowError(409, exc.reason) from exc
+        raise WorkflowError(TICKET_COMMAND, *exc.values,
+                            sentence=exc.reason) from exc
     audit.record(session, actor=actor or unit, client_id=None, action="unit.action",
                  ticket_id=ticket_id, detail={"kind": kind.value})
     session.commit()
@@ -201,7 +214,7 @@ def _run(session: Session, user: User, ticket_id: str, kind: CommandKind,
                                 actor=user.username))
     except WorkflowError as exc:
         session.rollback()
-        raise HTTPException(exc.status_code, str(exc)) from None
+        raise answer(exc) from None
 
 
 @router.get("/unit/tickets")
@@ -210,7 +223,7 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
     try:
         unit = unit_name(user.unit_code)
     except WorkflowError as exc:
-        raise HTTPException(exc.status_code, str(exc)) from None
+        raise answer(exc) from None
     open_states = [state.value for state in WITH_UNIT_STATES]
     rows = s.scalars(select(TicketRecord).where(TicketRecord.unit == unit,
                                                 TicketRecord.status.in_(open_states),
@@ -253,36 +266,39 @@ class UnitStep:
     the body's fields as the command's data (those left out are not sent; times as ISO
     text, which must carry an offset)."""
 
-    path: str
     kind: CommandKind
     body: type[RequestBody] | None
     name: str  # the endpoint's name, which its OpenAPI operation id is made of
     doc: str | None = None
 
+    @property
+    def path(self) -> str:
+        return UNIT_STEP_PATHS[self.kind]
+
 
 UNIT_STEPS = (
-    UnitStep("accept", Action.ACCEPT, None, "accept"),
-    UnitStep("reply", Action.REPLY, ReplyBody, "reply"),
-    UnitStep("return", Action.RETURN, ReturnBody, "return_ticket"),
-    UnitStep("pass-down", NetworkStep.PASS_DOWN, PassDownBody, "pass_down",
+    UnitStep(Action.ACCEPT, None, "accept"),
+    UnitStep(Action.REPLY, ReplyBody, "reply"),
+    UnitStep(Action.RETURN, ReturnBody, "return_ticket"),
+    UnitStep(NetworkStep.PASS_DOWN, PassDownBody, "pass_down",
              "下派 to a unit directly below the signed-in unit, within its own area."),
-    UnitStep("reply-up", NetworkStep.REPLY_UP, ReplyBody, "reply_up",
+    UnitStep(NetworkStep.REPLY_UP, ReplyBody, "reply_up",
              "The reply of a unit a ticket was passed down to, to the unit above."),
-    UnitStep("return-up", NetworkStep.RETURN_UP, ReturnUpBody, "return_up",
+    UnitStep(NetworkStep.RETURN_UP, ReturnUpBody, "return_up",
              "A passed-down ticket back to the unit above, with a reason from the fixed list."),
-    UnitStep("review-reply", NetworkStep.REVIEW_REPLY, ReviewBody, "review_reply",
+    UnitStep(NetworkStep.REVIEW_REPLY, ReviewBody, "review_reply",
              "The upper unit accepts the reply from below, or sends it back with a reason."),
-    UnitStep("assist", NetworkStep.REQUEST_ASSIST, AssistBody, "request_assist",
+    UnitStep(NetworkStep.REQUEST_ASSIST, AssistBody, "request_assist",
              "The lead unit names an assisting unit (协办)."),
-    UnitStep("assist-reply", NetworkStep.ASSIST_REPLY, ReplyBody, "assist_reply",
+    UnitStep(NetworkStep.ASSIST_REPLY, ReplyBody, "assist_reply",
              "An assisting unit's reply to the lead unit, on the timeline the centre sees."),
-    UnitStep("extension", SideEvent.EXTENSION, ExtensionBody, "extension"),
+    UnitStep(SideEvent.EXTENSION, ExtensionBody, "extension"),
 )
 
 
-# Said in full, one sentence per time field, so the UI has each in its table to translate.
-_NEEDS_OFFSET = {"deadline": "deadline needs a time zone offset",
-                 "requested_deadline": "requested_deadline needs a time zone offset"}
+# One refusal per time field, so each names the field the user filled in.
+_NEEDS_OFFSET = {"deadline": DEADLINE_NEEDS_OFFSET,
+                 "requested_deadline": REQUESTED_DEADLINE_NEEDS_OFFSET}
 
 
 def command_data(body: RequestBody) -> dict[str, Any]:
@@ -293,7 +309,7 @@ def command_data(body: RequestBody) -> dict[str, Any]:
             continue
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                raise HTTPException(422, _NEEDS_OFFSET[field])
+                raise refuse(_NEEDS_OFFSET[field])
             value = value.isoformat()
         data[field] = value
     return data

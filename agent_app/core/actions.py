@@ -191,6 +191,21 @@ FOLLOW_UP_STATES: dict[FollowUp, frozenset[TicketStatus]] = {
     FollowUp.SPLIT: OPEN_STATES,
 }
 
+# The unit endpoints, POST /unit/tickets/{ticket_id}/<path>: the server's table of them
+# (central_api/workflow.UNIT_STEPS) and the unit workbench both take each command's path here.
+UNIT_STEP_PATHS: dict[CommandKind, str] = {
+    Action.ACCEPT: "accept",
+    Action.REPLY: "reply",
+    Action.RETURN: "return",
+    NetworkStep.PASS_DOWN: "pass-down",
+    NetworkStep.REPLY_UP: "reply-up",
+    NetworkStep.RETURN_UP: "return-up",
+    NetworkStep.REVIEW_REPLY: "review-reply",
+    NetworkStep.REQUEST_ASSIST: "assist",
+    NetworkStep.ASSIST_REPLY: "assist-reply",
+    SideEvent.EXTENSION: "extension",
+}
+
 SUPERVISION_LADDER: tuple[SupervisionLevel, ...] = (
     SupervisionLevel.REMINDER, SupervisionLevel.PHONE, SupervisionLevel.WRITTEN)
 
@@ -386,8 +401,8 @@ def _check_guards(ticket: Ticket, kind: CommandKind) -> None:
         if callback is not None and callback.data.get("result") == Rating.DISSATISFIED.value:
             raise CommandRefusedError(R_CLOSE_DISSATISFIED)
         rated = callback is not None and bool(callback.data.get("reached"))
-        gave_up = callback_attempts(ticket) >= MAX_CALLBACK_ATTEMPTS
-        if not (rated or gave_up or not ticket.callback_permitted):
+        if not (rated or may_close_unrated(ticket.callback_permitted,
+                                           callback_attempts(ticket))):
             raise CommandRefusedError(R_CLOSE_UNRATED)
     elif kind is FollowUp.EXTENSION_DECISION and pending_extension(ticket) is None:
         raise CommandRefusedError(R_NO_PENDING_EXTENSION)
@@ -828,8 +843,61 @@ def callback_attempts(ticket: Ticket) -> int:
 def unreached_callbacks(events: Sequence[TicketEvent]) -> int:
     """The same from a timeline in order, or from its replies and callbacks alone (what a
     worklist reads of it)."""
-    return sum(1 for e in _since_last_reply(events)
-               if e.kind == EventKind.CALLBACK and not e.data.get("reached"))
+    return sum(1 for e in _since_last_reply(events) if is_unreached_callback(e))
+
+
+def is_unreached_callback(event: TicketEvent) -> bool:
+    """A 回访 attempt that did not reach the caller."""
+    return event.kind == EventKind.CALLBACK and not event.data.get("reached")
+
+
+def unreached_attempt_numbers(events: Sequence[TicketEvent]) -> dict[str, int]:
+    """Event id → which unanswered 回访 it was since the unit's reply before it (a redo and
+    its new reply start the count again), for timelines whose events carry no number."""
+    numbers: dict[str, int] = {}
+    count = 0
+    for event in events:
+        if event.kind == EventKind.REPLIED:
+            count = 0
+        elif is_unreached_callback(event):
+            count += 1
+            numbers[event.id] = count
+    return numbers
+
+
+def may_close_unrated(callback_permitted: bool, unreached: int) -> bool:
+    """A replied ticket may be closed without the caller's ratings when the caller wanted no
+    回访, or was not reached MAX_CALLBACK_ATTEMPTS times since the unit's latest reply."""
+    return not callback_permitted or unreached >= MAX_CALLBACK_ATTEMPTS
+
+
+def callback_commands(ticket_id: str, at: datetime, actor: str, ratings: Mapping[str, Any],
+                      redo_reason: str) -> list[TicketCommand]:
+    """What recording a reached caller's ratings does: the 回访 itself, then a dissatisfied
+    result sends the ticket back to the unit (重办, with `redo_reason`) and a complete rating
+    closes it (办结)."""
+    commands = [TicketCommand(ticket_id, FollowUp.CALLBACK, at, actor, dict(ratings))]
+    if ratings.get("result") == Rating.DISSATISFIED.value:
+        commands.append(TicketCommand(ticket_id, Action.REDO, at, actor,
+                                      {"reason": redo_reason}))
+    elif ratings.get("result") and ratings.get("process"):
+        commands.append(TicketCommand(ticket_id, Action.CLOSE, at, actor))
+    return commands
+
+
+def latest_extension(known: tuple[str, bool] | None, at: str,
+                     data: Mapping[str, Any]) -> tuple[str, bool]:
+    """The latest extension event of a timeline read in any order, as (when, whether it is a
+    request still waiting for the lead): only the latest counts, as in pending_extension_in.
+    `known` is the latest seen so far, `at`/`data` the next one read."""
+    if known is not None and at < known[0]:
+        return known
+    return at, is_pending_extension(data)
+
+
+def is_pending_extension(data: Mapping[str, Any]) -> bool:
+    """An extension event's data: a unit's request the lead has not decided."""
+    return data.get("decision") == ExtensionDecision.PENDING.value
 
 
 def pending_extension(ticket: Ticket) -> TicketEvent | None:
@@ -841,7 +909,7 @@ def pending_extension(ticket: Ticket) -> TicketEvent | None:
 def pending_extension_in(events: Sequence[TicketEvent]) -> TicketEvent | None:
     """The same from a timeline in order, or from its extension events alone."""
     extensions = [e for e in events if e.kind == EventKind.EXTENSION]
-    if extensions and extensions[-1].data.get("decision") == ExtensionDecision.PENDING.value:
+    if extensions and is_pending_extension(extensions[-1].data):
         return extensions[-1]
     return None
 

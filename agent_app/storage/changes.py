@@ -8,15 +8,16 @@ watched while no recording is open, so scripts and tests pay nothing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ClauseElement
 
-from agent_app.core.changes import OpChanges, Topic
+from agent_app.core.changes import NO_CHANGES, OpChanges, Topic
 from agent_app.storage.schema import MetaRow
 
 # Which table's writes touch which topic (tables not named change nothing a screen shows,
@@ -75,6 +76,27 @@ class Recording:
         self.changes = self.changes | changes
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Changed(Generic[T]):
+    """An operation's result and what its units of work committed (Database.run_op)."""
+
+    value: T
+    changes: OpChanges
+
+
+_COMMITTED_BEFORE = "op_changes_committed_before"
+
+
+def committed_before(failure: BaseException) -> OpChanges:
+    """What an operation run by `run_op` committed before it raised `failure` (a sync's first
+    pages did change): none for an exception that did not come out of run_op."""
+    changes = getattr(failure, _COMMITTED_BEFORE, NO_CHANGES)
+    return changes if isinstance(changes, OpChanges) else NO_CHANGES
+
+
 class ChangeRecorder:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._local = threading.local()
@@ -93,6 +115,22 @@ class ChangeRecorder:
             yield recording
         finally:
             stack.remove(recording)
+
+    def run(self, op: Callable[..., T], *args: Any, **kwargs: Any) -> Changed[T]:
+        """`op(*args, **kwargs)` with what it committed on this thread, plus what it says it
+        changed itself (a result with OpChanges `changes`, as a sync's report). When it
+        raises, the exception goes on as it was, carrying what was committed before
+        (`committed_before`)."""
+        with self.recording() as recording:
+            try:
+                value = op(*args, **kwargs)
+            except BaseException as failure:
+                with suppress(AttributeError):  # an exception type without a __dict__
+                    setattr(failure, _COMMITTED_BEFORE, recording.changes)
+                raise
+        said = getattr(value, "changes", None)
+        changes = recording.changes | said if isinstance(said, OpChanges) else recording.changes
+        return Changed(value, changes)
 
     def _stack(self) -> list[Recording]:
         stack: list[Recording] | None = getattr(self._local, "stack", None)

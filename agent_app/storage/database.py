@@ -6,11 +6,11 @@ import os
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -20,7 +20,7 @@ from agent_app.paths import migrations_dir
 from agent_app.private_files import create_private_file, private_dir, private_file, tighten_folder
 from agent_app.settings import system_settings
 from agent_app.storage import encryption
-from agent_app.storage.changes import ChangeRecorder, Recording
+from agent_app.storage.changes import Changed, ChangeRecorder, Recording
 from agent_app.storage.errors import disk_error
 from agent_app.storage.schema import MetaRow
 from agent_app.storage.uow import UnitOfWork
@@ -215,6 +215,10 @@ def _one_transaction_per_upgrade(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
 class Database:
     """One local cache file. Create with `open_database`; writes go through `unit_of_work`."""
 
@@ -232,6 +236,13 @@ class Database:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, self.path)
+
+    def run_op(self, op: Callable[Concatenate[Database, P], T], *args: P.args,
+               **kwargs: P.kwargs) -> Changed[T]:
+        """`db.run_op(op, ...)` runs `op(db, ...)` and returns its result with what it
+        changed: `.value` and `.changes` (OpChanges). An op that raises leaves what it
+        committed before in `storage.changes.committed_before(exc)`."""
+        return self._changes.run(op, self, *args, **kwargs)
 
     def recording(self) -> AbstractContextManager[Recording]:
         """`with db.recording() as recorded: op(db)` — then `recorded.changes` is what the

@@ -20,7 +20,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from agent_app.core.actions import ExtensionDecision
+from agent_app.core.actions import latest_extension
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.lifecycle import EventKind
 from agent_app.core.masking import mask_name, mask_phone
@@ -290,10 +290,8 @@ class QueueLoader:
                 # The id the columns hold: 100k copies of the same texts add up.
                 self._mine.add(ids[known] if known is not None else ticket_id)
             if kind == EventKind.EXTENSION:
-                known_request = self._extensions.get(ticket_id)
-                if known_request is None or at >= known_request[0]:
-                    pending = json.loads(data).get("decision") == ExtensionDecision.PENDING
-                    self._extensions[ticket_id] = (at, pending)
+                self._extensions[ticket_id] = latest_extension(
+                    self._extensions.get(ticket_id), at, json.loads(data))
 
     def _read_drafts(self, drafts: Iterable[DraftRow]) -> None:
         """Saved intake forms, for the Drafts view: who called and about what, so far."""

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent_app.core.enums import Role
+from agent_app.core.refusals import RefusedError, from_answer
 from agent_app.sync import answers
 
 if TYPE_CHECKING:
@@ -32,11 +33,21 @@ _X509_V_ERR_HOSTNAME_MISMATCH = 62  # OpenSSL's verify code: the name is not on 
 class ApiError(Exception):
     """The server answered, and said no."""
 
-    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+    def __init__(self, status: int, message: str, field: str | None = None,
+                 code: str | None = None, values: tuple[str, ...] = (),
+                 sentence: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.field = field  # the request field a validation refusal (422) is about
+        # The refusal's name in core/refusals.py, when the server gives one (newer servers).
+        self.code, self.values, self.sentence = code, values, sentence
+
+    @property
+    def refusal(self) -> RefusedError | None:
+        """The refusal of the one vocabulary the server named, or None (an older server's
+        English detail, a newer server's code this client does not know)."""
+        return from_answer(self.code, self.values, self.sentence)
 
 
 class ServerUnreachableError(Exception):
@@ -221,7 +232,7 @@ class CentralClient:
         except requests.RequestException as exc:
             raise ServerUnreachableError(_describe(exc)) from exc
         if response.status_code >= 400:
-            raise ApiError(response.status_code, *_error_message(response))
+            raise _api_error(response)
         if response.status_code == 204 or not response.content:
             return None
         try:
@@ -244,6 +255,23 @@ def _checked(check: Callable[[Any], _Checked], answer: Any) -> _Checked:
 def _profile(data: dict[str, Any]) -> UserProfile:
     return UserProfile(username=data["username"], display_name=data["display_name"],
                        role=Role(data["role"]), unit_code=data.get("unit_code"))
+
+
+def _api_error(response: requests.Response) -> ApiError:
+    """The refusal: its sentence (and field) as _error_message reads them, and the refusal's
+    code, values and quoted sentence when the server names them (core/refusals.py)."""
+    message, field = _error_message(response)
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict) or not isinstance(answer.get("code"), str):
+        return ApiError(response.status_code, message, field)
+    values = answer.get("values")
+    sentence = answer.get("sentence")
+    return ApiError(response.status_code, message, field, answer["code"],
+                    tuple(str(value) for value in values) if isinstance(values, list) else (),
+                    sentence if isinstance(sentence, str) else None)
 
 
 def _error_message(response: requests.Response) -> tuple[str, str | None]:

@@ -146,7 +146,8 @@ def _error_payload(exc: BaseException) -> tuple[str, Any]:
     from agent_app.sync.client import ApiError
 
     if isinstance(exc, ApiError):
-        return ("api", (exc.status, exc.message, exc.field))
+        return ("api", (exc.status, exc.message, exc.field, exc.code, exc.values,
+                        exc.sentence))
     try:
         pickle.loads(pickle.dumps(exc))
         return ("pickled", exc)

@@ -18,14 +18,16 @@ from PySide6.QtCore import QCoreApplication
 
 from agent_app.core.errors import UserError
 from agent_app.core.i18n import QT_TRANSLATE_NOOP, SERVER_CONTEXTS
+from agent_app.core.refusals import RefusedError
 
 log = logging.getLogger(__name__)
 _HAN = re.compile("[\u4e00-\u9fff]")
 
 SERVER_CONTEXT = "ServerMessage"
-# What the central API and the network client say in English, in the words users read. The
-# server's sentences come from central_api (HTTPException details), the client's from
-# sync/client.py; tests/ui/test_server_messages.py checks this table covers them.
+# What the network client says in English (sync/client.py), and what a central API from
+# before the refusal codes (core/refusals.py) said in English details, in the words users
+# read: a newer server names each refusal by its code, and failure_text says the sentence for
+# the code. tests/ui/test_server_messages.py checks this table still covers the old details.
 SERVER_MESSAGES: dict[str, str] = {
     "your role may not do this": QT_TRANSLATE_NOOP("ServerMessage", "Your role may not do this."),
     "this client id belongs to another user": QT_TRANSLATE_NOOP(
@@ -85,9 +87,10 @@ _NAMED = (  # messages that name a record: the pattern, and the text with %1 for
 
 
 def server_text(message: str) -> str:
-    """A message from the server or the network client in the UI's language: one of the
-    server's English sentences, or one of core's (which unit endpoints answer with); one we do
-    not know is shown as it came (it may be a reason the server already translated)."""
+    """A message without a refusal code in the UI's language: the network client's, an older
+    server's English detail, or one of core's sentences (a push's rejection reason, and what
+    older servers' unit endpoints answered with); one we do not know is shown as it came (it
+    may be a reason the server already translated)."""
     known = SERVER_MESSAGES.get(message.strip())
     if known is not None:
         return QCoreApplication.translate(SERVER_CONTEXT, known)
@@ -100,6 +103,17 @@ def server_text(message: str) -> str:
         if translated != message:
             return translated
     return message
+
+
+def named_refusal_text(refusal: RefusedError, detail: str) -> str:
+    """A refusal the server named by its code, in the UI's language. A family's quoted core
+    sentence this client cannot translate (a newer server's) is tried in the other server
+    contexts, then said as the server's own `detail` (Chinese)."""
+    shown = refusal.text(QCoreApplication.translate)
+    if refusal.quoted is None or shown != refusal.text(lambda _context, text: text):
+        return shown
+    other = server_text(shown)
+    return other if other != shown else detail
 
 
 def _disk_full() -> str:
@@ -145,6 +159,9 @@ def failure_text(exc: BaseException) -> str:
             "Failures", "The local database refused the change. Ask IT to check this PC; "
                         "details are in the log.")
     if isinstance(exc, ApiError):
+        refusal = exc.refusal
+        if refusal is not None:
+            return named_refusal_text(refusal, exc.message)
         shown = server_text(exc.message)
         if shown == exc.message and exc.status == 422 and not _HAN.search(shown):
             # The request's validation, in the web framework's English: never shown. (The

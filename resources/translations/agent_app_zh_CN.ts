@@ -1718,6 +1718,145 @@ Connect to the network and try again, or quit: the changes are sent the next tim
     </message>
 </context>
 <context>
+    <name>Refusal</name>
+    <message>
+        <source>Not signed in: sign in again.</source>
+        <translation>未登录：请重新登录。</translation>
+    </message>
+    <message>
+        <source>The sign-in has expired: sign in again.</source>
+        <translation>登录已过期：请重新登录。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>Your role may not do this.</source>
+        <translation>您的角色无权进行此操作。</translation>
+    </message>
+    <message>
+        <source>Too many failed sign-ins: try again in %1 seconds.</source>
+        <translation>登录失败次数过多，请 %1 秒后再试。</translation>
+    </message>
+    <message>
+        <source>There is no user %1.</source>
+        <translation>没有用户 %1。</translation>
+    </message>
+    <message>
+        <source>A user name has only letters, digits and _ . - and at most 64 characters.</source>
+        <translation>用户名只能由字母、数字和 _ . - 组成，最多 64 个字符。</translation>
+    </message>
+    <message>
+        <source>A display name has 1 to 64 characters.</source>
+        <translation>显示名称须为 1 到 64 个字符。</translation>
+    </message>
+    <message>
+        <source>A handling unit&apos;s account needs the unit&apos;s code from the unit directory (--unit).</source>
+        <translation>承办单位账号须填写单位目录中的单位编码（--unit）。</translation>
+    </message>
+    <message>
+        <source>Only a handling unit&apos;s account has a unit code.</source>
+        <translation>只有承办单位账号才能填写单位编码。</translation>
+    </message>
+    <message>
+        <source>The user name %1 is taken already.</source>
+        <translation>用户名 %1 已存在。</translation>
+    </message>
+    <message>
+        <source>You cannot disable the account you are signed in with.</source>
+        <translation>不能停用自己正在使用的账号。</translation>
+    </message>
+    <message>
+        <source>The old password is wrong.</source>
+        <translation>原密码不正确。</translation>
+    </message>
+    <message>
+        <source>The password was changed just now: sign in again, then try again.</source>
+        <translation>密码刚被修改，请重新登录后再试。</translation>
+    </message>
+    <message>
+        <source>The old password was wrong too many times: try again in %1 seconds.</source>
+        <translation>原密码输错次数过多，请 %1 秒后再试。</translation>
+    </message>
+    <message>
+        <source>Changes are sent too often: try again in %1 seconds.</source>
+        <translation>提交过于频繁，请 %1 秒后再试。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s sync id belongs to another user: sign in again.</source>
+        <translation>本机的同步标识属于另一位用户：请重新登录。</translation>
+    </message>
+    <message>
+        <source>The local copy is too old: it is downloaded again.</source>
+        <translation>本地数据过旧：正在重新下载。</translation>
+    </message>
+    <message>
+        <source>The server was restored from a backup: the local copy is downloaded again.</source>
+        <translation>服务器已从备份恢复：本地数据正在重新下载。</translation>
+    </message>
+    <message>
+        <source>The server was restored from a backup: the local copy is downloaded again, then unsent changes are sent.</source>
+        <translation>服务器已从备份恢复：本地数据正在重新下载，之后发送未发送的更改。</translation>
+    </message>
+    <message>
+        <source>Your client has seen more than the server holds: resync from scratch.</source>
+        <translation>你的客户端记录超前于服务器：请从头重新同步。</translation>
+    </message>
+    <message>
+        <source>Too much at once for the server (at most 1 MiB).</source>
+        <translation>一次提交的数据过多（最多 1 MiB）。</translation>
+    </message>
+    <message>
+        <source>The address must not contain NUL characters.</source>
+        <translation>地址中不能含有 NUL 字符。</translation>
+    </message>
+    <message>
+        <source>Each date may appear only once.</source>
+        <translation>每个日期只能出现一次。</translation>
+    </message>
+    <message>
+        <source>No ticket %1.</source>
+        <translation>没有工单 %1。</translation>
+    </message>
+    <message>
+        <source>This account is not linked to a handling unit.</source>
+        <translation>该账号未关联承办单位。</translation>
+    </message>
+    <message>
+        <source>The deadline needs a time zone.</source>
+        <translation>期限需要带时区。</translation>
+    </message>
+    <message>
+        <source>The requested deadline needs a time zone.</source>
+        <translation>申请的办结时限需要带时区。</translation>
+    </message>
+    <message>
+        <source>A unit submits knowledge articles for itself only.</source>
+        <translation>承办单位只能报送本单位的知识点。</translation>
+    </message>
+    <message>
+        <source>Article %1 belongs to another unit.</source>
+        <translation>知识条目 %1 属于其他单位。</translation>
+    </message>
+    <message>
+        <source>No article %1.</source>
+        <translation>没有知识条目 %1。</translation>
+    </message>
+    <message>
+        <source>No draft %1.</source>
+        <translation>没有草稿 %1。</translation>
+    </message>
+    <message>
+        <source>Draft %1 has been decided already.</source>
+        <translation>草稿 %1 已经处理过了。</translation>
+    </message>
+    <message>
+        <source>Say why the draft is sent back: the unit reads the note.</source>
+        <translation>请写明退回草稿的理由：单位会看到这条说明。</translation>
+    </message>
+</context>
+<context>
     <name>ReportCharts</name>
     <message>
         <source>Tickets by category</source>

@@ -97,7 +97,8 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(server):
     wrong = login(server, "op01", "nope")
     unknown = login(server, "nobody", "nope")
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {"detail": "invalid username or password"}
+    assert wrong.json() == unknown.json() == {"detail": "用户名或密码错误。",
+                                               "code": "wrong_login", "values": []}
     assert wrong.headers["WWW-Authenticate"] == "Bearer"
 
 
@@ -202,7 +203,8 @@ def test_oversized_bodies_are_refused_with_413(server):
     big = json.dumps({"username": "x" * (2 * 1024 * 1024), "password": "y"})
     reply = requests.post(f"{server.url}{API}/auth/login", data=big, timeout=TIMEOUT,
                           headers={"Content-Type": "application/json"})
-    assert reply.status_code == 413 and "too large" in reply.json()["detail"]
+    assert reply.status_code == 413 and reply.json()["code"] == "too_large"
+    assert "1 MiB" in reply.json()["detail"]
 
 
 def test_catalogues_and_policy_are_served(server, tokens):
@@ -272,7 +274,8 @@ def test_a_unit_never_sees_or_acts_on_another_units_tickets(server, tokens):
                      **({"json": body} if body else {}))
         # The same answer as for a ticket that does not exist: not even its existence leaks.
         assert reply.status_code == unknown.status_code == 404
-        assert reply.json()["detail"] == "no ticket OWN-1"
+        assert reply.json() == {"detail": "没有工单 OWN-1。", "code": "no_ticket",
+                                "values": ["OWN-1"]}
     assert call(server, "GET", "/tickets/OWN-1", tokens[Role.OPERATOR]).json() == before
     assert call(server, "POST", "/unit/tickets/OWN-1/accept",
                 tokens[Role.UNIT]).json()["status"] == "accepted"

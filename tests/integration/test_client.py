@@ -26,13 +26,15 @@ def test_login_me_and_logout(server):
     client.logout()
     with pytest.raises(ApiError) as info:
         client.me()
-    assert info.value.status == 401 and info.value.message == "invalid or expired token"
+    assert info.value.status == 401 and info.value.message == "登录已过期：请重新登录。"
+    assert info.value.code == "sign_in_expired"
 
 
 def test_wrong_password_is_an_api_error_with_the_servers_message(server):
     with pytest.raises(ApiError) as info:
         CentralClient(server.url).login("op01", "wrong")
-    assert info.value.status == 401 and "invalid username or password" in info.value.message
+    assert info.value.status == 401 and info.value.message == "用户名或密码错误。"
+    assert info.value.code == "wrong_login" and info.value.refusal is not None
 
 
 def test_nobody_listening_is_unreachable_not_a_crash():

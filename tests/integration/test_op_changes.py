@@ -19,6 +19,7 @@ from agent_app.core.enums import TicketStatus
 from agent_app.core.intake import IntakeState
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.storage import ops
+from agent_app.storage.changes import committed_before
 from agent_app.storage.database import Database, open_database
 from agent_app.storage.reference import load_reference, store_reference
 from agent_app.storage.schema import SyncState, TicketEventRow, TicketRow
@@ -38,9 +39,7 @@ def db(tmp_path: Path):
 
 
 def recorded(db: Database, op, *args, **kwargs) -> OpChanges:
-    with db.recording() as recording:
-        op(db, *args, **kwargs)
-    return recording.changes
+    return db.run_op(op, *args, **kwargs).changes
 
 
 def note(ticket_id: str, text: str = "来电人补充地址") -> TicketCommand:
@@ -86,6 +85,41 @@ def test_a_refused_or_failed_op_changes_nothing(db):
     with db.recording() as recording, pytest.raises(LookupError):
         ops.perform_ticket_command(db, note("T-NOWHERE"))
     assert recording.changes == OpChanges()
+
+
+def test_run_op_gives_the_caller_the_ops_result_and_its_changes(db):
+    ops.register_ticket(db, make_ticket("T-1"))
+    ops.autosave_draft(db, "draft-1", "intake", {"caller_name": "张"})
+    read = db.run_op(ops.latest_draft, "intake")
+    assert read.value == ("draft-1", {"caller_name": "张"}) and read.changes == OpChanges()
+    noted = db.run_op(ops.perform_ticket_command, note("T-1"))
+    assert noted.changes == OpChanges.of(Topic.TICKETS, Topic.OUTBOX, ticket_ids={"T-1"})
+    again = db.run_op(ops.perform_ticket_command, note("T-1", "来电人再次补充"))
+    # The op's own result: the mutation id each note was queued under.
+    assert isinstance(noted.value, int) and isinstance(again.value, int)
+    assert again.value > noted.value
+
+
+def test_run_op_adds_what_an_op_says_it_changed_itself(db):
+    class Report:  # as a sync's report: changes no session of this cache recorded
+        changes = OpChanges.of(Topic.SYNC)
+
+    def op(database: Database) -> Report:
+        ops.autosave_draft(database, "d", "intake", {})
+        return Report()
+
+    assert db.run_op(op).changes == OpChanges.of(Topic.SYNC, Topic.DRAFTS)
+
+
+def test_a_failing_op_raises_as_it_was_and_keeps_what_it_committed_before(db):
+    def op(database: Database) -> None:
+        ops.autosave_draft(database, "d", "intake", {})
+        ops.perform_ticket_command(database, note("T-NOWHERE"))
+
+    with pytest.raises(LookupError) as raised:
+        db.run_op(op)
+    assert committed_before(raised.value) == OpChanges.of(Topic.DRAFTS)
+    assert committed_before(LookupError("not from run_op")) == OpChanges()
 
 
 def test_nothing_is_recorded_outside_a_recording_and_recordings_nest(db):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from agent_app.core.actions import R_STATE
 from agent_app.core.enums import TicketStatus
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
@@ -40,6 +41,17 @@ def test_a_unit_sees_only_its_own_open_tickets(world):
     with pytest.raises(ApiError) as info:
         unit.post("/unit/tickets/OTHER-1/accept")
     assert info.value.status == 404
+
+
+def test_a_refused_unit_command_names_the_core_sentence_and_says_it_in_chinese(world):
+    _server, _engine, unit = world
+    unit.post("/unit/tickets/MINE-1/accept")
+    with pytest.raises(ApiError) as twice:
+        unit.post("/unit/tickets/MINE-1/accept")
+    refused = twice.value
+    assert (refused.status, refused.code, refused.sentence) == (409, "ticket_command", R_STATE)
+    assert refused.message == "工单状态已变化，此操作已不适用。"
+    assert refused.refusal is not None and refused.refusal.translated_text() == refused.message
 
 
 def test_accept_reply_follow_the_lifecycle_and_reach_the_operator(world):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agent_app.core import refusals
 from central_api import limits
 from central_api.limits import Lockout, TokenBucket
 
@@ -85,6 +86,7 @@ def test_the_bucket_never_grants_more_than_burst_plus_rate_times_elapsed(gaps):
 
 
 def test_too_many_names_the_wait_in_whole_seconds():
-    refusal = limits.too_many(29.2, limits.LOCKED_OUT)
+    refusal = limits.too_many(29.2, refusals.LOCKED_OUT)
     assert refusal.status_code == 429 and refusal.headers == {"Retry-After": "30"}
     assert "30 秒" in refusal.detail
+    assert refusal.body["code"] == "locked_out" and refusal.body["values"] == ["30"]

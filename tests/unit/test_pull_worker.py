@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 
+from agent_app.core.refusals import EPOCH_CHANGED
 from agent_app.sync.client import ApiError, ServerAnswerError, TlsError
 from agent_app.sync.engine import SyncGapError, SyncReport
 from agent_app.sync.pull_worker import PullWorkerError, _add_report, _error_payload, _rebuilt
@@ -21,6 +22,14 @@ def test_an_api_refusal_comes_back_with_its_status_message_and_field():
     back = crossed(ApiError(422, "工单内容过长", "content"))
     assert isinstance(back, ApiError)
     assert (back.status, back.message, back.field) == (422, "工单内容过长", "content")
+
+
+def test_a_named_refusal_comes_back_with_its_code_and_values():
+    back = crossed(ApiError(410, "服务器已从备份恢复：本地数据正在重新下载。", None,
+                            "epoch_changed", ("x",), None))
+    assert isinstance(back, ApiError)
+    assert (back.code, back.values, back.sentence) == ("epoch_changed", ("x",), None)
+    assert back.refusal is not None and back.refusal.refusal is EPOCH_CHANGED
 
 
 @pytest.mark.parametrize("exc", [ServerAnswerError("the server's answer was not understood"),

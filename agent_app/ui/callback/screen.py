@@ -24,8 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.core.actions import MAX_CALLBACK_ATTEMPTS, CommandKind, FollowUp, TicketCommand
-from agent_app.core.enums import Rating, Role
+from agent_app.core.actions import (
+    MAX_CALLBACK_ATTEMPTS,
+    CommandKind,
+    FollowUp,
+    TicketCommand,
+    callback_commands,
+    may_close_unrated,
+)
+from agent_app.core.enums import Role
 from agent_app.core.lifecycle import Action, SideEvent
 from agent_app.storage.worklists import CallbackItem, load_callbacks
 from agent_app.tasks import Changes, TaskRunner, Topic
@@ -226,8 +233,8 @@ class CallbackScreen(QWidget):
     def _show_buttons(self, item: CallbackItem | None) -> None:
         for button in (self.record_button, self.not_reached_button):
             button.setEnabled(item is not None)
-        may_close = item is not None and (not item.callback_permitted
-                                          or item.attempts >= MAX_CALLBACK_ATTEMPTS)
+        may_close = item is not None and may_close_unrated(item.callback_permitted,
+                                                           item.attempts)
         self.close_button.setEnabled(may_close)
         if item is None:
             self.hint.setText(self.tr("Choose a replied ticket, call the caller back and "
@@ -257,15 +264,9 @@ class CallbackScreen(QWidget):
         if kind is not FollowUp.CALLBACK:
             self.detail.runner.submit(item.ticket_id, kind, data, self._actor)
             return
-        now = self._now()
-        commands = [TicketCommand(item.ticket_id, FollowUp.CALLBACK, now, self._actor, data)]
-        if data.get("result") == Rating.DISSATISFIED.value:
-            reason = self.tr("The caller was dissatisfied with the handling result.")
-            commands.append(TicketCommand(item.ticket_id, Action.REDO, now, self._actor,
-                                          {"reason": reason}))
-        elif data.get("result") and data.get("process"):
-            commands.append(TicketCommand(item.ticket_id, Action.CLOSE, now, self._actor))
-        self.detail.runner.perform(commands)
+        reason = self.tr("The caller was dissatisfied with the handling result.")
+        self.detail.runner.perform(callback_commands(item.ticket_id, self._now(), self._actor,
+                                                     data, redo_reason=reason))
 
     def not_reached(self) -> None:
         item = self.current_item()

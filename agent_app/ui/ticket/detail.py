@@ -34,6 +34,7 @@ from agent_app.core.actions import (
     merged_from,
     merged_into,
     needs_lead,
+    unreached_attempt_numbers,
 )
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Rating, Role, SupervisionLevel
@@ -81,14 +82,7 @@ class TimelineModel(RowsTableModel):
     def set_rows(self, rows: Sequence[TicketEvent]) -> None:
         # The n-th unanswered callback since the unit's latest reply: events from older
         # releases and imports carry no attempt number, and "attempt ?" helps nobody.
-        self._attempts = {}
-        count = 0
-        for event in rows:
-            if event.kind == EventKind.REPLIED:
-                count = 0
-            elif event.kind == EventKind.CALLBACK and not event.data.get("reached"):
-                count += 1
-                self._attempts[event.id] = count
+        self._attempts = unreached_attempt_numbers(rows)
         super().set_rows(rows)
 
     def cell(self, event: TicketEvent, column: int, role: int) -> Any:

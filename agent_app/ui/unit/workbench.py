@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.core.actions import (
     COMMAND_LABELS,
+    UNIT_STEP_PATHS,
     CommandKind,
     CommandRefusedError,
     NetworkStep,
@@ -56,19 +57,7 @@ from agent_app.ui.failures import failure_text
 from agent_app.ui.i18n import tr_label
 from agent_app.ui.widgets import plain_label
 
-# The endpoint of each action a unit may take, and what its form asks for.
-ENDPOINTS: dict[CommandKind, str] = {
-    Action.ACCEPT: "accept",
-    Action.REPLY: "reply",
-    Action.RETURN: "return",
-    SideEvent.EXTENSION: "extension",
-    NetworkStep.PASS_DOWN: "pass-down",
-    NetworkStep.REPLY_UP: "reply-up",
-    NetworkStep.RETURN_UP: "return-up",
-    NetworkStep.REVIEW_REPLY: "review-reply",
-    NetworkStep.REQUEST_ASSIST: "assist",
-    NetworkStep.ASSIST_REPLY: "assist-reply",
-}
+# What the form of each action a unit may take (core's UNIT_STEP_PATHS) asks for.
 NEEDS_TEXT = {Action.REPLY, NetworkStep.REPLY_UP, NetworkStep.ASSIST_REPLY}
 NEEDS_REASON_CODE = {Action.RETURN, NetworkStep.RETURN_UP}
 NEEDS_UNIT = {NetworkStep.PASS_DOWN, NetworkStep.REQUEST_ASSIST}
@@ -86,7 +75,7 @@ def unit_actions(ticket: Ticket, unit: str) -> list[CommandKind]:
     """What this unit may do to this ticket now, as the server will check it."""
     kinds = []
     for kind in allowed_commands(ticket, Role.UNIT):
-        if kind not in ENDPOINTS:
+        if kind not in UNIT_STEP_PATHS:
             continue
         try:
             authorise_unit(ticket, kind, unit)
@@ -364,7 +353,7 @@ class UnitWorkbench(QWidget):
             return
         self.error.clear()
         self.submit.setEnabled(False)
-        path = f"/unit/tickets/{ticket.id}/{ENDPOINTS[kind]}"
+        path = f"/unit/tickets/{ticket.id}/{UNIT_STEP_PATHS[kind]}"
         self._tasks.run_net(lambda: self._post(path, body), on_done=self._done,
                             on_error=self._refused)
 
