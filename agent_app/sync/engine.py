@@ -27,7 +27,7 @@ from agent_app.core.changes import OpChanges, Topic
 from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
 from agent_app.core.models import Ticket
 from agent_app.core.reference import ReferenceData
-from agent_app.core.wire import W_UNSTORABLE, WireError, check_ticket
+from agent_app.core.wire import W_UNSTORABLE, WireError, check_ticket, checked_event_data
 from agent_app.search import apply_article_changes
 from agent_app.storage.changes import register_meta_keys
 from agent_app.storage.database import Database
@@ -428,15 +428,18 @@ class SyncEngine:
                                                    if i in known and i not in unsent])
                             if uow.meta.get(RECOVERING_KEY) else {})
             new: list[tuple[Ticket, int]] = []
+            new_event_data: list[list[str] | None] = []  # as encoded by the check, or None
             for change in changes:
                 ticket_id = change["id"]
                 if change["deleted"]:
                     uow.tickets.delete(ticket_id)
                     continue
-                server_ticket = _storable(change)
-                if server_ticket is None:
+                storable = _storable(change)
+                if storable is None:
                     _quarantine(uow, change, W_UNSTORABLE, report)
                     continue
+                server_ticket, event_data = storable
+                checked = server_ticket
                 overruled = known.get(ticket_id) is SyncState.CONFLICT
                 if ticket_id in unsent:
                     # Commands still on their way are replayed on the server's state: that is
@@ -454,11 +457,13 @@ class SyncEngine:
                     uow.tickets.store_from_server(server_ticket, change["version"])
                 else:
                     new.append((server_ticket, change["version"]))
+                    # A rebase added events: those are encoded when stored.
+                    new_event_data.append(event_data if server_ticket is checked else None)
                 if ticket_id in unsent:
                     # Our unsent change still goes out; the row says so until it is acked.
                     uow.tickets.set_sync_state(ticket_id, SyncState.UNSENT)
                 report.pulled += 1
-            uow.tickets.insert_many_from_server(new)
+            uow.tickets.insert_many_from_server(new, new_event_data)
             uow.meta.set(CURSOR_KEY, str(page["cursor"]))
             uow.meta.set(EPOCH_KEY, page["server_epoch"])
             uow.commit()
@@ -536,9 +541,12 @@ class SyncEngine:
             report.conflicts += 1
 
 
-def _storable(change: dict[str, Any]) -> Ticket | None:
+def _storable(change: dict[str, Any]) -> tuple[Ticket, list[str]] | None:
+    """The pulled ticket, checked, with its events' data as the JSON text to store; None
+    when this PC cannot store it."""
     try:
-        return check_ticket(ticket_from_dict(change["ticket"]))
+        ticket = ticket_from_dict(change["ticket"])
+        return ticket, checked_event_data(ticket)
     except (InterchangeError, WireError, TypeError, ValueError, AttributeError):
         return None
 
