@@ -17,7 +17,12 @@ def utc_text(value: datetime) -> str:
     """How times are stored: comparing these strings compares the times (raw SQL uses it)."""
     if value.tzinfo is None:
         raise ValueError("naive datetime cannot be stored")
-    return value.astimezone(UTC).strftime(UTC_TEXT_FORMAT)
+    moment = value.astimezone(UTC)
+    if moment.year >= 1000:
+        # The same text, a third faster than strftime (a pull writes two per ticket); strftime
+        # writes years before 1000 without their leading zeros, so those keep it.
+        return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+    return moment.strftime(UTC_TEXT_FORMAT)
 
 
 class UtcIsoTime(TypeDecorator[datetime]):
