@@ -134,6 +134,15 @@ class TicketEventRow(Base):
                       Index("ix_ticket_events_at", "at", "ticket_id"))
 
 
+def ticket_secondary_indexes() -> list[Index]:
+    """The indexes of tickets and their events besides their keys: a first pull into an
+    empty cache builds them once at its end (sync/engine.py), which costs less than keeping
+    them up to date through a hundred thousand inserts."""
+    tables = Base.metadata.tables
+    return [*tables[TicketRow.__tablename__].indexes,
+            *tables[TicketEventRow.__tablename__].indexes]
+
+
 class OutboxRow(Base):
     """Mutations waiting to be pushed; `mutation_id` is this client's gap-free sequence."""
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from agent_app.core.actions import CommandRefusedError, TicketCommand, apply_command
 from agent_app.core.changes import OpChanges, Topic
@@ -33,7 +35,7 @@ from agent_app.storage.changes import register_meta_keys
 from agent_app.storage.database import Database
 from agent_app.storage.ops import OP_TICKET_ACTION, OP_TICKET_CREATE, OP_TICKET_RECOVER
 from agent_app.storage.reference import load_reference
-from agent_app.storage.schema import QuarantinedRow, SyncState
+from agent_app.storage.schema import QuarantinedRow, SyncState, TicketRow, ticket_secondary_indexes
 from agent_app.storage.uow import UnitOfWork
 from agent_app.sync.client import (
     ANSWER_NOT_UNDERSTOOD,
@@ -63,6 +65,9 @@ KB_EPOCH_KEY = "kb_server_epoch"
 # more is the rest pulled in a worker process (starting one costs a second of CPU, which a
 # sync that brings a handful of changes should not pay).
 PROBE_PAGE_SIZE = 100
+# A pull into a cache holding at most this many tickets (a new PC, past the probe page) builds
+# the tickets' secondary indexes at its end instead of keeping them through every insert.
+BULK_PULL_MAX_HELD = 1000
 
 # Where this client stands with the server: the status bar and the sync problems show it.
 register_meta_keys(Topic.SYNC, CURSOR_KEY, EPOCH_KEY, LAST_SYNC_KEY, ACKED_KEY, RECOVERING_KEY,
@@ -113,16 +118,19 @@ def _never() -> bool:
 class SyncEngine:
     def __init__(self, db: Database, client: CentralClient, *, push_batch: int = 200,
                  page_size: int = 500, pull_in_worker: bool = False,
-                 prefetch: bool = False) -> None:
+                 prefetch: bool = False, bulk_indexes: bool = False) -> None:
         """`pull_in_worker`: a long ticket pull runs in a process of its own
         (sync/pull_worker.py), so a GUI in this process keeps the interpreter. `prefetch`:
-        the next page is fetched while this one is applied (the worker does so)."""
+        the next page is fetched while this one is applied (the worker does so).
+        `bulk_indexes`: a pull into a (nearly) empty cache drops the tickets' secondary
+        indexes and builds them at its end (the worker does so)."""
         self.db = db
         self.client = client
         self.push_batch = push_batch
         self.page_size = page_size
         self.pull_in_worker = pull_in_worker
         self.prefetch = prefetch
+        self.bulk_indexes = bulk_indexes
         self._kb_pulled_by_worker = False  # this sync's KB pages came with the worker's pull
         self._refetch: set[str] = set()  # tickets whose command the server refused
         self._reference: ReferenceData | None = None  # loaded when a rebase needs it
@@ -269,6 +277,16 @@ class SyncEngine:
                      lambda page: self._apply_page_safely(page, report),
                      lambda: self._start_over(report), lambda: report.pulled)
         self._kb_pulled_by_worker = False
+        # A pull stopped before its end (a killed worker) left them out: back before anything.
+        self._build_secondary_indexes()
+        if self.bulk_indexes and self._holds_few_tickets():
+            self._drop_secondary_indexes()
+            try:
+                self._pull_pages(feed, progress, cancel)
+            finally:
+                self._build_secondary_indexes()
+            self._send_back_what_a_restore_lost(report)
+            return
         if self.pull_in_worker and worker_can_start():
             if self._pull_pages(feed, progress, cancel, limit=PROBE_PAGE_SIZE, pages=1):
 
@@ -281,6 +299,25 @@ class SyncEngine:
         else:
             self._pull_pages(feed, progress, cancel)
         self._send_back_what_a_restore_lost(report)
+
+    def _holds_few_tickets(self) -> bool:
+        with self.db.unit_of_work() as uow:
+            held = uow.session.scalar(select(func.count()).select_from(TicketRow)) or 0
+        return held <= BULK_PULL_MAX_HELD
+
+    def _drop_secondary_indexes(self) -> None:
+        with self.db.unit_of_work() as uow:
+            for index in ticket_secondary_indexes():
+                uow.session.execute(DropIndex(index, if_exists=True))
+            uow.commit()
+
+    def _build_secondary_indexes(self) -> None:
+        """Each one missing is built, all in one transaction (nothing to do when all are
+        there, as after every pull that ran to its end)."""
+        with self.db.unit_of_work() as uow:
+            for index in ticket_secondary_indexes():
+                uow.session.execute(CreateIndex(index, if_not_exists=True))
+            uow.commit()
 
     def pull_kb_usage(self, report: SyncReport, cancel: Callable[[], bool] = _never) -> None:
         """What every seat's operators used after their queries, and leads' vetoes: the KB
