@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from agent_app.core.enums import (
     AppealType,
@@ -16,7 +17,20 @@ from agent_app.core.enums import (
 )
 from agent_app.core.models import Caller, CategoryPath, LocationPath, Ticket, TicketEvent
 
-_EVENT_BASE_KEYS = {"id", "at", "kind", "actor"}
+_EVENT_BASE_KEYS = frozenset({"id", "at", "kind", "actor"})
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
+# Each choice by its text: a dictionary look-up where calling the enum costs several times
+# more (a long pull reads six per ticket).
+_MEMBERS: dict[type[StrEnum], dict[str, StrEnum]] = {
+    kind: {member.value: member for member in kind}
+    for kind in (AppealType, Channel, Gender, SupervisionLevel, TicketStatus, Urgency)}
+
+
+def _choice(kind: type[_Choice], value: Any) -> _Choice:
+    """`kind(value)`, the same member or the same error, faster for a known text."""
+    member = _MEMBERS[kind].get(value) if type(value) is str else None
+    return member if member is not None else kind(value)  # type: ignore[return-value]
 
 
 class InterchangeError(ValueError):
@@ -63,14 +77,14 @@ def ticket_from_dict(data: Mapping[str, Any]) -> Ticket:
         return Ticket(
             id=str(data["id"]),
             created_at=parse_time(data["created_at"]),
-            channel=Channel(data["channel"]),
-            appeal_type=AppealType(data["appeal_type"]),
-            urgency=Urgency(data.get("urgency", Urgency.NORMAL)),
-            status=TicketStatus(data["status"]),
+            channel=_choice(Channel, data["channel"]),
+            appeal_type=_choice(AppealType, data["appeal_type"]),
+            urgency=_choice(Urgency, data.get("urgency", Urgency.NORMAL)),
+            status=_choice(TicketStatus, data["status"]),
             caller=Caller(
                 name=caller.get("name", ""),
                 phone=caller.get("phone", ""),
-                gender=Gender(caller.get("gender", Gender.UNKNOWN)),
+                gender=_choice(Gender, caller.get("gender", Gender.UNKNOWN)),
                 phone_withheld=bool(caller.get("phone_withheld", False)),
             ),
             category=CategoryPath(category[0], category[1]) if category else None,
@@ -84,7 +98,7 @@ def ticket_from_dict(data: Mapping[str, Any]) -> Ticket:
             deadline=parse_time(data["deadline"]) if data.get("deadline") else None,
             redo_count=int(data.get("redo_count", 0)),
             answer=data.get("answer"),
-            supervision_level=SupervisionLevel(supervision) if supervision else None,
+            supervision_level=_choice(SupervisionLevel, supervision) if supervision else None,
             events=[event_from_dict(e) for e in data.get("events", ())],
         )
     except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as exc:
@@ -100,7 +114,9 @@ def event_from_dict(data: Mapping[str, Any]) -> TicketEvent:
         at=parse_time(data["at"]),
         kind=str(data["kind"]),
         actor=str(data.get("actor", "")),
-        data={k: v for k, v in data.items() if k not in _EVENT_BASE_KEYS},
+        # Most events carry nothing beyond the base keys: no dictionary to filter.
+        data=({} if data.keys() <= _EVENT_BASE_KEYS
+              else {k: v for k, v in data.items() if k not in _EVENT_BASE_KEYS}),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -71,22 +71,29 @@ class TicketRepository:
         )
         return _from_row(row, [_event_from_row(e) for e in events])
 
-    def insert_many_from_server(self, tickets: list[tuple[Ticket, int]]) -> None:
+    def insert_many_from_server(self, tickets: list[tuple[Ticket, int]],
+                                event_data: Sequence[list[str] | None] | None = None) -> None:
         """Tickets new to this cache, in two executemany statements of plain tuples: a pulled
         page of hundreds would otherwise spend most of its time in ORM bulk bookkeeping and
-        per-value type processing (times are turned into their stored text here)."""
+        per-value type processing (times are turned into their stored text here).
+        `event_data`, one entry per ticket: its events' data as JSON text already (what
+        `wire.checked_event_data` made while checking it), or None to encode it here."""
         if not tickets:
             return
-        fixed = {"updated_at": utc_text(_now()), "sync_state": SyncState.SYNCED.value}
-        rows = [{"id": ticket.id, **_stored_row_values(ticket), **fixed,
-                 "server_version": version} for ticket, version in tickets]
+        updated_at, synced = utc_text(_now()), SyncState.SYNCED.value
+        first = tickets[0][0]
+        columns = ("id", *_stored_row_values(first), "updated_at", "sync_state",
+                   "server_version")
+        rows = [(ticket.id, *_stored_row_values(ticket).values(), updated_at, synced, version)
+                for ticket, version in tickets]
         connection = self._session.connection()
-        connection.exec_driver_sql(_insert_sql(TicketRow.__tablename__, rows[0]),
-                                   [tuple(row.values()) for row in rows])
+        connection.exec_driver_sql(_insert_sql(TicketRow.__tablename__, columns), rows)
         note_tickets_written(self._session, (ticket.id for ticket, _ in tickets))
+        texts = event_data if event_data is not None else [None] * len(tickets)
         events = [(e.id, ticket.id, utc_text(e.at), e.kind, e.actor,
-                   json.dumps(e.data, ensure_ascii=False))
-                  for ticket, _ in tickets for e in ticket.events]
+                   json.dumps(e.data, ensure_ascii=False) if encoded is None else encoded[n])
+                  for (ticket, _), encoded in zip(tickets, texts, strict=True)
+                  for n, e in enumerate(ticket.events)]
         if events:
             connection.exec_driver_sql(_insert_sql(TicketEventRow.__tablename__, (
                 "id", "ticket_id", "at", "kind", "actor", "data")), events)

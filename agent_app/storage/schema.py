@@ -17,7 +17,12 @@ def utc_text(value: datetime) -> str:
     """How times are stored: comparing these strings compares the times (raw SQL uses it)."""
     if value.tzinfo is None:
         raise ValueError("naive datetime cannot be stored")
-    return value.astimezone(UTC).strftime(UTC_TEXT_FORMAT)
+    moment = value.astimezone(UTC)
+    if moment.year >= 1000:
+        # The same text, a third faster than strftime (a pull writes two per ticket); strftime
+        # writes years before 1000 without their leading zeros, so those keep it.
+        return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+    return moment.strftime(UTC_TEXT_FORMAT)
 
 
 class UtcIsoTime(TypeDecorator[datetime]):
@@ -127,6 +132,15 @@ class TicketEventRow(Base):
     __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "at"),
                       # Monthly reports read events by time range (migration 0006).
                       Index("ix_ticket_events_at", "at", "ticket_id"))
+
+
+def ticket_secondary_indexes() -> list[Index]:
+    """The indexes of tickets and their events besides their keys: a first pull into an
+    empty cache builds them once at its end (sync/engine.py), which costs less than keeping
+    them up to date through a hundred thousand inserts."""
+    tables = Base.metadata.tables
+    return [*tables[TicketRow.__tablename__].indexes,
+            *tables[TicketEventRow.__tablename__].indexes]
 
 
 class OutboxRow(Base):

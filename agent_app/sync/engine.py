@@ -20,20 +20,22 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from agent_app.core.actions import CommandRefusedError, TicketCommand, apply_command
 from agent_app.core.changes import OpChanges, Topic
 from agent_app.core.interchange import InterchangeError, ticket_from_dict, ticket_to_dict
 from agent_app.core.models import Ticket
 from agent_app.core.reference import ReferenceData
-from agent_app.core.wire import W_UNSTORABLE, WireError, check_ticket
+from agent_app.core.wire import W_UNSTORABLE, WireError, check_ticket, checked_event_data
 from agent_app.search import apply_article_changes
 from agent_app.storage.changes import register_meta_keys
 from agent_app.storage.database import Database
 from agent_app.storage.ops import OP_TICKET_ACTION, OP_TICKET_CREATE, OP_TICKET_RECOVER
 from agent_app.storage.reference import load_reference
-from agent_app.storage.schema import QuarantinedRow, SyncState
+from agent_app.storage.schema import QuarantinedRow, SyncState, TicketRow, ticket_secondary_indexes
 from agent_app.storage.uow import UnitOfWork
 from agent_app.sync.client import (
     ANSWER_NOT_UNDERSTOOD,
@@ -63,6 +65,9 @@ KB_EPOCH_KEY = "kb_server_epoch"
 # more is the rest pulled in a worker process (starting one costs a second of CPU, which a
 # sync that brings a handful of changes should not pay).
 PROBE_PAGE_SIZE = 100
+# A pull into a cache holding at most this many tickets (a new PC, past the probe page) builds
+# the tickets' secondary indexes at its end instead of keeping them through every insert.
+BULK_PULL_MAX_HELD = 1000
 
 # Where this client stands with the server: the status bar and the sync problems show it.
 register_meta_keys(Topic.SYNC, CURSOR_KEY, EPOCH_KEY, LAST_SYNC_KEY, ACKED_KEY, RECOVERING_KEY,
@@ -113,16 +118,19 @@ def _never() -> bool:
 class SyncEngine:
     def __init__(self, db: Database, client: CentralClient, *, push_batch: int = 200,
                  page_size: int = 500, pull_in_worker: bool = False,
-                 prefetch: bool = False) -> None:
+                 prefetch: bool = False, bulk_indexes: bool = False) -> None:
         """`pull_in_worker`: a long ticket pull runs in a process of its own
         (sync/pull_worker.py), so a GUI in this process keeps the interpreter. `prefetch`:
-        the next page is fetched while this one is applied (the worker does so)."""
+        the next page is fetched while this one is applied (the worker does so).
+        `bulk_indexes`: a pull into a (nearly) empty cache drops the tickets' secondary
+        indexes and builds them at its end (the worker does so)."""
         self.db = db
         self.client = client
         self.push_batch = push_batch
         self.page_size = page_size
         self.pull_in_worker = pull_in_worker
         self.prefetch = prefetch
+        self.bulk_indexes = bulk_indexes
         self._kb_pulled_by_worker = False  # this sync's KB pages came with the worker's pull
         self._refetch: set[str] = set()  # tickets whose command the server refused
         self._reference: ReferenceData | None = None  # loaded when a rebase needs it
@@ -269,6 +277,16 @@ class SyncEngine:
                      lambda page: self._apply_page_safely(page, report),
                      lambda: self._start_over(report), lambda: report.pulled)
         self._kb_pulled_by_worker = False
+        # A pull stopped before its end (a killed worker) left them out: back before anything.
+        self._build_secondary_indexes()
+        if self.bulk_indexes and self._holds_few_tickets():
+            self._drop_secondary_indexes()
+            try:
+                self._pull_pages(feed, progress, cancel)
+            finally:
+                self._build_secondary_indexes()
+            self._send_back_what_a_restore_lost(report)
+            return
         if self.pull_in_worker and worker_can_start():
             if self._pull_pages(feed, progress, cancel, limit=PROBE_PAGE_SIZE, pages=1):
 
@@ -281,6 +299,25 @@ class SyncEngine:
         else:
             self._pull_pages(feed, progress, cancel)
         self._send_back_what_a_restore_lost(report)
+
+    def _holds_few_tickets(self) -> bool:
+        with self.db.unit_of_work() as uow:
+            held = uow.session.scalar(select(func.count()).select_from(TicketRow)) or 0
+        return held <= BULK_PULL_MAX_HELD
+
+    def _drop_secondary_indexes(self) -> None:
+        with self.db.unit_of_work() as uow:
+            for index in ticket_secondary_indexes():
+                uow.session.execute(DropIndex(index, if_exists=True))
+            uow.commit()
+
+    def _build_secondary_indexes(self) -> None:
+        """Each one missing is built, all in one transaction (nothing to do when all are
+        there, as after every pull that ran to its end)."""
+        with self.db.unit_of_work() as uow:
+            for index in ticket_secondary_indexes():
+                uow.session.execute(CreateIndex(index, if_not_exists=True))
+            uow.commit()
 
     def pull_kb_usage(self, report: SyncReport, cancel: Callable[[], bool] = _never) -> None:
         """What every seat's operators used after their queries, and leads' vetoes: the KB
@@ -428,15 +465,18 @@ class SyncEngine:
                                                    if i in known and i not in unsent])
                             if uow.meta.get(RECOVERING_KEY) else {})
             new: list[tuple[Ticket, int]] = []
+            new_event_data: list[list[str] | None] = []  # as encoded by the check, or None
             for change in changes:
                 ticket_id = change["id"]
                 if change["deleted"]:
                     uow.tickets.delete(ticket_id)
                     continue
-                server_ticket = _storable(change)
-                if server_ticket is None:
+                storable = _storable(change)
+                if storable is None:
                     _quarantine(uow, change, W_UNSTORABLE, report)
                     continue
+                server_ticket, event_data = storable
+                checked = server_ticket
                 overruled = known.get(ticket_id) is SyncState.CONFLICT
                 if ticket_id in unsent:
                     # Commands still on their way are replayed on the server's state: that is
@@ -454,11 +494,13 @@ class SyncEngine:
                     uow.tickets.store_from_server(server_ticket, change["version"])
                 else:
                     new.append((server_ticket, change["version"]))
+                    # A rebase added events: those are encoded when stored.
+                    new_event_data.append(event_data if server_ticket is checked else None)
                 if ticket_id in unsent:
                     # Our unsent change still goes out; the row says so until it is acked.
                     uow.tickets.set_sync_state(ticket_id, SyncState.UNSENT)
                 report.pulled += 1
-            uow.tickets.insert_many_from_server(new)
+            uow.tickets.insert_many_from_server(new, new_event_data)
             uow.meta.set(CURSOR_KEY, str(page["cursor"]))
             uow.meta.set(EPOCH_KEY, page["server_epoch"])
             uow.commit()
@@ -536,9 +578,12 @@ class SyncEngine:
             report.conflicts += 1
 
 
-def _storable(change: dict[str, Any]) -> Ticket | None:
+def _storable(change: dict[str, Any]) -> tuple[Ticket, list[str]] | None:
+    """The pulled ticket, checked, with its events' data as the JSON text to store; None
+    when this PC cannot store it."""
     try:
-        return check_ticket(ticket_from_dict(change["ticket"]))
+        ticket = ticket_from_dict(change["ticket"])
+        return ticket, checked_event_data(ticket)
     except (InterchangeError, WireError, TypeError, ValueError, AttributeError):
         return None
 

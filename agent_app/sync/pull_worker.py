@@ -215,7 +215,8 @@ def _work(pipe: Connection, job: PullJob) -> None:
         db = attach_database(Path(job.db_path), encrypted=job.encrypted)
         client = CentralClient(job.base_url, ca_bundle=job.ca_bundle, token=job.token,
                                timeout=job.timeout, retries=job.retries, backoff=job.backoff)
-        engine = SyncEngine(db, client, page_size=job.page_size, prefetch=True)
+        engine = SyncEngine(db, client, page_size=job.page_size, prefetch=True,
+                            bulk_indexes=True)
         try:
             engine.pull(report, lambda p: pipe.send(("progress", p.phase, p.done)), cancel)
             engine.pull_kb(report, lambda p: pipe.send(("progress", p.phase, p.done)), cancel)

@@ -308,3 +308,33 @@ def test_an_encrypted_cache_is_pulled_into_by_the_worker_with_the_key_from_the_k
         assert encryption.is_encrypted_file(path)
     finally:
         keyring.set_keyring(previous)
+
+
+def _index_definitions(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                   "AND sql IS NOT NULL").fetchall())
+    finally:
+        conn.close()
+
+
+def test_a_first_pull_builds_the_ticket_indexes_at_its_end_as_the_migrations_made_them(
+        server, tmp_path):
+    fresh = open_database(tmp_path / "fresh.db")
+    fresh.close()
+    made_by_migrations = _index_definitions(tmp_path / "fresh.db")
+    db = open_database(tmp_path / "seat.db")
+    try:
+        engine = SyncEngine(db, signed_in(server.url), page_size=PAGE, pull_in_worker=True)
+        report = engine.sync_once()
+        assert report.pulled >= BACKLOG
+        assert _index_definitions(tmp_path / "seat.db") == made_by_migrations
+        # A worker killed between its first and last page leaves them out: the next sync
+        # builds them before it pulls anything.
+        engine._drop_secondary_indexes()
+        assert _index_definitions(tmp_path / "seat.db") != made_by_migrations
+        engine.sync_once()
+        assert _index_definitions(tmp_path / "seat.db") == made_by_migrations
+    finally:
+        db.close()
