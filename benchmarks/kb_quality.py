@@ -16,12 +16,15 @@ queries written from calls after the callers' held-out third had been looked at,
 initials and full pinyin for shipped articles. It is never tuned on: --hide-holdout leaves it
 out, and --misses never lists its queries. A fourth (kb_dev_colloquial.jsonl, --set dev) is
 all "tune": shorter colloquial queries by the same author, written to tune on once the other
-sets' tune parts were near their ceiling.
+sets' tune parts were near their ceiling. A fifth (kb_dev2_colloquial.jsonl, --set dev2) is
+all "tune" too, by another author: 288 calls as callers put them — filler, spoken verbs, the
+wrong official word (暂住证, 新农合), two problems in one breath, dialect (俺, 中不中), from two
+characters to a whole rambling call.
 
 Beside each figure the same queries are ranked by plain character overlap (title counted
 twice), the floor the search must clear; the ratio is printed.
 
-    python benchmarks/kb_quality.py [--set team|callers|dev|fresh|both|all] [--misses]
+    python benchmarks/kb_quality.py [--set team|callers|dev|dev2|fresh|both|all] [--misses]
                                     [--hide-holdout] [--distractors]
 
 With --distractors the KB also holds near-duplicates of its articles about other matters
@@ -54,7 +57,9 @@ EVAL_FILE = ROOT / "benchmarks" / "data" / "kb_eval.jsonl"
 CALLERS_FILE = ROOT / "benchmarks" / "data" / "kb_colloquial_eval.jsonl"
 FRESH_FILE = ROOT / "benchmarks" / "data" / "kb_fresh_heldout.jsonl"
 DEV_FILE = ROOT / "benchmarks" / "data" / "kb_dev_colloquial.jsonl"
-EVAL_SETS = {"team": EVAL_FILE, "callers": CALLERS_FILE, "dev": DEV_FILE, "fresh": FRESH_FILE}
+DEV2_FILE = ROOT / "benchmarks" / "data" / "kb_dev2_colloquial.jsonl"
+EVAL_SETS = {"team": EVAL_FILE, "callers": CALLERS_FILE, "dev": DEV_FILE, "dev2": DEV2_FILE,
+             "fresh": FRESH_FILE}
 NEVER_LISTED = frozenset({"fresh"})  # sets whose misses are not printed (never tuned on)
 SPLITS = ("tune", "holdout")
 
@@ -228,7 +233,8 @@ def distractor_first(judged: Sequence[Judged]) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("team", "callers", "dev", "fresh", "both", "all"),
+    parser.add_argument("--set", choices=("team", "callers", "dev", "dev2", "fresh", "both",
+                                               "all"),
                         default="all", help="both: team and callers; all: every set")
     parser.add_argument("--misses", action="store_true",
                         help="list the queries whose first relevant hit is not first")

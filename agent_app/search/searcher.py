@@ -17,7 +17,9 @@ only when the ones before found too little, its hits placed after theirs:
 A sentence-like query (a spoken question, colloquial.py) is then ranked again: the hits of
 those passes, and the articles whose titles or bodies hold its rarer problem words or the
 official words the colloquial lexicon gives for them, are ordered by how much of the
-problem they hold (title and body), the passes' own order counting as a prior.
+problem they hold (title and body), the passes' own order counting as a prior. So is a
+shorthand that holds a spoken word of the lexicon (没暖气: 暖气不热), or that the passes
+found almost nothing for.
 """
 
 from __future__ import annotations
@@ -143,7 +145,8 @@ class KbSearcher:
                     ranked, brought = self._sentence(session, text, plan, ranked)
                 else:
                     ranked = self._rank(session, text, plan, limit)
-                    if len(ranked) < FEW and han_only(text):  # 想订报纸: almost nothing
+                    if han_only(text) and (len(ranked) < FEW  # 想订报纸: almost nothing
+                                           or self._colloquial.officials_in(text)):
                         ranked, brought = self._sentence(session, text, plan, ranked)
                 learned: set[int] = set()
                 if plan.single_character is None:

@@ -203,3 +203,20 @@ class IndexFollowsTheArticles(RuleBasedStateMachine):
 TestIndexFollowsTheArticles = IndexFollowsTheArticles.TestCase
 TestIndexFollowsTheArticles.settings = settings(max_examples=15, stateful_step_count=10,
                                                 deadline=None)
+
+
+def test_a_shorthand_with_a_spoken_word_is_ranked_by_its_official_words_too(db):
+    # 没暖气 is too short for a sentence, yet it is how a caller says 暖气不热: the lexicon's
+    # official words must decide between the articles that all hold 暖气.
+    from agent_app.search.colloquial import ColloquialEntry, ColloquialLexicon
+
+    import_kb_articles(db, [
+        article("fee", "暖气费", "暖气费按建筑面积收取。"),
+        article("open", "暖气开栓", "新用户开栓入网。"),
+        article("time", "暖气时间", "每年11月15日开始。"),
+        article("cold", "如何办理暖气不热报修", "室内温度不达标、暖气片不热的，可报修。"),
+    ])
+    lexicon = ColloquialLexicon([ColloquialEntry(("没暖气",), ("暖气不热",))])
+    assert ids(KbSearcher(db, colloquial=lexicon), "没暖气")[0] == "cold"
+    # A shorthand holding no spoken word the lexicon knows keeps the passes' order.
+    assert ids(KbSearcher(db, colloquial=lexicon), "暖气费")[0] == "fee"
