@@ -41,6 +41,7 @@ from agent_app.core.queue import (
     SavedView,
     count_views,
     index_rows,
+    keep_sort_keys,
     select_rows,
     sort_order,
     update_index,
@@ -94,6 +95,7 @@ class QueueScreen(QWidget):
         self._dirty = True  # read the cache when the screen is first shown
         self._changed_ids: set[str] = set()  # tickets to read again at the next refresh
         self._index: QueueIndex | None = None  # after the first read: kept current
+        self._keys_kept_for: QueueIndex | None = None  # the index whose sort keys are kept
         self.snapshot: QueueSnapshot | None = None
         self._selected_id: str | None = None
 
@@ -286,6 +288,11 @@ class QueueScreen(QWidget):
                             else Qt.SortOrder.AscendingOrder)
         # Kept current from now on, once the whole cache is in.
         self._index = prepared.index if prepared.snapshot.complete else None
+        if self._index is not None and self._index is not self._keys_kept_for:
+            # The text columns' sort keys, made once after the rows are on screen; the
+            # refreshes keep them current (update_index).
+            self._keys_kept_for = index = self._index
+            self._tasks.run_db(lambda _db: keep_sort_keys(index))
         self._show_counts(prepared.index)
         if not prepared.snapshot.complete or self._dirty:
             self.refresh()
