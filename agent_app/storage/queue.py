@@ -84,6 +84,11 @@ def _time_key_sql(column: str, unixepoch: bool) -> str:
             f"THEN coalesce({key}, {column}) ELSE {column} END")
 
 
+def _has_unixepoch(cursor: Cursor) -> bool:
+    version = str(cursor.execute("SELECT sqlite_version()").fetchone()[0])
+    return tuple(int(part) for part in version.split(".")[:2]) >= (3, 38)
+
+
 @dataclass(frozen=True)
 class _Statements:
     """The SQL of one connection: `unixepoch` (SQLite 3.38) where it has it, else strftime."""
@@ -94,8 +99,7 @@ class _Statements:
 
     @classmethod
     def of(cls, cursor: Cursor) -> _Statements:
-        version = str(cursor.execute("SELECT sqlite_version()").fetchone()[0])
-        unixepoch = tuple(int(part) for part in version.split(".")[:2]) >= (3, 38)
+        unixepoch = _has_unixepoch(cursor)
         columns = _COLUMNS.format(created=_time_key_sql("created_at", unixepoch),
                                   deadline=_time_key_sql("deadline", unixepoch))
         return cls(f"SELECT {columns} FROM tickets WHERE rowid > ? ORDER BY rowid LIMIT ?",
