@@ -794,10 +794,13 @@ def text_ranks(rows: QueueColumns, column: Column, count: int) -> TextRanks:
 
 def _ranks_updated(kept: TextRanks, rows: QueueColumns, column: Column,
                    changed: Iterable[int], count: int) -> TextRanks | None:
-    """The kept key after the rows at `changed` (and any beyond kept.count) changed: those
-    rows taken out of the order, then each put back where its text goes, found by halving,
-    with the rank of a text alike or one between its neighbours' ranks. None when two
-    neighbours have no room left between them (then the key is made afresh)."""
+    """The kept key after the rows at `changed` (and any beyond kept.count) changed. Those
+    rows are taken out; each finds, by halving, where its text goes among the others (a
+    gap); a text alike its neighbour's takes that rank, the others ranks spread between the
+    gap's two neighbours, in their texts' order. Then all go in at once, the order copied
+    once. None when a gap has no room left (then the key is made afresh)."""
+    if column is Column.ID:
+        changed = ()  # a row keeps its ticket for good: only new rows come in
     moved = sorted({n for n in changed if n < count} | set(range(kept.count, count)))
     if not moved and kept.count == count:
         return kept
@@ -808,8 +811,8 @@ def _ranks_updated(kept: TextRanks, rows: QueueColumns, column: Column,
     order = array("i", compress(kept.order, map(staying.__getitem__, kept.order)))
     ranks = array("q", kept.ranks)
     ranks.extend(repeat(0, count - kept.count))
-    distinct = kept.distinct
     text_of = _texts_of(rows, column)
+    gaps: dict[int, list[tuple[str, int]]] = {}
     for position in moved:
         text = text_of(position)
         low, high = 0, len(order)
@@ -819,31 +822,49 @@ def _ranks_updated(kept: TextRanks, rows: QueueColumns, column: Column,
                 low = middle + 1
             else:
                 high = middle
-        if low < len(order) and text_of(order[low]) == text:
-            rank = ranks[order[low]]
+        gaps.setdefault(low, []).append((text, position))
+    distinct = kept.distinct
+    for gap, entries in gaps.items():
+        after = text_of(order[gap]) if gap < len(order) else None
+        texts = sorted({text for text, _position in entries} - {after})
+        if len(texts) < len(entries):  # alike one another, or the row after the gap
             distinct = False
-        else:
-            below = ranks[order[low - 1]] if low > 0 else None
-            above = ranks[order[low]] if low < len(order) else None
-            if below is None:
-                rank = 0 if above is None else above - RANK_GAP
-            elif above is None:
-                rank = below + RANK_GAP
-            elif above - below >= 2:
-                rank = (below + above) // 2
-            else:
-                return None
-        ranks[position] = rank
-        high = len(order)
-        while low < high:  # among the rows of this rank, by position
+        above = ranks[order[gap]] if gap < len(order) else None
+        below = ranks[order[gap - 1]] if gap > 0 else None
+        room = RANK_GAP * (len(texts) + 1)
+        if below is None:
+            below = (0 if above is None else above) - room
+        if above is None:
+            above = below + room
+        step = (above - below) // (len(texts) + 1)
+        if step < 1:
+            return None
+        rank_of = {text: below + step * (n + 1) for n, text in enumerate(texts)}
+        if after is not None:
+            rank_of[after] = above
+        for text, position in entries:
+            ranks[position] = rank_of[text]
+    # Each moved row's place among the staying rows, by (rank, position), then all put in.
+    places = []
+    for position in moved:
+        rank = ranks[position]
+        low, high = 0, len(order)
+        while low < high:
             middle = (low + high) // 2
             other = order[middle]
             if ranks[other] < rank or (ranks[other] == rank and other < position):
                 low = middle + 1
             else:
                 high = middle
-        order.insert(low, position)
-    return TextRanks(count, ranks, order, distinct)
+        places.append((low, rank, position))
+    places.sort()
+    merged, start = array("i"), 0
+    for place_at, _rank, position in places:
+        merged.extend(order[start:place_at])
+        merged.append(position)
+        start = place_at
+    merged.extend(order[start:])
+    return TextRanks(count, ranks, merged, distinct)
 
 
 def goes_before(keys: Sequence[Any], column: Column, descending: bool
