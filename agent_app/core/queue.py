@@ -712,7 +712,7 @@ def sort_keys(rows: QueueColumns, column: Column, count: int | None = None
     else:
         alphabetical = {text: n for n, text in enumerate(sorted(values))}
         rank_of_code = [alphabetical[text] for text in values]
-    return [rank_of_code[code] for code in codes]
+    return list(map(rank_of_code.__getitem__, codes))
 
 
 def sort_order(index: QueueIndex, column: Column, descending: bool) -> list[int]:

@@ -56,8 +56,6 @@ ID_BATCH = 500  # ticket ids per `IN (...)`: well below SQLite's limit on parame
 # as integer keys (the text itself when not in the stored form, for Python to read), and the
 # caller and search texts put together. Python strips and lowers them, and masks the callers
 # of confidential tickets (a few: their name, phone, address and content are read by rowid).
-_STORED_TIME = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]." \
-    "[0-9][0-9][0-9][0-9][0-9][0-9]Z"
 _CALLER = "coalesce(caller_name, '') || ' ' || coalesce(caller_phone, '')"
 _CATEGORY = "coalesce(category_l1 || '/' || category_l2, '')"
 _CONTENT = "coalesce(substr(content, 1, 60), '')"
@@ -76,11 +74,13 @@ SELECT rowid, coalesce(caller_name, ''), coalesce(caller_phone, ''), coalesce(ad
 
 
 def _time_key_sql(column: str, unixepoch: bool) -> str:
-    """The time key (core/queue.py's time_key) of a stored time, worked out by SQLite."""
+    """The time key (core/queue.py's time_key) of a time in the stored form (utc_text, the
+    only writer), worked out by SQLite; a text of another length, or one SQLite cannot read
+    as a time, comes as itself for time_key to read."""
     seconds = (f"unixepoch(substr({column}, 1, 19))" if unixepoch
                else f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)")
     key = f"{seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER)"
-    return (f"CASE WHEN {column} IS NULL THEN {NO_TIME} WHEN {column} GLOB '{_STORED_TIME}' "
+    return (f"CASE WHEN {column} IS NULL THEN {NO_TIME} WHEN length({column}) = 27 "
             f"THEN coalesce({key}, {column}) ELSE {column} END")
 
 
