@@ -727,6 +727,9 @@ def sort_order(index: QueueIndex, column: Column, descending: bool) -> list[int]
             return order.tolist()
         if kept.distinct:  # no two rows alike: the ascending order backwards
             return order[::-1].tolist()
+        # Alike rows keep the ascending order among themselves (a stable sort), and an
+        # input in order already is sorted in about one pass.
+        return sorted(order, key=kept.ranks.__getitem__, reverse=True)
     keys = sort_keys_of(index, column)
     positions = range(index.count)
     if column not in _LAST_WHEN_MISSING:
