@@ -503,9 +503,19 @@ def _view_flags(rows: QueueColumns, context: QueueContext, positions: Sequence[i
     removed = bytearray(take(rows.removed))
     texts = list(rows.values)  # after the codes: every code taken has its text here
 
+    small: dict[int, bytes | None] = {}  # code columns as one byte a row, when they fit
+
     def having(codes: Sequence[int], wanted_texts: Iterable[str]) -> bytearray:
         chosen = frozenset(wanted_texts)
         table = bytes(text in chosen for text in texts)
+        if id(codes) not in small:
+            try:
+                small[id(codes)] = array("B", codes).tobytes()
+            except OverflowError:  # a code past 255: more short texts than a byte holds
+                small[id(codes)] = None
+        as_bytes = small[id(codes)]
+        if as_bytes is not None:  # every code below 256: the table's first 256 are enough
+            return bytearray(as_bytes.translate(table[:256].ljust(256, b"\0")))
         return bytearray(map(table.__getitem__, codes))
 
     def flags(test: Callable[[Any], bool], column: Sequence[Any]) -> bytearray:

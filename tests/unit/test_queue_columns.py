@@ -297,3 +297,18 @@ def test_kept_sort_keys_sort_like_the_texts_after_refreshes(table, refreshes, co
             # And the test the table places changed rows with agrees with it.
             before = goes_before(sort_keys_of(index, column), column, descending)
             assert place([], live, before) == expected
+
+
+@given(st.lists(rows, min_size=1, max_size=20), st.integers(0, 300))
+@settings(max_examples=30, deadline=None)
+def test_views_are_the_same_with_more_short_texts_than_a_byte_holds(table, units):
+    """The views look codes up a byte a row while every code fits in one; past 255 short
+    texts (units, categories...) they take the other way, with the same result."""
+    many = [QueueRow(f"U-{n}", stored(NOW), "", "complaint", "", f"单位{n}", "dispatched",
+                     stored(NOW), 0, "", "synced", "") for n in range(units)]
+    everything = unique([*many, *table])
+    ctx = context(NOW + timedelta(minutes=30), frozenset({"T-1", "U-3"}), frozenset({"T-2"}))
+    index = index_rows(everything, ctx)
+    expected = plain_views(everything, ctx)
+    for view, mask in index.views.items():
+        assert list(mask) == expected[view], view
