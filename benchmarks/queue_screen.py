@@ -141,7 +141,7 @@ def measure(path: Path, tickets: int) -> None:
             finally:
                 jobs.append((time.perf_counter() - began) * 1000)
                 job_cpu.append((time.thread_time() - began_cpu) * 1000)
-                if job.__qualname__.startswith("QueueScreen._prepared"):
+                if job.__qualname__.startswith("QueueScreen._keep_sort_keys"):
                     key_jobs.append(jobs[-1])  # the job that makes the kept sort keys
         return original(measured, **kwargs)
 
