@@ -12,6 +12,7 @@ list uses.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -32,7 +33,7 @@ from agent_app.core.queue import (
     QueueColumns,
     QueueContext,
     QueueRow,
-    RowValues,
+    RowBatch,
     search_text,
     time_key,
 )
@@ -51,24 +52,66 @@ EVENT_PAGE = 100_000  # timeline rows scanned per page on the first read
 ID_BATCH = 500  # ticket ids per `IN (...)`: well below SQLite's limit on parameters
 
 # Only the columns the queue shows or searches, read through the driver's own cursor: no
-# SQLAlchemy row per ticket. The texts are put together (and confidential callers masked) in
-# Python, which is faster than SQLite's string functions for the same work.
-_COLUMNS = """
-rowid, id, created_at, caller_name, caller_phone, confidential, appeal_type,
-coalesce(category_l1 || '/' || category_l2, ''), coalesce(unit, ''), status,
-coalesce(deadline, ''), redo_count, coalesce(supervision_level, ''), sync_state, address,
-substr(content, 1, 60), updated_at
+# SQLAlchemy row per ticket. SQLite does what is the same for every row in C: the two times
+# as integer keys (the text itself when not in the stored form, for Python to read), and the
+# caller and search texts put together. Python strips and lowers them, and masks the callers
+# of confidential tickets (a few: their name, phone, address and content are read by rowid).
+_CALLER = "coalesce(caller_name, '') || ' ' || coalesce(caller_phone, '')"
+_CATEGORY = "coalesce(category_l1 || '/' || category_l2, '')"
+_CONTENT = "coalesce(substr(content, 1, 60), '')"
+_COLUMNS = f"""
+rowid, id, {{created}}, confidential, CASE WHEN confidential THEN '' ELSE {_CALLER} END,
+appeal_type, {_CATEGORY}, coalesce(unit, ''), status, {{deadline}}, coalesce(redo_count, 0),
+coalesce(supervision_level, ''), sync_state,
+CASE WHEN confidential THEN '' ELSE id || ' ' || {_CALLER} || ' ' || {_CATEGORY} || ' '
+    || coalesce(unit, '') || ' ' || coalesce(address, '') || ' ' || {_CONTENT} END,
+updated_at
 """
-_PAGE_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE rowid > ? ORDER BY rowid LIMIT ?"
-_CHANGED_SQL = f"SELECT {_COLUMNS} FROM tickets WHERE updated_at > ?"
-# Unsent rows change their sync state only (acknowledged, refused): that is all read of them.
+_SECRETS_SQL = f"""
+SELECT rowid, coalesce(caller_name, ''), coalesce(caller_phone, ''), coalesce(address, ''),
+{_CONTENT} FROM tickets WHERE rowid IN ({{marks}})
+"""
+
+
+def _time_key_sql(column: str, unixepoch: bool) -> str:
+    """The time key (core/queue.py's time_key) of a time in the stored form (utc_text, the
+    only writer), worked out by SQLite; a text of another length, or one SQLite cannot read
+    as a time, comes as itself for time_key to read."""
+    seconds = (f"unixepoch(substr({column}, 1, 19))" if unixepoch
+               else f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)")
+    key = f"{seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER)"
+    return (f"CASE WHEN {column} IS NULL THEN {NO_TIME} WHEN length({column}) = 27 "
+            f"THEN coalesce({key}, {column}) ELSE {column} END")
+
+
+def _has_unixepoch(cursor: Cursor) -> bool:
+    version = str(cursor.execute("SELECT sqlite_version()").fetchone()[0])
+    return tuple(int(part) for part in version.split(".")[:2]) >= (3, 38)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The SQL of one connection: `unixepoch` (SQLite 3.38) where it has it, else strftime."""
+
+    page: str
+    changed: str
+    by_ids: str  # format with marks
+
+    @classmethod
+    def of(cls, cursor: Cursor) -> _Statements:
+        unixepoch = _has_unixepoch(cursor)
+        columns = _COLUMNS.format(created=_time_key_sql("created_at", unixepoch),
+                                  deadline=_time_key_sql("deadline", unixepoch))
+        return cls(f"SELECT {columns} FROM tickets WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                   f"SELECT {columns} FROM tickets WHERE updated_at > ?",
+                   f"SELECT {columns} FROM tickets WHERE id IN ({{marks}})")
+
+
 _UNSYNCED_SQL = "SELECT id, sync_state FROM tickets WHERE sync_state != 'synced'"
-_IDS_SQL = "SELECT {columns} FROM tickets WHERE id IN ({marks})"
 # Mine: any event of mine; an extension request: the latest one's decision (data only there).
-# The first read: each ticket I acted on once (not each of my events), then every extension
-# event (few), so that Python looks at as few rows as it can.
+# The first read: the tickets of my events, then every extension event (few).
 _MINE_PAGE_SQL = """
-SELECT DISTINCT ticket_id FROM ticket_events WHERE rowid > ? AND rowid <= ? AND actor = ?
+SELECT ticket_id FROM ticket_events WHERE rowid > ? AND rowid <= ? AND actor = ?
 """
 _EXTENSIONS_PAGE_SQL = f"""
 SELECT ticket_id, kind, '', at, data FROM ticket_events
@@ -112,6 +155,7 @@ class QueueLoader:
 
     def __init__(self, me: str) -> None:
         self._me = me
+        self._sql: _Statements | None = None  # made on the first read, for its SQLite
         self._reset()
 
     def _reset(self) -> None:
@@ -127,6 +171,11 @@ class QueueLoader:
         self._drafts: set[str] = set()
         self._changed: set[int] = set()
         self._renewed = True  # the columns are new since the last snapshot
+
+    def _statements(self, cursor: Cursor) -> _Statements:
+        if self._sql is None:
+            self._sql = _Statements.of(cursor)
+        return self._sql
 
     def step(self, db: Database, now: datetime) -> QueueSnapshot:
         with db.unit_of_work() as uow:
@@ -157,11 +206,12 @@ class QueueLoader:
         with db.unit_of_work() as uow:
             cursor = _driver(uow.session.connection())
             seen: set[str] = set()
+            by_ids = self._statements(cursor).by_ids
             for part in _batches(wanted):
-                sql = _IDS_SQL.format(columns=_COLUMNS, marks=", ".join("?" * len(part)))
-                for record in cursor.execute(sql, part):
-                    seen.add(record[1])
-                    self._store(record)
+                sql = by_ids.format(marks=", ".join("?" * len(part)))
+                records = cursor.execute(sql, part).fetchall()
+                seen.update(record[1] for record in records)
+                self._store(cursor, records)
             for ticket_id in wanted:
                 if ticket_id not in seen:
                     self._forget(ticket_id)
@@ -191,16 +241,15 @@ class QueueLoader:
         read = 0
         # A thousand rows at a time from the cursor, not the page fetched as a list: 20k rows
         # at once are 20 MB that the process keeps as its resident size after they are freed.
-        found = cursor.execute(_PAGE_SQL, (self._after_rowid, PAGE_ROWS))
+        found = cursor.execute(self._statements(cursor).page, (self._after_rowid, PAGE_ROWS))
         while records := found.fetchmany(1000):
             read += len(records)
             self._after_rowid = records[-1][0]
-            known = self.columns.position
-            if any(record[1] in known for record in records):  # changed while paging
-                for record in records:
-                    self._store(record)
-                continue
-            self.columns.extend([self._values(record) for record in records])
+            batch = self._batch(cursor, records)
+            if self.columns.position.keys().isdisjoint(batch.ids):
+                self.columns.extend_columns(batch)
+            else:  # a row changed while paging (it moved to the end): replaced in place
+                self._put(batch)
         if read < PAGE_ROWS:
             self._tickets_read = True
 
@@ -208,23 +257,20 @@ class QueueLoader:
         last = int(cursor.execute("SELECT coalesce(max(rowid), 0) FROM ticket_events")
                    .fetchone()[0])
         upper = self._events_after + EVENT_PAGE
-        position, ids = self.columns.position, self.columns.ids
-        for (ticket_id,) in cursor.execute(_MINE_PAGE_SQL, (self._events_after, upper,
-                                                            self._me)):
-            known = position.get(ticket_id)
-            # The id the columns hold: 100k copies of the same texts add up.
-            self._mine.add(ids[known] if known is not None else ticket_id)
+        # Made unique here: a set of the ids costs less than SQLite's DISTINCT (a temporary
+        # b-tree) for the same rows.
+        mine = {ticket for (ticket,) in cursor.execute(
+            _MINE_PAGE_SQL, (self._events_after, upper, self._me))}
+        self._mine.update(self._held(list(mine - self._mine)))
         self._note_events(cursor.execute(_EXTENSIONS_PAGE_SQL, (self._events_after, upper)))
         self._events_after = upper
         if upper >= last:
             self._complete = True
 
     def _read_changes(self, cursor: Cursor) -> None:
-        records = cursor.execute(_CHANGED_SQL, (self._mark,)).fetchall()
-        seen = set()
-        for record in records:
-            seen.add(record[1])
-            self._store(record)
+        records = cursor.execute(self._statements(cursor).changed, (self._mark,)).fetchall()
+        seen = {record[1] for record in records}
+        self._store(cursor, records)
         columns, values = self.columns, self.columns.values
         unsynced = dict(cursor.execute(_UNSYNCED_SQL).fetchall())
         # Rows that were unsent and are no longer have been acknowledged since; the others
@@ -248,30 +294,42 @@ class QueueLoader:
             sql = _EVENTS_OF_SQL.format(marks=", ".join("?" * len(part)))
             self._note_events(cursor.execute(sql, (*part, self._me)))
 
-    def _values(self, record: Sequence[Any]) -> RowValues:
-        """A row of _COLUMNS as the columns take it; notes its sync state and time."""
-        (_rowid, ticket_id, created_at, name, phone, confidential, appeal_type, category, unit,
-         status, deadline, redo_count, supervision, sync_state, address, content,
-         updated_at) = record
-        name, phone = name or "", phone or ""
-        if confidential:
-            caller = caller_shown(name, phone, True)
-            findable = caller  # the masked caller only: never found by the real number
-        else:
-            caller = f"{name} {phone}".strip()
-            findable = f"{name} {phone}"
-        if sync_state != _SYNCED:
-            self._unsynced.add(ticket_id)
-        else:
-            self._unsynced.discard(ticket_id)
-        if updated_at > self._mark:
-            self._mark = updated_at
-        return (ticket_id, time_key(created_at), caller, appeal_type, category, unit, status,
-                time_key(deadline), redo_count or 0, supervision, sync_state,
-                f"{ticket_id} {findable} {category} {unit} {address} {content}".lower())
+    def _batch(self, cursor: Cursor, records: Sequence[Sequence[Any]]) -> RowBatch:
+        """Rows of _COLUMNS as the columns take them, column by column; notes their sync
+        states and the newest time."""
+        (rowids, ids, created, confidential, callers, appeal_types, categories, units,
+         statuses, deadlines, redo_counts, levels, sync_states, search,
+         updated) = zip(*records, strict=True)
+        shown, findable = list(map(str.strip, callers)), list(map(str.lower, search))
+        secret = [n for n, flag in enumerate(confidential) if flag]
+        details: dict[int, tuple[str, str, str, str]] = {}
+        for part in _batches([rowids[n] for n in secret]):
+            sql = _SECRETS_SQL.format(marks=", ".join("?" * len(part)))
+            details.update((rowid, rest) for rowid, *rest in cursor.execute(sql, part))
+        for n in secret:
+            # A row changed since (read again later) has nothing here: shown masked empty.
+            name, phone, address, content = details.get(rowids[n], ("", "", "", ""))
+            # The masked caller only: never found by the real number.
+            shown[n] = caller = caller_shown(name, phone, True)
+            findable[n] = (f"{ids[n]} {caller} {categories[n]} {units[n]} {address} "
+                           f"{content}").lower()
+        unsynced = self._unsynced
+        unsynced.difference_update(ids)
+        unsynced.update(ticket_id for ticket_id, state in zip(ids, sync_states, strict=True)
+                        if state != _SYNCED)
+        self._mark = max(self._mark, *updated)
+        return RowBatch(ids, _time_keys(created), shown, appeal_types, categories, units,
+                        statuses, _time_keys(deadlines), redo_counts, levels, sync_states,
+                        findable)
 
-    def _store(self, record: Sequence[Any]) -> None:
-        self._changed.add(self.columns.put(self._values(record)))
+    def _store(self, cursor: Cursor, records: Sequence[Sequence[Any]]) -> None:
+        if records:
+            self._put(self._batch(cursor, records))
+
+    def _put(self, batch: RowBatch) -> None:
+        put, changed = self.columns.put, self._changed
+        for values in zip(*batch, strict=True):
+            changed.add(put(values))
 
     def _forget(self, ticket_id: str) -> None:
         position = self.columns.remove(ticket_id)
@@ -293,6 +351,16 @@ class QueueLoader:
                 self._extensions[ticket_id] = latest_extension(
                     self._extensions.get(ticket_id), at, json.loads(data))
 
+    def _held(self, ticket_ids: list[str]) -> list[str]:
+        """The ids as the columns hold them (100k copies of the same texts add up); a ticket
+        the columns do not have yet keeps its own."""
+        position, ids = self.columns.position, self.columns.ids
+        try:
+            return list(map(ids.__getitem__, map(position.__getitem__, ticket_ids)))
+        except KeyError:
+            return [ids[position[ticket]] if ticket in position else ticket
+                    for ticket in ticket_ids]
+
     def _read_drafts(self, drafts: Iterable[DraftRow]) -> None:
         """Saved intake forms, for the Drafts view: who called and about what, so far."""
         present = set()
@@ -311,6 +379,15 @@ class QueueLoader:
         self._drafts = present
 
 
+def _time_keys(values: Sequence[int | str]) -> array[int]:
+    """The time keys SQLite worked out; the times it left as text read here."""
+    try:
+        return array("q", cast(Sequence[int], values))
+    except TypeError:
+        return array("q", [value if isinstance(value, int) else time_key(value)
+                           for value in values])
+
+
 def _driver(connection: Connection) -> Cursor:
     """The driver's own connection, for reading rows without SQLAlchemy's row objects."""
     driver = connection.connection.driver_connection
@@ -322,7 +399,7 @@ def _count(cursor: Cursor) -> int:
     return int(cursor.execute("SELECT count(*) FROM tickets").fetchone()[0])
 
 
-def _batches(ids: list[str]) -> Iterator[list[str]]:
+def _batches(ids: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(ids), ID_BATCH):
         yield ids[start:start + ID_BATCH]
 

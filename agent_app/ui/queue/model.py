@@ -36,7 +36,7 @@ from agent_app.core.queue import (
     place,
     row_shown,
     select_rows,
-    sort_keys,
+    sort_keys_of,
     sort_order,
     time_left,
     time_of,
@@ -110,8 +110,8 @@ class QueueModel(QAbstractTableModel):
             return
         changed = set(affected)
         removed = index.rows.removed
-        before = goes_before(sort_keys(index.rows, self.sort_column, index.count),
-                             self.sort_column, self.descending)
+        before = goes_before(sort_keys_of(index, self.sort_column), self.sort_column,
+                             self.descending)
         placed = [n for n in changed if n < index.count and not removed[n]]
         self._order = array("i", place([n for n in self._order if n not in changed], placed,
                                        before))

@@ -41,6 +41,7 @@ from agent_app.core.queue import (
     SavedView,
     count_views,
     index_rows,
+    keep_sort_keys,
     select_rows,
     sort_order,
     update_index,
@@ -56,6 +57,7 @@ from agent_app.ui.widgets import plain_label
 
 TICK_MS = 30_000  # countdowns move on every half minute
 FILTER_DELAY_MS = 150
+KEEP_KEYS_AFTER_MS = 200  # after the first read, before the sort keys are made
 REFRESH_ON = (Topic.TICKETS, Topic.OUTBOX, Topic.SYNC)  # drafts are not in the queue
 KEY_COLUMNS_WIDTH = 650  # the ticket number to the time left, with the scroll bar
 VISUAL_ORDER = (Column.ID, Column.CREATED, Column.STATUS, Column.DEADLINE, Column.REMAINING,
@@ -94,6 +96,7 @@ class QueueScreen(QWidget):
         self._dirty = True  # read the cache when the screen is first shown
         self._changed_ids: set[str] = set()  # tickets to read again at the next refresh
         self._index: QueueIndex | None = None  # after the first read: kept current
+        self._keys_kept_for: QueueIndex | None = None  # the index whose sort keys are kept
         self.snapshot: QueueSnapshot | None = None
         self._selected_id: str | None = None
 
@@ -286,11 +289,21 @@ class QueueScreen(QWidget):
                             else Qt.SortOrder.AscendingOrder)
         # Kept current from now on, once the whole cache is in.
         self._index = prepared.index if prepared.snapshot.complete else None
+        if self._index is not None and self._index is not self._keys_kept_for:
+            # The text columns' sort keys, made once the rows are painted (their sorts hold
+            # the interpreter for tens of milliseconds); the refreshes keep them current.
+            self._keys_kept_for = self._index
+            QTimer.singleShot(KEEP_KEYS_AFTER_MS, self, self._keep_sort_keys)
         self._show_counts(prepared.index)
         if not prepared.snapshot.complete or self._dirty:
             self.refresh()
         elif self._changed_ids and self.isVisible():
             self._run_refresh()
+
+    def _keep_sort_keys(self) -> None:
+        index = self._keys_kept_for
+        if index is not None and index is self._index:
+            self._tasks.run_db(lambda _db: keep_sort_keys(index))
 
     def _failed(self, exc: BaseException) -> None:
         self._loading = False
