@@ -366,7 +366,10 @@ def signed_in_window(qtbot, tasks, url: str, client: CentralClient, user, token,
         session_ended=lambda w, next_user: ended.append((w.session.user.username, next_user)),
         forget_token=lambda server, username: forgotten.append(username))
     qtbot.addWidget(window)
-    window.show()
+    # The tests press the window's shortcuts, which only an active window takes: on a busy
+    # machine it is not yet active when show() returns.
+    with qtbot.waitActive(window):
+        window.show()
     return window
 
 
