@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -67,11 +68,13 @@ class TaskRunner(QObject):
         # they import requests, pypinyin and more, and would take the interpreter from the
         # GUI thread while it builds and paints the window.
         self._held: list[tuple[ThreadPoolExecutor, Callable[[], Any], Future[Any]]] | None = None
-        # Each task's on_done and on_error, kept here on the GUI thread and not in what the
-        # worker holds: they are often a widget's methods, and the last reference to a widget
-        # must not go away on a worker thread (Qt then deletes the widget there, and crashes).
+        # Each task's on_done and on_error, and its job, kept here on the GUI thread and not
+        # in what the worker holds: they are often a widget's methods or closures over one,
+        # and the last reference to a widget must not go away on a worker thread (Qt then
+        # deletes the widget there, and crashes).
         self._handlers: dict[int, tuple[Callable[[Any], None] | None,
-                                        Callable[[BaseException], None] | None]] = {}
+                                        Callable[[BaseException], None] | None,
+                                        list[Callable[..., Any]]]] = {}
         self._task_numbers = itertools.count()
         self._finished.connect(self._deliver)
         # Read and written on the DB worker; dropped on the GUI thread when a change touched
@@ -178,25 +181,37 @@ class TaskRunner(QObject):
             return cancelled
         task = next(self._task_numbers)
         recorded: list[OpChanges] = []  # filled on the worker, read once the job is done
+        # The job is let go on the GUI thread, like its handlers: a closure over a widget
+        # whose last reference went on the worker would have Qt delete the widget there.
+        holding = [job]
 
         def call() -> T:
-            if not uses_db:
-                return job()
+            run = holding[0]
             try:
-                done = self.db.run_op(job)
+                if not uses_db:
+                    return run()
+                try:
+                    done = self.db.run_op(run)
+                except BaseException as failure:
+                    # What committed before a failure (a sync's first pages) did change.
+                    recorded.append(committed_before(failure))
+                    raise
+                recorded.append(done.changes)
+                return done.value
             except BaseException as failure:
-                # What committed before a failure (a sync's first pages) did change.
-                recorded.append(committed_before(failure))
+                # The traceback's frames hold the job's variables (a dialog, say) for as long
+                # as the future keeps the error, and the future goes away on the worker.
+                traceback.clear_frames(failure.__traceback__)
                 raise
-            recorded.append(done.changes)
-            return done.value
+            finally:
+                del run
 
         if self._held is not None and pool is not self._db_pool:
             future: Future[T] = Future()  # pending until released (or cancelled at shutdown)
             self._held.append((pool, call, future))
         else:
             future = pool.submit(call)
-        self._handlers[task] = (on_done, on_error)
+        self._handlers[task] = (on_done, on_error, holding)
         extra = OpChanges(topics, None if Topic.TICKETS in topics else frozenset())
 
         def finished(done: Future[T]) -> None:
@@ -216,7 +231,8 @@ class TaskRunner(QObject):
     def _deliver(self, outcome: _Outcome) -> None:
         if self._closed:
             return
-        on_done, on_error = self._handlers.pop(outcome.task, (None, None))
+        on_done, on_error, holding = self._handlers.pop(outcome.task, (None, None, []))
+        holding.clear()  # the worker let go of the job before it reported
         on_done, on_error = _alive(on_done), _alive(on_error)
         if outcome.error is not None:
             if on_error is not None:

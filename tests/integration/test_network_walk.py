@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from agent_app.commands.report import run_report
-from agent_app.core.actions import FollowUp, NetworkStep, TicketCommand
+from agent_app.core.actions import R_PASSED_ON, FollowUp, NetworkStep, TicketCommand
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Role, TicketStatus
 from agent_app.core.interchange import ticket_to_dict
+from agent_app.core.network import R_OTHER_AREA, R_PASS_UP
 from agent_app.storage import ops
 from agent_app.storage.database import open_database
 from agent_app.sync.client import ApiError, CentralClient
@@ -87,19 +88,20 @@ def test_a_ticket_walks_down_to_the_community_and_back_and_the_month_counts_each
     # Not to another district's street, not skipping the street.
     wrong = refused(xhq.post, "/unit/tickets/NET-1/pass-down",
                     {"to_unit": "卫东区东环路街道办事处"})
-    assert wrong.status == 409 and "another area" in wrong.message
+    assert wrong.status == 409 and wrong.sentence == R_OTHER_AREA
+    assert wrong.message == "所选单位属于其他辖区：只能在本辖区内下派。"
     assert refused(xhq.post, "/unit/tickets/NET-1/pass-down",
                    {"to_unit": FIRST_COMMUNITY}).status == 409
     xhq.post("/unit/tickets/NET-1/pass-down", {"to_unit": STREET})
     # The district passed it on: its own reply is refused, with the reason.
     passed_on = refused(xhq.post, "/unit/tickets/NET-1/reply", {"text": "区里已处理完毕。"})
-    assert passed_on.status == 409 and "passed on" in passed_on.message
+    assert passed_on.status == 409 and passed_on.sentence == R_PASSED_ON
 
     street.post("/unit/tickets/NET-1/accept")
     street.post("/unit/tickets/NET-1/pass-down", {"to_unit": FIRST_COMMUNITY})
     first.post("/unit/tickets/NET-1/accept")
     up = refused(first.post, "/unit/tickets/NET-1/pass-down", {"to_unit": STREET})
-    assert up.status == 409 and "passed down only" in up.message
+    assert up.status == 409 and up.sentence == R_PASS_UP
     bad_reason = refused(first.post, "/unit/tickets/NET-1/return-up", {"reason_code": "busy"})
     assert bad_reason.status == 409
     # The return: not this community's place. The street passes it to the right one.
