@@ -168,3 +168,40 @@ def test_a_result_for_a_widget_deleted_meanwhile_goes_nowhere(qtbot, tasks):
     shiboken6.delete(label)  # the screen closed while its job ran
     release.set()
     qtbot.waitUntil(lambda: survivor == ["kept"], timeout=5000)  # and nothing raised before
+
+
+class _Held:
+    """Stands for a widget a job's closure holds: notes the thread it is let go on."""
+
+    def __init__(self, freed_on: list[threading.Thread]) -> None:
+        self._freed_on = freed_on
+
+    def __del__(self) -> None:
+        self._freed_on.append(threading.current_thread())
+
+
+def _let_go_on(qtbot, tasks, *, fails: bool) -> list[threading.Thread]:
+    """The threads a job's held object was let go on, once its outcome is delivered."""
+    freed_on: list[threading.Thread] = []
+    delivered: list[object] = []
+    held = _Held(freed_on)
+
+    def job(held=held) -> int:
+        if fails:
+            raise ValueError(repr(held))  # the traceback's frame holds `held`
+        return id(held)
+
+    future = tasks.run_net(job, on_done=delivered.append, on_error=delivered.append)
+    del job, held
+    qtbot.waitUntil(lambda: bool(delivered), timeout=5000)
+    future.exception()  # the worker is done with it
+    del future
+    delivered.clear()
+    qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)
+    return freed_on
+
+
+def test_what_a_job_holds_is_let_go_on_the_gui_thread_whether_it_fails_or_not(qtbot, tasks):
+    # Qt tears a widget down on the thread its last reference goes on; on a worker it crashes.
+    for fails in (False, True, False, True):
+        assert _let_go_on(qtbot, tasks, fails=fails) == [threading.main_thread()]
