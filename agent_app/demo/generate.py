@@ -17,7 +17,7 @@ from typing import Any
 
 from agent_app.core.calendar import CHINA_TZ
 from agent_app.core.enums import Rating, TicketStatus
-from agent_app.core.lifecycle import EventKind
+from agent_app.core.lifecycle import OPEN_STATES, WITH_UNIT_STATES, EventKind
 from agent_app.paths import resources_dir
 
 DEMO_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=CHINA_TZ)
@@ -342,8 +342,9 @@ def _reply(walk: _Builder, unit: str, topic: Topic) -> None:
 
 def _link_merges(rng: random.Random, tickets: list[dict[str, Any]]) -> None:
     """A merged ticket is a repeat call folded into an earlier open ticket of the same kind."""
-    open_states = {s.value for s in (TicketStatus.DISPATCHED, TicketStatus.ACCEPTED,
-                                     TicketStatus.REPLIED)}
+    # Open (core's merge rule), and a unit has worked on it: the repeat calls people make.
+    worked_on = (WITH_UNIT_STATES | {TicketStatus.REPLIED}) & OPEN_STATES
+    open_states = {state.value for state in worked_on}
     for index, ticket in enumerate(tickets):
         if ticket["status"] != TicketStatus.MERGED.value:
             continue
