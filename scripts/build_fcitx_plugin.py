@@ -316,7 +316,9 @@ def main() -> int:
         scratch = Path(tmp)
         debs = apt.download([f"{name}={qt.version}" for name in (
             "qt6-base-dev", "qt6-base-private-dev", "qt6-base-dev-tools")]
-            + [f"{name}/{qt.suite}" for name in (*TOOL_RUNTIME, "libxkbcommon-dev")],
+            # x11proto-dev: XF86keysym.h, which a machine without X11 headers lacks.
+            + [f"{name}/{qt.suite}" for name in (*TOOL_RUNTIME, "libxkbcommon-dev",
+                                                 "x11proto-dev")],
             scratch / "debs")
         root = scratch / "root"
         unpack(debs, root)
