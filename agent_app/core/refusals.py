@@ -7,8 +7,8 @@ user's language (ui/failures). Two families quote a sentence core already has â€
 ticket commands' reasons and the password policy's â€” and add it as `"sentence"`: those are
 defined where their rule lives (core/actions, core/passwords), not again here.
 
-A server from before the codes sent English details only; ui/failures.SERVER_MESSAGES still
-maps those.
+A server from before the codes sent English details only; ui/failures.OLDER_SERVERS_REFUSALS
+maps each to the refusal it meant.
 """
 
 from __future__ import annotations

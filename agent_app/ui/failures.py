@@ -16,6 +16,7 @@ import re
 
 from PySide6.QtCore import QCoreApplication
 
+from agent_app.core import refusals
 from agent_app.core.errors import UserError
 from agent_app.core.i18n import QT_TRANSLATE_NOOP, SERVER_CONTEXTS
 from agent_app.core.refusals import RefusedError
@@ -24,66 +25,50 @@ log = logging.getLogger(__name__)
 _HAN = re.compile("[\u4e00-\u9fff]")
 
 SERVER_CONTEXT = "ServerMessage"
-# What the network client says in English (sync/client.py), and what a central API from
-# before the refusal codes (core/refusals.py) said in English details, in the words users
-# read: a newer server names each refusal by its code, and failure_text says the sentence for
-# the code. tests/ui/test_server_messages.py checks this table still covers the old details.
-SERVER_MESSAGES: dict[str, str] = {
-    "your role may not do this": QT_TRANSLATE_NOOP("ServerMessage", "Your role may not do this."),
-    "this client id belongs to another user": QT_TRANSLATE_NOOP(
-        "ServerMessage", "This computer's sync id belongs to another user: sign in again."),
-    "cursor too old: resync from scratch": QT_TRANSLATE_NOOP(
-        "ServerMessage", "The local copy is too old: it is downloaded again."),
-    "server epoch changed: resync from scratch": QT_TRANSLATE_NOOP(
-        "ServerMessage", "The server was restored from a backup: the local copy is "
-        "downloaded again."),
-    "server epoch changed: resync, then push": QT_TRANSLATE_NOOP(
-        "ServerMessage", "The server was restored from a backup: the local copy is "
-        "downloaded again, then unsent changes are sent."),
-    "username already exists": QT_TRANSLATE_NOOP("ServerMessage",
-                                                 "This user name is taken already."),
-    "a unit submits articles for its own unit only": QT_TRANSLATE_NOOP(
-        "ServerMessage", "A unit submits knowledge articles for itself only."),
-    "each date may appear only once": QT_TRANSLATE_NOOP(
-        "ServerMessage", "Each date may appear only once."),
+# What a central API from before the refusal codes (core/refusals.py) said in English, by the
+# refusal it meant: a newer server names each by its code, and both are said in the
+# refusal's one sentence. tests/ui/test_server_messages.py checks this still covers the old
+# details.
+OLDER_SERVERS_REFUSALS: dict[str, refusals.Refusal] = {
+    "your role may not do this": refusals.ROLE_MAY_NOT,
+    "this client id belongs to another user": refusals.CLIENT_ID_TAKEN,
+    "cursor too old: resync from scratch": refusals.CURSOR_TOO_OLD,
+    "server epoch changed: resync from scratch": refusals.EPOCH_CHANGED,
+    "server epoch changed: resync, then push": refusals.EPOCH_CHANGED_PUSH,
     "this server holds less than you have already seen (restored from a backup?): a new "
-    "epoch has started, resync from scratch": QT_TRANSLATE_NOOP(
-        "ServerMessage", "The server was restored from a backup: the local copy is "
-        "downloaded again."),
-    "requested_deadline needs a time zone offset": QT_TRANSLATE_NOOP(
-        "ServerMessage", "The requested deadline needs a time zone."),
-    "request body too large (limit 1 MiB)": QT_TRANSLATE_NOOP(
-        "ServerMessage", "Too much at once for the server (at most 1 MiB)."),
-    "invalid username or password": QT_TRANSLATE_NOOP("ServerMessage",
-                                                      "Wrong user name or password."),
-    "missing bearer token": QT_TRANSLATE_NOOP("ServerMessage",
-                                              "Not signed in: sign in again."),
-    "invalid or expired token": QT_TRANSLATE_NOOP("ServerMessage",
-                                                  "The sign-in has expired: sign in again."),
+    "epoch has started, resync from scratch": refusals.EPOCH_CHANGED,
+    "a unit submits articles for its own unit only": refusals.OWN_UNIT_ONLY,
+    "each date may appear only once": refusals.DATE_TWICE,
+    "requested_deadline needs a time zone offset": refusals.REQUESTED_DEADLINE_NEEDS_OFFSET,
+    "deadline needs a time zone offset": refusals.DEADLINE_NEEDS_OFFSET,
+    "request body too large (limit 1 MiB)": refusals.TOO_LARGE,
+    "invalid username or password": refusals.WRONG_LOGIN,
+    "missing bearer token": refusals.NOT_SIGNED_IN,
+    "invalid or expired token": refusals.SIGN_IN_EXPIRED,
+    "say why the draft is rejected: the unit reads the note": refusals.REJECTION_NEEDS_NOTE,
+}
+_OLDER_SERVERS_NAMED = (  # details that name a record, whose name fills the refusal's %1
+    (re.compile(r"^no ticket (.+)$"), refusals.NO_TICKET),
+    (re.compile(r"^no article (.+)$"), refusals.NO_ARTICLE),
+    (re.compile(r"^no draft (.+)$"), refusals.NO_DRAFT),
+    (re.compile(r"^draft (\S+) is \S+$"), refusals.DRAFT_DECIDED),
+    (re.compile(r"^article (.+) belongs to another unit$"), refusals.ARTICLE_OF_ANOTHER_UNIT),
+)
+# What the network client says in English (sync/client.py), and the one older detail whose
+# refusal now names a value the old detail did not carry (the user name).
+CLIENT_MESSAGES: dict[str, str] = {
     "cannot connect to the server": QT_TRANSLATE_NOOP(
         "ServerMessage", "cannot connect to the server (check the network cable or Wi-Fi, "
         "or ask IT whether the server is running)"),
     "the server did not answer in time": QT_TRANSLATE_NOOP(
         "ServerMessage", "the server did not answer in time"),
-    "deadline needs a time zone offset": QT_TRANSLATE_NOOP(
-        "ServerMessage", "The deadline needs a time zone."),
-    "say why the draft is rejected: the unit reads the note": QT_TRANSLATE_NOOP(
-        "ServerMessage", "Say why the draft is sent back: the unit reads the note."),
     "the server's answer was not understood": QT_TRANSLATE_NOOP(
         "ServerMessage", "the server's answer was not understood (the next sync tries again; "
         "if it persists, tell IT)"),
+    "username already exists": QT_TRANSLATE_NOOP("ServerMessage",
+                                                 "This user name is taken already."),
 }
-_NAMED = (  # messages that name a record: the pattern, and the text with %1 for the name
-    (re.compile(r"^no ticket (.+)$"), QT_TRANSLATE_NOOP("ServerMessage", "No ticket %1.")),
-    (re.compile(r"^no article (.+)$"), QT_TRANSLATE_NOOP("ServerMessage", "No article %1.")),
-    (re.compile(r"^no draft (.+)$"), QT_TRANSLATE_NOOP("ServerMessage", "No draft %1.")),
-    (re.compile(r"^draft (\S+) is \S+$"), QT_TRANSLATE_NOOP(
-        "ServerMessage", "Draft %1 has been decided already.")),
-    (re.compile(r"^article (.+) belongs to another unit$"), QT_TRANSLATE_NOOP(
-        "ServerMessage", "Article %1 belongs to another unit.")),
-    (re.compile(r"^HTTP (\d+)$"), QT_TRANSLATE_NOOP("ServerMessage",
-                                                     "The server answered with error %1.")),
-)
+_HTTP_STATUS = re.compile(r"^HTTP (\d+)$")
 
 
 def server_text(message: str) -> str:
@@ -91,13 +76,21 @@ def server_text(message: str) -> str:
     server's English detail, or one of core's sentences (a push's rejection reason, and what
     older servers' unit endpoints answered with); one we do not know is shown as it came (it
     may be a reason the server already translated)."""
-    known = SERVER_MESSAGES.get(message.strip())
-    if known is not None:
-        return QCoreApplication.translate(SERVER_CONTEXT, known)
-    for pattern, text in _NAMED:
-        match = pattern.match(message.strip())
+    message = message.strip()
+    own = CLIENT_MESSAGES.get(message)
+    if own is not None:
+        return QCoreApplication.translate(SERVER_CONTEXT, own)
+    refusal = OLDER_SERVERS_REFUSALS.get(message)
+    if refusal is not None:
+        return refusals.RefusedError(refusal).text(QCoreApplication.translate)
+    for pattern, named in _OLDER_SERVERS_NAMED:
+        match = pattern.match(message)
         if match:
-            return QCoreApplication.translate(SERVER_CONTEXT, text).replace("%1", match[1])
+            return refusals.RefusedError(named, match[1]).text(QCoreApplication.translate)
+    status = _HTTP_STATUS.match(message)
+    if status:
+        return QCoreApplication.translate(
+            "ServerMessage", "The server answered with error %1.").replace("%1", status[1])
     for context in SERVER_CONTEXTS:
         translated = QCoreApplication.translate(context, message)
         if translated != message:

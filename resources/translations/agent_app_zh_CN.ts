@@ -2180,56 +2180,8 @@ Connect to the network and try again, or quit: the changes are sent the next tim
 <context>
     <name>ServerMessage</name>
     <message>
-        <source>Your role may not do this.</source>
-        <translation>您的角色无权进行此操作。</translation>
-    </message>
-    <message>
-        <source>This computer&apos;s sync id belongs to another user: sign in again.</source>
-        <translation>本机的同步标识属于另一位用户：请重新登录。</translation>
-    </message>
-    <message>
-        <source>The local copy is too old: it is downloaded again.</source>
-        <translation>本地数据过旧：正在重新下载。</translation>
-    </message>
-    <message>
-        <source>The server was restored from a backup: the local copy is downloaded again.</source>
-        <translation>服务器已从备份恢复：本地数据正在重新下载。</translation>
-    </message>
-    <message>
-        <source>The server was restored from a backup: the local copy is downloaded again, then unsent changes are sent.</source>
-        <translation>服务器已从备份恢复：本地数据正在重新下载，之后发送未发送的更改。</translation>
-    </message>
-    <message>
         <source>This user name is taken already.</source>
         <translation>该用户名已被使用。</translation>
-    </message>
-    <message>
-        <source>A unit submits knowledge articles for itself only.</source>
-        <translation>承办单位只能报送本单位的知识点。</translation>
-    </message>
-    <message>
-        <source>Each date may appear only once.</source>
-        <translation>每个日期只能出现一次。</translation>
-    </message>
-    <message>
-        <source>The requested deadline needs a time zone.</source>
-        <translation>申请的办结时限需要带时区。</translation>
-    </message>
-    <message>
-        <source>Too much at once for the server (at most 1 MiB).</source>
-        <translation>一次提交的数据过多（最多 1 MiB）。</translation>
-    </message>
-    <message>
-        <source>Wrong user name or password.</source>
-        <translation>用户名或密码错误。</translation>
-    </message>
-    <message>
-        <source>Not signed in: sign in again.</source>
-        <translation>未登录：请重新登录。</translation>
-    </message>
-    <message>
-        <source>The sign-in has expired: sign in again.</source>
-        <translation>登录已过期：请重新登录。</translation>
     </message>
     <message>
         <source>cannot connect to the server (check the network cable or Wi-Fi, or ask IT whether the server is running)</source>
@@ -2240,36 +2192,8 @@ Connect to the network and try again, or quit: the changes are sent the next tim
         <translation>服务器未及时响应</translation>
     </message>
     <message>
-        <source>The deadline needs a time zone.</source>
-        <translation>期限需要带时区。</translation>
-    </message>
-    <message>
-        <source>Say why the draft is sent back: the unit reads the note.</source>
-        <translation>请写明退回草稿的理由：单位会看到这条说明。</translation>
-    </message>
-    <message>
         <source>the server&apos;s answer was not understood (the next sync tries again; if it persists, tell IT)</source>
         <translation>服务器的回答无法识别（下次同步会重试；如持续出现，请联系信息科）</translation>
-    </message>
-    <message>
-        <source>No ticket %1.</source>
-        <translation>没有工单 %1。</translation>
-    </message>
-    <message>
-        <source>No article %1.</source>
-        <translation>没有知识条目 %1。</translation>
-    </message>
-    <message>
-        <source>No draft %1.</source>
-        <translation>没有草稿 %1。</translation>
-    </message>
-    <message>
-        <source>Draft %1 has been decided already.</source>
-        <translation>草稿 %1 已经处理过了。</translation>
-    </message>
-    <message>
-        <source>Article %1 belongs to another unit.</source>
-        <translation>知识条目 %1 属于其他单位。</translation>
     </message>
     <message>
         <source>The server answered with error %1.</source>

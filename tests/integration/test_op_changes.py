@@ -5,7 +5,7 @@ which tickets it stored, acknowledged or deleted."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from agent_app.storage.schema import SyncState, TicketEventRow, TicketRow
 from agent_app.sync.engine import SyncEngine
 from central_api.embedded import start_embedded
 from tests.clients import signed_in
-from tests.factories import make_ticket
+from tests.factories import make_ticket, recent_morning
 
 NOW = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
 
@@ -42,8 +42,8 @@ def recorded(db: Database, op, *args, **kwargs) -> OpChanges:
     return db.run_op(op, *args, **kwargs).changes
 
 
-def note(ticket_id: str, text: str = "来电人补充地址") -> TicketCommand:
-    return TicketCommand(ticket_id, SideEvent.NOTE, NOW, "op01", {"text": text})
+def note(ticket_id: str, text: str = "来电人补充地址", *, at: datetime = NOW) -> TicketCommand:
+    return TicketCommand(ticket_id, SideEvent.NOTE, at, "op01", {"text": text})
 
 
 def test_each_op_says_which_topics_and_tickets_it_wrote(db):
@@ -180,7 +180,8 @@ def test_a_sync_returns_the_tickets_it_pushed_pulled_and_deleted(tmp_path, serve
         # Nothing came: only the time of the last sync moved.
         assert quiet.changes == OpChanges.of(Topic.SYNC)
 
-        ops.perform_ticket_command(first.db, note("T-1"))
+        # A time the server accepts whenever the suite runs (within wire.MAX_RECEIVED_AGE).
+        ops.perform_ticket_command(first.db, note("T-1", at=recent_morning() + timedelta(hours=1)))
         first.sync_once()
         signed_in(server.url, "admin").delete("/tickets/T-2")
         after = second.sync_once()

@@ -15,7 +15,12 @@ from agent_app.core import refusals
 from agent_app.core.actions import R_STATE
 from agent_app.core.passwords import R_TOO_SHORT
 from agent_app.sync.client import ApiError, CentralClient, ServerUnreachableError
-from agent_app.ui.failures import failure_text, server_text
+from agent_app.ui.failures import (
+    CLIENT_MESSAGES,
+    OLDER_SERVERS_REFUSALS,
+    failure_text,
+    server_text,
+)
 from agent_app.ui.i18n import install_translator, remove_translator
 from agent_app.ui.ticket.commands import refusal_text
 
@@ -126,6 +131,30 @@ def test_every_older_server_refusal_is_shown_in_chinese(chinese, sentence):
     assert HAN.search(shown), sentence
     assert HAN.search(failure_text(ApiError(403, sentence)))
     assert HAN.search(refusal_text(sentence))
+
+
+@pytest.mark.parametrize(("detail", "refusal"), sorted(OLDER_SERVERS_REFUSALS.items()),
+                         ids=lambda value: getattr(value, "code", None))
+def test_an_older_servers_detail_is_said_in_the_sentence_of_the_refusal_it_meant(
+        chinese, detail, refusal):
+    assert server_text(detail) == refusals.RefusedError(refusal).translated_text("zh_CN")
+
+
+@pytest.mark.parametrize(("detail", "name", "refusal"), [
+    ("no ticket T-0001", "T-0001", refusals.NO_TICKET),
+    ("no article A-7", "A-7", refusals.NO_ARTICLE), ("no draft D-3", "D-3", refusals.NO_DRAFT),
+    ("draft D-3 is published", "D-3", refusals.DRAFT_DECIDED),
+    ("article A-7 belongs to another unit", "A-7", refusals.ARTICLE_OF_ANOTHER_UNIT),
+])
+def test_an_older_servers_detail_naming_a_record_names_it_in_the_refusals_sentence(
+        chinese, detail, name, refusal):
+    assert server_text(detail) == refusals.RefusedError(refusal, name).translated_text("zh_CN")
+    assert name in server_text(detail)
+
+
+def test_the_client_restates_no_refusals_sentence():
+    sentences = {refusal.sentence for refusal in refusals.REFUSALS.values()}
+    assert not sentences & set(CLIENT_MESSAGES.values())
 
 
 def test_a_server_that_is_not_there_is_said_in_chinese(chinese, dead_url):
