@@ -8,9 +8,8 @@ with a reason and never blocks the ones after it.
 Push and pull also say where the client stands in this server's history (epochs.py), so a
 database restored from a backup is noticed and every client resyncs.
 
-Pull hands out changes after a `version` cursor. Versions come from one counter row that each
-writer updates inside its transaction; the row lock orders the writers, so versions commit in
-the order they are given out and a cursor never skips a late commit.
+Pull hands out changes after a `version` cursor, only below the horizon of versions still in
+flight (versions.py), so a cursor never skips a late commit.
 """
 
 from __future__ import annotations
