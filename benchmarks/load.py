@@ -147,6 +147,8 @@ DRAIN_ROUNDS = 5
 KEEP_ALIVE_SECONDS = 75  # idle connections the server keeps (ServerProcess says why)
 PHASE_TIMEOUT = 900.0  # seconds a process waits for the others at a phase boundary
 MAX_MESSAGES = 10  # error and mismatch messages shown
+FLOOR_PATH = "/auth/me"  # the smallest authenticated route: a token check and a user
+FLOOR_KINDS = ("push", "pull", "kb")  # what each floor request stands in for
 OP_CREATE = "ticket.create"
 OP_ACTION = "ticket.action"
 KINDS = {"/sync/push": "push", "/sync/pull": "pull", "/kb/articles": "kb",
@@ -335,10 +337,11 @@ class TimedClient(CentralClient):
         self.username = username
         self.stats = Stats()
         self.deadline = float("inf")  # time.monotonic() when the load ends
+        self.label: str | None = None  # the kind a floor request stands in for
         self.applied: dict[int, Sent] = {}  # by mutation id
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        kind = kind_of(path)
+        kind = self.label or kind_of(path)
         started = time.perf_counter()
         try:
             result = super()._request(method, path, **kwargs)
@@ -405,8 +408,28 @@ class LoadClient:
         self.tally = Tally()
         self.setup_stats = self.client.stats
         self.load_stats = Stats()
+        self.floor_stats = Stats()
         self.final_stats = Stats()
         self.load_ended = 0.0
+
+    def floor(self, deadline: float) -> None:
+        """The floor: the same think times and the same requests per cycle as the load (a
+        push, a pull, a KB pull), each a GET of the smallest authenticated route, so the
+        server does the sign-in check and answers, and nothing else."""
+        self.client.stats = self.floor_stats
+        self.client.deadline = deadline
+        while True:
+            pause = self.rng.uniform(0.5, 1.5) * self.think
+            if time.monotonic() + pause >= deadline:
+                time.sleep(max(0.0, deadline - time.monotonic()))
+                break
+            time.sleep(pause)
+            for label in FLOOR_KINDS:
+                self.client.label = label
+                with suppress(ApiError, ServerUnreachableError):  # counted as failed
+                    self.client.get(FLOOR_PATH)
+            self.client.label = None
+        self.client.stats = self.setup_stats
 
     def sign_in(self) -> None:
         # A failure is counted; every request the client makes then fails too.
@@ -761,6 +784,8 @@ class ClientJob:
     seconds: float
     think: float
     seed: int
+    floor_seconds: float
+    watched: dict[str, list[int]]  # process trees whose CPU the first process notes
 
 
 @dataclass
@@ -768,9 +793,13 @@ class ProcessOutcome:
     index: int
     crash: str | None = None
     load: Stats = field(default_factory=Stats)
+    floor: Stats = field(default_factory=Stats)
     final: Stats = field(default_factory=Stats)
     tally: Tally = field(default_factory=Tally)
     applied: list[Sent] = field(default_factory=list)
+    # CPU seconds per phase ("floor", "load"): this process's own ("clients"), and for the
+    # first process those of the watched trees (server, postgres).
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)
     started: float = 0.0
     ended: float = 0.0
     views_checked: int = 0
@@ -778,18 +807,49 @@ class ProcessOutcome:
     messages: list[str] = field(default_factory=list)
 
 
-def client_process(job: ClientJob, ready: Barrier, drained: Barrier,
+def client_process(job: ClientJob, phases: tuple[Barrier, ...],
                    results: multiprocessing.Queue[ProcessOutcome]) -> None:
     """Entry point of a client process; any failure is reported, never left hanging."""
     try:
-        results.put(run_clients(job, ready, drained))
+        results.put(run_clients(job, *phases))
     except BaseException:
-        ready.abort()
-        drained.abort()
+        for barrier in phases:
+            barrier.abort()
         results.put(ProcessOutcome(job.index, crash=traceback.format_exc()))
 
 
-def run_clients(job: ClientJob, ready: Barrier, drained: Barrier) -> ProcessOutcome:
+def tree_cpu_seconds(roots: list[int]) -> float:
+    """CPU seconds used so far by these processes and their descendants that are still
+    running (Linux /proc; 0 elsewhere). Children that already exited are not counted."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    parents: dict[int, int] = {}
+    used: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        used[pid] = int(fields[11]) + int(fields[12])
+    total = 0
+    for pid, ticks_used in used.items():
+        walk = pid
+        while walk > 1 and walk not in roots:
+            walk = parents.get(walk, 0)
+        total += ticks_used if walk in roots else 0
+    return total / ticks
+
+
+def cpu_marks(job: ClientJob) -> dict[str, float]:
+    marks = {"clients": time.process_time()}
+    if job.index == 0:
+        marks.update({name: tree_cpu_seconds(roots) for name, roots in job.watched.items()})
+    return marks
+
+
+def run_clients(job: ClientJob, ready: Barrier, floored: Barrier,
+                drained: Barrier) -> ProcessOutcome:
     folder = Path(job.folder)
     clients: list[LoadClient] = []
     for n, account in enumerate(job.users):
@@ -802,9 +862,18 @@ def run_clients(job: ClientJob, ready: Barrier, drained: Barrier) -> ProcessOutc
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         everyone(pool, LoadClient.sign_in, clients)
         ready.wait(PHASE_TIMEOUT)
+        marks = [cpu_marks(job)]
+        if job.floor_seconds > 0:
+            floor_deadline = time.monotonic() + job.floor_seconds
+            everyone(pool, lambda client: client.floor(floor_deadline), clients)
+        floored.wait(PHASE_TIMEOUT)
+        marks.append(cpu_marks(job))
         outcome.started = time.time()
         deadline = time.monotonic() + job.seconds
         everyone(pool, lambda client: client.run(deadline), clients)
+        marks.append(cpu_marks(job))
+        outcome.cpu = {phase: {name: marks[n + 1][name] - marks[n][name] for name in marks[n]}
+                       for n, phase in enumerate(("floor", "load"))}
         drained.wait(PHASE_TIMEOUT)  # every client of every process has pushed everything
         everyone(pool, final_pull, clients)
     outcome.ended = max(client.load_ended for client in clients)
@@ -823,6 +892,7 @@ def run_clients(job: ClientJob, ready: Barrier, drained: Barrier) -> ProcessOutc
                 f"{client.username}'s view: {len(missing)} missing, {len(extra)} not on the "
                 f"server, {len(stale)} at another version, {unsent} unsent mutation(s)")
         outcome.load.merge(client.load_stats)
+        outcome.floor.merge(client.floor_stats)
         outcome.final.merge(client.setup_stats)  # sign-in: not part of the timed load
         outcome.final.merge(client.final_stats)
         outcome.tally.merge(client.tally)
@@ -945,7 +1015,7 @@ def compare(creation: Sent, commands: dict[str, Sent], stored: dict[str, Any],
     if set(order) != expected_ids:
         return (f"events missing {sorted(expected_ids - set(order))}, "
                 f"not sent {sorted(set(order) - expected_ids)}")
-    versions = [commands[e].version for e in order if e in commands and commands[e].version]
+    versions = [v for e in order if e in commands and (v := commands[e].version) is not None]
     if versions != sorted(versions):
         return "events are not in the order the server acknowledged them"
     ticket = registered_ticket(parse_intake(creation.args), creation.username)
@@ -977,10 +1047,13 @@ class LoadResult:
     final: Stats
     tally: Tally
     check: Check
+    floor: Stats = field(default_factory=Stats)
+    floor_seconds: float = 0.0
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # phase → who → seconds
 
     @property
     def errors(self) -> int:
-        return self.load.errors + self.final.errors
+        return self.load.errors + self.final.errors + self.floor.errors
 
     @property
     def unacknowledged(self) -> int:
@@ -997,13 +1070,18 @@ class LoadResult:
 
 
 def drive_clients(url: str, folder: Path, users: list[Account], *, processes: int,
-                  seconds: float, think: float, seed: int) -> list[ProcessOutcome]:
+                  seconds: float, think: float, seed: int, floor_seconds: float,
+                  watched: dict[str, list[int]]) -> list[ProcessOutcome]:
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    ready, drained = context.Barrier(processes), context.Barrier(processes)
+    phases = tuple(context.Barrier(processes) for _ in range(3))  # ready, floored, drained
     results: multiprocessing.Queue[ProcessOutcome] = context.Queue()
-    jobs = [ClientJob(n, url, str(folder), users[n::processes], seconds, think, seed + n)
+    # Each kind dealt out on its own: the engine clients (the costly ones) once all fell into
+    # the first process, whose GIL then slowed its protocol clients' requests too.
+    engines, protocols = [u for u in users if u.engine], [u for u in users if not u.engine]
+    jobs = [ClientJob(n, url, str(folder), engines[n::processes] + protocols[n::processes],
+                      seconds, think, seed + n, floor_seconds, watched)
             for n in range(processes)]
-    workers = [context.Process(target=client_process, args=(job, ready, drained, results),
+    workers = [context.Process(target=client_process, args=(job, phases, results),
                                name=f"load-clients-{job.index}") for job in jobs]
     for worker in workers:
         worker.start()
@@ -1021,8 +1099,8 @@ def drive_clients(url: str, folder: Path, users: list[Account], *, processes: in
             outcomes.append(outcome)
     finally:
         if len(outcomes) < len(workers):  # free the others from the phase barriers
-            ready.abort()
-            drained.abort()
+            for barrier in phases:
+                barrier.abort()
         for worker in workers:
             worker.join(timeout=60)
             if worker.is_alive():
@@ -1041,14 +1119,26 @@ def run(args: argparse.Namespace) -> LoadResult:
             db_url = args.database_url if cluster is None else cluster.create_database()
             before = prepare_database(db_url, users)
             server = ServerProcess(db_url, args.server_workers, folder / "server.log")
+            watched = {"server": [server.process.pid]}
+            if cluster is not None:
+                with suppress(OSError, ValueError, IndexError):
+                    watched["postgres"] = [int((cluster.data_dir / "postmaster.pid")
+                                               .read_text().split()[0])]
             try:
                 outcomes = drive_clients(server.url, folder, users,
                                          processes=min(args.client_processes, args.clients),
-                                         seconds=args.seconds, think=args.think, seed=args.seed)
-                load, final, tally = Stats(), Stats(), Tally()
+                                         seconds=args.seconds, think=args.think, seed=args.seed,
+                                         floor_seconds=args.floor_seconds, watched=watched)
+                load, final, tally, floor = Stats(), Stats(), Tally(), Stats()
+                cpu: dict[str, dict[str, float]] = {}
                 applied: list[Sent] = []
                 for outcome in outcomes:
                     load.merge(outcome.load)
+                    floor.merge(outcome.floor)
+                    for phase, used in outcome.cpu.items():
+                        for who, seconds in used.items():
+                            cpu.setdefault(phase, {}).setdefault(who, 0.0)
+                            cpu[phase][who] += seconds
                     final.merge(outcome.final)
                     tally.merge(outcome.tally)
                     applied += outcome.applied
@@ -1073,7 +1163,8 @@ def run(args: argparse.Namespace) -> LoadResult:
                       leads=sum(u.role is Role.LEAD for u in users), processes=len(outcomes),
                       server_workers=args.server_workers, think=args.think,
                       planned=args.seconds, seconds=seconds, load=load, final=final,
-                      tally=tally, check=check)
+                      tally=tally, check=check, floor=floor, floor_seconds=args.floor_seconds,
+                      cpu=cpu)
 
 
 def ms(values: list[float], q: float) -> float:
@@ -1096,6 +1187,24 @@ def report(result: LoadResult) -> None:
         if values:
             print(f"  {kind:<9} {len(values):>7} requests  p50 {ms(values, 0.5):7.1f} ms  "
                   f"p95 {ms(values, 0.95):7.1f} ms  p99 {ms(values, 0.99):7.1f} ms")
+    floor = result.floor
+    if floor.requests:
+        print(f"FLOOR, measured first in the same run: the same clients and think times for "
+              f"{result.floor_seconds:g} s, each sync's push, pull and KB pull replaced by a "
+              f"GET {FLOOR_PATH} (sign-in check only): {floor.in_time / result.floor_seconds:.1f}"
+              f" requests/s, errors {floor.errors}")
+        for kind in FLOOR_KINDS:
+            values, real = floor.seconds.get(kind, []), load.seconds.get(kind, [])
+            if values:
+                ratio = ms(real, 0.95) / ms(values, 0.95) if real else 0.0
+                print(f"  {kind:<9} {len(values):>7} requests  p50 {ms(values, 0.5):7.1f} ms  "
+                      f"p95 {ms(values, 0.95):7.1f} ms  p99 {ms(values, 0.99):7.1f} ms  "
+                      f"load/floor at p95 {ratio:.2f}")
+    for phase, seconds in (("floor", result.floor_seconds), ("load", result.seconds)):
+        used = result.cpu.get(phase)
+        if used and seconds > 0:
+            print(f"CPU in the {phase} phase (cores busy on average): " + ", ".join(
+                f"{who} {value / seconds:.2f}" for who, value in sorted(used.items())))
     print(f"tickets registered {tally.registered}, follow-ups {tally.commands} "
           f"(refused by the local copy {tally.refused_locally}), rejected by the server "
           f"{tally.rejected}, duplicate acks {tally.duplicates}, conflicts {tally.conflicts}")
@@ -1118,6 +1227,10 @@ def report(result: LoadResult) -> None:
         "requests_per_s": round(load.in_time / result.planned, 1),
         **{f"{kind}_p{q}_ms": round(ms(load.seconds.get(kind, []), q / 100), 1)
            for kind in ("push", "pull") for q in (50, 95, 99)},
+        **{f"floor_{kind}_p{q}_ms": round(ms(result.floor.seconds.get(kind, []), q / 100), 1)
+           for kind in ("push", "pull") for q in (50, 95, 99)},
+        "push_p95_over_floor": round(ms(load.seconds.get("push", []), 0.95)
+                                     / (ms(result.floor.seconds.get("push", []), 0.95) or 1), 2),
         "errors": result.errors, "tickets_checked": check.tickets_checked,
         "mismatches": result.mismatches,
         "load_average": [round(value, 2) for value in os.getloadavg()]}))
@@ -1136,6 +1249,8 @@ def main(argv: list[str] | None = None) -> LoadResult:
     parser.add_argument("--server-workers", type=int, default=2)
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--floor-seconds", type=float, default=20.0,
+                        help="seconds of the floor phase before the load (0: none)")
     result = run(parser.parse_args(argv))
     report(result)
     return result

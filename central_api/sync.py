@@ -45,7 +45,7 @@ from central_api.epochs import ahead_of_server, current_epoch, newest_version
 from central_api.models import SyncClient, TicketRecord, User
 from central_api.mutations import _CLIENT_OF_PUSH, Mutation, RejectedError
 from central_api.refused import refuse
-from central_api.versions import pull_horizon
+from central_api.versions import pull_bounds
 
 log = logging.getLogger(__name__)
 
@@ -206,15 +206,16 @@ def pull(s: SessionDep,
          since: int = Query(0, ge=0, le=MAX_VERSION), limit: int = Query(500, ge=1, le=MAX_PAGE),
          epoch: str | None = Query(None, max_length=36),
          _user: User = require_roles("GET", "/sync/pull")) -> Response:
-    server_epoch = checked_cursor(s, since, epoch, compacted=True)
+    newest, horizon = pull_bounds(s)  # before the rows: their snapshot is taken after it
+    server_epoch = checked_cursor(s, since, epoch, compacted=True, newest=newest)
     query = (select(TicketRecord.version, TicketRecord.id, TicketRecord.deleted,
                     TicketRecord.data)
              .where(TicketRecord.version > since)
              .order_by(TicketRecord.version).limit(limit + 1))
-    horizon = pull_horizon(s)
     if horizon is not None:  # versions still in flight below it would be skipped
         query = query.where(TicketRecord.version < horizon)
     rows = s.execute(query).all()
+    s.rollback()  # nothing written: the connection goes back now, on this thread
     more = len(rows) > limit
     rows = rows[:limit]
     return Response(pull_page(server_epoch, rows, rows[-1].version if rows else since, more),

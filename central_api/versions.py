@@ -85,9 +85,16 @@ def newest_version(session: Session) -> int:
 def pull_horizon(session: Session) -> int | None:
     """Versions below this are settled (committed or gone) and may be handed out; None when
     there is no limit (SQLite, where versions commit in order)."""
+    return pull_bounds(session)[1]
+
+
+def pull_bounds(session: Session) -> tuple[int, int | None]:
+    """The last version given out, and the horizon (pull_horizon); on PostgreSQL both from one
+    statement, a pull's one round trip for where versions stand."""
     if not uses_sequence(session):
-        return None
-    return int(session.connection().execute(_HORIZON).scalar_one())
+        return newest_version(session), None
+    following, horizon = session.connection().execute(_HORIZON).one()
+    return int(following) - 1, int(horizon)
 
 
 # The sequence is read first (the MATERIALIZED CTE), the marks after it: the subquery on
@@ -95,7 +102,7 @@ def pull_horizon(session: Session) -> int | None:
 _HORIZON = text(
     f"WITH seq AS MATERIALIZED (SELECT CASE WHEN is_called THEN last_value + 1 "
     f"ELSE last_value END AS next FROM {SEQUENCE}) "
-    "SELECT LEAST(seq.next, (SELECT min((l.classid::bigint << 32) | l.objid::bigint) "
+    "SELECT seq.next, LEAST(seq.next, (SELECT min((l.classid::bigint << 32) | l.objid::bigint) "
     "FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted "
     "AND seq.next IS NOT NULL "
     "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))) "
