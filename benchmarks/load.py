@@ -10,9 +10,8 @@ people dispatched), then syncs: push, pull, KB pull, and on its first sync the r
 documents (catalogues, deadline policy, calendar). Every HTTP request is timed by kind. Two
 leads supervising one ticket at once is a real conflict: the server rejects the second
 (counted, not an error). A think of 5 s is some ten times what 200 operators do, and about
-what a 2-core machine running both the server and the clients keeps up with; at 2 s the
-server is past its capacity, requests queue (pushes behind the version counter, which orders
-every change) and the slowest ones run into the client's 10 s timeout.
+what a 2-core machine running both the server and the clients keeps up with; at 1 s (issue
+20's goal) such a machine is past its capacity and requests queue: compare with the floor.
 
 Two kinds of client, because the real client's local cache costs more CPU than this 2-core
 machine can spare for 200 of them: every client holds every ticket, so each one created is
@@ -27,9 +26,18 @@ CPU, not the server.
 
 The server is `central_api.app.create_app` under uvicorn in a process of its own, with
 `--server-workers` worker processes: the epoch is read per request and versions come from a
-locked counter row, so several processes may serve one database; the schema and the first
-epoch are written before the workers start, so they do not race to migrate. It keeps idle
-connections longer than uvicorn's 5 s (ServerProcess says why).
+sequence with no global lock (central_api/versions.py), so several processes may serve one
+database; the schema and the first epoch are written before the workers start, so they do not
+race to migrate. It keeps idle connections longer than uvicorn's 5 s (ServerProcess says why).
+
+THE FLOOR, measured first in the same run (`--floor-seconds`, default 20): the same clients in
+the same processes, signed in, with the same think times, make the same three requests per
+cycle as a sync (push, pull, KB pull), each a GET /auth/me, the smallest authenticated route
+(the sign-in check and a small answer). It is what the framework, the sign-in check, HTTP and
+the clients' own requests cost at that rate on this machine; each kind is printed beside it,
+with the ratio at p95. The CPU seconds of the client processes, of the server (uvicorn and its
+workers) and of PostgreSQL are printed per phase (Linux), since clients and server share the
+machine's cores and a costly load generator takes CPU the server would otherwise have.
 
 Clients are threads, spread over `--client-processes` processes (default 2): a client spends
 most of its time asleep or waiting for the server, so a thread each is cheap, and two
@@ -53,6 +61,7 @@ other, and every client pulls once more. Then the FINAL STATE CHECK:
     python benchmarks/load.py [--clients 200] [--seconds 60] [--database-url URL]
                               [--engine-clients 10] [--think 5.0]
                               [--server-workers 2] [--client-processes 2]
+                              [--floor-seconds 20]
 
 Without --database-url a throwaway PostgreSQL cluster is started (tests/postgres.py); a given
 database should be empty (tickets already on it are pulled by every client, not checked).
@@ -190,8 +199,10 @@ def server_app() -> FastAPI:
 
 
 SERVE = """
-import sys
+import os, sys
 import uvicorn
+if sys.argv[3]:  # --pin: the workers it starts inherit the CPUs
+    os.sched_setaffinity(0, {int(cpu) for cpu in sys.argv[3].split(",")})
 uvicorn.run("benchmarks.load:server_app", factory=True, host="127.0.0.1",
             port=int(sys.argv[1]), workers=int(sys.argv[2]), log_level="info",
             access_log=False, timeout_keep_alive=KEEP_ALIVE)
@@ -205,7 +216,8 @@ class ServerProcess:
     long sends its next request just as the server closes the connection, and gets a reset
     for a request the server never saw (CentralClient retries push and pull, not the rest)."""
 
-    def __init__(self, db_url: str, workers: int, log: Path) -> None:
+    def __init__(self, db_url: str, workers: int, log: Path,
+                 cpus: set[int] | None = None) -> None:
         import requests
 
         with socket.socket() as sock:
@@ -216,7 +228,7 @@ class ServerProcess:
         with log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", SERVE.replace("KEEP_ALIVE", str(KEEP_ALIVE_SECONDS)),
-                 str(port), str(workers)], cwd=ROOT,
+                 str(port), str(workers), ",".join(map(str, sorted(cpus or ())))], cwd=ROOT,
                 env={**os.environ, DB_URL_ENV: db_url}, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -786,6 +798,7 @@ class ClientJob:
     seed: int
     floor_seconds: float
     watched: dict[str, list[int]]  # process trees whose CPU the first process notes
+    cpus: set[int] | None = None  # --pin: the CPUs this process runs on
 
 
 @dataclass
@@ -811,6 +824,8 @@ def client_process(job: ClientJob, phases: tuple[Barrier, ...],
                    results: multiprocessing.Queue[ProcessOutcome]) -> None:
     """Entry point of a client process; any failure is reported, never left hanging."""
     try:
+        if job.cpus:
+            os.sched_setaffinity(0, job.cpus)
         results.put(run_clients(job, *phases))
     except BaseException:
         for barrier in phases:
@@ -1040,6 +1055,7 @@ class LoadResult:
     leads: int
     processes: int
     server_workers: int
+    pinned: str  # "" or which CPUs the server and the clients were pinned to
     think: float
     planned: float  # seconds clients start new cycles
     seconds: float  # until the last cycle under way then had finished
@@ -1069,9 +1085,18 @@ class LoadResult:
         return self.errors == 0 and self.mismatches == 0 and self.check.tickets_checked > 0
 
 
+def pinned_cpus() -> tuple[set[int], set[int]]:
+    """--pin: the last CPU this process may use for the server, the rest for the clients."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--pin needs at least two CPUs")
+    return {cpus[-1]}, set(cpus[:-1])
+
+
 def drive_clients(url: str, folder: Path, users: list[Account], *, processes: int,
                   seconds: float, think: float, seed: int, floor_seconds: float,
-                  watched: dict[str, list[int]]) -> list[ProcessOutcome]:
+                  watched: dict[str, list[int]],
+                  cpus: set[int] | None = None) -> list[ProcessOutcome]:
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     phases = tuple(context.Barrier(processes) for _ in range(3))  # ready, floored, drained
     results: multiprocessing.Queue[ProcessOutcome] = context.Queue()
@@ -1079,7 +1104,7 @@ def drive_clients(url: str, folder: Path, users: list[Account], *, processes: in
     # the first process, whose GIL then slowed its protocol clients' requests too.
     engines, protocols = [u for u in users if u.engine], [u for u in users if not u.engine]
     jobs = [ClientJob(n, url, str(folder), engines[n::processes] + protocols[n::processes],
-                      seconds, think, seed + n, floor_seconds, watched)
+                      seconds, think, seed + n, floor_seconds, watched, cpus)
             for n in range(processes)]
     workers = [context.Process(target=client_process, args=(job, phases, results),
                                name=f"load-clients-{job.index}") for job in jobs]
@@ -1118,7 +1143,9 @@ def run(args: argparse.Namespace) -> LoadResult:
         try:
             db_url = args.database_url if cluster is None else cluster.create_database()
             before = prepare_database(db_url, users)
-            server = ServerProcess(db_url, args.server_workers, folder / "server.log")
+            server_cpus, client_cpus = pinned_cpus() if args.pin else (None, None)
+            server = ServerProcess(db_url, args.server_workers, folder / "server.log",
+                                   server_cpus)
             watched = {"server": [server.process.pid]}
             if cluster is not None:
                 with suppress(OSError, ValueError, IndexError):
@@ -1128,7 +1155,8 @@ def run(args: argparse.Namespace) -> LoadResult:
                 outcomes = drive_clients(server.url, folder, users,
                                          processes=min(args.client_processes, args.clients),
                                          seconds=args.seconds, think=args.think, seed=args.seed,
-                                         floor_seconds=args.floor_seconds, watched=watched)
+                                         floor_seconds=args.floor_seconds, watched=watched,
+                                         cpus=client_cpus)
                 load, final, tally, floor = Stats(), Stats(), Tally(), Stats()
                 cpu: dict[str, dict[str, float]] = {}
                 applied: list[Sent] = []
@@ -1162,6 +1190,9 @@ def run(args: argparse.Namespace) -> LoadResult:
     return LoadResult(clients=args.clients, engine_clients=sum(u.engine for u in users),
                       leads=sum(u.role is Role.LEAD for u in users), processes=len(outcomes),
                       server_workers=args.server_workers, think=args.think,
+                      pinned=(f"server on CPU {sorted(server_cpus)}, clients on CPUs "
+                              f"{sorted(client_cpus)}, PostgreSQL unpinned"
+                              if server_cpus and client_cpus else ""),
                       planned=args.seconds, seconds=seconds, load=load, final=final,
                       tally=tally, check=check, floor=floor, floor_seconds=args.floor_seconds,
                       cpu=cpu)
@@ -1176,7 +1207,8 @@ def report(result: LoadResult) -> None:
     requests = load.requests
     print(f"{result.clients} clients ({result.engine_clients} with SyncEngine and SQLite, "
           f"{result.leads} leads; think {result.think:g} s) in {result.processes} processes; "
-          f"server: {result.server_workers} uvicorn workers on PostgreSQL")
+          f"server: {result.server_workers} uvicorn workers on PostgreSQL"
+          + (f"; PINNED: {result.pinned}" if result.pinned else ""))
     # The machine's own load beside the figures: on a shared 2-core machine they are bounds.
     print("load average " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     print(f"{load.in_time} requests answered in {result.planned:g} s: "
@@ -1231,6 +1263,7 @@ def report(result: LoadResult) -> None:
            for kind in ("push", "pull") for q in (50, 95, 99)},
         "push_p95_over_floor": round(ms(load.seconds.get("push", []), 0.95)
                                      / (ms(result.floor.seconds.get("push", []), 0.95) or 1), 2),
+        "pinned": bool(result.pinned),
         "errors": result.errors, "tickets_checked": check.tickets_checked,
         "mismatches": result.mismatches,
         "load_average": [round(value, 2) for value in os.getloadavg()]}))
@@ -1249,6 +1282,10 @@ def main(argv: list[str] | None = None) -> LoadResult:
     parser.add_argument("--server-workers", type=int, default=2)
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--pin", action="store_true",
+                        help="server (uvicorn and workers) on the last CPU, client processes "
+                             "on the others; PostgreSQL unpinned: measures the server on one "
+                             "core, without the load generator taking its CPU")
     parser.add_argument("--floor-seconds", type=float, default=20.0,
                         help="seconds of the floor phase before the load (0: none)")
     result = run(parser.parse_args(argv))

@@ -41,7 +41,7 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
-from central_api.epochs import ahead_of_server, current_epoch, newest_version
+from central_api.epochs import ahead_of_server, epoch_and_newest
 from central_api.models import SyncClient, TicketRecord, User
 from central_api.mutations import _CLIENT_OF_PUSH, Mutation, RejectedError
 from central_api.refused import refuse
@@ -106,7 +106,7 @@ OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
 
 @router.post("/sync/push", response_model=PushResponse, responses=refusals(410, 429))
 def push(body: PushRequest, s: SessionDep,
-         user: User = require_roles("POST", "/sync/push")) -> PushResponse:
+         user: User = require_roles("POST", "/sync/push")) -> Response:
     """The whole batch is one transaction, with the client's bookkeeping: one commit (one
     fsync) per batch instead of per mutation, and all of it or none of it on a crash.
     Writers no longer queue behind one lock, so two batches locking the same tickets in
@@ -114,7 +114,9 @@ def push(body: PushRequest, s: SessionDep,
     limits.take_push(s, user.id)  # 429 for a user pushing faster than any real seat
     for attempt in range(DEADLOCK_RETRIES):
         try:
-            return _push_once(body, s, user)
+            # Encoded here, as FastAPI would encode the model, without its hop to a thread.
+            return Response(_push_once(body, s, user).model_dump_json(),
+                            media_type="application/json")
         except OperationalError as exc:
             if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE or \
                     attempt == DEADLOCK_RETRIES - 1:
@@ -129,12 +131,13 @@ _RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization f
 
 
 def _push_once(body: PushRequest, s: Session, user: User) -> PushResponse:
-    epoch = current_epoch(s)
+    # Read before the client's lock: any version this client has pulled was given out by then.
+    epoch, newest = epoch_and_newest(s)
     if body.epoch is not None and body.epoch != epoch:
         # Its mutation ids and cursor belong to another history: it resyncs, then pushes.
         raise refuse(EPOCH_CHANGED_PUSH)
     client = _locked_client(s, body.client_id, user, body.after or 0)
-    if body.epoch == epoch and _has_gone_back(s, client, body):
+    if body.epoch == epoch and _has_gone_back(client, body, newest):
         log.warning("%s has seen more than this database holds", user.username)
         raise ahead_of_server(s, body.client_id)
     last = client.last_mutation_id
@@ -155,12 +158,12 @@ def _push_once(body: PushRequest, s: Session, user: User) -> PushResponse:
     return PushResponse(acks=acks, last_mutation_id=last, gap_at=gap_at)
 
 
-def _has_gone_back(s: Session, client: SyncClient, body: PushRequest) -> bool:
+def _has_gone_back(client: SyncClient, body: PushRequest, newest: int) -> bool:
     """Whether the client has seen more of this epoch than the database holds: mutations it
-    was told were applied, or versions it has pulled."""
+    was told were applied, or versions it has pulled (`newest`: the last one given out)."""
     if body.after is not None and client.last_mutation_id < body.after:
         return True
-    return body.cursor is not None and body.cursor > newest_version(s)
+    return body.cursor is not None and body.cursor > newest
 
 
 def _locked_client(s: Session, client_id: str, user: User, after: int) -> SyncClient:

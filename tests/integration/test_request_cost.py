@@ -6,6 +6,7 @@ itself, so the session is closed without another hop to a thread."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -83,7 +84,51 @@ def test_a_pull_hands_its_connection_back_before_the_session_closes(
     app.state.sessions = watched_sessions
     try:
         client.pull(0, limit=10, epoch=None)
+        # The session may close just after the answer has gone out: wait for it.
+        deadline = time.monotonic() + 10
+        while not ended and time.monotonic() < deadline:
+            time.sleep(0.01)
     finally:
         app.state.sessions = original
     assert ended == [True]
     assert pool.checkedout() == before
+
+
+def test_a_push_reads_the_epoch_once_and_the_calendar_once_for_all_its_commands(
+        server: EmbeddedServer) -> None:
+    """Epoch and newest version in one statement; the working calendar read once per push,
+    not once per command (a batch holds up to 500)."""
+    from datetime import UTC, datetime
+
+    from agent_app.core.actions import TicketCommand
+    from agent_app.core.creation import creation_steps
+    from agent_app.core.lifecycle import SideEvent
+    from tests.factories import make_ticket
+
+    client = signed_in(server.url)
+    ticket = make_ticket("COST-1")
+    mutations: list[dict[str, Any]] = [{"op": "ticket.create", "entity_id": ticket.id,
+                                        "args": creation_steps(ticket)[0].to_dict()}]
+    for _ in range(3):
+        note = TicketCommand(ticket.id, SideEvent.NOTE, datetime.now(UTC), "op01",
+                             {"text": "补充"})
+        mutations.append({"op": "ticket.action", "entity_id": ticket.id,
+                          "args": note.to_dict()})
+    numbered = [{"mutation_id": n, **m} for n, m in enumerate(mutations, start=1)]
+    engine = cast(FastAPI, server.server.config.app).state.engine
+    seen: list[str] = []
+
+    def note_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", note_statement)
+    try:
+        reply = requests.post(f"{server.url}/api/v1/sync/push", timeout=10,
+                              headers={"Authorization": f"Bearer {client.token}"},
+                              json={"client_id": "cost-client-1", "mutations": numbered})
+    finally:
+        event.remove(engine, "before_cursor_execute", note_statement)
+    assert reply.status_code == 200, reply.text
+    assert [a["status"] for a in reply.json()["acks"]] == ["applied"] * 4
+    assert sum("FROM calendar_overrides" in s for s in seen) == 1, seen
+    assert sum("server_meta" in s for s in seen) == 1, seen
