@@ -106,7 +106,7 @@ OPERATIONS: dict[str, Callable[[Session, Mutation, User], int]] = {
 
 @router.post("/sync/push", response_model=PushResponse, responses=refusals(410, 429))
 def push(body: PushRequest, s: SessionDep,
-         user: User = require_roles("POST", "/sync/push")) -> Response:
+         user: User = require_roles("POST", "/sync/push")) -> PushResponse:
     """The whole batch is one transaction, with the client's bookkeeping: one commit (one
     fsync) per batch instead of per mutation, and all of it or none of it on a crash.
     Writers no longer queue behind one lock, so two batches locking the same tickets in
@@ -114,9 +114,7 @@ def push(body: PushRequest, s: SessionDep,
     limits.take_push(s, user.id)  # 429 for a user pushing faster than any real seat
     for attempt in range(DEADLOCK_RETRIES):
         try:
-            # Encoded here, as FastAPI would encode the model, without its hop to a thread.
-            return Response(_push_once(body, s, user).model_dump_json(),
-                            media_type="application/json")
+            return _push_once(body, s, user)
         except OperationalError as exc:
             if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE or \
                     attempt == DEADLOCK_RETRIES - 1:
