@@ -10,9 +10,8 @@ people dispatched), then syncs: push, pull, KB pull, and on its first sync the r
 documents (catalogues, deadline policy, calendar). Every HTTP request is timed by kind. Two
 leads supervising one ticket at once is a real conflict: the server rejects the second
 (counted, not an error). A think of 5 s is some ten times what 200 operators do, and about
-what a 2-core machine running both the server and the clients keeps up with; at 2 s the
-server is past its capacity, requests queue (pushes behind the version counter, which orders
-every change) and the slowest ones run into the client's 10 s timeout.
+what a 2-core machine running both the server and the clients keeps up with; at 1 s (issue
+20's goal) such a machine is past its capacity and requests queue: compare with the floor.
 
 Two kinds of client, because the real client's local cache costs more CPU than this 2-core
 machine can spare for 200 of them: every client holds every ticket, so each one created is
@@ -27,9 +26,18 @@ CPU, not the server.
 
 The server is `central_api.app.create_app` under uvicorn in a process of its own, with
 `--server-workers` worker processes: the epoch is read per request and versions come from a
-locked counter row, so several processes may serve one database; the schema and the first
-epoch are written before the workers start, so they do not race to migrate. It keeps idle
-connections longer than uvicorn's 5 s (ServerProcess says why).
+sequence with no global lock (central_api/versions.py), so several processes may serve one
+database; the schema and the first epoch are written before the workers start, so they do not
+race to migrate. It keeps idle connections longer than uvicorn's 5 s (ServerProcess says why).
+
+THE FLOOR, measured first in the same run (`--floor-seconds`, default 20): the same clients in
+the same processes, signed in, with the same think times, make the same three requests per
+cycle as a sync (push, pull, KB pull), each a GET /auth/me, the smallest authenticated route
+(the sign-in check and a small answer). It is what the framework, the sign-in check, HTTP and
+the clients' own requests cost at that rate on this machine; each kind is printed beside it,
+with the ratio at p95. The CPU seconds of the client processes, of the server (uvicorn and its
+workers) and of PostgreSQL are printed per phase (Linux), since clients and server share the
+machine's cores and a costly load generator takes CPU the server would otherwise have.
 
 Clients are threads, spread over `--client-processes` processes (default 2): a client spends
 most of its time asleep or waiting for the server, so a thread each is cheap, and two
@@ -53,6 +61,7 @@ other, and every client pulls once more. Then the FINAL STATE CHECK:
     python benchmarks/load.py [--clients 200] [--seconds 60] [--database-url URL]
                               [--engine-clients 10] [--think 5.0]
                               [--server-workers 2] [--client-processes 2]
+                              [--floor-seconds 20]
 
 Without --database-url a throwaway PostgreSQL cluster is started (tests/postgres.py); a given
 database should be empty (tickets already on it are pulled by every client, not checked).
@@ -147,6 +156,8 @@ DRAIN_ROUNDS = 5
 KEEP_ALIVE_SECONDS = 75  # idle connections the server keeps (ServerProcess says why)
 PHASE_TIMEOUT = 900.0  # seconds a process waits for the others at a phase boundary
 MAX_MESSAGES = 10  # error and mismatch messages shown
+FLOOR_PATH = "/auth/me"  # the smallest authenticated route: a token check and a user
+FLOOR_KINDS = ("push", "pull", "kb")  # what each floor request stands in for
 OP_CREATE = "ticket.create"
 OP_ACTION = "ticket.action"
 KINDS = {"/sync/push": "push", "/sync/pull": "pull", "/kb/articles": "kb",
@@ -188,8 +199,10 @@ def server_app() -> FastAPI:
 
 
 SERVE = """
-import sys
+import os, sys
 import uvicorn
+if sys.argv[3]:  # --pin: the workers it starts inherit the CPUs
+    os.sched_setaffinity(0, {int(cpu) for cpu in sys.argv[3].split(",")})
 uvicorn.run("benchmarks.load:server_app", factory=True, host="127.0.0.1",
             port=int(sys.argv[1]), workers=int(sys.argv[2]), log_level="info",
             access_log=False, timeout_keep_alive=KEEP_ALIVE)
@@ -203,7 +216,8 @@ class ServerProcess:
     long sends its next request just as the server closes the connection, and gets a reset
     for a request the server never saw (CentralClient retries push and pull, not the rest)."""
 
-    def __init__(self, db_url: str, workers: int, log: Path) -> None:
+    def __init__(self, db_url: str, workers: int, log: Path,
+                 cpus: set[int] | None = None) -> None:
         import requests
 
         with socket.socket() as sock:
@@ -214,7 +228,7 @@ class ServerProcess:
         with log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", SERVE.replace("KEEP_ALIVE", str(KEEP_ALIVE_SECONDS)),
-                 str(port), str(workers)], cwd=ROOT,
+                 str(port), str(workers), ",".join(map(str, sorted(cpus or ())))], cwd=ROOT,
                 env={**os.environ, DB_URL_ENV: db_url}, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -335,10 +349,11 @@ class TimedClient(CentralClient):
         self.username = username
         self.stats = Stats()
         self.deadline = float("inf")  # time.monotonic() when the load ends
+        self.label: str | None = None  # the kind a floor request stands in for
         self.applied: dict[int, Sent] = {}  # by mutation id
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        kind = kind_of(path)
+        kind = self.label or kind_of(path)
         started = time.perf_counter()
         try:
             result = super()._request(method, path, **kwargs)
@@ -405,8 +420,28 @@ class LoadClient:
         self.tally = Tally()
         self.setup_stats = self.client.stats
         self.load_stats = Stats()
+        self.floor_stats = Stats()
         self.final_stats = Stats()
         self.load_ended = 0.0
+
+    def floor(self, deadline: float) -> None:
+        """The floor: the same think times and the same requests per cycle as the load (a
+        push, a pull, a KB pull), each a GET of the smallest authenticated route, so the
+        server does the sign-in check and answers, and nothing else."""
+        self.client.stats = self.floor_stats
+        self.client.deadline = deadline
+        while True:
+            pause = self.rng.uniform(0.5, 1.5) * self.think
+            if time.monotonic() + pause >= deadline:
+                time.sleep(max(0.0, deadline - time.monotonic()))
+                break
+            time.sleep(pause)
+            for label in FLOOR_KINDS:
+                self.client.label = label
+                with suppress(ApiError, ServerUnreachableError):  # counted as failed
+                    self.client.get(FLOOR_PATH)
+            self.client.label = None
+        self.client.stats = self.setup_stats
 
     def sign_in(self) -> None:
         # A failure is counted; every request the client makes then fails too.
@@ -761,6 +796,9 @@ class ClientJob:
     seconds: float
     think: float
     seed: int
+    floor_seconds: float
+    watched: dict[str, list[int]]  # process trees whose CPU the first process notes
+    cpus: set[int] | None = None  # --pin: the CPUs this process runs on
 
 
 @dataclass
@@ -768,9 +806,13 @@ class ProcessOutcome:
     index: int
     crash: str | None = None
     load: Stats = field(default_factory=Stats)
+    floor: Stats = field(default_factory=Stats)
     final: Stats = field(default_factory=Stats)
     tally: Tally = field(default_factory=Tally)
     applied: list[Sent] = field(default_factory=list)
+    # CPU seconds per phase ("floor", "load"): this process's own ("clients"), and for the
+    # first process those of the watched trees (server, postgres).
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)
     started: float = 0.0
     ended: float = 0.0
     views_checked: int = 0
@@ -778,18 +820,51 @@ class ProcessOutcome:
     messages: list[str] = field(default_factory=list)
 
 
-def client_process(job: ClientJob, ready: Barrier, drained: Barrier,
+def client_process(job: ClientJob, phases: tuple[Barrier, ...],
                    results: multiprocessing.Queue[ProcessOutcome]) -> None:
     """Entry point of a client process; any failure is reported, never left hanging."""
     try:
-        results.put(run_clients(job, ready, drained))
+        if job.cpus:
+            os.sched_setaffinity(0, job.cpus)
+        results.put(run_clients(job, *phases))
     except BaseException:
-        ready.abort()
-        drained.abort()
+        for barrier in phases:
+            barrier.abort()
         results.put(ProcessOutcome(job.index, crash=traceback.format_exc()))
 
 
-def run_clients(job: ClientJob, ready: Barrier, drained: Barrier) -> ProcessOutcome:
+def tree_cpu_seconds(roots: list[int]) -> float:
+    """CPU seconds used so far by these processes and their descendants that are still
+    running (Linux /proc; 0 elsewhere). Children that already exited are not counted."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    parents: dict[int, int] = {}
+    used: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        used[pid] = int(fields[11]) + int(fields[12])
+    total = 0
+    for pid, ticks_used in used.items():
+        walk = pid
+        while walk > 1 and walk not in roots:
+            walk = parents.get(walk, 0)
+        total += ticks_used if walk in roots else 0
+    return total / ticks
+
+
+def cpu_marks(job: ClientJob) -> dict[str, float]:
+    marks = {"clients": time.process_time()}
+    if job.index == 0:
+        marks.update({name: tree_cpu_seconds(roots) for name, roots in job.watched.items()})
+    return marks
+
+
+def run_clients(job: ClientJob, ready: Barrier, floored: Barrier,
+                drained: Barrier) -> ProcessOutcome:
     folder = Path(job.folder)
     clients: list[LoadClient] = []
     for n, account in enumerate(job.users):
@@ -802,9 +877,18 @@ def run_clients(job: ClientJob, ready: Barrier, drained: Barrier) -> ProcessOutc
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         everyone(pool, LoadClient.sign_in, clients)
         ready.wait(PHASE_TIMEOUT)
+        marks = [cpu_marks(job)]
+        if job.floor_seconds > 0:
+            floor_deadline = time.monotonic() + job.floor_seconds
+            everyone(pool, lambda client: client.floor(floor_deadline), clients)
+        floored.wait(PHASE_TIMEOUT)
+        marks.append(cpu_marks(job))
         outcome.started = time.time()
         deadline = time.monotonic() + job.seconds
         everyone(pool, lambda client: client.run(deadline), clients)
+        marks.append(cpu_marks(job))
+        outcome.cpu = {phase: {name: marks[n + 1][name] - marks[n][name] for name in marks[n]}
+                       for n, phase in enumerate(("floor", "load"))}
         drained.wait(PHASE_TIMEOUT)  # every client of every process has pushed everything
         everyone(pool, final_pull, clients)
     outcome.ended = max(client.load_ended for client in clients)
@@ -823,6 +907,7 @@ def run_clients(job: ClientJob, ready: Barrier, drained: Barrier) -> ProcessOutc
                 f"{client.username}'s view: {len(missing)} missing, {len(extra)} not on the "
                 f"server, {len(stale)} at another version, {unsent} unsent mutation(s)")
         outcome.load.merge(client.load_stats)
+        outcome.floor.merge(client.floor_stats)
         outcome.final.merge(client.setup_stats)  # sign-in: not part of the timed load
         outcome.final.merge(client.final_stats)
         outcome.tally.merge(client.tally)
@@ -945,7 +1030,7 @@ def compare(creation: Sent, commands: dict[str, Sent], stored: dict[str, Any],
     if set(order) != expected_ids:
         return (f"events missing {sorted(expected_ids - set(order))}, "
                 f"not sent {sorted(set(order) - expected_ids)}")
-    versions = [commands[e].version for e in order if e in commands and commands[e].version]
+    versions = [v for e in order if e in commands and (v := commands[e].version) is not None]
     if versions != sorted(versions):
         return "events are not in the order the server acknowledged them"
     ticket = registered_ticket(parse_intake(creation.args), creation.username)
@@ -970,6 +1055,7 @@ class LoadResult:
     leads: int
     processes: int
     server_workers: int
+    pinned: str  # "" or which CPUs the server and the clients were pinned to
     think: float
     planned: float  # seconds clients start new cycles
     seconds: float  # until the last cycle under way then had finished
@@ -977,10 +1063,13 @@ class LoadResult:
     final: Stats
     tally: Tally
     check: Check
+    floor: Stats = field(default_factory=Stats)
+    floor_seconds: float = 0.0
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # phase → who → seconds
 
     @property
     def errors(self) -> int:
-        return self.load.errors + self.final.errors
+        return self.load.errors + self.final.errors + self.floor.errors
 
     @property
     def unacknowledged(self) -> int:
@@ -996,14 +1085,28 @@ class LoadResult:
         return self.errors == 0 and self.mismatches == 0 and self.check.tickets_checked > 0
 
 
+def pinned_cpus() -> tuple[set[int], set[int]]:
+    """--pin: the last CPU this process may use for the server, the rest for the clients."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--pin needs at least two CPUs")
+    return {cpus[-1]}, set(cpus[:-1])
+
+
 def drive_clients(url: str, folder: Path, users: list[Account], *, processes: int,
-                  seconds: float, think: float, seed: int) -> list[ProcessOutcome]:
+                  seconds: float, think: float, seed: int, floor_seconds: float,
+                  watched: dict[str, list[int]],
+                  cpus: set[int] | None = None) -> list[ProcessOutcome]:
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    ready, drained = context.Barrier(processes), context.Barrier(processes)
+    phases = tuple(context.Barrier(processes) for _ in range(3))  # ready, floored, drained
     results: multiprocessing.Queue[ProcessOutcome] = context.Queue()
-    jobs = [ClientJob(n, url, str(folder), users[n::processes], seconds, think, seed + n)
+    # Each kind dealt out on its own: the engine clients (the costly ones) once all fell into
+    # the first process, whose GIL then slowed its protocol clients' requests too.
+    engines, protocols = [u for u in users if u.engine], [u for u in users if not u.engine]
+    jobs = [ClientJob(n, url, str(folder), engines[n::processes] + protocols[n::processes],
+                      seconds, think, seed + n, floor_seconds, watched, cpus)
             for n in range(processes)]
-    workers = [context.Process(target=client_process, args=(job, ready, drained, results),
+    workers = [context.Process(target=client_process, args=(job, phases, results),
                                name=f"load-clients-{job.index}") for job in jobs]
     for worker in workers:
         worker.start()
@@ -1021,8 +1124,8 @@ def drive_clients(url: str, folder: Path, users: list[Account], *, processes: in
             outcomes.append(outcome)
     finally:
         if len(outcomes) < len(workers):  # free the others from the phase barriers
-            ready.abort()
-            drained.abort()
+            for barrier in phases:
+                barrier.abort()
         for worker in workers:
             worker.join(timeout=60)
             if worker.is_alive():
@@ -1040,15 +1143,30 @@ def run(args: argparse.Namespace) -> LoadResult:
         try:
             db_url = args.database_url if cluster is None else cluster.create_database()
             before = prepare_database(db_url, users)
-            server = ServerProcess(db_url, args.server_workers, folder / "server.log")
+            server_cpus, client_cpus = pinned_cpus() if args.pin else (None, None)
+            server = ServerProcess(db_url, args.server_workers, folder / "server.log",
+                                   server_cpus)
+            watched = {"server": [server.process.pid]}
+            if cluster is not None:
+                with suppress(OSError, ValueError, IndexError):
+                    watched["postgres"] = [int((cluster.data_dir / "postmaster.pid")
+                                               .read_text().split()[0])]
             try:
                 outcomes = drive_clients(server.url, folder, users,
                                          processes=min(args.client_processes, args.clients),
-                                         seconds=args.seconds, think=args.think, seed=args.seed)
-                load, final, tally = Stats(), Stats(), Tally()
+                                         seconds=args.seconds, think=args.think, seed=args.seed,
+                                         floor_seconds=args.floor_seconds, watched=watched,
+                                         cpus=client_cpus)
+                load, final, tally, floor = Stats(), Stats(), Tally(), Stats()
+                cpu: dict[str, dict[str, float]] = {}
                 applied: list[Sent] = []
                 for outcome in outcomes:
                     load.merge(outcome.load)
+                    floor.merge(outcome.floor)
+                    for phase, used in outcome.cpu.items():
+                        for who, seconds in used.items():
+                            cpu.setdefault(phase, {}).setdefault(who, 0.0)
+                            cpu[phase][who] += seconds
                     final.merge(outcome.final)
                     tally.merge(outcome.tally)
                     applied += outcome.applied
@@ -1072,8 +1190,12 @@ def run(args: argparse.Namespace) -> LoadResult:
     return LoadResult(clients=args.clients, engine_clients=sum(u.engine for u in users),
                       leads=sum(u.role is Role.LEAD for u in users), processes=len(outcomes),
                       server_workers=args.server_workers, think=args.think,
+                      pinned=(f"server on CPU {sorted(server_cpus)}, clients on CPUs "
+                              f"{sorted(client_cpus)}, PostgreSQL unpinned"
+                              if server_cpus and client_cpus else ""),
                       planned=args.seconds, seconds=seconds, load=load, final=final,
-                      tally=tally, check=check)
+                      tally=tally, check=check, floor=floor, floor_seconds=args.floor_seconds,
+                      cpu=cpu)
 
 
 def ms(values: list[float], q: float) -> float:
@@ -1085,7 +1207,8 @@ def report(result: LoadResult) -> None:
     requests = load.requests
     print(f"{result.clients} clients ({result.engine_clients} with SyncEngine and SQLite, "
           f"{result.leads} leads; think {result.think:g} s) in {result.processes} processes; "
-          f"server: {result.server_workers} uvicorn workers on PostgreSQL")
+          f"server: {result.server_workers} uvicorn workers on PostgreSQL"
+          + (f"; PINNED: {result.pinned}" if result.pinned else ""))
     # The machine's own load beside the figures: on a shared 2-core machine they are bounds.
     print("load average " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     print(f"{load.in_time} requests answered in {result.planned:g} s: "
@@ -1096,6 +1219,24 @@ def report(result: LoadResult) -> None:
         if values:
             print(f"  {kind:<9} {len(values):>7} requests  p50 {ms(values, 0.5):7.1f} ms  "
                   f"p95 {ms(values, 0.95):7.1f} ms  p99 {ms(values, 0.99):7.1f} ms")
+    floor = result.floor
+    if floor.requests:
+        print(f"FLOOR, measured first in the same run: the same clients and think times for "
+              f"{result.floor_seconds:g} s, each sync's push, pull and KB pull replaced by a "
+              f"GET {FLOOR_PATH} (sign-in check only): {floor.in_time / result.floor_seconds:.1f}"
+              f" requests/s, errors {floor.errors}")
+        for kind in FLOOR_KINDS:
+            values, real = floor.seconds.get(kind, []), load.seconds.get(kind, [])
+            if values:
+                ratio = ms(real, 0.95) / ms(values, 0.95) if real else 0.0
+                print(f"  {kind:<9} {len(values):>7} requests  p50 {ms(values, 0.5):7.1f} ms  "
+                      f"p95 {ms(values, 0.95):7.1f} ms  p99 {ms(values, 0.99):7.1f} ms  "
+                      f"load/floor at p95 {ratio:.2f}")
+    for phase, seconds in (("floor", result.floor_seconds), ("load", result.seconds)):
+        used = result.cpu.get(phase)
+        if used and seconds > 0:
+            print(f"CPU in the {phase} phase (cores busy on average): " + ", ".join(
+                f"{who} {value / seconds:.2f}" for who, value in sorted(used.items())))
     print(f"tickets registered {tally.registered}, follow-ups {tally.commands} "
           f"(refused by the local copy {tally.refused_locally}), rejected by the server "
           f"{tally.rejected}, duplicate acks {tally.duplicates}, conflicts {tally.conflicts}")
@@ -1118,6 +1259,11 @@ def report(result: LoadResult) -> None:
         "requests_per_s": round(load.in_time / result.planned, 1),
         **{f"{kind}_p{q}_ms": round(ms(load.seconds.get(kind, []), q / 100), 1)
            for kind in ("push", "pull") for q in (50, 95, 99)},
+        **{f"floor_{kind}_p{q}_ms": round(ms(result.floor.seconds.get(kind, []), q / 100), 1)
+           for kind in ("push", "pull") for q in (50, 95, 99)},
+        "push_p95_over_floor": round(ms(load.seconds.get("push", []), 0.95)
+                                     / (ms(result.floor.seconds.get("push", []), 0.95) or 1), 2),
+        "pinned": bool(result.pinned),
         "errors": result.errors, "tickets_checked": check.tickets_checked,
         "mismatches": result.mismatches,
         "load_average": [round(value, 2) for value in os.getloadavg()]}))
@@ -1136,6 +1282,12 @@ def main(argv: list[str] | None = None) -> LoadResult:
     parser.add_argument("--server-workers", type=int, default=2)
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--pin", action="store_true",
+                        help="server (uvicorn and workers) on the last CPU, client processes "
+                             "on the others; PostgreSQL unpinned: measures the server on one "
+                             "core, without the load generator taking its CPU")
+    parser.add_argument("--floor-seconds", type=float, default=20.0,
+                        help="seconds of the floor phase before the load (0: none)")
     result = run(parser.parse_args(argv))
     report(result)
     return result

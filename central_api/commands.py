@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,9 +47,20 @@ def deadline_policy() -> DeadlinePolicy:
 
 
 def working_calendar(session: Session) -> WorkingCalendar:
-    """With the overrides an admin keeps on this server (the ones clients fetch)."""
-    return WorkingCalendar(overrides={row.day: row.workday
-                                      for row in session.scalars(select(CalendarOverrideRow))})
+    """With the overrides an admin keeps on this server (the ones clients fetch). Read once
+    per transaction: a push of 200 commands applied them all with one calendar, not 200
+    reads of the same rows."""
+    transaction = session.get_transaction()
+    kept = session.info.get(_CALENDAR_IN)
+    if transaction is not None and kept is not None and kept[0] is transaction:
+        return cast(WorkingCalendar, kept[1])
+    calendar = WorkingCalendar(overrides={
+        row.day: row.workday for row in session.scalars(select(CalendarOverrideRow))})
+    session.info[_CALENDAR_IN] = (session.get_transaction(), calendar)
+    return calendar
+
+
+_CALENDAR_IN = "working_calendar_in"  # session.info: (transaction, its calendar)
 
 
 def locked_ticket(session: Session, ticket_id: str) -> tuple[TicketRecord, Ticket]:

@@ -15,6 +15,7 @@ import anyio
 from anyio.lowlevel import RunVar
 from fastapi import Depends, FastAPI, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.core.enums import Role
@@ -183,10 +184,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         try:
             yield session
         finally:
-            # Closing gives the connection back (a rollback on the wire): on a thread, but not
-            # queued behind the requests waiting for one, and even when the client has gone.
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+            if not session.in_transaction():
+                # The endpoint ended its transaction (a push commits, a pull hands its
+                # connection back): closing touches no connection, and a thread hop costs
+                # more than the close itself.
+                session.close()
+            else:
+                # Closing gives the connection back (a rollback on the wire): on a thread, but
+                # not queued behind the requests waiting for one, even when the client has gone.
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(session.close,
+                                                   limiter=anyio.CapacityLimiter(1))
 
 
 def connection_slots(app: FastAPI) -> anyio.Semaphore:
@@ -203,7 +211,8 @@ def connection_slots(app: FastAPI) -> anyio.Semaphore:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def bearer_token(request: Request) -> str:
+async def bearer_token(request: Request) -> str:
+    # async: it reads a header, and a sync dependency would cost a hop to the thread pool.
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise unauthorized(NOT_SIGNED_IN)
@@ -218,11 +227,15 @@ def require_roles(method: str, path: str) -> Any:
     allowed = ENDPOINT_ROLES[(method, path)]
 
     def current_user(s: SessionDep, token: TokenDep) -> User:
-        row = s.get(AuthToken, token_digest(token))
-        if row is None or row.revoked or as_utc(row.expires_at) <= datetime.now(UTC):
+        # One round trip for the token and its user; both are read on every request, so a
+        # revoked token or a disabled user is refused at once, in every server process.
+        found = s.execute(select(User, AuthToken.revoked, AuthToken.expires_at)
+                          .join(AuthToken, AuthToken.user_id == User.id)
+                          .where(AuthToken.token_hash == token_digest(token))).first()
+        if found is None:
             raise unauthorized(SIGN_IN_EXPIRED)
-        user = s.get(User, row.user_id)
-        if user is None or not user.active:
+        user, revoked, expires_at = found
+        if revoked or as_utc(expires_at) <= datetime.now(UTC) or not user.active:
             raise unauthorized(SIGN_IN_EXPIRED)
         if Role(user.role) not in allowed:
             raise refuse(ROLE_MAY_NOT)

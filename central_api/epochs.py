@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent_app.core.refusals import CLIENT_AHEAD
 from central_api import audit, versions
-from central_api.models import ServerMeta, SyncClient
+from central_api.models import ServerMeta, SyncClient, VersionCounter
 from central_api.refused import RefusedAnswer, refuse
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,24 @@ def current_epoch(session: Session) -> str:
 def newest_version(session: Session) -> int:
     """The last version this database has given out; no client can have seen a newer one."""
     return versions.newest_version(session)
+
+
+def epoch_and_newest(session: Session) -> tuple[str, int]:
+    """The current epoch and the last version given out, in one round trip (a push asks
+    both)."""
+    if versions.uses_sequence(session):
+        row = session.execute(text(
+            "SELECT (SELECT value FROM server_meta WHERE key = :key), "
+            "CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+            f"FROM {versions.SEQUENCE}"), {"key": EPOCH_KEY}).one()
+    else:
+        row = session.execute(
+            select(select(ServerMeta.value).where(ServerMeta.key == EPOCH_KEY)
+                   .scalar_subquery(), VersionCounter.value)
+            .where(VersionCounter.id == 1)).one()
+    if row[0] is None:
+        raise RuntimeError("the database has no server epoch: start the server once")
+    return str(row[0]), int(row[1] or 0)
 
 
 def start_new_epoch(session: Session, *, replacing: str | None = None,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ from central_api.deps import (
 )
 from central_api.models import KbArticle, KbFeedback, User
 from central_api.refused import answer, refuse
-from central_api.versions import next_version, pull_horizon
+from central_api.versions import next_version, pull_bounds
 from central_api.workflow import WorkflowError, unit_name
 
 MAX_BODY_CHARS = 20_000
@@ -115,11 +116,11 @@ def pull_articles(s: SessionDep,
                   since: int = Query(0, ge=0, le=MAX_VERSION),
                   limit: int = Query(500, ge=1, le=MAX_PAGE),
                   epoch: str | None = Query(None, max_length=36),
-                  _user: User = require_roles("GET", "/kb/articles")) -> ArticlePage:
+                  _user: User = require_roles("GET", "/kb/articles")) -> Response:
     # Article tombstones are kept (they hold no text), so no cursor is too old here.
-    server_epoch = checked_cursor(s, since, epoch, compacted=False)
+    newest, horizon = pull_bounds(s)  # before the rows: their snapshot is taken after it
+    server_epoch = checked_cursor(s, since, epoch, compacted=False, newest=newest)
     query = select(KbArticle).where(KbArticle.version > since)
-    horizon = pull_horizon(s)
     if horizon is not None:  # the same versions as tickets: none still in flight below it
         query = query.where(KbArticle.version < horizon)
     rows = list(s.scalars(query.order_by(KbArticle.version).limit(limit + 1)))
@@ -127,8 +128,11 @@ def pull_articles(s: SessionDep,
     rows = rows[:limit]
     changes = [ArticleChange(version=r.version, id=r.id, deleted=r.deleted,
                              article=None if r.deleted else _article(r)) for r in rows]
-    return ArticlePage(server_epoch=server_epoch, changes=changes,
+    s.rollback()  # nothing written: the connection goes back now, on this thread
+    # Encoded here, as FastAPI would encode the model, without its extra hop to a thread.
+    page = ArticlePage(server_epoch=server_epoch, changes=changes,
                        cursor=rows[-1].version if rows else since, more=more)
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.put("/kb/articles/{article_id}", response_model=ArticleOut, responses=refusals(409))

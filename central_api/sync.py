@@ -8,9 +8,8 @@ with a reason and never blocks the ones after it.
 Push and pull also say where the client stands in this server's history (epochs.py), so a
 database restored from a backup is noticed and every client resyncs.
 
-Pull hands out changes after a `version` cursor. Versions come from one counter row that each
-writer updates inside its transaction; the row lock orders the writers, so versions commit in
-the order they are given out and a cursor never skips a late commit.
+Pull hands out changes after a `version` cursor, only below the horizon of versions still in
+flight (versions.py), so a cursor never skips a late commit.
 """
 
 from __future__ import annotations
@@ -42,11 +41,11 @@ from central_api.deps import (
     refusals,
     require_roles,
 )
-from central_api.epochs import ahead_of_server, current_epoch, newest_version
+from central_api.epochs import ahead_of_server, epoch_and_newest
 from central_api.models import SyncClient, TicketRecord, User
 from central_api.mutations import _CLIENT_OF_PUSH, Mutation, RejectedError
 from central_api.refused import refuse
-from central_api.versions import pull_horizon
+from central_api.versions import pull_bounds
 
 log = logging.getLogger(__name__)
 
@@ -130,12 +129,13 @@ _RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization f
 
 
 def _push_once(body: PushRequest, s: Session, user: User) -> PushResponse:
-    epoch = current_epoch(s)
+    # Read before the client's lock: any version this client has pulled was given out by then.
+    epoch, newest = epoch_and_newest(s)
     if body.epoch is not None and body.epoch != epoch:
         # Its mutation ids and cursor belong to another history: it resyncs, then pushes.
         raise refuse(EPOCH_CHANGED_PUSH)
     client = _locked_client(s, body.client_id, user, body.after or 0)
-    if body.epoch == epoch and _has_gone_back(s, client, body):
+    if body.epoch == epoch and _has_gone_back(client, body, newest):
         log.warning("%s has seen more than this database holds", user.username)
         raise ahead_of_server(s, body.client_id)
     last = client.last_mutation_id
@@ -156,12 +156,12 @@ def _push_once(body: PushRequest, s: Session, user: User) -> PushResponse:
     return PushResponse(acks=acks, last_mutation_id=last, gap_at=gap_at)
 
 
-def _has_gone_back(s: Session, client: SyncClient, body: PushRequest) -> bool:
+def _has_gone_back(client: SyncClient, body: PushRequest, newest: int) -> bool:
     """Whether the client has seen more of this epoch than the database holds: mutations it
-    was told were applied, or versions it has pulled."""
+    was told were applied, or versions it has pulled (`newest`: the last one given out)."""
     if body.after is not None and client.last_mutation_id < body.after:
         return True
-    return body.cursor is not None and body.cursor > newest_version(s)
+    return body.cursor is not None and body.cursor > newest
 
 
 def _locked_client(s: Session, client_id: str, user: User, after: int) -> SyncClient:
@@ -207,15 +207,16 @@ def pull(s: SessionDep,
          since: int = Query(0, ge=0, le=MAX_VERSION), limit: int = Query(500, ge=1, le=MAX_PAGE),
          epoch: str | None = Query(None, max_length=36),
          _user: User = require_roles("GET", "/sync/pull")) -> Response:
-    server_epoch = checked_cursor(s, since, epoch, compacted=True)
+    newest, horizon = pull_bounds(s)  # before the rows: their snapshot is taken after it
+    server_epoch = checked_cursor(s, since, epoch, compacted=True, newest=newest)
     query = (select(TicketRecord.version, TicketRecord.id, TicketRecord.deleted,
                     TicketRecord.data)
              .where(TicketRecord.version > since)
              .order_by(TicketRecord.version).limit(limit + 1))
-    horizon = pull_horizon(s)
     if horizon is not None:  # versions still in flight below it would be skipped
         query = query.where(TicketRecord.version < horizon)
     rows = s.execute(query).all()
+    s.rollback()  # nothing written: the connection goes back now, on this thread
     more = len(rows) > limit
     rows = rows[:limit]
     return Response(pull_page(server_epoch, rows, rows[-1].version if rows else since, more),

@@ -7,12 +7,15 @@ a larger one: a cursor would move past it and never see it. Two ways keep that:
   transaction; the row lock orders the writers, so versions commit in the order they are
   given out.
 - PostgreSQL: no global lock. Versions come from a sequence, so writers run side by side and
-  may commit out of order; each transaction marks the first (smallest) version it takes with a
+  may commit out of order. Before a transaction takes its first version it marks a lower
+  bound of it (the sequence's next value as it reads it then) with a shared,
   transaction-scoped advisory lock, which PostgreSQL drops at commit, rollback or a crash.
-  A pull reads only below the horizon: the smallest version a transaction still in flight
-  holds (from pg_locks), or past the last one given out when none is. A short gate (a
-  session-level advisory lock, shared by writers, exclusive for the horizon) closes the gap
-  between taking a version and marking it.
+  A pull reads only below the horizon: it reads the sequence first, then the smallest mark
+  still held (pg_locks), and takes the smaller of that and one past the last version given
+  out. A version the reader saw given out was taken after its mark was held, so the mark is
+  in what it reads next; a version taken later is above what it read. Nobody waits for
+  anybody: there once was a gate lock instead, and every pull queueing for it exclusively
+  behind the writers made it a global lock again (issue 20: pushes waited seconds).
 """
 
 from __future__ import annotations
@@ -23,9 +26,8 @@ from sqlalchemy.orm import Session
 from central_api.models import VersionCounter
 
 SEQUENCE = "ticket_versions"
-# Two-int advisory key of the gate (pg_locks shows it with objsubid 2); versions are marked
-# with the bigint form (objsubid 1), so the two never mix.
-_GATE = {"a": 12345, "b": 1}
+# Marks are bigint advisory keys (pg_locks shows them with objsubid 1); an application's
+# two-int keys (objsubid 2) never mix with them.
 _LOCKED_IN = "version_counter_locked_in"  # session.info: the transaction holding the lock
 _MARKED_IN = "version_marked_in"  # session.info: the transaction whose first version is marked
 
@@ -43,15 +45,20 @@ def next_version(session: Session) -> int:
     transaction = session.get_transaction()
     if session.info.get(_MARKED_IN) is transaction:
         # This transaction's first version is marked already, and it is its smallest.
-        return int(connection.execute(text(f"SELECT nextval('{SEQUENCE}')")).scalar_one())
-    connection.execute(text("SELECT pg_advisory_lock_shared(:a, :b)"), _GATE)
-    try:
-        version = int(connection.execute(text(f"SELECT nextval('{SEQUENCE}')")).scalar_one())
-        connection.execute(text("SELECT pg_advisory_xact_lock(:v)"), {"v": version})
-    finally:
-        connection.execute(text("SELECT pg_advisory_unlock_shared(:a, :b)"), _GATE)
+        return int(connection.execute(_NEXT).scalar_one())
+    version = int(connection.execute(_MARK_AND_NEXT).scalar_one())
     session.info[_MARKED_IN] = transaction
     return version
+
+
+_NEXT = text(f"SELECT nextval('{SEQUENCE}')")
+# One round trip, in this order: the mark (the MATERIALIZED CTE is scanned before the row it
+# yields is projected), then nextval, which can only return the marked value or a larger one.
+# is_called is false only before the first nextval, which then returns last_value itself.
+_MARK_AND_NEXT = text(
+    f"WITH mark AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared("
+    f"CASE WHEN is_called THEN last_value + 1 ELSE last_value END) AS done FROM {SEQUENCE}) "
+    f"SELECT nextval('{SEQUENCE}') FROM mark")
 
 
 def lock_versions(session: Session) -> None:
@@ -78,17 +85,25 @@ def newest_version(session: Session) -> int:
 def pull_horizon(session: Session) -> int | None:
     """Versions below this are settled (committed or gone) and may be handed out; None when
     there is no limit (SQLite, where versions commit in order)."""
+    return pull_bounds(session)[1]
+
+
+def pull_bounds(session: Session) -> tuple[int, int | None]:
+    """The last version given out, and the horizon (pull_horizon); on PostgreSQL both from one
+    statement, a pull's one round trip for where versions stand."""
     if not uses_sequence(session):
-        return None
-    connection = session.connection()
-    connection.execute(text("SELECT pg_advisory_lock(:a, :b)"), _GATE)
-    try:
-        in_flight = connection.execute(text(
-            "SELECT min((classid::bigint << 32) | objid::bigint) FROM pg_locks "
-            "WHERE locktype = 'advisory' AND objsubid = 1 AND granted "
-            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-        )).scalar()
-        newest = newest_version(session)
-    finally:
-        connection.execute(text("SELECT pg_advisory_unlock(:a, :b)"), _GATE)
-    return int(in_flight) if in_flight is not None else newest + 1
+        return newest_version(session), None
+    following, horizon = session.connection().execute(_HORIZON).one()
+    return int(following) - 1, int(horizon)
+
+
+# The sequence is read first (the MATERIALIZED CTE), the marks after it: the subquery on
+# pg_locks depends on the CTE's row, so it cannot run before the sequence is read.
+_HORIZON = text(
+    f"WITH seq AS MATERIALIZED (SELECT CASE WHEN is_called THEN last_value + 1 "
+    f"ELSE last_value END AS next FROM {SEQUENCE}) "
+    "SELECT seq.next, LEAST(seq.next, (SELECT min((l.classid::bigint << 32) | l.objid::bigint) "
+    "FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted "
+    "AND seq.next IS NOT NULL "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))) "
+    "FROM seq")

@@ -9,7 +9,7 @@ from benchmarks import load
 
 
 def test_200_clients_push_and_pull_without_an_error_or_a_mismatch(postgres_cluster, capsys):
-    result = load.main(["--clients", "200", "--seconds", "10",
+    result = load.main(["--clients", "200", "--seconds", "10", "--floor-seconds", "3",
                         "--database-url", postgres_cluster.create_database()])
     printed = capsys.readouterr().out
 
@@ -18,3 +18,6 @@ def test_200_clients_push_and_pull_without_an_error_or_a_mismatch(postgres_clust
     assert result.mismatches == 0, printed
     assert result.check.views_checked == 200 * result.check.on_server, printed
     assert result.tally.commands > 0 and result.engine_clients > 0, printed
+    # The floor ran first with the same clients, and is printed beside the load.
+    assert all(result.floor.seconds.get(kind) for kind in load.FLOOR_KINDS), printed
+    assert "FLOOR, measured first in the same run" in printed, printed
