@@ -57,7 +57,7 @@ from central_api.deps import (
     unauthorized,
 )
 from central_api.models import AuthToken, User
-from central_api.refused import RefusedAnswer, answer, refuse
+from central_api.refused import RefusedAnswer, refuse
 from central_api.security import (
     dummy_hash,
     hash_password,
@@ -244,7 +244,7 @@ def user_out(user: User) -> UserOut:
 
 
 def _refused(exc: AccountError) -> RefusedAnswer:
-    return answer(exc)
+    return RefusedAnswer(exc)
 
 
 public = APIRouter(prefix=API)
@@ -331,7 +331,7 @@ def change_own_password(body: PasswordChange, request: Request, s: SessionDep, t
         raise limits.too_many(wait, PASSWORD_LOCKED_OUT)
     refusal = password_refusal(body.new_password, user.username)
     if refusal is not None:
-        raise answer(refusal)
+        raise RefusedAnswer(refusal)
     stored, user_id = user.password_hash, user.id
     s.rollback()  # ends the read transaction: no connection is held while hashing
     if not verify_password(body.old_password, stored):

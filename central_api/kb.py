@@ -34,7 +34,7 @@ from central_api.deps import (
     require_roles,
 )
 from central_api.models import KbArticle, KbFeedback, User
-from central_api.refused import answer, refuse
+from central_api.refused import RefusedAnswer, refuse
 from central_api.versions import next_version, pull_bounds
 from central_api.workflow import WorkflowError, unit_name
 
@@ -104,7 +104,7 @@ def own_unit(user: User) -> str | None:
     try:
         return unit_name(user.unit_code)
     except WorkflowError as exc:
-        raise answer(exc) from None
+        raise RefusedAnswer(exc) from None
 
 
 def locked_article(s: Session, article_id: str) -> KbArticle | None:

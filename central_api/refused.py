@@ -30,10 +30,6 @@ def refuse(refusal: Refusal, *values: object,
     return RefusedAnswer(RefusedError(refusal, *values), headers)
 
 
-def answer(error: RefusedError, headers: Mapping[str, str] | None = None) -> RefusedAnswer:
-    return RefusedAnswer(error, headers)
-
-
 def refused_response(error: RefusedError, headers: Mapping[str, str] | None = None) -> JSONResponse:
     """The answer itself, for code that answers before FastAPI routes (RequestGuard)."""
     return JSONResponse(dict(answer_body(error)), error.status,

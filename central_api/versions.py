@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from central_api.models import VersionCounter
 
-SEQUENCE = "ticket_versions"
+SEQUENCE = "ticket_versions"  # CACHE 1 (the default): a session must not hand out values
+# from a cache below the sequence's last_value, or a mark would not bound its version.
 # Marks are bigint advisory keys (pg_locks shows them with objsubid 1); an application's
 # two-int keys (objsubid 2) never mix with them.
 _LOCKED_IN = "version_counter_locked_in"  # session.info: the transaction holding the lock

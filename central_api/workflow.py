@@ -66,7 +66,7 @@ from central_api.deps import (
     require_roles,
 )
 from central_api.models import TicketRecord, User
-from central_api.refused import answer, refuse
+from central_api.refused import RefusedAnswer, refuse
 
 
 class WorkflowError(RefusedError):
@@ -214,7 +214,7 @@ def _run(session: Session, user: User, ticket_id: str, kind: CommandKind,
                                 actor=user.username))
     except WorkflowError as exc:
         session.rollback()
-        raise answer(exc) from None
+        raise RefusedAnswer(exc) from None
 
 
 @router.get("/unit/tickets")
@@ -223,7 +223,7 @@ def unit_tickets(s: SessionDep, user: User = require_roles("GET", "/unit/tickets
     try:
         unit = unit_name(user.unit_code)
     except WorkflowError as exc:
-        raise answer(exc) from None
+        raise RefusedAnswer(exc) from None
     open_states = [state.value for state in WITH_UNIT_STATES]
     rows = s.scalars(select(TicketRecord).where(TicketRecord.unit == unit,
                                                 TicketRecord.status.in_(open_states),
