@@ -59,7 +59,7 @@ def fill():  # what agent_app.ui.app.start_session does, with an offline session
     from agent_app.storage.database import DB_FILENAME
     from agent_app.sync.client import CentralClient, SignedIn, UserProfile
     from agent_app.tasks import TaskRunner
-    from agent_app.ui.app import open_database_or_ask
+    from agent_app.ui.app import open_database_or_ask, when_first_screen_painted
 
     db = open_database_or_ask(Path(sys.argv[2]) / DB_FILENAME, window)
     tasks = TaskRunner(db)
@@ -67,7 +67,7 @@ def fill():  # what agent_app.ui.app.start_session does, with an offline session
                        None, offline=True)
     tasks.hold_background()
     window.attach(tasks, session, CentralClient("http://127.0.0.1:9", timeout=(0.2, 0.2)))
-    QTimer.singleShot(0, tasks.release_background)
+    when_first_screen_painted(window, tasks)
     on_paint(window.intake, lambda: filled(tasks))
 
 def filled(tasks):

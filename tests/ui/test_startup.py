@@ -176,6 +176,32 @@ def test_the_window_is_painted_before_the_cache_is_opened(qapp, tmp_path, monkey
     assert (tmp_path / DB_FILENAME).exists()
 
 
+def test_held_network_jobs_start_once_the_first_screen_is_painted(qapp, tmp_path, monkeypatch):
+    """The smart-intake engine, pypinyin's indexes and the first sync take the interpreter
+    for seconds: they wait for the intake form's first paint, and so does the collection
+    that freezes start-up's objects."""
+    from agent_app.tasks import TaskRunner
+    from agent_app.ui.intake.screen import IntakeScreen
+
+    start = _Start(monkeypatch, tmp_path)
+    real_paint, real_release = IntakeScreen.paintEvent, TaskRunner.release_background
+
+    def paint(screen, event):
+        if "intake painted" not in start.events:
+            start.events.append("intake painted")
+        real_paint(screen, event)
+
+    def release(tasks):
+        start.events.append("released")
+        real_release(tasks)
+
+    monkeypatch.setattr(IntakeScreen, "paintEvent", paint)
+    monkeypatch.setattr(TaskRunner, "release_background", release)
+    assert start.run() == 0
+    assert start.events == ["painted", "cache opened", "signed in", "intake painted",
+                            "released", "started"]
+
+
 def test_a_cache_that_cannot_be_opened_is_told_in_chinese_over_the_window(
         qapp, tmp_path, monkeypatch):
     (tmp_path / DB_FILENAME).write_bytes(b"not a database" * 50)
