@@ -56,18 +56,25 @@ times, cpu = [], []  # wall seconds since launch; the process's CPU seconds, all
 def fill():  # what agent_app.ui.app.start_session does, with an offline session
     times.append(time.time() - started)  # the frame is painted: the start-up's figure
     cpu.append(time.process_time())
+    from agent_app.gc_pause import cyclic_gc_paused
+    with cyclic_gc_paused():  # as start_session does
+        import agent_app.storage.database  # noqa: F401
+        import agent_app.sync.client  # noqa: F401
+        import agent_app.tasks  # noqa: F401
     from agent_app.core.enums import Role
     from agent_app.storage.database import DB_FILENAME
     from agent_app.sync.client import CentralClient, SignedIn, UserProfile
     from agent_app.tasks import TaskRunner
     from agent_app.ui.app import open_database_or_ask, when_first_screen_painted
 
-    db = open_database_or_ask(Path(sys.argv[2]) / DB_FILENAME, window)
+    with cyclic_gc_paused():
+        db = open_database_or_ask(Path(sys.argv[2]) / DB_FILENAME, window)
     tasks = TaskRunner(db)
     session = SignedIn("http://127.0.0.1:9", UserProfile("op01", "话务员", Role.OPERATOR, None),
                        None, offline=True)
     tasks.hold_background()
-    window.attach(tasks, session, CentralClient("http://127.0.0.1:9", timeout=(0.2, 0.2)))
+    with cyclic_gc_paused():
+        window.attach(tasks, session, CentralClient("http://127.0.0.1:9", timeout=(0.2, 0.2)))
     when_first_screen_painted(window, tasks)
     on_paint(window.intake, lambda: filled(tasks))
 

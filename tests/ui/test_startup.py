@@ -202,6 +202,38 @@ def test_held_network_jobs_start_once_the_first_screen_is_painted(qapp, tmp_path
                             "released", "started"]
 
 
+def test_the_cyclic_collector_is_paused_while_the_cache_opens_and_the_screens_are_built(
+        qapp, tmp_path, monkeypatch):
+    import gc
+
+    from agent_app.ui import app as app_module
+
+    start = _Start(monkeypatch, tmp_path)
+    collector: list[tuple[str, bool]] = []
+    real_open, real_attach = app_module.open_database_or_ask, app_module.MainWindow.attach
+    real_sign_in = app_module.sign_in_at_seat
+
+    def open_database_or_ask(path, parent=None):
+        collector.append(("open", gc.isenabled()))
+        return real_open(path, parent)
+
+    def sign_in_at_seat(tasks, settings, data_dir):
+        collector.append(("sign-in", gc.isenabled()))  # a person may take minutes here
+        return real_sign_in(tasks, settings, data_dir)
+
+    def attach(window, *args, **kwargs):
+        collector.append(("attach", gc.isenabled()))
+        real_attach(window, *args, **kwargs)
+
+    monkeypatch.setattr(app_module, "open_database_or_ask", open_database_or_ask)
+    monkeypatch.setattr(app_module, "sign_in_at_seat", sign_in_at_seat)
+    monkeypatch.setattr(app_module.MainWindow, "attach", attach)
+    assert gc.isenabled()
+    assert start.run() == 0
+    assert collector == [("open", False), ("sign-in", True), ("attach", False)]
+    assert gc.isenabled()
+
+
 def test_a_cache_that_cannot_be_opened_is_told_in_chinese_over_the_window(
         qapp, tmp_path, monkeypatch):
     (tmp_path / DB_FILENAME).write_bytes(b"not a database" * 50)

@@ -159,9 +159,11 @@ class KbPanel(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)
         if not self._warmed:
-            # Painted: the searcher is built now, on the DB worker, before the first search.
+            # Painted: the searcher is built on the DB worker before the first search, once
+            # this paint is over (queued: a job started now would share the interpreter
+            # with the rest of the window's paint).
             self._warmed = True
-            self._tasks.run_db(self._searcher.warm)
+            QTimer.singleShot(0, lambda: self._tasks.run_db(self._searcher.warm))
 
     # What the operator does ------------------------------------------------------------------
     def focus_search(self) -> None:
