@@ -41,12 +41,14 @@ PROBE = """
 import sys, time
 started = float(sys.argv[1])
 from pathlib import Path
-from agent_app.preload import import_before_qt
-import_before_qt()  # as agent_app.commands.gui does
-from PySide6.QtCore import QEvent, QObject, QTimer
-from agent_app.ui.app import after_first_paint, ensure_application
-from agent_app.ui.i18n import install_translator
-from agent_app.ui.main_window import MainWindow
+from agent_app.gc_pause import cyclic_gc_paused
+with cyclic_gc_paused():  # as agent_app.commands.gui does
+    from agent_app.preload import import_before_qt
+    import_before_qt()
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from agent_app.ui.app import after_first_paint, ensure_application
+    from agent_app.ui.i18n import install_translator
+    from agent_app.ui.main_window import MainWindow
 
 app = ensure_application()
 install_translator(app, "zh_CN")

@@ -317,3 +317,25 @@ def test_start_up_goes_on_without_a_paint_at_the_latest_after_its_wait(qtbot):
     never_shown.show()  # a paint after the wait starts nothing a second time
     qtbot.wait(100)
     assert calls == ["started"]
+
+
+def test_the_frame_s_modules_are_imported_with_the_cyclic_collector_paused(
+        monkeypatch, tmp_path):
+    import argparse
+    import gc
+
+    from agent_app import preload
+    from agent_app.commands import gui
+    from agent_app.ui import app as app_module
+
+    seen: list[tuple[str, bool]] = []
+    monkeypatch.setattr("agent_app.qt_check.missing_xcb_libraries", lambda: [])
+    monkeypatch.setattr("agent_app.input_method.prepare_input_method", lambda: None)
+    monkeypatch.setattr(preload, "import_before_qt",
+                        lambda: seen.append(("imports", gc.isenabled())))
+    monkeypatch.setattr(app_module, "run_gui",
+                        lambda options: seen.append(("window", gc.isenabled())) or 0)
+    args = argparse.Namespace(server_url=None, demo=False, language=None, command=None,
+                              number=None, screenshot=None, quit_after_ms=None)
+    assert gui.launch_gui(tmp_path, args) == 0
+    assert seen == [("imports", False), ("window", True)]
