@@ -146,7 +146,9 @@ def test_encryption_cut_off_after_the_rename_starts_from_the_plain_backup(tmp_pa
         assert db.encrypted and count_tickets(db) == 1
     finally:
         db.close()
-    assert sorted(p.name for p in tmp_path.iterdir() if "agent.db" in p.name) == [DB_FILENAME]
+    # No copy left behind: the cache, and the note of its clean close.
+    assert sorted(p.name for p in tmp_path.iterdir() if "agent.db" in p.name) == [
+        DB_FILENAME, f"{DB_FILENAME}.closed-cleanly"]
 
 
 def test_a_migration_backup_of_an_encrypted_cache_is_encrypted(tmp_path, file_keyring):

@@ -1,6 +1,8 @@
 import json
 import sqlite3
+import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -181,3 +183,61 @@ def test_upgrading_a_first_release_database_keeps_every_row(tmp_path):
         assert uow.outbox.pending_count() == 1
     upgraded.close()
     assert (tmp_path / "agent.db.pre-upgrade-0001").exists()
+
+
+def _quick_checks(monkeypatch) -> list[Path]:
+    """The files `open_database` runs SQLite's quick check on."""
+    from agent_app.storage import database
+
+    checked: list[Path] = []
+    real = database.check_file
+
+    def check_file(path, key=None, *, quick_check=True):
+        if quick_check:
+            checked.append(path)
+        real(path, key, quick_check=quick_check)
+
+    monkeypatch.setattr(database, "check_file", check_file)
+    return checked
+
+
+def test_the_quick_check_waits_after_a_clean_close_and_comes_back_after_anything_else(
+        tmp_path, monkeypatch):
+    from agent_app.storage import database
+
+    checked = _quick_checks(monkeypatch)
+    path = tmp_path / "agent.db"
+    db = open_database(path)
+    ops.register_ticket(db, make_ticket("T-1"))
+    db.close()
+    checked.clear()
+    db = open_database(path)  # closed cleanly, untouched since: no check
+    assert checked == []
+    with db.unit_of_work() as uow:
+        assert uow.tickets.get("T-1") is not None
+    # Not closed (a crash, a kill): the next start checks.
+    again = open_database(path)
+    assert checked == [path]
+    # Closed while another connection holds the file: that is no clean close of the file.
+    db.close()
+    checked.clear()
+    third = open_database(path)
+    assert checked == [path]
+    third.close()
+    again.close()  # the last one out, cleanly
+    checked.clear()
+    open_database(path).close()
+    assert checked == []
+    # Changed by anything else after a clean close: checked.
+    checked.clear()
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE put_there_by_another_program (x)")
+    other.close()
+    open_database(path).close()
+    assert checked == [path]
+    # A week after the last check, however cleanly it was closed.
+    checked.clear()
+    week_later = time.time() + database.QUICK_CHECK_AT_LEAST_EVERY_S + 1
+    monkeypatch.setattr(database.time, "time", lambda: week_later)
+    open_database(path).close()
+    assert checked == [path]

@@ -273,3 +273,31 @@ def test_a_lead_stops_learning_lifting_an_article_and_an_operator_cannot(qtbot, 
                                     for n in range(lead.model.rowCount())), timeout=5000)
     assert lead.heading.text() == "This article is no longer lifted for this question."
     assert not lead.veto_button.isVisible()
+
+
+def test_the_searcher_is_built_on_the_db_worker_once_the_panel_is_painted(
+        qtbot, tasks, db, monkeypatch):
+    """Its lexicons take the interpreter for 0.3–0.5 s: not on the GUI thread, not before
+    the window's first paint."""
+    import threading
+
+    from agent_app.ui.kb import panel as panel_module
+
+    built_on: list[str] = []
+    real = panel_module.KbSearcher
+
+    def recording_searcher(database):
+        built_on.append(threading.current_thread().name)
+        return real(database)
+
+    monkeypatch.setattr(panel_module, "KbSearcher", recording_searcher)
+    seed(db, ARTICLES)
+    made = KbPanel(tasks, stale_after_days=365, now=lambda: NOW)
+    qtbot.addWidget(made)
+    qtbot.wait(50)
+    assert built_on == []  # built, not shown: nothing yet
+    made.resize(420, 700)
+    made.show()
+    qtbot.waitUntil(lambda: built_on != [], timeout=5000)
+    search(qtbot, made, "公积金", "gjj-1")
+    assert len(built_on) == 1 and built_on[0].startswith("db-worker")

@@ -176,6 +176,64 @@ def test_the_window_is_painted_before_the_cache_is_opened(qapp, tmp_path, monkey
     assert (tmp_path / DB_FILENAME).exists()
 
 
+def test_held_network_jobs_start_once_the_first_screen_is_painted(qapp, tmp_path, monkeypatch):
+    """The smart-intake engine, pypinyin's indexes and the first sync take the interpreter
+    for seconds: they wait for the intake form's first paint, and so does the collection
+    that freezes start-up's objects."""
+    from agent_app.tasks import TaskRunner
+    from agent_app.ui.intake.screen import IntakeScreen
+
+    start = _Start(monkeypatch, tmp_path)
+    real_paint, real_release = IntakeScreen.paintEvent, TaskRunner.release_background
+
+    def paint(screen, event):
+        if "intake painted" not in start.events:
+            start.events.append("intake painted")
+        real_paint(screen, event)
+
+    def release(tasks):
+        start.events.append("released")
+        real_release(tasks)
+
+    monkeypatch.setattr(IntakeScreen, "paintEvent", paint)
+    monkeypatch.setattr(TaskRunner, "release_background", release)
+    assert start.run() == 0
+    assert start.events == ["painted", "cache opened", "signed in", "intake painted",
+                            "released", "started"]
+
+
+def test_the_cyclic_collector_is_paused_while_the_cache_opens_and_the_screens_are_built(
+        qapp, tmp_path, monkeypatch):
+    import gc
+
+    from agent_app.ui import app as app_module
+
+    start = _Start(monkeypatch, tmp_path)
+    collector: list[tuple[str, bool]] = []
+    real_open, real_attach = app_module.open_database_or_ask, app_module.MainWindow.attach
+    real_sign_in = app_module.sign_in_at_seat
+
+    def open_database_or_ask(path, parent=None):
+        collector.append(("open", gc.isenabled()))
+        return real_open(path, parent)
+
+    def sign_in_at_seat(tasks, settings, data_dir):
+        collector.append(("sign-in", gc.isenabled()))  # a person may take minutes here
+        return real_sign_in(tasks, settings, data_dir)
+
+    def attach(window, *args, **kwargs):
+        collector.append(("attach", gc.isenabled()))
+        real_attach(window, *args, **kwargs)
+
+    monkeypatch.setattr(app_module, "open_database_or_ask", open_database_or_ask)
+    monkeypatch.setattr(app_module, "sign_in_at_seat", sign_in_at_seat)
+    monkeypatch.setattr(app_module.MainWindow, "attach", attach)
+    assert gc.isenabled()
+    assert start.run() == 0
+    assert collector == [("open", False), ("sign-in", True), ("attach", False)]
+    assert gc.isenabled()
+
+
 def test_a_cache_that_cannot_be_opened_is_told_in_chinese_over_the_window(
         qapp, tmp_path, monkeypatch):
     (tmp_path / DB_FILENAME).write_bytes(b"not a database" * 50)
@@ -259,3 +317,25 @@ def test_start_up_goes_on_without_a_paint_at_the_latest_after_its_wait(qtbot):
     never_shown.show()  # a paint after the wait starts nothing a second time
     qtbot.wait(100)
     assert calls == ["started"]
+
+
+def test_the_frame_s_modules_are_imported_with_the_cyclic_collector_paused(
+        monkeypatch, tmp_path):
+    import argparse
+    import gc
+
+    from agent_app import preload
+    from agent_app.commands import gui
+    from agent_app.ui import app as app_module
+
+    seen: list[tuple[str, bool]] = []
+    monkeypatch.setattr("agent_app.qt_check.missing_xcb_libraries", lambda: [])
+    monkeypatch.setattr("agent_app.input_method.prepare_input_method", lambda: None)
+    monkeypatch.setattr(preload, "import_before_qt",
+                        lambda: seen.append(("imports", gc.isenabled())))
+    monkeypatch.setattr(app_module, "run_gui",
+                        lambda options: seen.append(("window", gc.isenabled())) or 0)
+    args = argparse.Namespace(server_url=None, demo=False, language=None, command=None,
+                              number=None, screenshot=None, quit_after_ms=None)
+    assert gui.launch_gui(tmp_path, args) == 0
+    assert seen == [("imports", False), ("window", True)]
