@@ -16,6 +16,7 @@ searcher is asked again, at the end of the week:
   other words, so only similarity carries the learning to them;
 - "fresh set": the fresh held-out set (kb_fresh_heldout.jsonl), also never seen, in its
   styles (colloquial, initials, full pinyin);
+- "fresh2 set": the second set held out whole (kb_fresh2_heldout.jsonl), by another author;
 - "team set": the seven styles of the team's set, which must not get worse.
 
     python benchmarks/kb_learning.py [--days 7] [--calls-per-day 300] [--seed 12345]
@@ -44,6 +45,7 @@ from agent_app.storage.ops import import_kb_articles  # noqa: E402
 from benchmarks.kb_quality import (  # noqa: E402
     CALLERS_FILE,
     EVAL_FILE,
+    FRESH2_FILE,
     FRESH_FILE,
     KB_FILE,
     Judged,
@@ -79,7 +81,7 @@ def main() -> None:
     team = read_jsonl(EVAL_FILE)
     fresh = read_jsonl(FRESH_FILE)
     groups = (("recurring", asked), ("new wording", unseen), ("fresh set", fresh),
-              ("team set", team))
+              ("fresh2 set", read_jsonl(FRESH2_FILE)), ("team set", team))
     # Some problems are asked far more often than others (Zipf-like popularity).
     popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(len(asked))]
     rng.shuffle(popularity)

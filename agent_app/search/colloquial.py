@@ -95,10 +95,12 @@ class ColloquialLexicon:
         return list(dict.fromkeys([*officials, *said]))
 
     def officials_in(self, text: str, *, slack: int = 0) -> list[tuple[str, tuple[str, ...]]]:
-        """The `say` words found in `text` (overlaps allowed: 占车位 and 车位), each with
-        its official words. With `slack`, a `say` word of SPREAD_MIN characters or more
-        also counts when up to that many other characters stand between its own
-        (户口能迁 for 户口迁, 换个学校 for 换学校): callers put words in between."""
+        """The `say` words found in `text`, each with its official words; one that stands
+        only inside a longer one found is left out (气费 in 暖气费), one also said on its
+        own is kept (车位被人占车位: 车位 and 占车位). With `slack`, a `say` word of
+        SPREAD_MIN characters or more also counts when up to that many other characters
+        stand between its own (户口能迁 for 户口迁, 换个学校 for 换学校): callers put words
+        in between."""
         if self._pattern is None:
             return []
         folded = fold(text)
@@ -108,13 +110,33 @@ class ColloquialLexicon:
                 if word in folded or (slack and len(word) >= SPREAD_MIN
                                       and spread_in(word, folded, slack)):
                     found[word] = self._official[word]
-        return list(found.items())
+        # A word standing only inside a longer one found (气费 in 暖气费) is not what was said.
+        return [(w, o) for w, o in found.items() if not _only_inside(w, folded, found)]
 
     def known_words_in(self, text: str) -> list[str]:
         """The known words that may stand in `text` (those starting with one of its
         characters), longest first."""
         words = {w for first in set(text) for w in self._known_by_first.get(first, ())}
         return sorted(words, key=lambda w: (-len(w), w))
+
+
+def _only_inside(word: str, text: str, found: Mapping[str, object]) -> bool:
+    """Whether every place `word` stands in `text` lies inside a longer spoken word found
+    there: 气费 inside 暖气费 says nothing 暖气费 does not (and its official words, 燃气卡
+    充值缴费, would pull the gas articles above the heating ones)."""
+    spans = [(m, m + len(other)) for other in found if len(other) > len(word) and word in other
+             for m in _places(other, text)]
+    places = _places(word, text)
+    return bool(places) and bool(spans) and all(
+        any(start <= p and p + len(word) <= end for start, end in spans) for p in places)
+
+
+def _places(word: str, text: str) -> list[int]:
+    places, start = [], text.find(word)
+    while start >= 0:
+        places.append(start)
+        start = text.find(word, start + 1)
+    return places
 
 
 def spread_in(word: str, text: str, slack: int) -> bool:

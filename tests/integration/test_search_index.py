@@ -220,3 +220,22 @@ def test_a_shorthand_with_a_spoken_word_is_ranked_by_its_official_words_too(db):
     assert ids(KbSearcher(db, colloquial=lexicon), "没暖气")[0] == "cold"
     # A shorthand holding no spoken word the lexicon knows keeps the passes' order.
     assert ids(KbSearcher(db, colloquial=lexicon), "暖气费")[0] == "fee"
+
+
+def test_a_sibling_is_not_lifted_by_the_official_words_of_a_word_inside_the_callers(
+        tmp_path):
+    """暖气费去哪儿交 on the shipped KB: 气费 (said for the gas fee) stands only inside 暖气费;
+    its official words (燃气卡充值缴费) must not put the gas articles above the heating fee."""
+    import json
+
+    from agent_app.paths import resources_dir
+
+    with (resources_dir() / "kb" / "hotline_kb.jsonl").open(encoding="utf-8") as handle:
+        articles = [json.loads(line) for line in handle if line.strip()]
+    db = open_database(tmp_path / "agent.db")
+    import_kb_articles(db, articles)
+    searcher = KbSearcher(db)
+    for query in ("暖气费去哪儿交", "今年暖气费咋交"):
+        first = ids(searcher, query)[0]
+        assert first in {"pds-gongnuan-01", "pds-gongnuan-01-q1"}, (query, first)
+    db.close()

@@ -73,3 +73,13 @@ def test_the_shipped_lexicon_knows_its_circumstance_words():
     lexicon = shipped_colloquial()
     assert "突然" in lexicon.circumstances
     assert "突然" in lexicon.known_words and "房本" in lexicon.known_words
+
+
+def test_a_spoken_word_only_inside_a_longer_one_found_is_dropped():
+    lexicon = ColloquialLexicon([ColloquialEntry(("气费",), ("燃气缴费",)),
+                                 ColloquialEntry(("暖气费",), ("供暖费",))])
+    # 气费 stands only inside 暖气费: the caller asks about heating, not gas.
+    assert dict(lexicon.officials_in("暖气费在哪交")) == {"暖气费": ("供暖费",)}
+    # Said on its own as well, it is kept.
+    assert set(dict(lexicon.officials_in("暖气费和气费在哪交"))) == {"暖气费", "气费"}
+    assert dict(lexicon.officials_in("气费在哪交")) == {"气费": ("燃气缴费",)}
