@@ -85,6 +85,17 @@ def main() -> int:
                     chosen = args.out / f"{args.role}_{screen.key}_chosen_{width}x{height}.png"
                     window.grab().save(str(chosen))
                     print(chosen)
+                panel = getattr(screen.widget, "panel", None)
+                if screen.key == "kb" and panel is not None:
+                    # A caller's words, not an article's: the results and the reader.
+                    panel.search_box.setText("房子贷款还完了抵押咋解")
+                    settle(app, 1500)
+                    panel.results.setCurrentIndex(panel.results.model().index(0, 0))
+                    settle(app, 500)
+                    searched = args.out / f"{args.role}_kb_searched_{width}x{height}.png"
+                    window.grab().save(str(searched))
+                    print(searched)
+                    panel.search_box.clear()
         window.close()
         tasks.shutdown()
         db.close()
