@@ -424,18 +424,26 @@ class LoadClient:
         self.final_stats = Stats()
         self.load_ended = 0.0
 
+    def thinking_until(self, deadline: float) -> Iterator[int]:
+        """One cycle after each think (a random 0.5–1.5 × `think` s), until the next think
+        would end past the deadline: then it sleeps to the deadline and stops."""
+        cycle = 0
+        while True:
+            pause = self.rng.uniform(0.5, 1.5) * self.think
+            if time.monotonic() + pause >= deadline:
+                time.sleep(max(0.0, deadline - time.monotonic()))
+                return
+            time.sleep(pause)
+            cycle += 1
+            yield cycle
+
     def floor(self, deadline: float) -> None:
         """The floor: the same think times and the same requests per cycle as the load (a
         push, a pull, a KB pull), each a GET of the smallest authenticated route, so the
         server does the sign-in check and answers, and nothing else."""
         self.client.stats = self.floor_stats
         self.client.deadline = deadline
-        while True:
-            pause = self.rng.uniform(0.5, 1.5) * self.think
-            if time.monotonic() + pause >= deadline:
-                time.sleep(max(0.0, deadline - time.monotonic()))
-                break
-            time.sleep(pause)
+        for _cycle in self.thinking_until(deadline):
             for label in FLOOR_KINDS:
                 self.client.label = label
                 with suppress(ApiError, ServerUnreachableError):  # counted as failed
@@ -452,12 +460,7 @@ class LoadClient:
         """Think, work, sync until the deadline; then push what is left and pull."""
         self.client.stats = self.load_stats
         self.client.deadline = deadline
-        while True:
-            pause = self.rng.uniform(0.5, 1.5) * self.think
-            if time.monotonic() + pause >= deadline:
-                time.sleep(max(0.0, deadline - time.monotonic()))
-                break
-            time.sleep(pause)
+        for _cycle in self.thinking_until(deadline):
             self.work()
             self.sync()
         self.load_ended = time.time()
