@@ -9,11 +9,13 @@
   compounds, "X的", "X那边", places the catalogue lacks; risk said as past, resolved,
   hypothetical or third-party beside current threats; labelled before the rules were tuned
   on it),
-  smart_intake_heldout.jsonl (written once, never tuned on) and smart_intake_heldout2.jsonl
+  smart_intake_heldout.jsonl (written once, never tuned on), smart_intake_heldout2.jsonl
   (written later as operators type: loose places, places not said, phones in every writing
   beside numbers that are not phones, risk said indirectly beside innocent uses; written
-  before the rules it measures were tuned, never tuned on): category top-1/top-3, location
-  precision/recall per level, phones precision/recall, risk precision/recall. Scored on the
+  before the rules it measures were tuned, never tuned on) and smart_intake_heldout3.jsonl
+  (written blind, by an author who never read the intake code or word lists; never tuned on):
+  category top-1/top-3, location precision/recall per level, phones precision/recall, risk
+  precision/recall. Scored on the
   JSON the command line prints (`Proposal.as_json`).
 - Speed: one proposal (fields, category, unit, merge offers and hotspot) for every prefix of
   the dev texts, as the operator types, with 100k tickets of history (the last week of them
@@ -55,7 +57,8 @@ DATA = ROOT / "benchmarks" / "data"
 SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev2.jsonl",
         "dev3": DATA / "smart_intake_dev3.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
-        "heldout2": DATA / "smart_intake_heldout2.jsonl"}
+        "heldout2": DATA / "smart_intake_heldout2.jsonl",
+        "heldout3": DATA / "smart_intake_heldout3.jsonl"}
 LEVELS = ("district", "street", "community")
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=CHINA_TZ)
 
