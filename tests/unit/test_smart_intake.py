@@ -16,11 +16,12 @@ from agent_app.core.smart_intake.category import (
     build_model,
 )
 from agent_app.core.smart_intake.engine import SmartIntake, caller_name, training_tickets
-from agent_app.core.smart_intake.phones import extract_phones
+from agent_app.core.smart_intake.phones import extract_phones, mask_contacts
 from agent_app.core.smart_intake.places import PlaceFinder
 from agent_app.core.smart_intake.risk import RiskWords
 from agent_app.demo.generate import generate_demo_tickets
 from agent_app.paths import resources_dir
+from agent_app.search.text import fold
 
 RESOURCES = resources_dir()
 
@@ -80,6 +81,22 @@ def test_dates_amounts_ids_and_house_numbers_are_not_phones(text: str) -> None:
 def test_a_local_number_counts_only_after_a_phone_word() -> None:
     assert extract_phones("电话2345678") == ["2345678"]
     assert extract_phones("罚了2345678元") == []
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("停水三天了，电话 138 0375 1234", "停水三天了,"),
+    ("路灯不亮，联系方式：0375-2345678，谢谢", "路灯不亮,,谢谢"),
+    ("俺的手机号是13803751234，小区没暖气", ",小区没暖气"),
+])
+def test_the_number_given_and_the_word_that_gives_it_are_blanked(text: str, kept: str) -> None:
+    masked = mask_contacts(fold(text))
+    assert len(masked) == len(fold(text))  # places found in it keep their positions
+    assert masked.replace(" ", "") == kept
+
+
+def test_numbers_that_are_not_phones_and_questions_about_phones_stay() -> None:
+    for text in ("请问社保局的电话是多少", "订单号13598765432一直没发货", "罚了2345678元"):
+        assert mask_contacts(fold(text)) == fold(text)
 
 
 def test_each_number_once_in_the_order_given() -> None:
