@@ -34,6 +34,10 @@ _LABEL_RE = re.compile(r"(?P<phone>电话|手机|座机|号码是|联系|打|拨
                        r"(?P<other>订单|单号|卡号|身份证|户号|账号|编号|工号|车牌|发票|票号|合同号|"
                        r"学号|准考证|批号|型号|序列号|流水号|密码|验证码|证号)")
 _LABEL_REACH = 8
+# 回电13937561122, 联系电话：0375-2661234: the label and number of a call-back, which say
+# nothing about what the appeal is (the category model must not read 电话 in them).
+CONTACT_RE = re.compile(r"(?:回电话?|联系电话|联系方式|电话号码|电话|手机号?|座机|号码)"
+                        r"(?:是|打|为)?[:：\s]*\+?[0-9(（][0-9 \-—–.()（）]{5,}")
 _SPOKEN_RUN_MIN = 7  # fewer spoken digits are amounts and dates (三个月, 一二楼)
 
 
