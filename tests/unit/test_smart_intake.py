@@ -175,6 +175,7 @@ def test_an_innocent_phrase_only_covers_its_own_words() -> None:
     "他站在河边说要往下跳", "二十多户村民准备一块去县里讨个说法", "我就把这事发到快手上",
     "这事今天没结果我们就上北京", "我把屋里的煤气打开了", "再不给钱我就到区政府门口喝药",
     "我已经联系了报社的人，过两天就来采访", "不给说法我就把他们的车砸了",
+    "老人躺在床上没气了",
 ])
 def test_risk_said_indirectly_is_flagged(text: str) -> None:
     assert RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
@@ -185,6 +186,7 @@ def test_risk_said_indirectly_is_flagged(text: str) -> None:
     "网上说那家饭店被曝光用地沟油", "想问一下信访局的上班时间", "请问电视台记者站的电话是多少",
     "拿刀削面当早饭", "刀削面馆油烟太大", "孩子在北京上学，医保能报吗", "煤气费怎么交",
     "拿刀切西瓜的时候割了手", "树枝把我家车砸了", "全网最低价是假的",
+    "灶上打不着火 表里没气了", "液化气罐没气了 送气的不来",
 ])
 def test_innocent_patterns_are_not_flagged(text: str) -> None:
     assert not RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
