@@ -11,7 +11,9 @@
   on it), smart_intake_dev4.jsonl (141 appeals, every subcategory, each said indirectly as a
   caller would, some in Henan speech: 俺, 恁, 咋, 木有, 夜儿个; labelled by hand and scored
   once before the category rules were tuned on it), smart_intake_dev4b.jsonl (40 more of
-  the same kind, written blind before the rules were tuned, never tuned on: the check that
+  the same kind, written blind before the rules were tuned, never tuned on, though phrases of
+  it leaked into the reviewed words and were taken out again), smart_intake_dev4c.jsonl (40
+  more, written after the reviewed words were frozen, never tuned on: the clean check that
   what was learned from dev4 generalises),
   smart_intake_heldout.jsonl (written once, never tuned on) and smart_intake_heldout2.jsonl
   (written later as operators type: loose places, places not said, phones in every writing
@@ -61,7 +63,7 @@ from benchmarks.common import percentile  # noqa: E402
 DATA = ROOT / "benchmarks" / "data"
 SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev2.jsonl",
         "dev3": DATA / "smart_intake_dev3.jsonl", "dev4": DATA / "smart_intake_dev4.jsonl",
-        "dev4b": DATA / "smart_intake_dev4b.jsonl",
+        "dev4b": DATA / "smart_intake_dev4b.jsonl", "dev4c": DATA / "smart_intake_dev4c.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl"}
 LEVELS = ("district", "street", "community")
