@@ -36,8 +36,8 @@ _LABEL_RE = re.compile(r"(?P<phone>电话|手机|座机|号码是|联系|打|拨
                        r"学号|准考证|批号|型号|序列号|流水号|密码|验证码|证号)")
 _LABEL_REACH = 8
 # The words that hand over a number, right before it (what mask_contacts blanks with it).
-_CONTACT_LABEL_RE = re.compile(r"(?:我的|俺的)?(?:联系电话|联系方式|电话号码|手机号码|手机号|"
-                               r"电话|手机|座机|号码|联系)[是为:：\s]*$")
+_CONTACT_LABEL_RE = re.compile(r"(?:我的|俺的)?(?:回电话|回电|联系电话|联系方式|电话号码|手机号码|"
+                               r"手机号|电话|手机|座机|号码|联系)(?:是|打|为)?[:：\s]*$")
 _SPOKEN_RUN_MIN = 7  # fewer spoken digits are amounts and dates (三个月, 一二楼)
 
 
