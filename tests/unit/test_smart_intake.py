@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agent_app.core.smart_intake.category import (
+    PHRASE_BONUS,
     CategoryModel,
     Lexicon,
     TrainingTicket,
@@ -261,6 +262,27 @@ def test_the_model_learns_a_word_only_the_centres_tickets_use() -> None:
     assert before.propose("咚咚咚") == []
     assert after.propose("咚咚咚")[0] == ("城市管理", "噪音扰民")
     assert after.trained_on == 3
+
+
+def test_a_phrase_every_subcategory_says_adds_little_beside_its_own() -> None:
+    # 电话 is a reviewed phrase of 路灯照明 only, but its bigram is in every subcategory's words.
+    lexicon = Lexicon.parse("城市管理/路灯照明: 路灯 电话\n城市管理/噪音扰民: 噪音 电话打不通\n"
+                            "公共服务/供水: 停水 打电话")
+    model = build_model(PATHS, lexicon, [])
+    bare = CategoryModel(model.classes, model.idf, model.postings)
+
+    def bonus(text: str) -> float:
+        return model.scores(text)[0] - bare.scores(text)[0]
+
+    assert bonus("路灯") == pytest.approx(2 * PHRASE_BONUS)
+    assert 0 < bonus("电话") < 0.1 * PHRASE_BONUS
+
+
+def test_a_subcategory_shares_in_its_siblings_evidence() -> None:
+    model = build_model(PATHS, Lexicon.parse("城市管理/路灯照明: 路灯\n城市管理/噪音扰民: 噪音\n"
+                                             "公共服务/供水: 停水"), [])
+    # 噪音扰民 says nothing of 路灯 but is of the same level1: second, before 供水.
+    assert model.propose("路灯") == [("城市管理", "路灯照明"), ("城市管理", "噪音扰民")]
 
 
 def test_a_saved_model_proposes_the_same(tmp_path: Path) -> None:

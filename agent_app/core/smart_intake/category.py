@@ -30,6 +30,12 @@ MODEL_VERSION = 1
 # new callers speak than the reviewed words do.
 LEXICON_SHARE = 0.7
 PHRASE_BONUS = 0.03  # per character of a reviewed phrase found whole in the text
+# A reviewed phrase made of bigrams many subcategories share (电话, 收费, 平台) is said in
+# passing in every kind of appeal: its bonus is scaled by (mean bigram IDF / top IDF) ** this.
+PHRASE_IDF_POWER = 2.0
+# Callers' words for one matter are often spread over sibling subcategories (卖菜的 ... 把路
+# 占了); each subcategory gets this share of its siblings' scores, so the right level1 wins.
+SIBLING_SHARE = 0.05
 # The newest tickets of a subcategory are enough to learn its words, and keep a rebuild
 # over years of history to seconds.
 MAX_TICKETS_PER_CATEGORY = 300
@@ -81,11 +87,17 @@ class CategoryModel:
     phrases: dict[str, list[int]] = field(default_factory=dict)  # reviewed phrase → classes
     trained_on: int = 0  # registered tickets it learned from
     _phrase_re: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _phrase_weight: dict[str, float] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.phrases:
             ordered = sorted(self.phrases, key=len, reverse=True)
             self._phrase_re = re.compile("|".join(map(re.escape, ordered)))
+        top = max(self.idf.values(), default=1.0)
+        for phrase in self.phrases:
+            grams = [g for g in features(phrase) if len(g) == 2]
+            mean = sum(self.idf.get(g, top) for g in grams) / len(grams) if grams else top
+            self._phrase_weight[phrase] = (mean / top) ** PHRASE_IDF_POWER
 
     def scores(self, text: str) -> list[float]:
         totals = [0.0] * len(self.classes)
@@ -97,8 +109,13 @@ class CategoryModel:
             for match in self._phrase_re.finditer(fold(text)):
                 owners = self.phrases[match.group()]
                 for index in owners:
-                    totals[index] += PHRASE_BONUS * len(match.group()) / len(owners)
-        return totals
+                    totals[index] += (PHRASE_BONUS * len(match.group()) / len(owners)
+                                      * self._phrase_weight[match.group()])
+        family: dict[str, float] = defaultdict(float)
+        for (level1, _), total in zip(self.classes, totals, strict=True):
+            family[level1] += total
+        return [total + SIBLING_SHARE * (family[level1] - total)
+                for (level1, _), total in zip(self.classes, totals, strict=True)]
 
     def propose(self, text: str, limit: int = 3) -> list[CategoryKey]:
         totals = self.scores(text)
