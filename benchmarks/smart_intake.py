@@ -65,7 +65,7 @@ DATA = ROOT / "benchmarks" / "data"
 SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev2.jsonl",
         "dev3": DATA / "smart_intake_dev3.jsonl", "dev4": DATA / "smart_intake_dev4.jsonl",
         "dev4b": DATA / "smart_intake_dev4b.jsonl", "dev4c": DATA / "smart_intake_dev4c.jsonl",
-        "dev5": DATA / "smart_intake_dev5.jsonl",
+        "dev5": DATA / "smart_intake_dev5.jsonl", "dev5b": DATA / "smart_intake_dev5b.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}
