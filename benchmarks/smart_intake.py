@@ -14,7 +14,12 @@
   the same kind, written blind before the rules were tuned, never tuned on, though phrases of
   it leaked into the reviewed words and were taken out again), smart_intake_dev4c.jsonl (40
   more, written after the reviewed words were frozen, never tuned on: the clean check that
-  what was learned from dev4 generalises),
+  what was learned from dev4 generalises), smart_intake_dev5.jsonl (202 appeals by a second
+  author, as operators type while callers talk: fragments, the story first, the wrong
+  official word, two matters in one call, questions, village and mine life; every level1,
+  138 subcategories; scored once blind, then the rules were tuned on it),
+  smart_intake_dev5b.jsonl (40 more by that author, written after the words were frozen,
+  never tuned on),
   smart_intake_heldout.jsonl (written once, never tuned on), smart_intake_heldout2.jsonl
   (written later as operators type: loose places, places not said, phones in every writing
   beside numbers that are not phones, risk said indirectly beside innocent uses; written
