@@ -37,6 +37,7 @@ class WordInitials:
 
     def __init__(self, words: Iterable[str]) -> None:
         self._source = tuple(dict.fromkeys(words))
+        self._known = frozenset(self._source)
         self._built: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
 
     @property
@@ -107,14 +108,18 @@ class WordInitials:
         if len(run) < 2:
             return []
         readings = [char_syllable(c) for c in run]
+        windows = [(start, start + size) for size in range(min(len(run), MAX_SOUND_WORD), 1, -1)
+                   for start in range(len(run) - size + 1)]
+        # Known words typed as they are (医保 in 医保报销): a window cutting through one
+        # (保报, which sounds like 宝宝) is not where a typo stands.
+        typed = [(a, b) for a, b in windows if run[a:b] in self._known]
         found: list[tuple[int, int, str]] = []
-        for size in range(min(len(run), MAX_SOUND_WORD), 1, -1):
-            for start in range(len(run) - size + 1):
-                typed = run[start:start + size]
-                words = self._by_sound.get(" ".join(readings[start:start + size]), ())
-                if typed in words:
-                    continue  # what was typed is a known word: not a typo
-                found.extend((start, start + size, w) for w in words)
+        for start, end in windows:
+            if (start, end) in typed or any(a < start < b < end or start < a < end < b
+                                            for a, b in typed):
+                continue
+            words = self._by_sound.get(" ".join(readings[start:end]), ())
+            found.extend((start, end, w) for w in words)
         return found[:MAX_SOUND_ALIKES]
 
     def __len__(self) -> int:

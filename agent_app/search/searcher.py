@@ -157,7 +157,7 @@ class KbSearcher:
                         # No article held the query's words, even by sound: a swapped or
                         # dropped character (户本口丢了) breaks every bigram, while the
                         # characters themselves still name the matter.
-                        ranked = _fuse(ranked, self._characters(session, plan))
+                        ranked = _fuse(ranked, self._characters(session, plan, ranked))
                 # A short sentence may be a typo the passes matched by sound; a shorthand is
                 # re-ranked too when the passes found almost nothing (想订报纸) or it holds
                 # a spoken word.
@@ -224,17 +224,29 @@ class KbSearcher:
             _append_below(ranked, self._fuzzy(session, plan, limit))
         return ranked, sure
 
-    def _characters(self, session: Session, plan: QueryPlan) -> list[_Ranked]:
-        """Titles holding two or more of the query's Han characters, in any order, ranked
-        by bm25 on the one-character prefix index (the rarer characters weigh more). One
-        character alone is in too many titles to say anything."""
+    @staticmethod
+    def _characters(session: Session, plan: QueryPlan,
+                    ranked: Sequence[_Ranked]) -> list[_Ranked]:
+        """The passes' hits and titles holding two of the query's Han characters, ranked by
+        how many of its characters their titles hold, in any order. Titles are found
+        unranked (bm25 over every title holding a common character such as 办 would cost
+        more than the whole search may take); one character alone says nothing."""
         chars = list(dict.fromkeys(c for p in plan.pieces if p.is_han for c in p.text))
         if len(chars) < 2:
             return []
         terms = [f'{{title}} : "{char}"*' for char in chars]
         expression = " OR ".join(f"({a} AND {b})" for n, a in enumerate(terms)
                                  for b in terms[n + 1:])
-        return self._match(session, _IN_TITLES, expression, CHAR_FUSION_POOL)
+        candidates = list(dict.fromkeys([r.doc_id for r in ranked] + [
+            doc_id for (doc_id,) in session.execute(
+                _UNRANKED, {"query": expression, "limit": CHAR_FUSION_POOL})]))
+        titles = dict(session.execute(
+            select(KbSearchDocRow.doc_id, KbArticleRow.title)
+            .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
+            .where(KbSearchDocRow.doc_id.in_(candidates))).all())
+        held = {d: sum(c in fold(titles[d]) for c in chars) for d in candidates if d in titles}
+        order = sorted((d for d in candidates if held.get(d, 0) >= 2), key=lambda d: -held[d])
+        return [_Ranked(d, float(held[d])) for d in order]
 
     @staticmethod
     def _first_key(session: Session, char: str, limit: int) -> list[_Ranked]:

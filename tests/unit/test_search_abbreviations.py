@@ -91,3 +91,8 @@ def test_typed_full_pinyin_of_a_known_word_looks_for_its_synonyms_as_han_text():
     assert '{title meta} : "残疾 疾人 人证"' in plan.strict_titles()
     assert plan.strict_bodies() is not None  # the pinyin piece now has Han text for bodies
     assert "残疾" not in plan_query("canjizhen", lexicon).strict_titles()  # still typing
+
+
+def test_a_window_cutting_through_a_word_typed_right_is_no_typo():
+    known = WordInitials(["医保", "报销", "宝宝"])
+    assert known.sound_alikes("医保报销") == []  # 保报 sounds like 宝宝, but cuts 医保
