@@ -8,7 +8,8 @@ others). The operator searches the caller's words and looks at the first five hi
   of those opened);
 - none among them: finds the article another way (FOUND_ELSEWHERE) and gives it as the
   answer after the same query, as the KB panel keeps the pair for the query on show;
-- now and then (WRONG_RATE) opens the first hit although it is not relevant.
+- now and then (WRONG_RATE) opens one of the five that is not relevant (a slip, a guess),
+  whether or not a relevant one is shown: the noise the learning must not follow.
 Every use is kept through record_kb_usage with the time of the call. After the week the
 searcher is asked again, at the end of the week:
 - "recurring": the tune queries themselves (the same words heard again);
@@ -17,6 +18,7 @@ searcher is asked again, at the end of the week:
 - "fresh set": the fresh held-out set (kb_fresh_heldout.jsonl), also never seen, in its
   styles (colloquial, initials, full pinyin);
 - "fresh2 set": the second set held out whole (kb_fresh2_heldout.jsonl), by another author;
+- "fresh3 set": the third (kb_fresh3_heldout.jsonl), written blind to the search code;
 - "team set": the seven styles of the team's set, which must not get worse.
 
     python benchmarks/kb_learning.py [--days 7] [--calls-per-day 300] [--seed 12345]
@@ -46,6 +48,7 @@ from benchmarks.kb_quality import (  # noqa: E402
     CALLERS_FILE,
     EVAL_FILE,
     FRESH2_FILE,
+    FRESH3_FILE,
     FRESH_FILE,
     KB_FILE,
     Judged,
@@ -81,7 +84,8 @@ def main() -> None:
     team = read_jsonl(EVAL_FILE)
     fresh = read_jsonl(FRESH_FILE)
     groups = (("recurring", asked), ("new wording", unseen), ("fresh set", fresh),
-              ("fresh2 set", read_jsonl(FRESH2_FILE)), ("team set", team))
+              ("fresh2 set", read_jsonl(FRESH2_FILE)), ("fresh3 set", read_jsonl(FRESH3_FILE)),
+              ("team set", team))
     # Some problems are asked far more often than others (Zipf-like popularity).
     popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(len(asked))]
     rng.shuffle(popularity)
@@ -103,8 +107,9 @@ def main() -> None:
                 shown = [hit.id for hit in operator.search(call["query"], 10)][:5]
                 relevant = [a for a in shown if a in call["relevant"]]
                 uses["calls"] += 1
-                if shown and shown[0] not in call["relevant"] and rng.random() < WRONG_RATE:
-                    record_kb_usage(db, call["query"], shown[0], "open", now=moment)
+                wrong = [a for a in shown if a not in call["relevant"]]
+                if wrong and rng.random() < WRONG_RATE:
+                    record_kb_usage(db, call["query"], rng.choice(wrong), "open", now=moment)
                     uses["wrong"] += 1
                 if relevant and rng.random() < OPEN_RATE:
                     record_kb_usage(db, call["query"], relevant[0], "open", now=moment)

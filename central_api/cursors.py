@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_app.core.refusals import CURSOR_TOO_OLD, EPOCH_CHANGED
-from central_api.epochs import EPOCH_KEY, ahead_of_server, newest_version
+from central_api.epochs import EPOCH_KEY, ahead_of_server, known_epoch, newest_version
 from central_api.models import ServerMeta
 from central_api.refused import refuse
 
@@ -32,9 +32,7 @@ def checked_cursor(session: Session, since: int, epoch: str | None, *,
     keys = [EPOCH_KEY, PULL_FLOOR_KEY] if compacted and since > 0 else [EPOCH_KEY]
     meta = dict(session.execute(select(ServerMeta.key, ServerMeta.value)
                                 .where(ServerMeta.key.in_(keys))).all())
-    server_epoch = meta.get(EPOCH_KEY)
-    if server_epoch is None:
-        raise RuntimeError("the database has no server epoch: start the server once")
+    server_epoch = known_epoch(meta.get(EPOCH_KEY))
     if epoch is not None and epoch != server_epoch:
         raise refuse(EPOCH_CHANGED)
     if epoch == server_epoch and since > (newest_version(session) if newest is None

@@ -7,15 +7,16 @@ import sqlite3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-# Connections each server process keeps open, and the extra ones it may open when busy.
-# deps.get_session lets no more requests hold a session at once than the two together.
-POOL_SIZE = 5
-POOL_OVERFLOW = 10
-POOL_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
+# Connections each server process may hold; deps.get_session lets no more requests hold a
+# session at once. All of them stay open once made: an overflow connection is closed when it
+# is handed back, so a busy server opened a new PostgreSQL backend (a fork and a sign-in)
+# for most requests, which cost more CPU than the request itself. The overflow is for work
+# outside requests (the demo's unit simulator), which the slots do not count.
+POOL_CONNECTIONS = 15
 
 
 def make_engine(url: str) -> Engine:
-    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+    pool = {"pool_size": POOL_CONNECTIONS, "max_overflow": 2}
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False},
                                hide_parameters=True, **pool)

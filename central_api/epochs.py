@@ -62,11 +62,17 @@ def replaced_epochs(session: Session) -> list[ReplacedEpoch]:
     return [ReplacedEpoch(e["epoch"], datetime.fromisoformat(e["ended_at"])) for e in entries]
 
 
-def current_epoch(session: Session) -> str:
-    epoch = session.scalar(select(ServerMeta.value).where(ServerMeta.key == EPOCH_KEY))
-    if epoch is None:
+def known_epoch(value: object) -> str:
+    """The epoch as read from server_meta; a database without one was never started as a
+    server, which no request can mend."""
+    if value is None:
         raise RuntimeError("the database has no server epoch: start the server once")
-    return epoch
+    return str(value)
+
+
+def current_epoch(session: Session) -> str:
+    return known_epoch(session.scalar(select(ServerMeta.value)
+                                      .where(ServerMeta.key == EPOCH_KEY)))
 
 
 def newest_version(session: Session) -> int:
@@ -87,9 +93,7 @@ def epoch_and_newest(session: Session) -> tuple[str, int]:
             select(select(ServerMeta.value).where(ServerMeta.key == EPOCH_KEY)
                    .scalar_subquery(), VersionCounter.value)
             .where(VersionCounter.id == 1)).one()
-    if row[0] is None:
-        raise RuntimeError("the database has no server epoch: start the server once")
-    return str(row[0]), int(row[1] or 0)
+    return known_epoch(row[0]), int(row[1] or 0)
 
 
 def start_new_epoch(session: Session, *, replacing: str | None = None,

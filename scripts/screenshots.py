@@ -3,7 +3,10 @@ in Chinese, over a throwaway local database filled with the demo tickets and KB 
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py artifacts/after [--role lead]
 
-Writes <screen>_<width>x<height>.png into the folder (artifacts/ is not committed).
+Writes <screen>_<width>x<height>.png into the folder (artifacts/ is not committed). With
+--smart-intake, three open tickets about one water cut in one community are added first (a
+hotspot), and the intake form is also shot with an appeal typed: its proposals and the hotspot
+banner (`*_intake_proposals_*`), and the lead's hotspot alert (`*_hotspot_alert.png`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--role", default="lead", choices=["operator", "lead"])
     parser.add_argument("--tickets", type=int, default=400)
+    parser.add_argument("--smart-intake", action="store_true")
     args = parser.parse_args()
 
     from PySide6.QtWidgets import QApplication
@@ -46,7 +50,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "agent.db")
         now = datetime.now(CHINA_TZ)
-        ops.import_synced_tickets(db, generate_demo_tickets(args.tickets, now=now))
+        demo = generate_demo_tickets(args.tickets, now=now)
+        ops.import_synced_tickets(db, demo + (_water_cut(demo[0], now) if args.smart_intake
+                                              else []))
         ops.import_kb_articles(db, demo_articles())
         tasks = TaskRunner(db)
         role = Role.LEAD if args.role == "lead" else Role.OPERATOR
@@ -85,6 +91,9 @@ def main() -> int:
                     chosen = args.out / f"{args.role}_{screen.key}_chosen_{width}x{height}.png"
                     window.grab().save(str(chosen))
                     print(chosen)
+                if args.smart_intake and screen.key == "intake":
+                    _shoot_proposals(app, window, args.out, f"{args.role}_intake_proposals_"
+                                     f"{width}x{height}.png")
                 panel = getattr(screen.widget, "panel", None)
                 if screen.key == "kb" and panel is not None:
                     # A caller's words, not an article's: the results and the reader.
@@ -100,6 +109,55 @@ def main() -> int:
         tasks.shutdown()
         db.close()
     return 0
+
+
+WATER_CUT = ("公共服务", "供水"), ("新华区", "西高皇街道", "中央花园社区")
+
+
+def _water_cut(template: dict[str, object], now: datetime) -> list[dict[str, object]]:
+    """Three registered tickets of the last two hours about one water cut in one community,
+    from three callers: what the hotspot check is for."""
+    import uuid
+    from datetime import timedelta
+
+    tickets = []
+    for n in range(3):
+        at = (now - timedelta(minutes=30 * (n + 1))).isoformat()
+        tickets.append({**template, "id": f"SHOT-WATER-{n + 1}", "created_at": at,
+                        "category": list(WATER_CUT[0]), "location": list(WATER_CUT[1]),
+                        "caller": {"name": "王女士", "phone": f"1390375000{n}"},
+                        "address": f"中央花园{n + 3}号楼",
+                        "content": "小区从早上开始停水了，也没有通知",
+                        "demand": "希望尽快恢复供水", "status": "registered", "unit": None,
+                        "deadline": None, "redo_count": 0, "answer": None,
+                        "events": [{"id": str(uuid.uuid4()), "at": at, "kind": "registered",
+                                    "actor": "op01"}]})
+    return tickets
+
+
+def _shoot_proposals(app: object, window: object, out: Path, name: str) -> None:
+    """The intake form with an appeal typed as an IME commits it: the proposals, the hotspot
+    banner, and (for a lead, once) the hotspot alert the main window raised."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    from agent_app.ui.intake.proposals import HotspotAlert
+
+    form = window.intake.form  # type: ignore[attr-defined]
+    form.content.setFocus()
+    commit = QInputMethodEvent()
+    commit.setCommitString("我住中央花园小区，从早上开始停水了也没人说，电话 138 0375 1234")
+    QApplication.sendEvent(form.content, commit)
+    settle(app, 1500)
+    window.grab().save(str(out / name))  # type: ignore[attr-defined]
+    print(out / name)
+    form.content.clear()
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, HotspotAlert) and widget.isVisible():
+            alert = out / name.replace("intake_proposals", "hotspot_alert").split("_1")[0]
+            widget.grab().save(f"{alert}.png")
+            print(f"{alert}.png")
+            widget.close()
 
 
 def settle(app: object, ms: int) -> None:

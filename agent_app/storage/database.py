@@ -31,6 +31,8 @@ from agent_app.storage.uow import UnitOfWork
 if TYPE_CHECKING:
     from alembic.config import Config
 
+log = logging.getLogger(__name__)
+
 DB_FILENAME = "agent.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -272,8 +274,6 @@ def _one_transaction_per_upgrade(engine: Engine) -> None:
         # IMMEDIATE: the write lock from the start, so another process cannot slip in.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 P = ParamSpec("P")

@@ -132,3 +132,24 @@ def test_a_push_reads_the_epoch_once_and_the_calendar_once_for_all_its_commands(
     assert [a["status"] for a in reply.json()["acks"]] == ["applied"] * 4
     assert sum("FROM calendar_overrides" in s for s in seen) == 1, seen
     assert sum("server_meta" in s for s in seen) == 1, seen
+
+
+def test_a_busy_server_keeps_the_connections_it_opened(server_db_url: str) -> None:
+    # As many requests at once as the slots let hold a session, twice: the second time
+    # finds every connection open (an overflow connection would have been closed on return,
+    # and PostgreSQL forks and signs in a new backend for each).
+    from central_api.db import POOL_CONNECTIONS, make_engine
+
+    engine = make_engine(server_db_url)
+    opened: list[object] = []
+    event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
+    try:
+        for _ in range(2):
+            held = [engine.connect() for _ in range(POOL_CONNECTIONS)]
+            for connection in held:
+                connection.exec_driver_sql("SELECT 1")
+            for connection in held:
+                connection.close()
+        assert len(opened) == POOL_CONNECTIONS
+    finally:
+        engine.dispose()

@@ -157,6 +157,15 @@ def test_the_call_content_proposes_articles_unless_the_operator_searches(qtbot, 
     assert "sb-1" in result_ids(panel)  # what the operator typed wins
 
 
+def test_the_callers_own_number_proposes_no_article_about_phone_numbers(qtbot, panel, db):
+    seed(db, [{"id": "tel-1", "title": "查询市直单位联系电话", "body": "常用服务电话号码一览。",
+               "category": None, "unit": "市政务服务中心", "updated_at": None}])
+    panel.propose_from_text("市直单位的电话是多少")
+    qtbot.waitUntil(lambda: result_ids(panel) == ["tel-1"], timeout=5000)
+    panel.propose_from_text("我电话 0375-2345678")  # only the caller's number, so far
+    qtbot.waitUntil(lambda: result_ids(panel) == [], timeout=5000)
+
+
 def test_article_text_with_markup_is_shown_literally(qtbot, panel):
     search(qtbot, panel, "停水", "html-1")
     panel.results.setCurrentIndex(panel.model.index(result_ids(panel).index("html-1")))

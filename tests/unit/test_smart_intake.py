@@ -15,12 +15,18 @@ from agent_app.core.smart_intake.category import (
     TrainingTicket,
     build_model,
 )
-from agent_app.core.smart_intake.engine import SmartIntake, caller_name, training_tickets
-from agent_app.core.smart_intake.phones import extract_phones
+from agent_app.core.smart_intake.engine import (
+    SmartIntake,
+    caller_name,
+    mask_places,
+    training_tickets,
+)
+from agent_app.core.smart_intake.phones import extract_phones, mask_contacts
 from agent_app.core.smart_intake.places import PlaceFinder
 from agent_app.core.smart_intake.risk import RiskWords
 from agent_app.demo.generate import generate_demo_tickets
 from agent_app.paths import resources_dir
+from agent_app.search.text import fold
 
 RESOURCES = resources_dir()
 
@@ -80,6 +86,22 @@ def test_dates_amounts_ids_and_house_numbers_are_not_phones(text: str) -> None:
 def test_a_local_number_counts_only_after_a_phone_word() -> None:
     assert extract_phones("电话2345678") == ["2345678"]
     assert extract_phones("罚了2345678元") == []
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("停水三天了，电话 138 0375 1234", "停水三天了,"),
+    ("路灯不亮，联系方式：0375-2345678，谢谢", "路灯不亮,,谢谢"),
+    ("俺的手机号是13803751234，小区没暖气", ",小区没暖气"),
+])
+def test_the_number_given_and_the_word_that_gives_it_are_blanked(text: str, kept: str) -> None:
+    masked = mask_contacts(fold(text))
+    assert len(masked) == len(fold(text))  # places found in it keep their positions
+    assert masked.replace(" ", "") == kept
+
+
+def test_numbers_that_are_not_phones_and_questions_about_phones_stay() -> None:
+    for text in ("请问社保局的电话是多少", "订单号13598765432一直没发货", "罚了2345678元"):
+        assert mask_contacts(fold(text)) == fold(text)
 
 
 def test_each_number_once_in_the_order_given() -> None:
@@ -170,6 +192,7 @@ def test_an_innocent_phrase_only_covers_its_own_words() -> None:
     "他站在河边说要往下跳", "二十多户村民准备一块去县里讨个说法", "我就把这事发到快手上",
     "这事今天没结果我们就上北京", "我把屋里的煤气打开了", "再不给钱我就到区政府门口喝药",
     "我已经联系了报社的人，过两天就来采访", "不给说法我就把他们的车砸了",
+    "老人躺在床上没气了",
 ])
 def test_risk_said_indirectly_is_flagged(text: str) -> None:
     assert RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
@@ -180,6 +203,7 @@ def test_risk_said_indirectly_is_flagged(text: str) -> None:
     "网上说那家饭店被曝光用地沟油", "想问一下信访局的上班时间", "请问电视台记者站的电话是多少",
     "拿刀削面当早饭", "刀削面馆油烟太大", "孩子在北京上学，医保能报吗", "煤气费怎么交",
     "拿刀切西瓜的时候割了手", "树枝把我家车砸了", "全网最低价是假的",
+    "灶上打不着火 表里没气了", "液化气罐没气了 送气的不来",
 ])
 def test_innocent_patterns_are_not_flagged(text: str) -> None:
     assert not RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
@@ -367,6 +391,34 @@ def test_the_shipped_model_separates_near_duplicate_subcategories(
         intake: SmartIntake, text: str, expected: tuple[str, str]) -> None:
     first = intake.propose(text).categories[0]
     assert (first.level1, first.level2) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("俺的小电驴叫人拖走了", ("交通管理", "电动车管理")),
+    ("家里揭不开锅了 想问问能不能吃上救济", ("社会事业", "低保救助")),
+    ("结婚的红本本找不着了", ("社会事业", "婚姻登记")),
+    ("种麦的钱今年没打到卡上", ("农业农村", "农业补贴")),
+    ("饭店的菜吃了以后上吐下泻", ("市场监管", "食品安全")),
+    ("手机在屋里一格信号都没有", ("公共服务", "通信服务")),
+])
+def test_the_shipped_model_knows_callers_own_words(
+        intake: SmartIntake, text: str, expected: tuple[str, str]) -> None:
+    first = intake.propose(text).categories[0]
+    assert (first.level1, first.level2) == expected
+
+
+@pytest.mark.parametrize("text", ["路灯不亮 联系电话：0375-2661234", "路灯不亮 回电13937561122",
+                                  "路灯不亮 手机 138 3751 6789"])
+def test_a_call_back_number_and_its_label_are_not_read_as_the_matter(
+        intake: SmartIntake, text: str) -> None:
+    masked = mask_places(intake.places, text)
+    assert len(masked) == len(text)  # positions stay those of the text
+    assert masked.startswith("路灯不亮") and "电" not in masked and "机" not in masked
+    assert intake.propose(text).categories[0].level2 == "路灯照明"
+
+
+def test_a_phone_word_without_a_number_is_kept(places: PlaceFinder) -> None:
+    assert "打电话也不接" in mask_places(places, "车堵门口了 打电话也不接")
 
 
 def test_the_reviewed_words_outweigh_the_ticket_history() -> None:

@@ -22,7 +22,7 @@ from agent_app.core.smart_intake.category import (
     TrainingTicket,
     build_model,
 )
-from agent_app.core.smart_intake.phones import extract_phones
+from agent_app.core.smart_intake.phones import extract_phones, mask_contacts
 from agent_app.core.smart_intake.places import Place, PlaceFinder
 from agent_app.core.smart_intake.risk import RiskHit, RiskWords
 from agent_app.search.text import fold
@@ -133,8 +133,9 @@ def catalogue_paths(catalogue: Catalogue) -> list[CategoryKey]:
 
 
 def mask_places(places: PlaceFinder, text: str) -> str:
-    """The text with place names blanked: where an appeal is says nothing of what it is."""
-    folded = fold(text)
+    """The text with place names and call-back numbers blanked: where an appeal is, and how
+    to call the caller back, say nothing of what it is."""
+    folded = mask_contacts(fold(text))
     mentions = places.mentions(folded)
     if not mentions:
         return folded

@@ -8,6 +8,7 @@ is digits only, the country code dropped, in the order the numbers appear, each 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from agent_app.search.text import fold
 
@@ -34,6 +35,9 @@ _LABEL_RE = re.compile(r"(?P<phone>电话|手机|座机|号码是|联系|打|拨
                        r"(?P<other>订单|单号|卡号|身份证|户号|账号|编号|工号|车牌|发票|票号|合同号|"
                        r"学号|准考证|批号|型号|序列号|流水号|密码|验证码|证号)")
 _LABEL_REACH = 8
+# The words that hand over a number, right before it (what mask_contacts blanks with it).
+_CONTACT_LABEL_RE = re.compile(r"(?:我的|俺的)?(?:回电话|回电|联系电话|联系方式|电话号码|手机号码|"
+                               r"手机号|电话|手机|座机|号码|联系)(?:是|打|为)?[:：\s]*$")
 _SPOKEN_RUN_MIN = 7  # fewer spoken digits are amounts and dates (三个月, 一二楼)
 
 
@@ -52,8 +56,30 @@ def _without_country_code(digits: str) -> str:
 
 
 def extract_phones(text: str) -> list[str]:
-    folded = fold(text)
-    found: list[str] = []
+    found = [number for _run, numbers in _phone_runs(fold(text)) for number in numbers]
+    unique: list[str] = []
+    for number in found:
+        if number not in unique:
+            unique.append(number)
+    return unique
+
+
+def mask_contacts(folded: str) -> str:
+    """The folded text with every phone number it gives blanked, and the word that announces
+    one (电话 138…, 联系方式：0375…): the caller's own number says nothing of the matter, and
+    its label would read as an appeal about a phone number (政务服务 › 查询电话)."""
+    chars = list(folded)
+    for run, _numbers in _phone_runs(folded):
+        start = run.start()
+        label = _CONTACT_LABEL_RE.search(folded[max(0, start - _LABEL_REACH):start])
+        if label is not None:
+            start -= len(label.group())
+        chars[start:run.end()] = " " * (run.end() - start)
+    return "".join(chars)
+
+
+def _phone_runs(folded: str) -> Iterator[tuple[re.Match[str], list[str]]]:
+    """Each run of digits in the folded text that holds phone numbers, with them."""
     for run in _RUN_RE.finditer(folded):
         spoken = any(ch in _SPOKEN for ch in run.group())
         groups = [g.translate(_SPOKEN_DIGITS) for g in _GROUP_RE.findall(run.group())]
@@ -63,12 +89,9 @@ def extract_phones(text: str) -> list[str]:
             continue
         cue = bool(_LOCAL_CUE_RE.search(folded[max(0, run.start() - 10):run.start()]))
         has_plus = run.group().startswith("+")
-        found.extend(_phones_in_groups(groups, local_allowed=cue, country_code=has_plus))
-    unique: list[str] = []
-    for number in found:
-        if number not in unique:
-            unique.append(number)
-    return unique
+        numbers = _phones_in_groups(groups, local_allowed=cue, country_code=has_plus)
+        if numbers:
+            yield run, numbers
 
 
 def _named_as_other(before: str) -> bool:

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.core.smart_intake.phones import mask_contacts
 from agent_app.search import KbArticle, KbHit, KbSearcher
 from agent_app.search.learning import record_kb_usage, veto_kb_usage
+from agent_app.search.text import fold
 from agent_app.settings import load_settings
 from agent_app.storage import ops
 from agent_app.tasks import Changes, TaskRunner, Topic
@@ -187,7 +189,8 @@ class KbPanel(QWidget):
     def propose_from_text(self, text: str) -> None:
         """Articles for what is being typed into the call's content; the search box, when it
         holds anything, wins over proposals."""
-        self._proposal = " ".join(text.split())[-PROPOSAL_CHARS:]
+        # The caller's own number and the word before it are no part of what they ask.
+        self._proposal = " ".join(mask_contacts(fold(text)).split())[-PROPOSAL_CHARS:]
         if not self.search_box.text().strip():
             self._debounce.start()
 
