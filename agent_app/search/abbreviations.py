@@ -15,36 +15,47 @@ as syllables and initials and matched by their initials.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from agent_app.search.pinyin import SYLLABLES, phrase_syllables
+from agent_app.search.pinyin import SYLLABLES, char_syllable, phrase_syllables
 from agent_app.search.text import HAN_RE, segments
 
 MAX_WORDS_PER_KEY = 4  # `bb` fits many words; more alternatives cost bm25 time on each title
 MAX_CUT_PARTS = 3
 MAX_CUTS = 6
 MAX_LETTERS = 12
+MAX_SOUND_WORD = 6  # longer homophones of a known word are not looked for
+MAX_SOUND_ALIKES = 4  # each costs a phrase in the homophone pass
 # A lone typed letter that begins a syllable: what an initial is (vowel syllables included).
 _INITIAL_LETTERS = frozenset(s[0] for s in SYLLABLES)
 
 
 class WordInitials:
-    """Known Han words by the initials of their reading. The readings are made on first
-    use: pypinyin's tables take a quarter of a second to load, which start-up must not pay."""
+    """Known Han words by the initials of their reading, and by the reading itself (for
+    homophone typos: 低报 sounds like 低保). The readings are made on first use: pypinyin's
+    tables take a quarter of a second to load, which start-up must not pay."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self._source = tuple(dict.fromkeys(words))
-        self._built: dict[str, list[str]] | None = None
+        self._known = frozenset(self._source)
+        self._built: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
 
     @property
     def _words(self) -> dict[str, list[str]]:
         if self._built is None:
             self._built = self._build(self._source)
-        return self._built
+        return self._built[0]
+
+    @property
+    def _by_sound(self) -> dict[str, list[str]]:
+        if self._built is None:
+            self._built = self._build(self._source)
+        return self._built[1]
 
     @staticmethod
-    def _build(words: Iterable[str]) -> dict[str, list[str]]:
+    def _build(words: Iterable[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         by_initials: dict[str, list[str]] = {}
+        by_sound: dict[str, list[str]] = {}
         for word in words:
             runs = [s.text for s in segments(word) if s.is_han]
             if len(runs) != 1 or runs[0] != word or not 2 <= len(word) <= MAX_LETTERS:
@@ -56,7 +67,60 @@ class WordInitials:
             found = by_initials.setdefault(key, [])
             if len(found) < MAX_WORDS_PER_KEY:
                 found.append(word)
-        return by_initials
+            # By the phrase's reading and by its characters' own (a typed homophone is read
+            # character by character: 银航 is yin hang, 银行 alone also yin xing).
+            readings = {" ".join(syllables), " ".join(char_syllable(c) for c in word)}
+            for reading in readings:
+                alike = by_sound.setdefault(reading, [])
+                if word not in alike and len(alike) < MAX_WORDS_PER_KEY:
+                    alike.append(word)
+        return by_initials, by_sound
+
+    def words_sounding(self, reading: str) -> list[str]:
+        """The known words read so (`can ji zheng` → 残疾证)."""
+        return list(self._by_sound.get(reading, ()))
+
+    def sound_cuts(self, syllables: Sequence[str]) -> list[list[str]]:
+        """Every way to read typed full pinyin as one to MAX_CUT_PARTS known words, each a
+        list of the parts' readings (`canjizheng` → [["can ji zheng"]]), fewest parts first."""
+        if not 2 <= len(syllables) <= MAX_LETTERS:
+            return []
+        found: list[list[str]] = []
+
+        def cut(rest: Sequence[str], parts: list[str]) -> None:
+            if not rest:
+                found.append(parts)
+                return
+            if len(parts) == MAX_CUT_PARTS:
+                return
+            for size in range(len(rest), 1, -1):
+                reading = " ".join(rest[:size])
+                if reading in self._by_sound:
+                    cut(rest[size:], [*parts, reading])
+
+        cut(syllables, [])
+        found.sort(key=len)
+        return found[:MAX_CUTS]
+
+    def sound_alikes(self, run: str) -> list[tuple[int, int, str]]:
+        """Where `run` holds a homophone of a known word that is not itself a known word
+        (低报 in 低报申请: 低保), as (start, end, the word), longest first."""
+        if len(run) < 2:
+            return []
+        readings = [char_syllable(c) for c in run]
+        windows = [(start, start + size) for size in range(min(len(run), MAX_SOUND_WORD), 1, -1)
+                   for start in range(len(run) - size + 1)]
+        # Known words typed as they are (医保 in 医保报销): a window cutting through one
+        # (保报, which sounds like 宝宝) is not where a typo stands.
+        typed = [(a, b) for a, b in windows if run[a:b] in self._known]
+        found: list[tuple[int, int, str]] = []
+        for start, end in windows:
+            if (start, end) in typed or any(a < start < b < end or start < a < end < b
+                                            for a, b in typed):
+                continue
+            words = self._by_sound.get(" ".join(readings[start:end]), ())
+            found.extend((start, end, w) for w in words)
+        return found[:MAX_SOUND_ALIKES]
 
     def __len__(self) -> int:
         return sum(map(len, self._words.values()))

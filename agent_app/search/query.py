@@ -32,6 +32,7 @@ MAX_QUERY_CHARS = 200
 MAX_PIECES = 12
 MAX_CHUNK = 16
 MAX_INITIALS = 12
+MAX_SOUND_VARIANTS = 4  # a homophone typo written as known words: phrases in the sound pass
 MAX_INITIALS_CUT = 8  # beyond this the cuts multiply and initials are rarely typed
 TITLE_TEXT = "{title meta}"  # kb_fts_title's text columns; kb_fts has only title and body
 
@@ -213,13 +214,20 @@ def _han_piece(run: str, lexicon: Lexicon,
     for variant in lexicon.synonyms.variants(run):
         piece.words.append(_quote(han_tokens(variant)[:-1]))
         piece.looks_for.append(variant)
+    # A known word typed as a homophone (低报申请): the run written with the word, and with
+    # the word's synonyms (最低生活保障申请), count as its sound does.
+    for variant in _sound_variants(run, lexicon):
+        piece.sounds.append(f"{TITLE_TEXT} : {_quote(han_tokens(variant)[:-1])}")
+        piece.looks_for.append(variant)
     words = [w for w in split(run) if len(w) > 1] if split and len(run) > 3 else []
     if len(words) > 1:
         for word in words:
             phrase = _quote(han_tokens(word)[:-1])
             sound = _quote(pair_tokens([char_syllable(c) for c in word])[:-1])
-            piece.word_groups.append(([f"{TITLE_TEXT} : {phrase}", f"{{py_full}} : {sound}"],
-                                      [phrase]))
+            alike = [f"{TITLE_TEXT} : {_quote(han_tokens(v)[:-1])}"
+                     for v in _sound_variants(word, lexicon)]
+            piece.word_groups.append(([f"{TITLE_TEXT} : {phrase}", f"{{py_full}} : {sound}",
+                                       *alike], [phrase]))
             piece.parts.append(phrase)
         piece.looks_for.extend(words)
     elif len(bigrams) > 1:
@@ -233,6 +241,15 @@ def _han_piece(run: str, lexicon: Lexicon,
     return piece
 
 
+def _sound_variants(run: str, lexicon: Lexicon) -> list[str]:
+    """`run` with a homophone of a known word written as the word, and as its synonyms."""
+    variants: list[str] = []
+    for start, end, word in lexicon.abbreviations.sound_alikes(run):
+        written = run[:start] + word + run[end:]
+        variants += [written, *lexicon.synonyms.variants(written)]
+    return list(dict.fromkeys(variants))[:MAX_SOUND_VARIANTS]
+
+
 def _latin_piece(word: str, lexicon: Lexicon) -> QueryPiece:
     piece = QueryPiece(word, is_han=False, looks_for=[word])
     # Words and numbers are matched as prefixes: the operator may still be typing.
@@ -240,6 +257,7 @@ def _latin_piece(word: str, lexicon: Lexicon) -> QueryPiece:
     if not word.isalpha():
         return piece
     syllables = split_syllables(word)
+    unfinished = True
     if syllables:
         piece.syllables = syllables
         unfinished = not is_complete_syllable(syllables[-1])
@@ -255,20 +273,28 @@ def _latin_piece(word: str, lexicon: Lexicon) -> QueryPiece:
         piece.sounds.append(_initials(letters))
         piece.syllables = list(letters)
         piece.sound_parts.extend(_initials_in_words(letters))
-        _add_known_words(piece, letters, lexicon)
+        known = lexicon.abbreviations
+        _add_known_words(piece, known.cuts(letters), known.words_for, lexicon)
     elif syllables is not None and 2 <= len(word) <= MAX_INITIALS:
         piece.sounds.append(_initials(word))
+    if syllables and len(syllables) > 1 and not unfinished:
+        # Full pinyin of known words (canjizheng: 残疾证, whose title says 残疾人证): the
+        # words and their synonyms as Han text, as for initials.
+        known = lexicon.abbreviations
+        _add_known_words(piece, known.sound_cuts(syllables), known.words_sounding, lexicon)
     return piece
 
 
-def _add_known_words(piece: QueryPiece, letters: str, lexicon: Lexicon) -> None:
-    """Letters that are the initials of known words, or cut into them (abbreviations.py),
-    also look for those words, and their synonyms, as Han text in titles and bodies."""
-    for cut in lexicon.abbreviations.cuts(letters):
+def _add_known_words(piece: QueryPiece, cuts: list[list[str]],
+                     words_for: Callable[[str], list[str]], lexicon: Lexicon) -> None:
+    """Letters that are the initials (or the pinyin) of known words, or cut into them
+    (abbreviations.py), also look for those words, and their synonyms, as Han text in
+    titles and bodies."""
+    for cut in cuts:
         in_titles: list[str] = []
         in_bodies: list[str] = []
         for part in cut:
-            words = lexicon.abbreviations.words_for(part)
+            words = words_for(part)
             # Its synonyms too (sbk → 社会保障卡), unless the part is two letters of a
             # longer cut: those fit too many words (hz: 孩子, 护照) for more to help.
             if len(cut) == 1 or len(part) > 2:

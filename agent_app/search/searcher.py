@@ -6,8 +6,10 @@ than a frame and tell the operator nothing. Longer queries are ranked in passes,
 only when the ones before found too little, its hits placed after theirs:
 1. strict in titles — every piece of the query in the title or labels (as itself or a
    synonym; typed Latin letters as pinyin), bm25 on the small title table; then the same
-   with Han pieces also matched by sound (homophones);
-2. the same with long chunks cut into the words titles use;
+   with Han pieces also matched by sound (homophones), a homophone of a known word also
+   written as the word and its synonyms (低报申请: 最低生活保障申请);
+2. the same with long chunks cut into the words titles use (a bigram in no title is
+   judged by its sound, so 护招补办 is cut 护招 补办, not 护 招 补办);
 3. strict in bodies — every piece in title or body, whole, then cut into words;
 4. loose in titles — any piece, word or bigram, for colloquial sentences;
 5. loose in bodies — the same over the bodies, only when almost nothing was found, since
@@ -20,6 +22,11 @@ official words the colloquial lexicon gives for them, are ordered by how much of
 problem they hold (title and body), the passes' own order counting as a prior. So is a
 shorthand that holds a spoken word of the lexicon (没暖气: 暖气不热), or that the passes
 found almost nothing for.
+
+When no article held every piece of a short query (passes 1–3 found nothing), its bigrams
+are broken — a swapped or dropped character (户本口丢了) — while its characters still name
+the matter: the passes' ranking is fused (reciprocal ranks) with the titles' ranking by the
+characters they hold, and the re-ranking above weighs the characters more.
 """
 
 from __future__ import annotations
@@ -57,7 +64,7 @@ from agent_app.search.learning import (
 )
 from agent_app.search.lexicon import Lexicon, shipped_lexicon
 from agent_app.search.model import KbArticle, KbHit
-from agent_app.search.pinyin import phrase_syllables
+from agent_app.search.pinyin import char_syllable, phrase_syllables
 from agent_app.search.query import TITLE_TEXT, QueryPlan, cut_at_rare_bigrams, plan_query
 from agent_app.search.snippet import make_snippet, title_words_for_pinyin
 from agent_app.search.text import fold
@@ -86,6 +93,10 @@ COMMON_SHARE = 0.05  # a unit in more of the KB than this is scored but not look
 CHAR_PROBES = 3  # the rarest characters looked up in titles
 CHAR_POOL = 10  # candidates each of them brings
 CHAR_SHARE = 0.3  # the characters' overlap beside the words' (each relative to its best)
+UNSURE_CHAR_SHARE = 1.5  # the same when no article held all the query's words
+# An unsure ranking (no article held all the query's words) is fused with the titles' ranking by
+# the query's characters: how many of those, and how far the characters' ranking counts.
+CHAR_FUSION_POOL, CHAR_FUSION_WEIGHT, FUSION_K = 20, 1.0, 10
 # What the passes' first hit adds, relative to the best coverage score: more for a few
 # words (a typo the passes matched by sound), less for a sentence the passes cut badly.
 PRIOR_FEW_WORDS, PRIOR_SENTENCE, FEW_WORDS = 0.35, 0.1, 6
@@ -135,19 +146,26 @@ class KbSearcher:
             with self._db.session() as session:
                 self._ensure_index(session)
                 brought: list[str] = []
-                if is_sentence(text):
+                sure = True
+                if is_sentence(text) and han_count(text) > FEW_WORDS:
                     # A long one gets the strict passes only: the loose ones cost the most
-                    # on long queries, and the re-ranking below does their work better. A
-                    # short one may be a typo the later passes match by sound.
-                    ranked = (self._strict(session, plan, limit)
-                              if han_count(text) > FEW_WORDS
-                              else self._rank(session, text, plan, limit))
-                    ranked, brought = self._sentence(session, text, plan, ranked)
+                    # on long queries, and the re-ranking below does their work better.
+                    ranked = self._strict(session, plan, limit)
                 else:
-                    ranked = self._rank(session, text, plan, limit)
-                    if han_only(text) and (len(ranked) < FEW  # 想订报纸: almost nothing
-                                           or self._colloquial.officials_in(text)):
-                        ranked, brought = self._sentence(session, text, plan, ranked)
+                    ranked, sure = self._rank(session, text, plan, limit)
+                    if not sure:
+                        # No article held the query's words, even by sound: a swapped or
+                        # dropped character (户本口丢了) breaks every bigram, while the
+                        # characters themselves still name the matter.
+                        ranked = _fuse(ranked, self._characters(session, plan, ranked))
+                # A short sentence may be a typo the passes matched by sound; a shorthand is
+                # re-ranked too when the passes found almost nothing (想订报纸) or it holds
+                # a spoken word.
+                if is_sentence(text) or (han_only(text) and (
+                        len(ranked) < FEW or self._colloquial.officials_in(text))):
+                    ranked, brought = self._sentence(session, text, plan, ranked,
+                                                     char_share=CHAR_SHARE if sure
+                                                     else UNSURE_CHAR_SHARE)
                 learned: set[int] = set()
                 if plan.single_character is None:
                     ranked, learned = self._learned(session, text, ranked)
@@ -171,23 +189,31 @@ class KbSearcher:
         self._index_checked = True
 
     def _rank(self, session: Session, text: str, plan: QueryPlan,
-              limit: int) -> list[_Ranked]:
+              limit: int) -> tuple[list[_Ranked], bool]:
+        """The passes' hits, and whether an article held every piece of the query (whole,
+        by sound or cut into words): the ranking is then sure of its first hits."""
         if plan.single_character is not None:
-            return self._first_key(session, plan.single_character, limit)
+            return self._first_key(session, plan.single_character, limit), True
         ranked = self._match(session, _IN_TITLES, plan.strict_titles(), limit)
         if len(ranked) < limit and plan.has_sounds():  # homophones: 公基金 for 公积金
             _append_below(ranked, self._match(session, _IN_TITLES,
                                               plan.strict_titles(sounds=True), limit))
         if len(ranked) >= limit:
-            return ranked
+            return ranked, True
         # Not enough from whole chunks: cut long ones into words (this asks the index how
         # common their bigrams are, so only queries that get this far pay for it).
         plan = plan_query(text, self._lexicon, partial(_split, session))
         # Each pass runs only while the ones before found fewer hits than its "enough".
         passes = [(_IN_TITLES, plan.split_titles(), limit),
                   (_IN_BODIES, plan.strict_bodies(), limit),
-                  (_IN_BODIES, plan.split_bodies(), limit),
-                  (_IN_TITLES, plan.loose_titles(), limit),
+                  (_IN_BODIES, plan.split_bodies(), limit)]
+        for statement, expression, enough in passes:
+            if len(ranked) >= enough:
+                break
+            if expression:
+                _append_below(ranked, self._match(session, statement, expression, limit))
+        sure = bool(ranked)  # every piece in one article: the loose passes below are not
+        passes = [(_IN_TITLES, plan.loose_titles(), limit),
                   (_IN_BODIES, plan.loose_bodies(), FEW)]
         for statement, expression, enough in passes:
             if len(ranked) >= enough:
@@ -196,7 +222,31 @@ class KbSearcher:
                 _append_below(ranked, self._match(session, statement, expression, limit))
         if len(ranked) < min(limit, FEW):
             _append_below(ranked, self._fuzzy(session, plan, limit))
-        return ranked
+        return ranked, sure
+
+    @staticmethod
+    def _characters(session: Session, plan: QueryPlan,
+                    ranked: Sequence[_Ranked]) -> list[_Ranked]:
+        """The passes' hits and titles holding two of the query's Han characters, ranked by
+        how many of its characters their titles hold, in any order. Titles are found
+        unranked (bm25 over every title holding a common character such as 办 would cost
+        more than the whole search may take); one character alone says nothing."""
+        chars = list(dict.fromkeys(c for p in plan.pieces if p.is_han for c in p.text))
+        if len(chars) < 2:
+            return []
+        terms = [f'{{title}} : "{char}"*' for char in chars]
+        expression = " OR ".join(f"({a} AND {b})" for n, a in enumerate(terms)
+                                 for b in terms[n + 1:])
+        candidates = list(dict.fromkeys([r.doc_id for r in ranked] + [
+            doc_id for (doc_id,) in session.execute(
+                _UNRANKED, {"query": expression, "limit": CHAR_FUSION_POOL})]))
+        titles = dict(session.execute(
+            select(KbSearchDocRow.doc_id, KbArticleRow.title)
+            .join(KbArticleRow, KbArticleRow.id == KbSearchDocRow.article_id)
+            .where(KbSearchDocRow.doc_id.in_(candidates))).all())
+        held = {d: sum(c in fold(titles[d]) for c in chars) for d in candidates if d in titles}
+        order = sorted((d for d in candidates if held.get(d, 0) >= 2), key=lambda d: -held[d])
+        return [_Ranked(d, float(held[d])) for d in order]
 
     @staticmethod
     def _first_key(session: Session, char: str, limit: int) -> list[_Ranked]:
@@ -318,7 +368,8 @@ class KbSearcher:
         return ranked
 
     def _sentence(self, session: Session, text: str, plan: QueryPlan,
-                  passes: Sequence[_Ranked]) -> tuple[list[_Ranked], list[str]]:
+                  passes: Sequence[_Ranked], *,
+                  char_share: float = CHAR_SHARE) -> tuple[list[_Ranked], list[str]]:
         chunks = [p.text for p in plan.pieces if p.is_han and not p.weak]
         partners = {word: others for chunk in chunks
                     for word, others in self._lexicon.synonyms.words_in(chunk)}
@@ -362,7 +413,7 @@ class KbSearcher:
         best = max((b for b, _ in scored.values()), default=0.0) or 1.0
         best_chars = max((c for _, c in scored.values()), default=0.0) or 1.0
         prior = PRIOR_FEW_WORDS if han_count(text) <= FEW_WORDS else PRIOR_SENTENCE
-        final = {d: (scored[d][0] / best + CHAR_SHARE * scored[d][1] / best_chars
+        final = {d: (scored[d][0] / best + char_share * scored[d][1] / best_chars
                      if d in scored else 0.0) + prior / (1 + rank)
                  for d, rank in candidates.items()}
         order = sorted(candidates, key=lambda d: (-final[d], candidates[d]))
@@ -463,12 +514,27 @@ _TERM_COUNTS = text("SELECT term, doc FROM temp.kb_title_terms WHERE term IN :te
 
 
 def _split(session: Session, run: str) -> list[str]:
-    """Cut a long Han chunk into words by how common its bigrams are in titles."""
+    """Cut a long Han chunk into words by how common its bigrams are in titles. A bigram in
+    no title counts by its sound instead (the titles' pinyin pairs are in the same table):
+    a homophone typo (护招补办 for 护照补办) is then still one word, which the title's
+    pinyin matches, not two characters cut off and lost."""
     bigrams = [run[i:i + 2] for i in range(len(run) - 1)]
+    sounds = [char_syllable(run[i]) + char_syllable(run[i + 1]) for i in range(len(run) - 1)]
     session.execute(_TITLE_TERMS)
     counts: dict[str, int] = dict(
-        session.execute(_TERM_COUNTS, {"terms": sorted(set(bigrams))}).all())
-    return cut_at_rare_bigrams(run, [counts.get(bigram, 0) for bigram in bigrams])
+        session.execute(_TERM_COUNTS, {"terms": sorted({*bigrams, *sounds})}).all())
+    return cut_at_rare_bigrams(run, [counts.get(bigram, 0) or counts.get(sound, 0)
+                                     for bigram, sound in zip(bigrams, sounds, strict=True)])
+
+
+def _fuse(words: Sequence[_Ranked], chars: Sequence[_Ranked]) -> list[_Ranked]:
+    """Reciprocal-rank fusion of the words' ranking and the characters' one."""
+    scores: dict[int, float] = {}
+    for weight, ranking in ((1.0, words), (CHAR_FUSION_WEIGHT, chars)):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item.doc_id] = scores.get(item.doc_id, 0.0) + weight / (FUSION_K + rank)
+    order = sorted(scores, key=lambda d: -scores[d])  # stable: the words' order breaks ties
+    return [_Ranked(d, round(scores[d] * FUSION_K, 4)) for d in order]
 
 
 def _append_below(ranked: list[_Ranked], more: Sequence[_Ranked]) -> None:

@@ -239,3 +239,24 @@ def test_a_sibling_is_not_lifted_by_the_official_words_of_a_word_inside_the_call
         first = ids(searcher, query)[0]
         assert first in {"pds-gongnuan-01", "pds-gongnuan-01-q1"}, (query, first)
     db.close()
+
+
+def test_typos_a_pinyin_ime_makes_find_the_article(db):
+    """A homophone inside a longer chunk (护招补办), a homophone of a word the titles only
+    hold as its synonym (低报申请: 最低生活保障), two characters swapped (户本口丢了)."""
+    import_kb_articles(db, [
+        article("passport", "如何办理护照遗失补办", "护照遗失的，可申请补办。"),
+        article("id", "身份证补办和异地办理", "身份证遗失可补办。"),
+        article("marriage", "结婚证丢了怎么补办", "到婚姻登记处补办。"),
+        article("dibao", "最低生活保障申请", "家庭人均收入低于标准的可申请。"),
+        article("aid", "法律援助申请", "经济困难的可申请法律援助。"),
+        article("heat", "停暖报停申请", "供暖期前申请报停。"),
+        article("hukou", "户口本丢了怎么办", "到派出所补领户口本。"),
+        article("card", "社保卡丢失怎么挂失补办", "先挂失，再补办。"),
+    ])
+    searcher = KbSearcher(db)
+    assert ids(searcher, "护招补办")[0] == "passport"
+    assert ids(searcher, "低报申请")[0] == "dibao"
+    assert ids(searcher, "户本口丢了")[0] == "hukou"
+    # Typed right, the words decide as before.
+    assert ids(searcher, "社保卡补办")[0] == "card"

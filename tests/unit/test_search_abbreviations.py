@@ -53,3 +53,46 @@ def test_a_long_part_of_a_cut_brings_its_synonyms_a_short_one_does_not():
     assert '{title meta} : "补领"' not in titles  # bb: two letters of a longer cut
     assert "出入" not in plan_query("hzbb", lexicon).strict_titles()
     assert '{title meta} : "出入 入境 境证 证件"' in plan_query("hz", lexicon).strict_titles()
+
+
+def test_a_homophone_of_a_known_word_is_found_where_it_stands():
+    known = WordInitials(["低保", "社保卡", "社保", "护照"])
+    assert known.sound_alikes("低报申请") == [(0, 2, "低保")]
+    assert known.sound_alikes("社宝卡补办")[0] == (0, 3, "社保卡")  # the longest first
+    assert known.sound_alikes("低保申请") == []  # typed as the word itself: no typo
+    assert known.sound_alikes("申请") == []
+    assert known.sound_alikes("护") == []
+
+
+def test_a_homophone_typo_is_looked_for_as_the_word_and_its_synonyms_in_the_sound_pass():
+    from agent_app.search.lexicon import Fillers, Lexicon, Synonyms
+    from agent_app.search.query import plan_query
+
+    lexicon = Lexicon(Synonyms([["低保", "最低生活保障"]]), Fillers([]), WordInitials(["低保"]))
+    plan = plan_query("低报申请", lexicon)
+    assert '{title meta} : "最低 低生 生活 活保 保障 障申 申请"' in plan.strict_titles(sounds=True)
+    assert "最低" not in plan.strict_titles()  # only where typed text is matched by sound
+
+
+def test_full_pinyin_is_cut_into_known_words_by_their_reading():
+    known = WordInitials(["残疾证", "社保卡", "补办", "社保"])
+    assert known.sound_cuts(["can", "ji", "zheng"]) == [["can ji zheng"]]
+    assert known.sound_cuts(["she", "bao", "ka", "bu", "ban"])[0] == ["she bao ka", "bu ban"]
+    assert known.sound_cuts(["can", "ji"]) == []
+    assert known.words_sounding("can ji zheng") == ["残疾证"]
+
+
+def test_typed_full_pinyin_of_a_known_word_looks_for_its_synonyms_as_han_text():
+    from agent_app.search.lexicon import Fillers, Lexicon, Synonyms
+    from agent_app.search.query import plan_query
+
+    lexicon = Lexicon(Synonyms([["残疾证", "残疾人证"]]), Fillers([]), WordInitials(["残疾证"]))
+    plan = plan_query("canjizheng办理", lexicon)
+    assert '{title meta} : "残疾 疾人 人证"' in plan.strict_titles()
+    assert plan.strict_bodies() is not None  # the pinyin piece now has Han text for bodies
+    assert "残疾" not in plan_query("canjizhen", lexicon).strict_titles()  # still typing
+
+
+def test_a_window_cutting_through_a_word_typed_right_is_no_typo():
+    known = WordInitials(["医保", "报销", "宝宝"])
+    assert known.sound_alikes("医保报销") == []  # 保报 sounds like 宝宝, but cuts 医保
