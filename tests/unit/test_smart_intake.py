@@ -515,7 +515,7 @@ def test_risk_said_another_way_is_flagged(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "热得想死", "家里的天然气管道老化漏气了，谁负责换",  # a leak alone is a repair
+    "热得想死", "家里的天然气管道老化了，谁负责换",  # old pipes are a repair, not a leak now
     "孩子早上叫不醒 上学迟到", "阳台上晾的衣服 想跳过去拿", "轮胎漏气了",
     "前两天我们楼着火了 现在还没通电", "上回邻居拿刀吓唬我 派出所调解过了 想问能不能起诉",
 ])
@@ -544,4 +544,38 @@ def test_risk_the_second_blind_check_missed_is_flagged(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["店门口拉着横幅搞促销", "小孩在幼儿园打人 老师不管", "闹钟坏了"])
 def test_a_banner_for_a_sale_or_a_child_hitting_is_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+# Risk said the ways callers say it (issue 22 item 5): word families and gaps -------------------
+@pytest.mark.parametrize("text", [
+    # a present danger to life is risk by the issue's words (a leak now, someone shut in now)
+    "家里的天然气管道老化漏气了，谁负责换", "楼道里闻着煤气味可大", "电梯停了 我和孩子在里面出不去",
+    "路边电线断了掉在地上", "有个孩子被锁在车里了", "还有人在打架", "燃气灶那边有股味 好像漏气了",
+    # someone up high, poison at hand, last words, a family taken along
+    "有个女的抱着孩子站在楼顶上", "工友爬到塔吊上了", "我婆婆拿着农药在门口坐着",
+    "我遗书都写好了", "说要带着孩子一起走",
+    # threats with a gap, weapons carried, beaten now
+    "晚上带人来收拾我", "说不还钱就卸我一条腿", "他们拿着棍子过来了", "我爸喝醉了在打我妈",
+    "几个学生围着一个孩子打", "谁出来砍谁", "大不了我进去蹲几年",
+    # many going together, media and petition said another way
+    "村里人都商量好了 明天都去镇政府讨说法", "我们全楼的人就去热力公司门口",
+    "我们村的人现在把路给堵了", "我就把这事捅到网上去", "我准备去报社反映", "区里不管我就去省里",
+])
+def test_risk_said_the_ways_callers_say_it_is_flagged(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "超市天天喊跳楼价大甩卖", "热死了 想死的心都有", "我想举报有人在网上发布虚假信息",
+    "工人站在楼顶上施工 没系安全带", "一直在打他电话没人接", "扛着铁锹去地里干活",
+    "我把房子挂在网上出租", "家长们都到学校门口接孩子", "施工把路堵了", "电梯坏了 我妈出不去门",
+    "地下室快淹了", "学校搞防溺水宣传", "我女儿去电视台面试了", "我就去省城看病",
+    "电梯老是坏 我怕哪天把人关里面", "厨房有点煤气味 燃气公司来看过了说没事",
+    "医生说再晚点送来就有生命危险 现在好了", "听说隔壁村有人喝农药了",
+    "他去年说要杀了我 现在人搬走了", "上次说要去信访局 后来你们处理了",
+    "想咨询一下上访需要准备什么材料", "上周有人被困在电梯里 物业到现在也没整改",
+    "小区有天然气吗", "孩子拿着水枪到处喷",
+])
+def test_innocent_past_or_feared_uses_of_the_new_families_are_not_flagged(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)
