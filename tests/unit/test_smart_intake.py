@@ -579,3 +579,21 @@ def test_risk_said_the_ways_callers_say_it_is_flagged(text: str) -> None:
 ])
 def test_innocent_past_or_feared_uses_of_the_new_families_are_not_flagged(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)
+
+
+def test_a_negation_inside_a_gap_or_across_the_start_reassures() -> None:
+    words = RiskWords.from_document({"patterns": [
+        {"kind": "gathering", "re": "我们.{0,4}堵路"}, {"kind": "danger", "re": "有人被困"}]})
+    assert not words.is_risk("我们不会堵路的")
+    assert words.is_risk("我们明天堵路")
+    assert not words.is_risk("电梯里没有人被困")
+    assert words.is_risk("电梯里有人被困")
+    # far from the end of the match, a negation says something else (没有拿到钱 … 堵路)
+    assert RiskWords.from_document({"patterns": [
+        {"kind": "gathering", "re": "工人.{0,12}堵路"}]}).is_risk("工人没有拿到钱 明天去堵路")
+
+
+def test_a_space_ends_the_reach_of_a_negation() -> None:
+    words = RiskWords.from_document({"patterns": [{"kind": "self_harm", "re": "跳楼"}]})
+    assert not words.is_risk("我没有跳楼的想法")
+    assert words.is_risk("没有钱 跳楼算了")

@@ -28,6 +28,12 @@ class RiskHit:
 DEFAULT_NEGATIONS = ("不想", "不会", "不要", "不打算", "没想", "没想过", "并不", "不是要", "没有",
                      "不愿", "不愿意")
 NEGATION_REACH = 2  # characters between the negation and the risk words (不想去上访)
+# A pattern with a gap may hold the negation itself (我们不会堵路, 电梯里没有人被困): inside a
+# match it counts when at most this many characters of the match follow it.
+INNER_NEGATION_REACH = 4
+# Operators type a space where a caller pauses: it ends the negation's reach like a comma
+# (没有钱 跳楼算了 is no reassurance).
+_REACH_CHAR = r"[^，。,.！!？?\s]"
 
 
 class RiskWords:
@@ -36,9 +42,12 @@ class RiskWords:
                  innocent_patterns: Sequence[re.Pattern[str]] = (),
                  negations: Sequence[str] = DEFAULT_NEGATIONS) -> None:
         self._patterns = list(patterns)
+        self._negations = tuple(negations)
+        words = "(" + "|".join(map(re.escape, sorted(negations, key=len, reverse=True))) + ")"
         self._negation_re = re.compile(
-            "(" + "|".join(map(re.escape, sorted(negations, key=len, reverse=True))) + ")"
-            + f"[^，。,.！!？?]{{0,{NEGATION_REACH}}}$") if negations else None
+            words + f"{_REACH_CHAR}{{0,{NEGATION_REACH}}}$") if negations else None
+        self._inner_negation_re = re.compile(
+            words + f"{_REACH_CHAR}{{0,{INNER_NEGATION_REACH}}}$") if negations else None
         self._innocent = list(innocent_patterns)
         if exceptions:
             self._innocent.append(re.compile("|".join(map(re.escape, sorted(
@@ -68,12 +77,25 @@ class RiskWords:
                 # Inside an innocent phrase (杀虫剂 holds 杀), the words do not count.
                 if any(i in innocent for i in span):
                     continue
-                before = folded[max(0, match.start() - 6):match.start()]
-                if self._negation_re is not None and self._negation_re.search(before):
+                if self._negated(folded, match):
                     continue
                 found.append(RiskHit(kind, match.group(), match.start()))
         found.sort(key=lambda hit: hit.start)
         return found
+
+    def _negated(self, folded: str, match: re.Match[str]) -> bool:
+        if self._negation_re is None or self._inner_negation_re is None:
+            return False
+        start = match.start()
+        # Just before the match (不想去上访).
+        if self._negation_re.search(folded, max(0, start - 8), start):
+            return True
+        # Across its start (没有人被困 holds the pattern 有人被困).
+        if any(folded.startswith(word, start - cut) for word in self._negations
+               for cut in range(1, min(len(word), start + 1))):
+            return True
+        # Inside a match with a gap, after its first character (不想活 is a pattern itself).
+        return self._inner_negation_re.search(folded, start + 1, match.end()) is not None
 
     def is_risk(self, text: str) -> bool:
         return bool(self.hits(text))
