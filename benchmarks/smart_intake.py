@@ -16,7 +16,9 @@
   (written blind, by an author who never read the intake code or word lists; never tuned on),
   smart_intake_risk_dev.jsonl (risk only: 181 appeals, 91 of them risk said as callers say it,
   the rest innocent, past, resolved, hypothetical or third-party uses of the same words;
-  labelled by hand before it was scored; no places, categories approximate):
+  labelled by hand before it was scored; no places, categories approximate),
+  smart_intake_risk_dev2.jsonl (risk only, 42 appeals, 21 risk, written later in words the risk
+  rules did not hold, labelled before it was scored: the generalisation check):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the
   JSON the command line prints (`Proposal.as_json`).
@@ -60,6 +62,7 @@ DATA = ROOT / "benchmarks" / "data"
 SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev2.jsonl",
         "dev3": DATA / "smart_intake_dev3.jsonl",
         "risk_dev": DATA / "smart_intake_risk_dev.jsonl",
+        "risk_dev2": DATA / "smart_intake_risk_dev2.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}
