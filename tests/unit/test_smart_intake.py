@@ -499,7 +499,8 @@ def test_tense_and_hypothesis_are_reviewed_data_not_code() -> None:
     hypothetical = "万一有人从天台跳下去谁负责"
     assert not RiskWords.from_document(document).is_risk(past)
     assert not RiskWords.from_document(document).is_risk(hypothetical)
-    bare = {**document, "innocent_patterns": []}
+    bare = {key: value for key, value in document.items() if key != "past"}
+    bare["innocent_patterns"] = []
     assert RiskWords.from_document(bare).is_risk(past)
     assert RiskWords.from_document(bare).is_risk(hypothetical)
 

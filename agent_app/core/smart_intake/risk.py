@@ -36,6 +36,19 @@ INNER_NEGATION_REACH = 4
 _REACH_CHAR = r"[^，。,.！!？?\s]"
 
 
+def past_patterns(past: Mapping[str, Any]) -> list[re.Pattern[str]]:
+    """The innocent patterns of past matters, from one list of time words (reviewed data
+    "past"): 去年上访过; 着火是去年的事; 去年他说要杀了我 现在搬走了 (over since). A word of
+    the present between the time and the event ends the past: 以前他打我 现在又拿刀."""
+    times = "(?:" + "|".join(past["times"]) + ")"
+    present = "|".join(map(re.escape, past["present"]))
+    clause = r"[^，。,.！!？?]"
+    return [re.compile(f"{times}(?:(?!{present}){clause}){{0,8}}(?:{past['events']})"),
+            re.compile(f"(?:{past['event_before']})了?{clause}{{0,3}}是{times}"),
+            re.compile(f"{times}[^。！!？?]{{0,16}}(?:现在|后来|已经|早就){clause}{{0,4}}"
+                       f"(?:{past['over']})")]
+
+
 class RiskWords:
     def __init__(self, patterns: Sequence[tuple[str, re.Pattern[str]]],
                  exceptions: Sequence[str],
@@ -55,9 +68,11 @@ class RiskWords:
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> RiskWords:
+        innocent = [re.compile(p) for p in document.get("innocent_patterns", ())]
+        if "past" in document:
+            innocent += past_patterns(document["past"])
         return cls([(p["kind"], re.compile(p["re"])) for p in document["patterns"]],
-                   list(document.get("exceptions", ())),
-                   [re.compile(p) for p in document.get("innocent_patterns", ())],
+                   list(document.get("exceptions", ())), innocent,
                    tuple(document.get("negations", DEFAULT_NEGATIONS)))
 
     @classmethod
