@@ -598,3 +598,27 @@ def test_a_space_ends_the_reach_of_a_negation() -> None:
     words = RiskWords.from_document({"patterns": [{"kind": "self_harm", "re": "跳楼"}]})
     assert not words.is_risk("我没有跳楼的想法")
     assert words.is_risk("没有钱 跳楼算了")
+
+
+@pytest.mark.parametrize("text", [
+    "想找个没人的地方结束这一切", "他就吊死在村委会门口", "我就从二十八楼下去",
+    "我老婆吞了一板子药", "掏出一把匕首", "他在我家门口泼了汽油", "我闺女被人拉上一辆面包车",
+    "隔壁传来女人哭喊救命的声音",
+    "再欺负我 我就跟他们玩命", "三个村的人准备明天去县政府门口讨要补偿款", "业主们拉着白布",
+    "我要去中央电视台反映", "我把视频发给了好几个自媒体博主", "我就去上级部门一直告下去",
+    "厨房那边呼呼往外冒火苗", "我被困在地下室了 水已经到腰了", "躺着个人 一身酒气 怎么叫都不动",
+    "池塘里有个小孩掉下去了 快来人",
+])
+def test_risk_the_third_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "老人一天要吃好多药 太贵了", "听到楼上砸东西 吵得睡不着", "我就拼命干活 工资还不给",
+    "家长们在门口等孩子放学", "我一直告诉他别在楼道放电动车", "天天去学校门口接孩子",
+    "物业快来人 下水道堵了", "气得我直冒火", "孩子又烧起来了", "一下雨积水到膝盖",
+    "燃气灶的火苗是黄色的", "我们村的人都去城里打工了", "救命钱都被骗走了", "他拿着刀在厨房切菜",
+    "企业都快撑不下去了", "我们几个村的人想去政府问问补偿标准", "给我推荐个网红店",
+])
+def test_innocent_uses_of_the_third_round_of_families_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
