@@ -18,7 +18,9 @@
   the rest innocent, past, resolved, hypothetical or third-party uses of the same words;
   labelled by hand before it was scored; no places, categories approximate),
   smart_intake_risk_dev2.jsonl (risk only, 42 appeals, 21 risk, written later in words the risk
-  rules did not hold, labelled before it was scored: the generalisation check):
+  rules did not hold, labelled before it was scored: the generalisation check),
+  smart_intake_risk_dev3.jsonl (risk only, 61 appeals, 30 risk, written blind after the rules
+  were tuned on risk_dev2, as callers would say it, labelled before it was scored):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the
   JSON the command line prints (`Proposal.as_json`).
@@ -63,6 +65,7 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "dev3": DATA / "smart_intake_dev3.jsonl",
         "risk_dev": DATA / "smart_intake_risk_dev.jsonl",
         "risk_dev2": DATA / "smart_intake_risk_dev2.jsonl",
+        "risk_dev3": DATA / "smart_intake_risk_dev3.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}
