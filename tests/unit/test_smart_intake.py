@@ -622,3 +622,33 @@ def test_risk_the_third_round_of_families_flags(text: str) -> None:
 ])
 def test_innocent_uses_of_the_third_round_of_families_are_not_flagged(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "不给钱就打他", "男的说要把女的从窗户扔下去", "说见一个砸一个", "他们手里有刀",
+    "我们就把工地大门堵上", "明天全体家长去教育局", "我就去找焦点访谈", "我已经给人民日报写信了",
+    "我发了个视频到抖音上", "活着一点意思都没有", "有个醉汉躺在马路中间", "有个人在桥栏杆外面站着",
+    "小孩爬到了窗户外面的空调架上", "前面路口有辆车翻了 里面还有人", "插座那冒烟了",
+    "我婆婆被她儿子锁在屋里好几天了",
+])
+def test_risk_the_fourth_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "有事就打他电话", "他身上有刀伤 是去年的事", "钥匙被锁在车里了", "全体员工去团建",
+    "我在人民日报上看到一个政策", "发了个抖音卖我们家的苹果", "阳台外面挂着衣服",
+    "房子塌了 里面有人住吗", "厨房油烟机不好 老冒烟", "家里的燃气热水器打不着火了",
+    "电视台来我们村拍过节目", "请问游乐场的跳楼机什么时候开", "我上访的事去年已经结案了",
+    "去年冬天我们家煤气中毒过一次", "煤气中毒过的人能献血吗",
+])
+def test_innocent_or_done_uses_of_the_fourth_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+def test_the_aspect_of_what_happened_once_is_reviewed_data() -> None:
+    document = json.loads((RESOURCES / "intake" / "risk_words.json").read_text(encoding="utf-8"))
+    assert not RiskWords.from_document(document).is_risk("煤气中毒过的人能献血吗")
+    assert RiskWords.from_document(document).is_risk("我叫记者过来了")  # 过来 is no aspect
+    past = {key: value for key, value in document["past"].items() if key != "done_after"}
+    assert RiskWords.from_document({**document, "past": past}).is_risk("煤气中毒过的人能献血吗")
