@@ -20,7 +20,9 @@
   smart_intake_risk_dev2.jsonl (risk only, 42 appeals, 21 risk, written later in words the risk
   rules did not hold, labelled before it was scored: the generalisation check),
   smart_intake_risk_dev3.jsonl (risk only, 61 appeals, 30 risk, written blind after the rules
-  were tuned on risk_dev2, as callers would say it, labelled before it was scored):
+  were tuned on risk_dev2, as callers would say it, labelled before it was scored),
+  smart_intake_risk_dev4.jsonl (risk only, 60 appeals, 30 risk, written blind after the rules
+  were tuned on risk_dev3, labelled before it was scored):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the
   JSON the command line prints (`Proposal.as_json`).
@@ -66,6 +68,7 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "risk_dev": DATA / "smart_intake_risk_dev.jsonl",
         "risk_dev2": DATA / "smart_intake_risk_dev2.jsonl",
         "risk_dev3": DATA / "smart_intake_risk_dev3.jsonl",
+        "risk_dev4": DATA / "smart_intake_risk_dev4.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}
