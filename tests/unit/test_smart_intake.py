@@ -652,3 +652,21 @@ def test_the_aspect_of_what_happened_once_is_reviewed_data() -> None:
     assert RiskWords.from_document(document).is_risk("我叫记者过来了")  # 过来 is no aspect
     past = {key: value for key, value in document["past"].items() if key != "done_after"}
     assert RiskWords.from_document({**document, "past": past}).is_risk("煤气中毒过的人能献血吗")
+
+
+@pytest.mark.parametrize("text", [
+    "有个人被电着了", "楼道里全是烟", "孩子发高烧抽筋了", "现在还躺在地上起不来",
+    "他把自己关在屋里 说要开煤气", "老人还在屋顶上 下不来", "有人从架子上掉下来了 一动不动",
+    "孩子掉进化粪池了", "我们村五十多户准备明天去市里", "工人们现在都围在厂门口",
+])
+def test_risk_the_fifth_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "办事员翻白眼", "电动车倒在路边 推不动了", "楼道里全是烟味 有人抽烟", "晚上腿抽筋",
+    "猫在树上下不来了", "手机掉进下水道了", "要开天然气需要什么手续", "孩子们都围在门口看热闹",
+    "几个老人想去市政府旁边的公园跳舞", "几十户村民想去镇上问问低保政策",
+])
+def test_innocent_uses_of_the_fifth_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
