@@ -670,3 +670,24 @@ def test_risk_the_fifth_round_of_families_flags(text: str) -> None:
 ])
 def test_innocent_uses_of_the_fifth_round_are_not_flagged(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我妈心脏病犯了 救护车半小时还没来", "老人走丢了 天快黑了", "躺在地上流了好多血",
+    "我们被关在仓库里出不去", "他们把门焊死了 我们出不去", "煤气罐着了", "他天天跟踪我",
+    "说要让我不得安宁", "同学约他放学后打架", "带了一车人过去了", "我要把事闹大",
+    "业主群里在组织 周末去售楼处", "我们明天就睡在他公司", "实在不行我就去中南海",
+    "我就在你们单位门口喝药", "拿着绳子 不想回去了",
+])
+def test_risk_the_sixth_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我爸脑梗后遗症 想问康复能不能报销", "热得我快晕倒了", "孩子丢了钱包", "孩子丢了一辆自行车",
+    "流鼻血了 医院不给看", "炒菜火太大", "约了几个朋友打一架羽毛球", "带了一车人去旅游",
+    "事情闹大了 孩子被处分了", "业主群里组织团购", "加班睡在公司 没有加班费",
+    "我想去天安门看升旗", "在门口喝药酒", "买了一根绳子晾衣服",
+])
+def test_innocent_uses_of_the_sixth_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
