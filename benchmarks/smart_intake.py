@@ -23,8 +23,10 @@
   were tuned on risk_dev2, as callers would say it, labelled before it was scored),
   smart_intake_risk_dev4.jsonl (risk only, 60 appeals, 30 risk, written blind after the rules
   were tuned on risk_dev3, labelled before it was scored), smart_intake_risk_dev5.jsonl (risk
-  only, 50 appeals, 25 risk, written blind after the last change, labelled before it was
-  scored; not tuned on: the final generalisation figure):
+  only, 50 appeals, 25 risk, written blind after the fifth round, labelled before it was
+  scored; its misses never read, but the sixth round was written after it, so only its first
+  score is blind) and smart_intake_risk_dev6.jsonl (risk only, 40 appeals, 20 risk, written
+  blind after the sixth round, labelled before it was scored, never tuned on):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the
   JSON the command line prints (`Proposal.as_json`).
@@ -72,6 +74,7 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "risk_dev3": DATA / "smart_intake_risk_dev3.jsonl",
         "risk_dev4": DATA / "smart_intake_risk_dev4.jsonl",
         "risk_dev5": DATA / "smart_intake_risk_dev5.jsonl",
+        "risk_dev6": DATA / "smart_intake_risk_dev6.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}
