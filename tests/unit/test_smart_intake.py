@@ -691,3 +691,22 @@ def test_risk_the_sixth_round_of_families_flags(text: str) -> None:
 ])
 def test_innocent_uses_of_the_sixth_round_are_not_flagged(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "对门那个男的拿着铁锤在砸我家门", "我站在窗户边上 你们再不来我就下去", "说想抱着孩子跳下去",
+    "地铁站有个人突然倒下了", "要找人把我儿子腿打折", "楼下有人拿着刀 在砍一个女的",
+    "我被打得耳朵听不见了", "有个小孩在马路中间乱跑", "家里进水了 老人瘫在床上走不了",
+    "两百多个家长聚在学校门口", "已经在市委门口拉起横幅了", "我准备把材料送到北京去",
+])
+def test_risk_the_seventh_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "孩子想跳下去游泳", "师傅拿着扳手在修水管", "装修工人在砸墙", "工人在砸门框 装修太吵",
+    "他在砍价", "小孩在马路中间的绿化带上玩", "老人一下子晕车了", "大家聚在门口聊天",
+    "不吃不喝也要减肥", "门口拉起横幅庆祝开业",
+])
+def test_innocent_uses_of_the_seventh_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
