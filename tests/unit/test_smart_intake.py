@@ -710,3 +710,21 @@ def test_risk_the_seventh_round_of_families_flags(text: str) -> None:
 ])
 def test_innocent_uses_of_the_seventh_round_are_not_flagged(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "昨晚偷偷把安眠药都吃了", "男的把女的头按在水缸里", "要来我家 把我们全家都杀了", "你给我等着",
+    "我们村几十口人堵在高速路口", "再不管就要出人命了", "锅炉爆炸了", "出车祸了 人躺在地上",
+    "有个孩子在井里 哭着喊妈妈", "我爸被他们打得满地打滚", "有人在抢劫",
+])
+def test_risk_the_eighth_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "热死人了 空调不修", "药都吃了 病还没好", "我们等着你们的答复", "上次被抢劫了 派出所一直没破案",
+    "去年出车祸了 保险不赔", "开山放炮用的炸药是不是违规", "孩子在河里游泳 没人管",
+    "几十辆车堵在路口",
+])
+def test_innocent_uses_of_the_eighth_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
