@@ -27,8 +27,10 @@
   scored; its misses never read, but the sixth round was written after it, so only its first
   score is blind), smart_intake_risk_dev6.jsonl (risk only, 40 appeals, 20 risk, written
   blind after the sixth round; the seventh was written after it, so only its first score is
-  blind) and smart_intake_risk_dev7.jsonl (risk only, 40 appeals, 20 risk, written blind
-  after the seventh round, labelled before it was scored, never tuned on):
+  blind), smart_intake_risk_dev7.jsonl (risk only, 40 appeals, 20 risk, written blind after
+  the seventh round; the eighth was written after it, so only its first score is blind) and
+  smart_intake_risk_dev8.jsonl (risk only, 40 appeals, 20 risk, written blind after the
+  eighth round, labelled before it was scored, never tuned on):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the
   JSON the command line prints (`Proposal.as_json`).
@@ -78,6 +80,7 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "risk_dev5": DATA / "smart_intake_risk_dev5.jsonl",
         "risk_dev6": DATA / "smart_intake_risk_dev6.jsonl",
         "risk_dev7": DATA / "smart_intake_risk_dev7.jsonl",
+        "risk_dev8": DATA / "smart_intake_risk_dev8.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}
