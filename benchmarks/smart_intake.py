@@ -24,7 +24,24 @@
   (written later as operators type: loose places, places not said, phones in every writing
   beside numbers that are not phones, risk said indirectly beside innocent uses; written
   before the rules it measures were tuned, never tuned on) and smart_intake_heldout3.jsonl
-  (written blind, by an author who never read the intake code or word lists; never tuned on):
+  (written blind, by an author who never read the intake code or word lists; never tuned on),
+  smart_intake_risk_dev.jsonl (risk only: 181 appeals, 91 of them risk said as callers say it,
+  the rest innocent, past, resolved, hypothetical or third-party uses of the same words;
+  labelled by hand before it was scored; no places, categories approximate),
+  smart_intake_risk_dev2.jsonl (risk only, 42 appeals, 21 risk, written later in words the risk
+  rules did not hold, labelled before it was scored: the generalisation check),
+  smart_intake_risk_dev3.jsonl (risk only, 61 appeals, 30 risk, written blind after the rules
+  were tuned on risk_dev2, as callers would say it, labelled before it was scored),
+  smart_intake_risk_dev4.jsonl (risk only, 60 appeals, 30 risk, written blind after the rules
+  were tuned on risk_dev3, labelled before it was scored), smart_intake_risk_dev5.jsonl (risk
+  only, 50 appeals, 25 risk, written blind after the fifth round, labelled before it was
+  scored; its misses never read, but the sixth round was written after it, so only its first
+  score is blind), smart_intake_risk_dev6.jsonl (risk only, 40 appeals, 20 risk, written
+  blind after the sixth round; the seventh was written after it, so only its first score is
+  blind), smart_intake_risk_dev7.jsonl (risk only, 40 appeals, 20 risk, written blind after
+  the seventh round; the eighth was written after it, so only its first score is blind) and
+  smart_intake_risk_dev8.jsonl (risk only, 40 appeals, 20 risk, written blind after the
+  eighth round, labelled before it was scored, never tuned on):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the JSON the command line prints (`Proposal.as_json`).
 - Speed: one proposal (fields, category, unit, merge offers and hotspot) for every prefix of
@@ -71,6 +88,14 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "dev3": DATA / "smart_intake_dev3.jsonl", "dev4": DATA / "smart_intake_dev4.jsonl",
         "dev4b": DATA / "smart_intake_dev4b.jsonl", "dev4c": DATA / "smart_intake_dev4c.jsonl",
         "dev5": DATA / "smart_intake_dev5.jsonl", "dev5b": DATA / "smart_intake_dev5b.jsonl",
+        "risk_dev": DATA / "smart_intake_risk_dev.jsonl",
+        "risk_dev2": DATA / "smart_intake_risk_dev2.jsonl",
+        "risk_dev3": DATA / "smart_intake_risk_dev3.jsonl",
+        "risk_dev4": DATA / "smart_intake_risk_dev4.jsonl",
+        "risk_dev5": DATA / "smart_intake_risk_dev5.jsonl",
+        "risk_dev6": DATA / "smart_intake_risk_dev6.jsonl",
+        "risk_dev7": DATA / "smart_intake_risk_dev7.jsonl",
+        "risk_dev8": DATA / "smart_intake_risk_dev8.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}

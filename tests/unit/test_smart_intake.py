@@ -205,6 +205,7 @@ def test_risk_said_indirectly_is_flagged(text: str) -> None:
     "拿刀削面当早饭", "刀削面馆油烟太大", "孩子在北京上学，医保能报吗", "煤气费怎么交",
     "拿刀切西瓜的时候割了手", "树枝把我家车砸了", "全网最低价是假的",
     "灶上打不着火 表里没气了", "液化气罐没气了 送气的不来",
+    "俺家猫跑到人家树上下不来了", "对门装修 早上七点就开始砸", "烧秸秆的烟呛得喘不上气",
 ])
 def test_innocent_patterns_are_not_flagged(text: str) -> None:
     assert not RiskWords.load(RESOURCES / "intake" / "risk_words.json").is_risk(text)
@@ -573,7 +574,8 @@ def test_tense_and_hypothesis_are_reviewed_data_not_code() -> None:
     hypothetical = "万一有人从天台跳下去谁负责"
     assert not RiskWords.from_document(document).is_risk(past)
     assert not RiskWords.from_document(document).is_risk(hypothetical)
-    bare = {**document, "innocent_patterns": []}
+    bare = {key: value for key, value in document.items() if key != "past"}
+    bare["innocent_patterns"] = []
     assert RiskWords.from_document(bare).is_risk(past)
     assert RiskWords.from_document(bare).is_risk(hypothetical)
 
@@ -589,7 +591,7 @@ def test_risk_said_another_way_is_flagged(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "热得想死", "家里的天然气管道老化漏气了，谁负责换",  # a leak alone is a repair
+    "热得想死", "家里的天然气管道老化了，谁负责换",  # old pipes are a repair, not a leak now
     "孩子早上叫不醒 上学迟到", "阳台上晾的衣服 想跳过去拿", "轮胎漏气了",
     "前两天我们楼着火了 现在还没通电", "上回邻居拿刀吓唬我 派出所调解过了 想问能不能起诉",
 ])
@@ -618,4 +620,186 @@ def test_risk_the_second_blind_check_missed_is_flagged(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["店门口拉着横幅搞促销", "小孩在幼儿园打人 老师不管", "闹钟坏了"])
 def test_a_banner_for_a_sale_or_a_child_hitting_is_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+# Risk said the ways callers say it (issue 22 item 5): word families and gaps -------------------
+@pytest.mark.parametrize("text", [
+    # a present danger to life is risk by the issue's words (a leak now, someone shut in now)
+    "家里的天然气管道老化漏气了，谁负责换", "楼道里闻着煤气味可大", "电梯停了 我和孩子在里面出不去",
+    "路边电线断了掉在地上", "有个孩子被锁在车里了", "还有人在打架", "燃气灶那边有股味 好像漏气了",
+    # someone up high, poison at hand, last words, a family taken along
+    "有个女的抱着孩子站在楼顶上", "工友爬到塔吊上了", "我婆婆拿着农药在门口坐着",
+    "我遗书都写好了", "说要带着孩子一起走",
+    # threats with a gap, weapons carried, beaten now
+    "晚上带人来收拾我", "说不还钱就卸我一条腿", "他们拿着棍子过来了", "我爸喝醉了在打我妈",
+    "几个学生围着一个孩子打", "谁出来砍谁", "大不了我进去蹲几年",
+    # many going together, media and petition said another way
+    "村里人都商量好了 明天都去镇政府讨说法", "我们全楼的人就去热力公司门口",
+    "我们村的人现在把路给堵了", "我就把这事捅到网上去", "我准备去报社反映", "区里不管我就去省里",
+])
+def test_risk_said_the_ways_callers_say_it_is_flagged(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "超市天天喊跳楼价大甩卖", "热死了 想死的心都有", "我想举报有人在网上发布虚假信息",
+    "工人站在楼顶上施工 没系安全带", "一直在打他电话没人接", "扛着铁锹去地里干活",
+    "我把房子挂在网上出租", "家长们都到学校门口接孩子", "施工把路堵了", "电梯坏了 我妈出不去门",
+    "地下室快淹了", "学校搞防溺水宣传", "我女儿去电视台面试了", "我就去省城看病",
+    "电梯老是坏 我怕哪天把人关里面", "厨房有点煤气味 燃气公司来看过了说没事",
+    "医生说再晚点送来就有生命危险 现在好了", "听说隔壁村有人喝农药了",
+    "他去年说要杀了我 现在人搬走了", "上次说要去信访局 后来你们处理了",
+    "想咨询一下上访需要准备什么材料", "上周有人被困在电梯里 物业到现在也没整改",
+    "小区有天然气吗", "孩子拿着水枪到处喷",
+])
+def test_innocent_past_or_feared_uses_of_the_new_families_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+def test_a_negation_inside_a_gap_or_across_the_start_reassures() -> None:
+    words = RiskWords.from_document({"patterns": [
+        {"kind": "gathering", "re": "我们.{0,4}堵路"}, {"kind": "danger", "re": "有人被困"}]})
+    assert not words.is_risk("我们不会堵路的")
+    assert words.is_risk("我们明天堵路")
+    assert not words.is_risk("电梯里没有人被困")
+    assert words.is_risk("电梯里有人被困")
+    # far from the end of the match, a negation says something else (没有拿到钱 … 堵路)
+    assert RiskWords.from_document({"patterns": [
+        {"kind": "gathering", "re": "工人.{0,12}堵路"}]}).is_risk("工人没有拿到钱 明天去堵路")
+
+
+def test_a_space_ends_the_reach_of_a_negation() -> None:
+    words = RiskWords.from_document({"patterns": [{"kind": "self_harm", "re": "跳楼"}]})
+    assert not words.is_risk("我没有跳楼的想法")
+    assert words.is_risk("没有钱 跳楼算了")
+
+
+@pytest.mark.parametrize("text", [
+    "想找个没人的地方结束这一切", "他就吊死在村委会门口", "我就从二十八楼下去",
+    "我老婆吞了一板子药", "掏出一把匕首", "他在我家门口泼了汽油", "我闺女被人拉上一辆面包车",
+    "隔壁传来女人哭喊救命的声音",
+    "再欺负我 我就跟他们玩命", "三个村的人准备明天去县政府门口讨要补偿款", "业主们拉着白布",
+    "我要去中央电视台反映", "我把视频发给了好几个自媒体博主", "我就去上级部门一直告下去",
+    "厨房那边呼呼往外冒火苗", "我被困在地下室了 水已经到腰了", "躺着个人 一身酒气 怎么叫都不动",
+    "池塘里有个小孩掉下去了 快来人",
+])
+def test_risk_the_third_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "老人一天要吃好多药 太贵了", "听到楼上砸东西 吵得睡不着", "我就拼命干活 工资还不给",
+    "家长们在门口等孩子放学", "我一直告诉他别在楼道放电动车", "天天去学校门口接孩子",
+    "物业快来人 下水道堵了", "气得我直冒火", "孩子又烧起来了", "一下雨积水到膝盖",
+    "燃气灶的火苗是黄色的", "我们村的人都去城里打工了", "救命钱都被骗走了", "他拿着刀在厨房切菜",
+    "企业都快撑不下去了", "我们几个村的人想去政府问问补偿标准", "给我推荐个网红店",
+])
+def test_innocent_uses_of_the_third_round_of_families_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "不给钱就打他", "男的说要把女的从窗户扔下去", "说见一个砸一个", "他们手里有刀",
+    "我们就把工地大门堵上", "明天全体家长去教育局", "我就去找焦点访谈", "我已经给人民日报写信了",
+    "我发了个视频到抖音上", "活着一点意思都没有", "有个醉汉躺在马路中间", "有个人在桥栏杆外面站着",
+    "小孩爬到了窗户外面的空调架上", "前面路口有辆车翻了 里面还有人", "插座那冒烟了",
+    "我婆婆被她儿子锁在屋里好几天了",
+])
+def test_risk_the_fourth_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "有事就打他电话", "他身上有刀伤 是去年的事", "钥匙被锁在车里了", "全体员工去团建",
+    "我在人民日报上看到一个政策", "发了个抖音卖我们家的苹果", "阳台外面挂着衣服",
+    "房子塌了 里面有人住吗", "厨房油烟机不好 老冒烟", "家里的燃气热水器打不着火了",
+    "电视台来我们村拍过节目", "请问游乐场的跳楼机什么时候开", "我上访的事去年已经结案了",
+    "去年冬天我们家煤气中毒过一次", "煤气中毒过的人能献血吗",
+])
+def test_innocent_or_done_uses_of_the_fourth_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+def test_the_aspect_of_what_happened_once_is_reviewed_data() -> None:
+    document = json.loads((RESOURCES / "intake" / "risk_words.json").read_text(encoding="utf-8"))
+    assert not RiskWords.from_document(document).is_risk("煤气中毒过的人能献血吗")
+    assert RiskWords.from_document(document).is_risk("我叫记者过来了")  # 过来 is no aspect
+    past = {key: value for key, value in document["past"].items() if key != "done_after"}
+    assert RiskWords.from_document({**document, "past": past}).is_risk("煤气中毒过的人能献血吗")
+
+
+@pytest.mark.parametrize("text", [
+    "有个人被电着了", "楼道里全是烟", "孩子发高烧抽筋了", "现在还躺在地上起不来",
+    "他把自己关在屋里 说要开煤气", "老人还在屋顶上 下不来", "有人从架子上掉下来了 一动不动",
+    "孩子掉进化粪池了", "我们村五十多户准备明天去市里", "工人们现在都围在厂门口",
+])
+def test_risk_the_fifth_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "办事员翻白眼", "电动车倒在路边 推不动了", "楼道里全是烟味 有人抽烟", "晚上腿抽筋",
+    "猫在树上下不来了", "手机掉进下水道了", "要开天然气需要什么手续", "孩子们都围在门口看热闹",
+    "几个老人想去市政府旁边的公园跳舞", "几十户村民想去镇上问问低保政策",
+])
+def test_innocent_uses_of_the_fifth_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我妈心脏病犯了 救护车半小时还没来", "老人走丢了 天快黑了", "躺在地上流了好多血",
+    "我们被关在仓库里出不去", "他们把门焊死了 我们出不去", "煤气罐着了", "他天天跟踪我",
+    "说要让我不得安宁", "同学约他放学后打架", "带了一车人过去了", "我要把事闹大",
+    "业主群里在组织 周末去售楼处", "我们明天就睡在他公司", "实在不行我就去中南海",
+    "我就在你们单位门口喝药", "拿着绳子 不想回去了",
+])
+def test_risk_the_sixth_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我爸脑梗后遗症 想问康复能不能报销", "热得我快晕倒了", "孩子丢了钱包", "孩子丢了一辆自行车",
+    "流鼻血了 医院不给看", "炒菜火太大", "约了几个朋友打一架羽毛球", "带了一车人去旅游",
+    "事情闹大了 孩子被处分了", "业主群里组织团购", "加班睡在公司 没有加班费",
+    "我想去天安门看升旗", "在门口喝药酒", "买了一根绳子晾衣服",
+])
+def test_innocent_uses_of_the_sixth_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "对门那个男的拿着铁锤在砸我家门", "我站在窗户边上 你们再不来我就下去", "说想抱着孩子跳下去",
+    "地铁站有个人突然倒下了", "要找人把我儿子腿打折", "楼下有人拿着刀 在砍一个女的",
+    "我被打得耳朵听不见了", "有个小孩在马路中间乱跑", "家里进水了 老人瘫在床上走不了",
+    "两百多个家长聚在学校门口", "已经在市委门口拉起横幅了", "我准备把材料送到北京去",
+])
+def test_risk_the_seventh_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "孩子想跳下去游泳", "师傅拿着扳手在修水管", "装修工人在砸墙", "工人在砸门框 装修太吵",
+    "他在砍价", "小孩在马路中间的绿化带上玩", "老人一下子晕车了", "大家聚在门口聊天",
+    "不吃不喝也要减肥", "门口拉起横幅庆祝开业",
+])
+def test_innocent_uses_of_the_seventh_round_are_not_flagged(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "昨晚偷偷把安眠药都吃了", "男的把女的头按在水缸里", "要来我家 把我们全家都杀了", "你给我等着",
+    "我们村几十口人堵在高速路口", "再不管就要出人命了", "锅炉爆炸了", "出车祸了 人躺在地上",
+    "有个孩子在井里 哭着喊妈妈", "我爸被他们打得满地打滚", "有人在抢劫",
+])
+def test_risk_the_eighth_round_of_families_flags(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "热死人了 空调不修", "药都吃了 病还没好", "我们等着你们的答复", "上次被抢劫了 派出所一直没破案",
+    "去年出车祸了 保险不赔", "开山放炮用的炸药是不是违规", "孩子在河里游泳 没人管",
+    "几十辆车堵在路口",
+])
+def test_innocent_uses_of_the_eighth_round_are_not_flagged(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)

@@ -28,17 +28,47 @@ class RiskHit:
 DEFAULT_NEGATIONS = ("不想", "不会", "不要", "不打算", "没想", "没想过", "并不", "不是要", "没有",
                      "不愿", "不愿意")
 NEGATION_REACH = 2  # characters between the negation and the risk words (不想去上访)
+# A pattern with a gap may hold the negation itself (我们不会堵路, 电梯里没有人被困): inside a
+# match it counts when one to this many characters of the match follow it (a pattern may end
+# with one: 活着一点意思都没有).
+INNER_NEGATION_REACH = 4
+# Operators type a space where a caller pauses: it ends the negation's reach like a comma
+# (没有钱 跳楼算了 is no reassurance).
+_REACH_CHAR = r"[^，。,.！!？?\s]"
+
+
+def past_patterns(past: Mapping[str, Any]) -> list[re.Pattern[str]]:
+    """The innocent patterns of past matters, from one list of time words (reviewed data
+    "past"): 去年上访过; 着火是去年的事; 去年他说要杀了我 现在搬走了 (over since); 上访的事
+    已经结案了 (the event said to be over). A word of the present between the time and the
+    event ends the past: 以前他打我 现在又拿刀."""
+    times = "(?:" + "|".join(past["times"]) + ")"
+    present = "|".join(map(re.escape, past["present"]))
+    clause = r"[^，。,.！!？?]"
+    return [re.compile(f"{times}(?:(?!{present}){clause}){{0,8}}(?:{past['events']})"),
+            re.compile(f"(?:{past['event_before']})了?{clause}{{0,3}}是{times}"),
+            re.compile(f"{times}[^。！!？?]{{0,16}}(?:现在|后来|已经|早就){clause}{{0,4}}"
+                       f"(?:{past['over']})"),
+            # the event, then said to be over (上访的事去年已经结案了)
+            re.compile(f"(?:{past['events']}){clause}{{0,10}}(?:已经|早就|早都){clause}{{0,2}}"
+                       f"(?:{past['over']})")]
 
 
 class RiskWords:
     def __init__(self, patterns: Sequence[tuple[str, re.Pattern[str]]],
                  exceptions: Sequence[str],
                  innocent_patterns: Sequence[re.Pattern[str]] = (),
-                 negations: Sequence[str] = DEFAULT_NEGATIONS) -> None:
+                 negations: Sequence[str] = DEFAULT_NEGATIONS,
+                 done_after: re.Pattern[str] | None = None) -> None:
         self._patterns = list(patterns)
+        # Read right after the words: 上访过, 煤气中毒过一次 say it happened once, not now.
+        self._done_after = done_after
+        self._negations = tuple(negations)
+        words = "(" + "|".join(map(re.escape, sorted(negations, key=len, reverse=True))) + ")"
         self._negation_re = re.compile(
-            "(" + "|".join(map(re.escape, sorted(negations, key=len, reverse=True))) + ")"
-            + f"[^，。,.！!？?]{{0,{NEGATION_REACH}}}$") if negations else None
+            words + f"{_REACH_CHAR}{{0,{NEGATION_REACH}}}$") if negations else None
+        self._inner_negation_re = re.compile(
+            words + f"{_REACH_CHAR}{{1,{INNER_NEGATION_REACH}}}$") if negations else None
         self._innocent = list(innocent_patterns)
         if exceptions:
             self._innocent.append(re.compile("|".join(map(re.escape, sorted(
@@ -46,10 +76,14 @@ class RiskWords:
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> RiskWords:
+        innocent = [re.compile(p) for p in document.get("innocent_patterns", ())]
+        if "past" in document:
+            innocent += past_patterns(document["past"])
+        done_after = document.get("past", {}).get("done_after")
         return cls([(p["kind"], re.compile(p["re"])) for p in document["patterns"]],
-                   list(document.get("exceptions", ())),
-                   [re.compile(p) for p in document.get("innocent_patterns", ())],
-                   tuple(document.get("negations", DEFAULT_NEGATIONS)))
+                   list(document.get("exceptions", ())), innocent,
+                   tuple(document.get("negations", DEFAULT_NEGATIONS)),
+                   re.compile(done_after) if done_after else None)
 
     @classmethod
     def load(cls, path: Path) -> RiskWords:
@@ -68,12 +102,27 @@ class RiskWords:
                 # Inside an innocent phrase (杀虫剂 holds 杀), the words do not count.
                 if any(i in innocent for i in span):
                     continue
-                before = folded[max(0, match.start() - 6):match.start()]
-                if self._negation_re is not None and self._negation_re.search(before):
+                if self._negated(folded, match):
+                    continue
+                if self._done_after is not None and self._done_after.match(folded, match.end()):
                     continue
                 found.append(RiskHit(kind, match.group(), match.start()))
         found.sort(key=lambda hit: hit.start)
         return found
+
+    def _negated(self, folded: str, match: re.Match[str]) -> bool:
+        if self._negation_re is None or self._inner_negation_re is None:
+            return False
+        start = match.start()
+        # Just before the match (不想去上访).
+        if self._negation_re.search(folded, max(0, start - 8), start):
+            return True
+        # Across its start (没有人被困 holds the pattern 有人被困).
+        if any(folded.startswith(word, start - cut) for word in self._negations
+               for cut in range(1, min(len(word), start + 1))):
+            return True
+        # Inside a match with a gap, after its first character (不想活 is a pattern itself).
+        return self._inner_negation_re.search(folded, start + 1, match.end()) is not None
 
     def is_risk(self, text: str) -> bool:
         return bool(self.hits(text))
