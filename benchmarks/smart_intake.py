@@ -22,7 +22,8 @@
   never tuned on), smart_intake_dev6.jsonl (256 appeals by a third author, operators typing
   fast: half sentences, an office's attitude mixed with the matter, procedure questions; every
   level1 and all 139 subcategories; labelled by hand and scored once blind before any change;
-  places are not labelled, so its location figures mean nothing),
+  places are not labelled, so its location figures mean nothing), smart_intake_dev6b.jsonl
+  (40 more by that author, written blind after the words were frozen, never tuned on),
   smart_intake_heldout.jsonl (written once, never tuned on), smart_intake_heldout2.jsonl
   (written later as operators type: loose places, places not said, phones in every writing
   beside numbers that are not phones, risk said indirectly beside innocent uses; written
@@ -91,7 +92,7 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "dev3": DATA / "smart_intake_dev3.jsonl", "dev4": DATA / "smart_intake_dev4.jsonl",
         "dev4b": DATA / "smart_intake_dev4b.jsonl", "dev4c": DATA / "smart_intake_dev4c.jsonl",
         "dev5": DATA / "smart_intake_dev5.jsonl", "dev5b": DATA / "smart_intake_dev5b.jsonl",
-        "dev6": DATA / "smart_intake_dev6.jsonl",
+        "dev6": DATA / "smart_intake_dev6.jsonl", "dev6b": DATA / "smart_intake_dev6b.jsonl",
         "risk_dev": DATA / "smart_intake_risk_dev.jsonl",
         "risk_dev2": DATA / "smart_intake_risk_dev2.jsonl",
         "risk_dev3": DATA / "smart_intake_risk_dev3.jsonl",
