@@ -45,7 +45,10 @@
   blind), smart_intake_risk_dev7.jsonl (risk only, 40 appeals, 20 risk, written blind after
   the seventh round; the eighth was written after it, so only its first score is blind) and
   smart_intake_risk_dev8.jsonl (risk only, 40 appeals, 20 risk, written blind after the
-  eighth round, labelled before it was scored, never tuned on):
+  eighth round, labelled before it was scored, never tuned on) and
+  smart_intake_risk_dev9.jsonl (risk only, 124 appeals, 62 risk, written blind before the
+  frame rule and before its author read the word list, labelled before it was scored; the
+  frame rule was built after it, so only its first score is blind):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the JSON the command line prints (`Proposal.as_json`).
 - Speed: one proposal (fields, category, unit, merge offers and hotspot) for every prefix of
@@ -101,6 +104,7 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "risk_dev6": DATA / "smart_intake_risk_dev6.jsonl",
         "risk_dev7": DATA / "smart_intake_risk_dev7.jsonl",
         "risk_dev8": DATA / "smart_intake_risk_dev8.jsonl",
+        "risk_dev9": DATA / "smart_intake_risk_dev9.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}
