@@ -48,7 +48,9 @@
   eighth round, labelled before it was scored, never tuned on) and
   smart_intake_risk_dev9.jsonl (risk only, 124 appeals, 62 risk, written blind before the
   frame rule and before its author read the word list, labelled before it was scored; the
-  frame rule was built after it, so only its first score is blind):
+  frame rule was built after it, so only its first score is blind) and
+  smart_intake_risk_dev10.jsonl (risk only, 48 appeals, 24 risk, written blind after the frame
+  rule was frozen, labelled before it was scored, never tuned on):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the JSON the command line prints (`Proposal.as_json`).
 - Speed: one proposal (fields, category, unit, merge offers and hotspot) for every prefix of
@@ -105,6 +107,7 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "risk_dev7": DATA / "smart_intake_risk_dev7.jsonl",
         "risk_dev8": DATA / "smart_intake_risk_dev8.jsonl",
         "risk_dev9": DATA / "smart_intake_risk_dev9.jsonl",
+        "risk_dev10": DATA / "smart_intake_risk_dev10.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl"}
