@@ -45,16 +45,12 @@
   blind), smart_intake_risk_dev7.jsonl (risk only, 40 appeals, 20 risk, written blind after
   the seventh round; the eighth was written after it, so only its first score is blind) and
   smart_intake_risk_dev8.jsonl (risk only, 40 appeals, 20 risk, written blind after the
-  eighth round, labelled before it was scored; the frame round took in its misses, so only
-  its first score is blind),
-  smart_intake_risk_dev9.jsonl (risk only, 124 appeals, 62 risk, written blind before the
-  frame rule and before its author read the word list, labelled before it was scored; the
-  frame rule was built after it, so only its first score is blind),
-  smart_intake_risk_dev10.jsonl (risk only, 48 appeals, 24 risk, written blind after the frame
-  rule was frozen, labelled before it was scored; a second round of frames was written after
-  it, so only its first score is blind) and smart_intake_risk_dev11.jsonl (risk only, 48
-  appeals, 24 risk, written blind after that second round, labelled before it was scored,
-  never tuned on):
+  eighth round, labelled before it was scored, never tuned on by the rules shipped),
+  smart_intake_risk_dev9.jsonl (risk only, 124 appeals, 62 risk, by another author who had
+  not read the word list, labelled before it was scored, never tuned on by the rules
+  shipped), smart_intake_risk_dev10.jsonl and smart_intake_risk_dev11.jsonl (risk only, 48
+  appeals each, 24 risk, by that author, blind; an intent-frame rule was tried on them and
+  not shipped, as it did not carry to the next blind set):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the JSON the command line prints (`Proposal.as_json`).
 - Speed: one proposal (fields, category, unit, merge offers and hotspot) for every prefix of
