@@ -265,7 +265,8 @@ def _chunk_units(chunk: str, known: Sequence[str], circumstance: set[str],
         first, second = owner[i], owner[i + 1]
         if first >= 0 and first == second:
             return CIRCUMSTANCE_WEIGHT if is_circumstance[first] else OWN_WEIGHT
-        if first < 0 and second < 0 and (chunk[i] in light or chunk[i + 1] in light):
+        # a light character outside every known word (孩子能 → 子能 as well as 能领)
+        if (first < 0 and chunk[i] in light) or (second < 0 and chunk[i + 1] in light):
             return LIGHT_WEIGHT
         return OWN_WEIGHT
     return [(chunk[i:i + 2], weight(i)) for i in range(len(chunk) - 1)]
