@@ -32,13 +32,20 @@ ranking lost on to the floor — typos as a pinyin IME makes them (homophones, a
 swapped character), Chinese mixed with pinyin or letters, 2–4 character shorthands — and
 some colloquial ones, labelled by hand before it was first run; a quarter of each style is
 held out like the first set's. Six of its queries that turned out to be (near-)copies of
-fresh3's, written independently at the same time, were taken out of it.
+fresh3's, written independently at the same time, were taken out of it. A ninth
+(kb_dev4_colloquial.jsonl, --set dev4) is for issue #19's fourth round, on generalisation:
+262 calls written by a fifth author before reading the search's word lists — the caller's
+situation first (what happened, not the procedure's name), then every article that answers
+it, over most of the KB's matters, with fillers and Henan speech; a quarter is held out.
+A tenth (kb_dev4b_colloquial.jsonl, --set dev4b) is 40 more by the same author, written
+blind once that round's changes were frozen, all held out: the round's generalisation check.
 
 Beside each figure the same queries are ranked by plain character overlap (title counted
 twice), the floor the search must clear; the ratio is printed.
 
-    python benchmarks/kb_quality.py [--set team|callers|dev|dev2|dev3|fresh|fresh2|fresh3|
-                                           both|all] [--misses] [--hide-holdout] [--distractors]
+    python benchmarks/kb_quality.py [--set team|callers|dev|dev2|dev3|dev4|dev4b|fresh|
+                                           fresh2|fresh3|both|all] [--misses] [--hide-holdout]
+                                           [--distractors]
 
 With --distractors the KB also holds near-duplicates of its articles about other matters
 (DISTRACTOR_SWAPS); it then also counts the queries whose hits put one of them first.
@@ -74,9 +81,11 @@ DEV2_FILE = ROOT / "benchmarks" / "data" / "kb_dev2_colloquial.jsonl"
 FRESH2_FILE = ROOT / "benchmarks" / "data" / "kb_fresh2_heldout.jsonl"
 FRESH3_FILE = ROOT / "benchmarks" / "data" / "kb_fresh3_heldout.jsonl"
 DEV3_FILE = ROOT / "benchmarks" / "data" / "kb_dev3_mixed.jsonl"
+DEV4_FILE = ROOT / "benchmarks" / "data" / "kb_dev4_colloquial.jsonl"
+DEV4B_FILE = ROOT / "benchmarks" / "data" / "kb_dev4b_colloquial.jsonl"
 EVAL_SETS = {"team": EVAL_FILE, "callers": CALLERS_FILE, "dev": DEV_FILE, "dev2": DEV2_FILE,
              "fresh": FRESH_FILE, "fresh2": FRESH2_FILE, "fresh3": FRESH3_FILE,
-             "dev3": DEV3_FILE}
+             "dev3": DEV3_FILE, "dev4": DEV4_FILE, "dev4b": DEV4B_FILE}
 # sets whose misses are not printed (never tuned on)
 NEVER_LISTED = frozenset({"fresh", "fresh2", "fresh3"})
 SPLITS = ("tune", "holdout")

@@ -31,6 +31,10 @@ SINGLE_WEIGHT = 0.3  # a character standing alone between fillers; counted in ti
 # A bigram of a circumstance word (家里, 突然: when and where, not what): rare in the KB, so
 # its rarity alone would let it decide between articles.
 CIRCUMSTANCE_WEIGHT = 0.25
+# A bigram outside every known word holding a light character (能领, 要去: a verb's helper
+# across two words, not the matter): one in a title like 委托书要去公证吗 would otherwise
+# outweigh the matter of 要去检车吗. Less weighed down than a circumstance: some are words.
+LIGHT_WEIGHT = 0.5
 TITLE_FACTOR = 2.5  # a unit found in the title (and the labels)
 CHAR_TITLE_FACTOR = 2.0  # a query's character in the title, against one in the body
 BODY_FACTOR = 1.0  # a unit found only in the body
@@ -49,7 +53,11 @@ class ColloquialEntry:
 class ColloquialLexicon:
     def __init__(self, entries: Iterable[ColloquialEntry],
                  circumstances: Iterable[str] = ()) -> None:
-        self.circumstances = tuple(dict.fromkeys(fold(w) for w in circumstances if w.strip()))
+        said = tuple(dict.fromkeys(fold(w) for w in circumstances if w.strip()))
+        self.circumstances = tuple(w for w in said if len(w) > 1)
+        # Light characters (能, 要, 在), listed alone among the circumstance words: a
+        # bigram holding one, outside every known word, weighs less (sentence_units).
+        self.light = frozenset(w for w in said if len(w) == 1)
         official: dict[str, list[str]] = {}
         for entry in entries:
             for word in entry.say:
@@ -217,9 +225,10 @@ def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
 
     circumstance = set(lexicon.circumstances)
     for chunk in chunks:
-        for unit, background in _chunk_units(chunk, lexicon.known_words_in(chunk),
-                                             circumstance):
-            weight = CIRCUMSTANCE_WEIGHT if background else OWN_WEIGHT
+        known = sorted({*lexicon.known_words_in(chunk),
+                        *(w for w in synonyms if len(w) > 1 and w in chunk)},
+                       key=lambda w: (-len(w), w))
+        for unit, weight in _chunk_units(chunk, known, circumstance, lexicon.light):
             weights[unit] = max(weights.get(unit, 0.0), weight)
     for partners in synonyms.values():
         for partner in partners:
@@ -236,11 +245,12 @@ def sentence_units(chunks: Sequence[str], text: str, lexicon: ColloquialLexicon,
     return [Unit(u, w) for u, w in weights.items()], list(dict.fromkeys(brought))
 
 
-def _chunk_units(chunk: str, known: Sequence[str],
-                 circumstance: set[str]) -> list[tuple[str, bool]]:
-    """The bigrams of a content chunk, each with whether it lies inside a circumstance word
-    (家里, 突然) found there. Known words are placed longest first without overlapping, so
-    the 门口 of a longer known word is not taken for a circumstance."""
+def _chunk_units(chunk: str, known: Sequence[str], circumstance: set[str],
+                 light: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+    """The bigrams of a content chunk, each with its weight: less inside a circumstance
+    word (家里, 突然) found there, or, outside every known word, holding a light character
+    (能领). Known words are placed longest first without overlapping, so the 门口 of a
+    longer known word is not taken for a circumstance."""
     owner = [-1] * len(chunk)  # where the found word covering each character starts
     is_circumstance: dict[int, bool] = {}
     for word in known:
@@ -251,8 +261,15 @@ def _chunk_units(chunk: str, known: Sequence[str],
                     owner[i] = start
                 is_circumstance[start] = word in circumstance
             start = chunk.find(word, start + 1)
-    return [(chunk[i:i + 2], owner[i] >= 0 and owner[i] == owner[i + 1]
-             and is_circumstance[owner[i]]) for i in range(len(chunk) - 1)]
+    def weight(i: int) -> float:
+        first, second = owner[i], owner[i + 1]
+        if first >= 0 and first == second:
+            return CIRCUMSTANCE_WEIGHT if is_circumstance[first] else OWN_WEIGHT
+        # a light character outside every known word (孩子能 → 子能 as well as 能领)
+        if (first < 0 and chunk[i] in light) or (second < 0 and chunk[i + 1] in light):
+            return LIGHT_WEIGHT
+        return OWN_WEIGHT
+    return [(chunk[i:i + 2], weight(i)) for i in range(len(chunk) - 1)]
 
 
 def _word_units(word: str) -> list[str]:

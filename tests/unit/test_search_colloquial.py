@@ -4,6 +4,7 @@ and the characters' overlap."""
 
 from agent_app.search.colloquial import (
     CIRCUMSTANCE_WEIGHT,
+    LIGHT_WEIGHT,
     OWN_WEIGHT,
     SINGLE_WEIGHT,
     ColloquialEntry,
@@ -51,6 +52,25 @@ def test_a_circumstance_word_inside_a_longer_known_word_is_not_one():
     assert {u.text: u.weight for u in units}["门口"] == OWN_WEIGHT
 
 
+def test_a_bigram_holding_a_light_character_outside_known_words_weighs_less():
+    lexicon = ColloquialLexicon([ColloquialEntry(("检车",), ("年检",)),
+                                 ColloquialEntry(("要饭",), ("流浪乞讨",))],
+                                circumstances=["要", "家里"])
+    assert lexicon.light == frozenset({"要"}) and lexicon.circumstances == ("家里",)
+    units, _ = sentence_units(["要去检车"], "要去检车吗", lexicon, {})
+    weights = {u.text: u.weight for u in units}
+    assert weights["要去"] == LIGHT_WEIGHT < OWN_WEIGHT
+    assert weights["检车"] == weights["去检"] == OWN_WEIGHT
+    # inside a known word a light character is part of the matter
+    units, _ = sentence_units(["老人要饭"], "老人要饭", lexicon, {})
+    weights = {u.text: u.weight for u in units}
+    assert weights["要饭"] == weights["人要"] == OWN_WEIGHT  # its 要 belongs to 要饭
+    # next to a known word (a synonym's too) it is still light: 孩子能 → 子能
+    units, _ = sentence_units(["孩子能上学"], "孩子能上学", ColloquialLexicon(
+        [], circumstances=["能"]), {"孩子": ("儿童",)})
+    assert {u.text: u.weight for u in units}["子能"] == LIGHT_WEIGHT
+
+
 def test_lone_characters_count_in_titles_only():
     units, _ = sentence_units(["买房子要交"], "买房子要交多少税", ColloquialLexicon([]), {},
                               singles=["税"])
@@ -72,6 +92,7 @@ def test_characters_overlap_counts_title_twice_and_by_rarity():
 def test_the_shipped_lexicon_knows_its_circumstance_words():
     lexicon = shipped_colloquial()
     assert "突然" in lexicon.circumstances
+    assert "能" in lexicon.light and "能" not in lexicon.circumstances
     assert "突然" in lexicon.known_words and "房本" in lexicon.known_words
 
 
