@@ -841,3 +841,22 @@ def test_a_named_part_is_shared_by_patterns_and_an_unknown_name_is_an_error() ->
     assert words.is_risk("老人落水了") and not words.is_risk("手机落水了")
     with pytest.raises(KeyError):
         RiskWords.from_document({"patterns": [{"kind": "danger", "re": "<<whom>>落水"}]})
+
+
+@pytest.mark.parametrize(("innocent", "danger"), [
+    ("车开到河边就没路了", "车冲进河里了"),
+    ("噪音吵得大家都头晕", "食堂吃完饭 好多学生上吐下泻"),
+    ("工厂烟囱天天冒黑烟", "楼道里往外冒黑烟"),
+    ("衣服挂在窗外被风吹走了", "工人从脚手架上摔下来了"),
+])
+def test_more_present_dangers_are_flagged_and_their_innocent_twins_are_not(innocent: str,
+                                                                         danger: str) -> None:
+    words = _shipped_risk_words()
+    assert words.is_risk(danger)
+    assert not words.is_risk(innocent)
+
+
+@pytest.mark.parametrize("text", ["槽罐车翻了 液氨泄漏", "一伙人冲进我家 见东西就砸",
+                                  "冰面裂开了 有孩子在上面"])
+def test_a_leak_a_break_in_or_ice_giving_way_is_a_risk(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
