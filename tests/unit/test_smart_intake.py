@@ -803,3 +803,60 @@ def test_risk_the_eighth_round_of_families_flags(text: str) -> None:
 ])
 def test_innocent_uses_of_the_eighth_round_are_not_flagged(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)
+
+
+# Risk: present dangers to life said as events (issue 22, item 5) ---------------------------
+@pytest.mark.parametrize("text", [
+    "工地的坑塌了 下面还有两个工人", "房子塌了一半 我妈还在里面", "有个老人倒在路边 一直不动",
+    "电线断了一根 搭在铁栅栏上 孩子们在旁边玩", "孩子刚才喝了洗洁精 一直吐",
+    "我家宝宝误食了纽扣电池", "屋里烧着炭火 一家人都头晕想吐", "电动车在楼道里冒烟了",
+    "有人在加油站旁边烧东西", "对方回去叫人了", "孩子被水冲走了", "燃气报警器一直在响",
+])
+def test_a_present_danger_said_as_an_event_is_a_risk(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize(("innocent", "danger"), [
+    ("疫情期间被困在家里没网 想办宽带", "两个工人被困在井下"),
+    ("我儿子早上叫不醒 天天赖床 上学迟到", "我爸叫不醒了 嘴唇发紫"),
+    ("你们是不是吃错药了 这么办事", "我奶奶吃错药了 现在迷迷糊糊的"),
+    ("家里的花中毒了 叶子发黄", "一家人都中毒了 上吐下泻"),
+])
+def test_the_words_of_a_present_danger_in_an_innocent_use_are_not_flagged(innocent: str,
+                                                                         danger: str) -> None:
+    words = _shipped_risk_words()
+    assert words.is_risk(danger)
+    assert not words.is_risk(innocent)
+
+
+@pytest.mark.parametrize("text", ["家人的手机掉进河里了", "孩子在车里睡着了 我在旁边"])
+def test_a_thing_dropped_in_water_or_a_child_asleep_is_not_a_danger(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+def test_a_named_part_is_shared_by_patterns_and_an_unknown_name_is_an_error() -> None:
+    document = {"names": {"who": "孩子|老人"},
+                "patterns": [{"kind": "danger", "re": "<<who>>落水"}]}
+    words = RiskWords.from_document(document)
+    assert words.is_risk("老人落水了") and not words.is_risk("手机落水了")
+    with pytest.raises(KeyError):
+        RiskWords.from_document({"patterns": [{"kind": "danger", "re": "<<whom>>落水"}]})
+
+
+@pytest.mark.parametrize(("innocent", "danger"), [
+    ("车开到河边就没路了", "车冲进河里了"),
+    ("噪音吵得大家都头晕", "食堂吃完饭 好多学生上吐下泻"),
+    ("工厂烟囱天天冒黑烟", "楼道里往外冒黑烟"),
+    ("衣服挂在窗外被风吹走了", "工人从脚手架上摔下来了"),
+])
+def test_more_present_dangers_are_flagged_and_their_innocent_twins_are_not(innocent: str,
+                                                                         danger: str) -> None:
+    words = _shipped_risk_words()
+    assert words.is_risk(danger)
+    assert not words.is_risk(innocent)
+
+
+@pytest.mark.parametrize("text", ["槽罐车翻了 液氨泄漏", "一伙人冲进我家 见东西就砸",
+                                  "冰面裂开了 有孩子在上面"])
+def test_a_leak_a_break_in_or_ice_giving_way_is_a_risk(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)

@@ -35,6 +35,18 @@ INNER_NEGATION_REACH = 4
 # Operators type a space where a caller pauses: it ends the negation's reach like a comma
 # (没有钱 跳楼算了 is no reassurance).
 _REACH_CHAR = r"[^，。,.！!？?\s]"
+# A named part of the reviewed data ("names", e.g. who: 有人|孩子|老人|工人…), written <<who>> in a
+# pattern, so that one list of the people a dispatcher asks about is reviewed in one place.
+_NAME_RE = re.compile(r"<<(\w+)>>")
+
+
+def expand_names(pattern: str, names: Mapping[str, str]) -> str:
+    """The pattern with each <<name>> replaced by its group; an unknown name is an error."""
+    def part(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            raise KeyError(f"risk words: no name {match.group(1)!r} in {pattern!r}")
+        return f"(?:{names[match.group(1)]})"
+    return _NAME_RE.sub(part, pattern)
 
 
 def past_patterns(past: Mapping[str, Any]) -> list[re.Pattern[str]]:
@@ -76,11 +88,14 @@ class RiskWords:
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> RiskWords:
-        innocent = [re.compile(p) for p in document.get("innocent_patterns", ())]
+        names: Mapping[str, str] = document.get("names", {})
+        innocent = [re.compile(expand_names(p, names))
+                    for p in document.get("innocent_patterns", ())]
         if "past" in document:
             innocent += past_patterns(document["past"])
         done_after = document.get("past", {}).get("done_after")
-        return cls([(p["kind"], re.compile(p["re"])) for p in document["patterns"]],
+        return cls([(p["kind"], re.compile(expand_names(p["re"], names)))
+                    for p in document["patterns"]],
                    list(document.get("exceptions", ())), innocent,
                    tuple(document.get("negations", DEFAULT_NEGATIONS)),
                    re.compile(done_after) if done_after else None)
