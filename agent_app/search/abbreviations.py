@@ -15,7 +15,7 @@ as syllables and initials and matched by their initials.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from agent_app.search.pinyin import SYLLABLES, char_syllable, phrase_syllables
 from agent_app.search.text import HAN_RE, segments
@@ -85,22 +85,7 @@ class WordInitials:
         list of the parts' readings (`canjizheng` → [["can ji zheng"]]), fewest parts first."""
         if not 2 <= len(syllables) <= MAX_LETTERS:
             return []
-        found: list[list[str]] = []
-
-        def cut(rest: Sequence[str], parts: list[str]) -> None:
-            if not rest:
-                found.append(parts)
-                return
-            if len(parts) == MAX_CUT_PARTS:
-                return
-            for size in range(len(rest), 1, -1):
-                reading = " ".join(rest[:size])
-                if reading in self._by_sound:
-                    cut(rest[size:], [*parts, reading])
-
-        cut(syllables, [])
-        found.sort(key=len)
-        return found[:MAX_CUTS]
+        return _cuts(len(syllables), lambda a, b: " ".join(syllables[a:b]), self._by_sound)
 
     def sound_alikes(self, run: str) -> list[tuple[int, int, str]]:
         """Where `run` holds a homophone of a known word that is not itself a known word
@@ -133,21 +118,29 @@ class WordInitials:
         each a list of the parts' letters (`sbkbb` → [[sbk, bb]]), fewest parts first."""
         if not 2 <= len(letters) <= MAX_LETTERS:
             return []
-        found: list[list[str]] = []
+        return _cuts(len(letters), lambda a, b: letters[a:b], self._words)
 
-        def cut(rest: str, parts: list[str]) -> None:
-            if not rest:
-                found.append(parts)
-                return
-            if len(parts) == MAX_CUT_PARTS:
-                return
-            for size in range(len(rest), 1, -1):
-                if rest[:size] in self._words:
-                    cut(rest[size:], [*parts, rest[:size]])
 
-        cut(letters, [])
-        found.sort(key=len)
-        return found[:MAX_CUTS]
+def _cuts(length: int, piece: Callable[[int, int], str],
+          known: Mapping[str, object]) -> list[list[str]]:
+    """Every way to cut positions 0..length into one to MAX_CUT_PARTS pieces of two or more,
+    each a key of `known` (`piece(a, b)` is the key of positions a..b), fewest pieces first."""
+    found: list[list[str]] = []
+
+    def cut(start: int, parts: list[str]) -> None:
+        if start == length:
+            found.append(parts)
+            return
+        if len(parts) == MAX_CUT_PARTS:
+            return
+        for end in range(length, start + 1, -1):
+            key = piece(start, end)
+            if key in known:
+                cut(end, [*parts, key])
+
+    cut(0, [])
+    found.sort(key=len)
+    return found[:MAX_CUTS]
 
 
 def mixed_initials(letters: str) -> list[str] | None:
