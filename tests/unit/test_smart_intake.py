@@ -860,3 +860,28 @@ def test_more_present_dangers_are_flagged_and_their_innocent_twins_are_not(innoc
                                   "冰面裂开了 有孩子在上面"])
 def test_a_leak_a_break_in_or_ice_giving_way_is_a_risk(text: str) -> None:
     assert _shipped_risk_words().is_risk(text)
+
+
+# Risk said by what is going on, not by a risk word (issue 22 item 5, risk_dev12) -------------
+@pytest.mark.parametrize("text", [
+    "矿井透水了，水一直往上涨，下面还有七八个工人没上来",  # a danger now, people still in it
+    "强拆的铲车已经在铲院墙了，俺爹还在屋里躺着不肯走",
+    "脚手架的钢丝绳断了，上面还有工人吊着",
+    "桥洞积水都到车窗了，里面的车熄火了，人还在车里",
+    "楼下那个窨井盖被偷了，刚才一个小孩掉进去了",
+    "厨房液化气管子被老鼠咬破了，一屋子味，不敢开火",  # not daring to strike a light
+    "我姐这几天情绪不好，刚才留了封信，现在手机关机了",  # low, then out of reach
+    "讨债的把我爸塞进面包车拉走了",
+    "孩子被几个社会青年关在网吧后面打",
+    "邻居老太太一个人住，好几天没出门，敲门也没人应",  # a welfare check
+])
+def test_a_danger_going_on_now_is_flagged(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "听说邻村有人去县政府门口静坐了，俺们这儿的补偿款也不知道啥时候发",  # hearsay elsewhere
+    "前年我们十几个工友一起去劳动局讨说法，之后老板把钱都结清了，想问问社保能不能补缴",
+])
+def test_hearsay_or_a_gathering_long_settled_is_not_a_risk(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)

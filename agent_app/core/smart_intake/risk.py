@@ -53,13 +53,14 @@ def past_patterns(past: Mapping[str, Any]) -> list[re.Pattern[str]]:
     """The innocent patterns of past matters, from one list of time words (reviewed data
     "past"): 去年上访过; 着火是去年的事; 去年他说要杀了我 现在搬走了 (over since); 上访的事
     已经结案了 (the event said to be over). A word of the present between the time and the
-    event ends the past: 以前他打我 现在又拿刀."""
+    event ends the past: 以前他打我 现在又拿刀. The word that says it is over may come late
+    in the sentence (前年几十户一起去讨说法 之后钱都结清了)."""
     times = "(?:" + "|".join(past["times"]) + ")"
     present = "|".join(map(re.escape, past["present"]))
     clause = r"[^，。,.！!？?]"
     return [re.compile(f"{times}(?:(?!{present}){clause}){{0,8}}(?:{past['events']})"),
             re.compile(f"(?:{past['event_before']})了?{clause}{{0,3}}是{times}"),
-            re.compile(f"{times}[^。！!？?]{{0,16}}(?:现在|后来|已经|早就){clause}{{0,4}}"
+            re.compile(f"{times}[^。！!？?]{{0,24}}(?:现在|后来|之后|已经|早就){clause}{{0,6}}"
                        f"(?:{past['over']})"),
             # the event, then said to be over (上访的事去年已经结案了)
             re.compile(f"(?:{past['events']}){clause}{{0,10}}(?:已经|早就|早都){clause}{{0,2}}"
