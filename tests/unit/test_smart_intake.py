@@ -885,3 +885,10 @@ def test_a_danger_going_on_now_is_flagged(text: str) -> None:
 ])
 def test_hearsay_or_a_gathering_long_settled_is_not_a_risk(text: str) -> None:
     assert not _shipped_risk_words().is_risk(text)
+
+
+def test_each_reviewed_risk_pattern_is_written_once() -> None:
+    document = json.loads((RESOURCES / "intake" / "risk_words.json").read_text("utf-8"))
+    for part in ("patterns", "innocent_patterns", "exceptions", "negations"):
+        entries = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in document[part]]
+        assert len(entries) == len(set(entries)), part
