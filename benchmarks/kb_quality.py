@@ -83,9 +83,11 @@ FRESH3_FILE = ROOT / "benchmarks" / "data" / "kb_fresh3_heldout.jsonl"
 DEV3_FILE = ROOT / "benchmarks" / "data" / "kb_dev3_mixed.jsonl"
 DEV4_FILE = ROOT / "benchmarks" / "data" / "kb_dev4_colloquial.jsonl"
 DEV4B_FILE = ROOT / "benchmarks" / "data" / "kb_dev4b_colloquial.jsonl"
+DEV5_FILE = ROOT / "benchmarks" / "data" / "kb_dev5_mixed.jsonl"
 EVAL_SETS = {"team": EVAL_FILE, "callers": CALLERS_FILE, "dev": DEV_FILE, "dev2": DEV2_FILE,
              "fresh": FRESH_FILE, "fresh2": FRESH2_FILE, "fresh3": FRESH3_FILE,
-             "dev3": DEV3_FILE, "dev4": DEV4_FILE, "dev4b": DEV4B_FILE}
+             "dev3": DEV3_FILE, "dev4": DEV4_FILE, "dev4b": DEV4B_FILE,
+             "dev5": DEV5_FILE}
 # sets whose misses are not printed (never tuned on)
 NEVER_LISTED = frozenset({"fresh", "fresh2", "fresh3"})
 SPLITS = ("tune", "holdout")

@@ -147,13 +147,21 @@ def mixed_initials(letters: str) -> list[str] | None:
     """`gjjtiqu` → [g, j, j, t, q]: letters read as whole syllables and lone initials, at
     least one of each, give the initials of the characters they stand for. None when the
     letters cannot be read so (or are all initials, or all syllables: other readings)."""
+    units = mixed_units(letters)
+    if units is None or all(len(u) > 1 for u in units) or all(len(u) == 1 for u in units):
+        return None
+    return [unit[0] for unit in units]
+
+
+def mixed_units(letters: str) -> list[str] | None:
+    """`butre` → [bu, t, re]: the fewest whole syllables and lone initials the letters can
+    be read as (a whole syllable preferred over its letters: `ban` is 办, not b a n); None
+    when they cannot be read so."""
     n = len(letters)
     if not 2 <= n <= 2 * MAX_LETTERS:
         return None
-    # best[i]: (fewest units, their initials) covering letters[:i]; a whole syllable is
-    # preferred over its letters read as initials (`ban` is 办, not b a n).
-    best: list[tuple[int, list[str], bool, bool] | None] = [(0, [], False, False)]
-    best += [None] * n
+    # best[i]: the fewest units covering letters[:i].
+    best: list[list[str] | None] = [[]] + [None] * n
     for end in range(1, n + 1):
         for start in range(max(0, end - 6), end):
             previous = best[start]
@@ -162,12 +170,7 @@ def mixed_initials(letters: str) -> list[str] | None:
             lone = len(piece) == 1 and piece in _INITIAL_LETTERS
             if previous is None or not (whole or lone):
                 continue
-            units, firsts, has_whole, has_lone = previous
-            candidate = (units + 1, [*firsts, piece[0]], has_whole or whole, has_lone or lone)
             current = best[end]
-            if current is None or candidate[0] < current[0]:
-                best[end] = candidate
-    final = best[n]
-    if final is None or not (final[2] and final[3]):
-        return None
-    return final[1]
+            if current is None or len(previous) + 1 < len(current):
+                best[end] = [*previous, piece]
+    return best[n]

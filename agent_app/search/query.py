@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
-from agent_app.search.abbreviations import mixed_initials
+from agent_app.search.abbreviations import mixed_initials, mixed_units
 from agent_app.search.lexicon import Lexicon
 from agent_app.search.pinyin import (
     char_syllable,
@@ -33,6 +34,8 @@ MAX_PIECES = 12
 MAX_CHUNK = 16
 MAX_INITIALS = 12
 MAX_SOUND_VARIANTS = 4  # a homophone typo written as known words: phrases in the sound pass
+MAX_SKIP_PAIRS = 6  # syllable pairs read across a stray letter or syllable, loose pass only
+MAX_BOUNDARY_CHARS = 3  # Han characters a word running into typed pinyin may take
 MAX_INITIALS_CUT = 8  # beyond this the cuts multiply and initials are rarely typed
 TITLE_TEXT = "{title meta}"  # kb_fts_title's text columns; kb_fts has only title and body
 
@@ -181,8 +184,39 @@ def plan_query(text: str, lexicon: Lexicon,
             chunks = lexicon.fillers.content_chunks(segment.text)
             pieces.extend(_han_piece(chunk[:MAX_CHUNK], lexicon, split) for chunk in chunks)
         else:
-            pieces.append(_latin_piece(segment.text[:MAX_CHUNK], lexicon))
+            piece = _latin_piece(segment.text[:MAX_CHUNK], lexicon)
+            # The IME switched in mid-word (社保kabuban, baoxiao单): the Han characters
+            # touching the letters may begin or end the word the letters go on with.
+            for side, first in ((n - 1, True), (n + 1, False)):
+                if 0 <= side < len(found) and side not in openings and found[side].is_han:
+                    _add_known_words(piece, _across_boundary(found[side].text, piece,
+                                                             lexicon, han_first=first),
+                                     lexicon.abbreviations.words_sounding, lexicon)
+            pieces.append(piece)
     return QueryPlan(tuple(pieces[:MAX_PIECES]))
+
+
+def _across_boundary(han: str, piece: QueryPiece, lexicon: Lexicon, *,
+                     han_first: bool) -> list[list[str]]:
+    """Readings of known words, one of them running across the boundary between `han` and
+    the full pinyin `piece` beside it (社保 + kabuban: 社保卡 补办); the first cut found
+    with the fewest Han characters taken."""
+    letters = piece.syllables
+    if not letters or any(len(s) == 1 for s in letters) or \
+            not is_complete_syllable(letters[-1]):
+        return []  # initials, or an unfinished syllable: read by the other pieces
+    for size in range(1, min(len(han), MAX_BOUNDARY_CHARS) + 1):
+        taken = han[-size:] if han_first else han[:size]
+        if lexicon.fillers.only_fillers(taken):
+            continue
+        sounds = [char_syllable(c) for c in taken]
+        joined = [*sounds, *letters] if han_first else [*letters, *sounds]
+        edge = len(sounds) if han_first else len(letters)
+        for cut in lexicon.abbreviations.sound_cuts(joined):
+            ends = list(accumulate(len(part.split()) for part in cut))
+            if edge not in ends:  # else each side reads alone, as the other pieces do
+                return [cut]
+    return []
 
 
 def cut_at_rare_bigrams(run: str, counts: list[int]) -> list[str]:
@@ -277,6 +311,14 @@ def _latin_piece(word: str, lexicon: Lexicon) -> QueryPiece:
         _add_known_words(piece, known.cuts(letters), known.words_for, lexicon)
     elif syllables is not None and 2 <= len(word) <= MAX_INITIALS:
         piece.sounds.append(_initials(word))
+    # Misspelt pinyin (butre, butaire for 不热): a letter or a syllable typed too many;
+    # the syllables on either side of it, as a pair, for the loose pass.
+    units = syllables if syllables and not unfinished else mixed_units(word)
+    if units and len(units) > 2:
+        pairs = [units[i] + units[i + 2] for i in range(len(units) - 2)
+                 if len(units[i]) > 1 and len(units[i + 2]) > 1]
+        piece.sound_parts.extend(f"{{py_full}} : {_quote([pair])}"
+                                 for pair in dict.fromkeys(pairs[:MAX_SKIP_PAIRS]))
     if syllables and len(syllables) > 1 and not unfinished:
         # Full pinyin of known words (canjizheng: 残疾证, whose title says 残疾人证): the
         # words and their synonyms as Han text, as for initials.

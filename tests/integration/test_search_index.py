@@ -260,3 +260,24 @@ def test_typos_a_pinyin_ime_makes_find_the_article(db):
     assert ids(searcher, "户本口丢了")[0] == "hukou"
     # Typed right, the words decide as before.
     assert ids(searcher, "社保卡补办")[0] == "card"
+
+
+def test_pinyin_typed_across_the_script_boundary_or_misspelt_finds_the_article(db):
+    """The IME left in Latin mode in mid-word (社保kabuban: 社保卡 补办), and pinyin with a
+    stray letter or syllable (暖气butre, 暖气butaire for 暖气不热), among siblings that hold
+    the Han part just as well."""
+    import_kb_articles(db, [
+        article("card", "社保卡丢失怎么挂失补办", "先挂失，再补办。"),
+        article("proof", "如何办理社保参保证明打印", "线上打印参保证明。"),
+        article("move", "外地交的社保能转到平顶山吗", "可办理转移接续。"),
+        article("fee", "暖气费一平方多少钱", "按建筑面积收取。"),
+        article("cold", "如何办理暖气不热报修", "室内温度不达标的，可报修。"),
+        article("open", "暖气开栓", "新用户开栓入网。"),
+    ])
+    searcher = KbSearcher(db)
+    assert ids(searcher, "社保kabuban")[0] == "card"
+    assert ids(searcher, "暖气butre")[0] == "cold"
+    assert ids(searcher, "暖气butaire")[0] == "cold"
+    # Typed whole, or in one script, as before.
+    assert ids(searcher, "暖气费")[0] == "fee"
+    assert ids(searcher, "sbkbuban")[0] == "card"

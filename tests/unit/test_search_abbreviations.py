@@ -1,6 +1,11 @@
 """Typed Latin letters read as the initials of known words (agent_app/search/abbreviations.py)."""
 
-from agent_app.search.abbreviations import MAX_WORDS_PER_KEY, WordInitials, mixed_initials
+from agent_app.search.abbreviations import (
+    MAX_WORDS_PER_KEY,
+    WordInitials,
+    mixed_initials,
+    mixed_units,
+)
 
 
 def test_words_are_found_by_the_initials_of_their_reading():
@@ -96,3 +101,11 @@ def test_typed_full_pinyin_of_a_known_word_looks_for_its_synonyms_as_han_text():
 def test_a_window_cutting_through_a_word_typed_right_is_no_typo():
     known = WordInitials(["医保", "报销", "宝宝"])
     assert known.sound_alikes("医保报销") == []  # 保报 sounds like 宝宝, but cuts 医保
+
+
+def test_mixed_units_read_misspelt_pinyin_as_syllables_and_stray_letters():
+    assert mixed_units("butre") == ["bu", "t", "re"]
+    assert mixed_units("gjjtiqu") == ["g", "j", "j", "ti", "qu"]
+    assert mixed_units("shebaoka") == ["she", "bao", "ka"]
+    assert mixed_units("vvv") is None  # no syllable starts with v
+    assert mixed_units("x") is None
