@@ -203,26 +203,25 @@ class KbSearcher:
         # Not enough from whole chunks: cut long ones into words (this asks the index how
         # common their bigrams are, so only queries that get this far pay for it).
         plan = plan_query(text, self._lexicon, partial(_split, session))
-        # Each pass runs only while the ones before found fewer hits than its "enough".
-        passes = [(_IN_TITLES, plan.split_titles(), limit),
-                  (_IN_BODIES, plan.strict_bodies(), limit),
-                  (_IN_BODIES, plan.split_bodies(), limit)]
-        for statement, expression, enough in passes:
-            if len(ranked) >= enough:
-                break
-            if expression:
-                _append_below(ranked, self._match(session, statement, expression, limit))
+        self._run_passes(session, ranked, limit, [(_IN_TITLES, plan.split_titles(), limit),
+                                                  (_IN_BODIES, plan.strict_bodies(), limit),
+                                                  (_IN_BODIES, plan.split_bodies(), limit)])
         sure = bool(ranked)  # every piece in one article: the loose passes below are not
-        passes = [(_IN_TITLES, plan.loose_titles(), limit),
-                  (_IN_BODIES, plan.loose_bodies(), FEW)]
-        for statement, expression, enough in passes:
-            if len(ranked) >= enough:
-                break
-            if expression:
-                _append_below(ranked, self._match(session, statement, expression, limit))
+        self._run_passes(session, ranked, limit, [(_IN_TITLES, plan.loose_titles(), limit),
+                                                  (_IN_BODIES, plan.loose_bodies(), FEW)])
         if len(ranked) < min(limit, FEW):
             _append_below(ranked, self._fuzzy(session, plan, limit))
         return ranked, sure
+
+    def _run_passes(self, session: Session, ranked: list[_Ranked], limit: int,
+                    passes: Sequence[tuple[TextClause, str | None, int]]) -> None:
+        """Each pass runs only while the ones before found fewer hits than its "enough";
+        its hits go below theirs."""
+        for statement, expression, enough in passes:
+            if len(ranked) >= enough:
+                break
+            if expression:
+                _append_below(ranked, self._match(session, statement, expression, limit))
 
     @staticmethod
     def _characters(session: Session, plan: QueryPlan,
