@@ -39,13 +39,17 @@ situation first (what happened, not the procedure's name), then every article th
 it, over most of the KB's matters, with fillers and Henan speech; a quarter is held out.
 A tenth (kb_dev4b_colloquial.jsonl, --set dev4b) is 40 more by the same author, written
 blind once that round's changes were frozen, all held out: the round's generalisation check.
+An eleventh (kb_fresh4_heldout.jsonl, --set fresh4) is held out whole: 262 queries written
+blind by a sixth author, who never read the search code, its word lists or another set's lines
+(160 colloquial calls thought of before the article, the rest typo, mixed, short, full pinyin,
+initials and title); never tuned on.
 
 Beside each figure the same queries are ranked by plain character overlap (title counted
 twice), the floor the search must clear; the ratio is printed.
 
     python benchmarks/kb_quality.py [--set team|callers|dev|dev2|dev3|dev4|dev4b|fresh|
-                                           fresh2|fresh3|both|all] [--misses] [--hide-holdout]
-                                           [--distractors]
+                                           fresh2|fresh3|fresh4|both|all] [--misses]
+                                           [--hide-holdout] [--distractors]
 
 With --distractors the KB also holds near-duplicates of its articles about other matters
 (DISTRACTOR_SWAPS); it then also counts the queries whose hits put one of them first.
@@ -80,6 +84,7 @@ DEV_FILE = ROOT / "benchmarks" / "data" / "kb_dev_colloquial.jsonl"
 DEV2_FILE = ROOT / "benchmarks" / "data" / "kb_dev2_colloquial.jsonl"
 FRESH2_FILE = ROOT / "benchmarks" / "data" / "kb_fresh2_heldout.jsonl"
 FRESH3_FILE = ROOT / "benchmarks" / "data" / "kb_fresh3_heldout.jsonl"
+FRESH4_FILE = ROOT / "benchmarks" / "data" / "kb_fresh4_heldout.jsonl"
 DEV3_FILE = ROOT / "benchmarks" / "data" / "kb_dev3_mixed.jsonl"
 DEV4_FILE = ROOT / "benchmarks" / "data" / "kb_dev4_colloquial.jsonl"
 DEV4B_FILE = ROOT / "benchmarks" / "data" / "kb_dev4b_colloquial.jsonl"
@@ -87,9 +92,9 @@ DEV5_FILE = ROOT / "benchmarks" / "data" / "kb_dev5_mixed.jsonl"
 EVAL_SETS = {"team": EVAL_FILE, "callers": CALLERS_FILE, "dev": DEV_FILE, "dev2": DEV2_FILE,
              "fresh": FRESH_FILE, "fresh2": FRESH2_FILE, "fresh3": FRESH3_FILE,
              "dev3": DEV3_FILE, "dev4": DEV4_FILE, "dev4b": DEV4B_FILE,
-             "dev5": DEV5_FILE}
+             "dev5": DEV5_FILE, "fresh4": FRESH4_FILE}
 # sets whose misses are not printed (never tuned on)
-NEVER_LISTED = frozenset({"fresh", "fresh2", "fresh3"})
+NEVER_LISTED = frozenset({"fresh", "fresh2", "fresh3", "fresh4"})
 SPLITS = ("tune", "holdout")
 
 

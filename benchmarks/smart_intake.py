@@ -29,6 +29,10 @@
   beside numbers that are not phones, risk said indirectly beside innocent uses; written
   before the rules it measures were tuned, never tuned on) and smart_intake_heldout3.jsonl
   (written blind, by an author who never read the intake code or word lists; never tuned on),
+  smart_intake_heldout4.jsonl (348 appeals written blind by a sixth author who never read the
+  intake code, its word lists or any other set's lines: every subcategory, loose places, phones
+  in every writing beside numbers that are not phones, risk said indirectly beside innocent uses;
+  held out, never tuned on),
   smart_intake_risk_dev.jsonl (risk only: 181 appeals, 91 of them risk said as callers say it,
   the rest innocent, past, resolved, hypothetical or third-party uses of the same words;
   labelled by hand before it was scored; no places, categories approximate),
@@ -114,7 +118,8 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "risk_dev12": DATA / "smart_intake_risk_dev12.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
-        "heldout3": DATA / "smart_intake_heldout3.jsonl"}
+        "heldout3": DATA / "smart_intake_heldout3.jsonl",
+        "heldout4": DATA / "smart_intake_heldout4.jsonl"}
 LEVELS = ("district", "street", "community")
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=CHINA_TZ)
 
