@@ -79,6 +79,7 @@ def test_a_number_the_text_names_as_something_else_is_not_a_phone(
 @pytest.mark.parametrize("text", [
     "2026-11-20下午三点", "欠了一万二千元", "欠三个月工资12000元", "身份证410402199001011234",
     "住在3号楼2单元1201室", "一二楼之间的楼梯", "拨打12345热线",
+    "电表号0375123456 电费不对", "水表 0375 123 456 走得快",  # 10 digits: no landline is
 ])
 def test_dates_amounts_ids_and_house_numbers_are_not_phones(text: str) -> None:
     assert extract_phones(text) == []
@@ -86,6 +87,7 @@ def test_dates_amounts_ids_and_house_numbers_are_not_phones(text: str) -> None:
 
 def test_a_local_number_counts_only_after_a_phone_word() -> None:
     assert extract_phones("电话2345678") == ["2345678"]
+    assert extract_phones("固话 2345678") == ["2345678"]
     assert extract_phones("罚了2345678元") == []
 
 

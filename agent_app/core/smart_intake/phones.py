@@ -24,16 +24,18 @@ _RUN_RE = re.compile(rf"\+?[0-9{_SPOKEN}](?:[0-9{_SPOKEN}]|[{_SEPARATORS}]"
                      rf"(?=[{_SEPARATORS}]{{0,2}}[0-9{_SPOKEN}(（]))*")
 _GROUP_RE = re.compile(rf"[0-9{_SPOKEN}]+")
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")
-LANDLINE_RE = re.compile(r"0[1-9]\d{8,10}")  # area code 0xx/0xxx and 7–8 digits
+# Area code and local number: 010/02x with 8 digits, 0xxx with 7 or 8, so 11 or 12 digits; a
+# 10-digit run starting with 0 is a meter or account number (0375123456), not a phone.
+LANDLINE_RE = re.compile(r"0[1-9]\d{9,10}")
 SERVICE_RE = re.compile(r"[48]00\d{7}")  # 400/800 numbers of firms callers mention
 # A local number without area code is only a phone when the text says so just before it.
-_LOCAL_CUE_RE = re.compile(r"(电话|手机|座机|号码|联系|打|拨|call|tel)[^0-9]{0,6}$")
+_LOCAL_CUE_RE = re.compile(r"(电话|手机|座机|固话|号码|联系|打|拨|call|tel)[^0-9]{0,6}$")
 LOCAL_RE = re.compile(r"[2-9]\d{6,7}")
 # A number the text names as something else (订单号13598765432, 发票号…) is not a phone, even
 # when it looks like one: the nearest label before it decides.
-_LABEL_RE = re.compile(r"(?P<phone>电话|手机|座机|号码是|联系|打|拨|call|tel)|"
+_LABEL_RE = re.compile(r"(?P<phone>电话|手机|座机|固话|号码是|联系|打|拨|call|tel)|"
                        r"(?P<other>订单|单号|卡号|身份证|户号|账号|编号|工号|车牌|发票|票号|合同号|"
-                       r"学号|准考证|批号|型号|序列号|流水号|密码|验证码|证号)")
+                       r"学号|准考证|批号|型号|序列号|流水号|密码|验证码|证号|表号)")
 _LABEL_REACH = 8
 # The words that hand over a number, right before it (what mask_contacts blanks with it).
 _CONTACT_LABEL_RE = re.compile(r"(?:我的|俺的)?(?:回电话|回电|联系电话|联系方式|电话号码|手机号码|"
