@@ -28,7 +28,8 @@
   and all 139 subcategories, most on look-alike subcategories: consumer dispute, product
   quality, food safety and online shopping; property management, water and sewers; the kinds
   of labour matters; the kinds of traffic; labelled by hand before it was run, then tuned on;
-  places not labelled), smart_intake_heldout.jsonl (written once, never tuned on), smart_intake_heldout2.jsonl
+  places not labelled), smart_intake_heldout.jsonl (written once, never tuned on),
+  smart_intake_heldout2.jsonl
   (written later as operators type: loose places, places not said, phones in every writing
   beside numbers that are not phones, risk said indirectly beside innocent uses; written
   before the rules it measures were tuned, never tuned on) and smart_intake_heldout3.jsonl
