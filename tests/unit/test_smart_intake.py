@@ -432,6 +432,22 @@ def test_the_shipped_model_knows_callers_own_words(
     assert (first.level1, first.level2) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("俺的电动车叫人偷了", ("民主法制", "治安管理")),  # a theft, not 电动车管理
+    ("孩子的电瓶车昨晚被偷", ("民主法制", "治安管理")),
+    ("工人围在项目部要钱", ("工资薪金", "工程款拖欠")),
+    ("网上借钱还不上 他们要爆通讯录", ("经济综合", "金融服务")),  # not 网络购物
+    ("装修队收了钱活干得差 要返工", ("市场管理", "消费纠纷")),
+    ("超市卖的酸奶过期了还在卖", ("市场监管", "食品安全")),  # not 药品安全
+    ("路上积雪一直没人清", ("市政管理", "道路维护")),
+    ("高压线离房子太近", ("公共服务", "供电")),
+])
+def test_the_shipped_model_knows_callers_words_for_look_alike_matters(
+        intake: SmartIntake, text: str, expected: tuple[str, str]) -> None:
+    first = intake.propose(text).categories[0]
+    assert (first.level1, first.level2) == expected
+
+
 @pytest.mark.parametrize("text", ["路灯不亮 联系电话：0375-2661234", "路灯不亮 回电13937561122",
                                   "路灯不亮 手机 138 3751 6789"])
 def test_a_call_back_number_and_its_label_are_not_read_as_the_matter(
