@@ -65,7 +65,12 @@
   appeals each, 24 risk, by that author, blind; an intent-frame rule was tried on them and
   not shipped, as it did not carry to the next blind set), smart_intake_risk_dev12.jsonl (risk
   only, 80 appeals, 40 risk, by a third author before reading the word list, labelled by
-  hand and scored once blind; the word families were then widened on it):
+  hand and scored once blind; the word families were then widened on it),
+  smart_intake_risk_dev13a.jsonl (risk only, 50 appeals, 25 risk, by a fourth author, written
+  and labelled by hand before the rules were run on it, then tuned on),
+  smart_intake_risk_dev13.jsonl (risk only, 60 appeals, 30 risk, by that author, written and
+  labelled by hand after the family rules were frozen, scored once main vs branch, never
+  tuned on):
   category top-1/top-3, location precision/recall per level, phones precision/recall, risk
   precision/recall. Scored on the JSON the command line prints (`Proposal.as_json`).
 - Speed: one proposal (fields, category, unit, merge offers and hotspot) for every prefix of
@@ -127,6 +132,8 @@ SETS = {"dev": DATA / "smart_intake_dev.jsonl", "dev2": DATA / "smart_intake_dev
         "risk_dev10": DATA / "smart_intake_risk_dev10.jsonl",
         "risk_dev11": DATA / "smart_intake_risk_dev11.jsonl",
         "risk_dev12": DATA / "smart_intake_risk_dev12.jsonl",
+        "risk_dev13a": DATA / "smart_intake_risk_dev13a.jsonl",
+        "risk_dev13": DATA / "smart_intake_risk_dev13.jsonl",
         "heldout": DATA / "smart_intake_heldout.jsonl",
         "heldout2": DATA / "smart_intake_heldout2.jsonl",
         "heldout3": DATA / "smart_intake_heldout3.jsonl",

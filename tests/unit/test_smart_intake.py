@@ -910,3 +910,56 @@ def test_each_reviewed_risk_pattern_is_written_once() -> None:
     for part in ("patterns", "innocent_patterns", "exceptions", "negations"):
         entries = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in document[part]]
         assert len(entries) == len(set(entries)), part
+
+
+# Risk: families of what makes a call dangerous, so that they carry to new callers' words -------
+@pytest.mark.parametrize("text", [
+    "去省城的大巴我们已经订好了",  # a plan with its means fixed
+    "标语都印好了 明天就挂到开发商大门上",
+    "司机们说好了明天全部停运 开到交通局门口",  # a strike, then a march to an office
+    "我妹说她男人要是再动手 就跟他一起死",  # dying together
+    "女儿把自己锁在卫生间半天了 一点动静都没有",  # no answer behind a locked door
+    "我爸一个人在家 打了一上午电话不接 门从里面反锁着",
+    "他被人砍了 手上全是血",  # blood now
+    "我姥爷老年痴呆 昨晚跑出去了到现在找不到",  # a confused old person gone
+    "有个流浪汉在公园长椅上躺着 零下五度 穿得很少",  # out in the cold
+    "我们楼的承重墙裂开了 楼里还住着二十多户",  # cracking, people still inside
+    "你们不给解决我就把他们打人的视频传到网上",  # posted online
+    "我已经跟电视台联系好了 明天下午就到",  # the press already called
+    "他们说今天不给钱就去劳动局门口点火",
+])
+def test_risk_families_carry_to_words_not_in_any_set(text: str) -> None:
+    assert _shipped_risk_words().is_risk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我们商量好了下周去市里看病 想问下医保异地怎么报",  # a plan, but an errand
+    "订好了去北京的机票 孩子要去北京上大学 想问户口迁移",
+    "我们商量好了 明天去他公司谈谈赔偿", "签了字去政府盖个章就行",
+    "在去北京的火车上 手机丢了 怎么报警",
+    "孩子们全部到学校门口集合 坐车去春游", "厂里停工了 我去劳动局问问工资怎么算",
+    "敲门也不开 楼上漏水到我家 人不在家", "打过去电话里面没声音 是不是线路坏了",
+    "叫了半天也不答应 这个窗口的工作人员在玩手机",  # a counter that ignores a caller
+    "他把自己关在房间里打游戏 一点声音都没有 想问网吧管不管",
+    "我妈老年痴呆 想问问能不能申请护理补贴", "昨天老人走丢了 后来找到了 想谢谢派出所",
+    "吃了好几盒药都没用 想问医院能不能退钱", "一天吃三片降压药 医保能报多少",
+    "药我都买好了 就是不知道怎么用 说明书看不懂",
+    "电视剧里的人跳楼 孩子学着爬窗台 学校能不能教育一下",  # a drama
+    "我们拍的好人好事的视频想发到抖音上 宣传一下", "招标公告挂网上了吗 在哪能查到",
+    "暖气不热 老人在家坐着都冻得发抖", "车里锁着孩子的书包 钥匙落里面了",
+    "房子墙上裂了条缝 家里有老人 想找人修一下", "楼顶上的太阳能拆不下来了",
+    "交警把他的车扣下了 怎么处理", "老板把我工资扣下了 不给结", "拼命干了一年活 老板不给钱",
+    "把煤气罐搬到门口 等送气的来换", "我天天去那个菜市场 路灯坏了好几盏",
+    "我们村书记不给盖章 去村委会找书记好几次了", "这活得太累了 能不能少干点",
+    "我们都是老实人 不会闹事的 就是想早点拿到工资",
+])
+def test_risk_families_leave_innocent_uses_alone(text: str) -> None:
+    assert not _shipped_risk_words().is_risk(text)
+
+
+def test_no_reviewed_risk_pattern_has_an_empty_alternative() -> None:
+    document = json.loads((RESOURCES / "intake" / "risk_words.json").read_text(encoding="utf-8"))
+    texts = [p["re"] for p in document["patterns"]] + list(document["innocent_patterns"])
+    texts += list(document["names"].values())
+    # An empty alternative matches everywhere: as a pattern every text, as a lookahead nothing.
+    assert not [t for t in texts if "||" in t or "(|" in t or "|)" in t]
