@@ -66,7 +66,13 @@ def tighten_folder(path: Path, prefixes: tuple[str, ...]) -> None:
 
 def _chmod(path: Path, mode: int) -> None:
     try:
-        if stat.S_IMODE(path.stat().st_mode) != mode:
+        current = path.stat().st_mode
+        if stat.S_ISDIR(current) and current & stat.S_ISVTX:
+            # A shared folder (/tmp, /var/tmp: sticky, everyone's): closing it would lock every
+            # other account and service out of it. Our files in it are still made 0600.
+            log.warning("%s is a shared folder; left as it is", path)
+            return
+        if stat.S_IMODE(current) != mode:
             path.chmod(mode)
     except PermissionError:
         # Not ours (a folder IT made): nothing we may change; the data is still written.

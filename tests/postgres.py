@@ -7,6 +7,7 @@ listens on 127.0.0.1 on a free port and is stopped at the end of the session.
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -59,14 +60,24 @@ class Cluster:
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
 
+def _home_of_postgres() -> str | None:
+    """The postgres user's home (Debian: /var/lib/postgresql); None: the temp dir."""
+    try:
+        home = pwd.getpwnam("postgres").pw_dir
+    except KeyError:
+        return None
+    return home if os.path.isdir(home) else None
+
+
 def start_cluster() -> Cluster:
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise FileNotFoundError("PostgreSQL server binaries not found (Debian: postgresql)")
-    # PostgreSQL refuses to run as root; under root (CI) it runs as the package's own user,
-    # in a folder of its own directly in the temp dir (pytest's are private to root).
+    # PostgreSQL refuses to run as root; under root (CI) it runs as the package's own user, in a
+    # folder of its own under that user's home: the temp dir may be private to root (mode 0700).
     as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    folder = Path(tempfile.mkdtemp(prefix="hotline-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix="hotline-pg-", dir=_home_of_postgres() if as_user
+                                   else None))
     data_dir = folder / "data"
     if as_user:
         shutil.chown(folder, user="postgres")

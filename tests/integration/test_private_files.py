@@ -112,3 +112,20 @@ def test_logs_are_private_also_after_rotation(tmp_path, loose_umask, restore_log
     assert len(logs) >= 3
     assert {path.name: mode(path) for path in logs} == {path.name: 0o600 for path in logs}
     assert "after the rollover" in (log_dir / LOG_FILENAME).read_text(encoding="utf-8")
+
+
+
+def test_a_cache_put_straight_into_a_shared_folder_leaves_that_folder_open(tmp_path, loose_umask):
+    """`--data-dir /tmp`: the cache is 0600, but /tmp itself must stay everyone's (1777)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    db = open_database(shared / DB_FILENAME)
+    try:
+        with db.unit_of_work() as uow:
+            uow.meta.set("probe", "1")
+            uow.commit()
+        assert mode(shared) == 0o1777
+        assert mode(shared / DB_FILENAME) == 0o600
+    finally:
+        db.close()
